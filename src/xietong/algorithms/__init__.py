@@ -1,0 +1,1 @@
+"""Pure numerical engines (numpy only, never Django) that the platform runs on."""

@@ -1,0 +1,251 @@
+"""The `xietong` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
+    from django.conf import settings
+
+    import django
+
+    django.setup()
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _bar(total: int | None, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=" values", unit_scale=True, disable=None, file=sys.stderr)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    print(f"Serving Xietong on http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def cmd_demo(args) -> int:
+    _setup()
+    from django.conf import settings
+
+    from xietong.schools.demo import DEMO_PASSWORD, demo_load
+
+    db = settings.DATABASES["default"]
+    print(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
+    _migrate()
+    bar = _bar(None, "demo statistics")
+    summary = demo_load(seed=args.seed, scale=args.scale, progress=bar.update)
+    bar.close()
+    print(
+        f"Demo region: {summary.jurisdictions} jurisdictions, {summary.areas} cooperation areas, "
+        f"{summary.schools} schools (synthetic), {summary.values} statistic values"
+        + ("" if summary.created_schools else " (already loaded; kept)")
+    )
+    print(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
+    for u in summary.users:
+        print(f"  {u.username:18} {u.role:12} {u.scope}")
+    if args.no_serve:
+        return 0
+    _serve(args.host, args.port)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _setup()
+    _migrate()
+    _serve(args.host, args.port)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    _setup()
+    _migrate(verbosity=1)
+    return 0
+
+
+def _actor(username: str | None):
+    if not username:
+        return None
+    from xietong.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise SystemExit(f"xietong: no user named {username!r}")
+    return user
+
+
+def cmd_import(args) -> int:
+    _setup()
+    from xietong.schools.services import statistics_import
+    from xietong.schools.tabular import ImportFailed
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"xietong: {path}: no such file", file=sys.stderr)
+        return 2
+    data = path.read_bytes()
+    parse_bar = _bar(None, "checking rows")
+    write_bar = _bar(None, "writing")
+    try:
+        result = statistics_import(
+            data=data, filename=path.name, actor=_actor(args.as_user),
+            progress=write_bar.update, parse_progress=lambda n: parse_bar.update(n),
+        )
+    except ImportFailed as exc:
+        parse_bar.close()
+        write_bar.close()
+        print(f"{exc.total} problem(s) in {path}; nothing was imported.", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
+        return 1
+    parse_bar.close()
+    write_bar.close()
+    print(
+        f"Imported {result.values} values ({result.rows} rows, {result.schools} schools, "
+        f"years {', '.join(map(str, result.years))}): {result.created} new, {result.updated} updated."
+    )
+    return 0
+
+
+def cmd_export(args) -> int:
+    _setup()
+    from xietong.accounts.scope import scope_for
+    from xietong.schools.selectors import export_rows
+    from xietong.schools.tabular import write_csv, write_xlsx
+
+    scope = scope_for(_actor(args.as_user))
+    header, rows = export_rows(scope=scope, within=args.within, years=args.year or None)
+    path = Path(args.file)
+    data = write_xlsx(rows, header) if path.suffix.lower() == ".xlsx" else write_csv(rows, header)
+    path.write_bytes(data)
+    print(f"Wrote {len(rows)} school-year rows to {path}")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from xietong.schools.tabular import template_header, write_csv, write_xlsx
+
+    path = Path(args.file)
+    header = template_header()
+    path.write_bytes(write_xlsx([], header) if path.suffix.lower() == ".xlsx" else write_csv([], header))
+    print(f"Wrote the statistics template to {path}")
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    _setup()
+    from xietong.audit.services import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"Audit chain intact: {report.checked} entries verified.")
+        return 0
+    print(
+        f"AUDIT CHAIN BROKEN at entry #{report.first_bad_seq}"
+        + (f" (row id {report.first_bad_id})" if report.first_bad_id else "")
+        + f": {report.problem}. {report.checked} entries before it verified.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_load_divisions(args) -> int:
+    _setup()
+    _migrate()
+    from xietong.regions.services import jurisdictions_load, standard_areas_ensure
+
+    r = jurisdictions_load()
+    standard_areas_ensure()
+    print(f"Divisions: {r['divisions']} ({r['created']} new, {r['updated']} updated); cooperation areas ensured.")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["xietong manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xietong", description="Xietong regional education coordination platform.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="set up the demo region (SQLite by default) and serve it")
+    d.add_argument("--no-serve", action="store_true", help="load everything, then exit")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--seed", type=int, default=2024)
+    d.add_argument("--scale", type=float, default=0.25,
+                   help="fraction of the real number of schools to generate (enrolment totals are kept)")
+    d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("serve", help="serve the web app and API (development server)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
+    sub.add_parser("load-divisions", help="load the administrative divisions and areas").set_defaults(
+        func=cmd_load_divisions
+    )
+
+    imp = sub.add_parser("import", help="import data files")
+    imp_sub = imp.add_subparsers(dest="what", required=True)
+    st = imp_sub.add_parser("statistics", help="school statistics from CSV or XLSX (all or nothing)")
+    st.add_argument("file")
+    st.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
+    st.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export data files")
+    exp_sub = exp.add_subparsers(dest="what", required=True)
+    ex = exp_sub.add_parser("statistics", help="school statistics to CSV or XLSX (template layout)")
+    ex.add_argument("file")
+    ex.add_argument("--within", help="12-digit jurisdiction code")
+    ex.add_argument("--year", type=int, action="append")
+    ex.add_argument("--as", dest="as_user")
+    ex.set_defaults(func=cmd_export)
+
+    tp = sub.add_parser("template", help="write an empty import template")
+    tp_sub = tp.add_subparsers(dest="what", required=True)
+    tps = tp_sub.add_parser("statistics")
+    tps.add_argument("file")
+    tps.set_defaults(func=cmd_template)
+
+    au = sub.add_parser("audit", help="audit trail")
+    au_sub = au.add_subparsers(dest="what", required=True)
+    au_sub.add_parser("verify", help="check the hash chain; non-zero exit names the first bad entry").set_defaults(
+        func=cmd_audit_verify
+    )
+
+    m = sub.add_parser("manage", help="run a Django management command")
+    m.add_argument("rest", nargs=argparse.REMAINDER)
+    m.set_defaults(func=cmd_manage)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AreaMembership, CooperationArea, Jurisdiction
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "level", "parent", "is_placeholder")
+    list_filter = ("level", "is_placeholder")
+    search_fields = ("code", "name_zh", "name_en")
+    readonly_fields = ("prefix",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = AreaMembership
+    autocomplete_fields = ["jurisdiction"]
+    extra = 0
+
+
+@admin.register(CooperationArea)
+class CooperationAreaAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name_zh", "name_en", "parent")
+    inlines = [MembershipInline]

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.regions.models import Jurisdiction
+
+from . import selectors, services
+from .models import Indicator, School
+from .tabular import ImportFailed, write_csv
+
+router = Router(tags=["schools"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    definition_zh: str
+    definition_en: str
+    numerator: str | None
+    denominator: str | None
+    scale: Decimal
+    integral: bool
+
+    @staticmethod
+    def resolve_numerator(obj):
+        return obj.numerator_id
+
+    @staticmethod
+    def resolve_denominator(obj):
+        return obj.denominator_id
+
+
+@router.get("/indicators", response=list[IndicatorOut], auth=READ_AUTH, summary="Indicator catalogue")
+def indicators(request):
+    return Indicator.objects.all()
+
+
+class SchoolOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    stage: str
+    county: str
+    county_name_zh: str
+    location: str
+    ownership: str
+    longitude: float | None
+    latitude: float | None
+    is_open: bool
+    is_synthetic: bool
+
+    @staticmethod
+    def resolve_county(obj):
+        return obj.county_id
+
+    @staticmethod
+    def resolve_county_name_zh(obj):
+        return obj.county.full_name_zh
+
+
+class SchoolFilters(Schema):
+    within: str | None = None
+    area: str | None = None
+    stage: str | None = None
+    location: str | None = None
+    ownership: str | None = None
+    is_open: bool | None = None
+    q: str | None = None
+
+
+@router.get("/schools", response=list[SchoolOut], auth=READ_AUTH,
+            summary="Schools in the caller's scope")
+@paginate(LimitOffsetPagination)
+def schools(request, filters: Query[SchoolFilters]):
+    return selectors.school_list(scope=request.scope, **filters.dict())
+
+
+@router.get("/schools/{code}", response=SchoolOut, auth=READ_AUTH)
+def school(request, code: str):
+    s = selectors.school_get(scope=request.scope, code=code)
+    if s is None:
+        return _not_found()
+    return s
+
+
+def _not_found():
+    from ninja.errors import HttpError
+
+    raise HttpError(404, "Not found")
+
+
+class SchoolIn(Schema):
+    code: str
+    county: str
+    name_zh: str
+    name_en: str = ""
+    stage: str
+    location: str
+    ownership: str = "public"
+    longitude: float | None = None
+    latitude: float | None = None
+
+
+@router.post("/schools", response={201: SchoolOut}, auth=WRITE_AUTH, summary="Register a school (bureau)")
+def school_create(request, payload: SchoolIn):
+    data = payload.dict()
+    s = services.school_create(county_code=data.pop("county"), actor=request.actor, **data)
+    return 201, s
+
+
+class SchoolPatch(Schema):
+    name_zh: str | None = None
+    name_en: str | None = None
+    stage: str | None = None
+    location: str | None = None
+    ownership: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+    is_open: bool | None = None
+
+
+@router.patch("/schools/{code}", response=SchoolOut, auth=WRITE_AUTH, summary="Change a school (bureau)")
+def school_patch(request, code: str, payload: SchoolPatch):
+    s = selectors.school_get(scope=request.scope, code=code)
+    if s is None:
+        _not_found()
+    return services.school_update(school=s, actor=request.actor, **payload.dict(exclude_unset=True))
+
+
+class StatisticOut(Schema):
+    school: str
+    year: int
+    indicator: str
+    value: Decimal
+
+    @staticmethod
+    def resolve_school(obj):
+        return obj.school.code
+
+    @staticmethod
+    def resolve_indicator(obj):
+        return obj.indicator_id
+
+
+class StatisticFilters(Schema):
+    school: str | None = None
+    year: int | None = None
+    indicator: str | None = None
+    within: str | None = None
+
+
+@router.get("/statistics", response=list[StatisticOut], auth=READ_AUTH,
+            summary="School-level statistics in the caller's scope (never public)")
+@paginate(LimitOffsetPagination)
+def statistics(request, filters: Query[StatisticFilters]):
+    return selectors.statistics_list(scope=request.scope, **filters.dict())
+
+
+class StatisticsIn(Schema):
+    values: dict[str, Decimal]
+
+
+class WriteOut(Schema):
+    created: int
+    updated: int
+
+
+@router.put("/schools/{code}/statistics/{year}", response=WriteOut, auth=WRITE_AUTH,
+            summary="Set raw values of one school-year")
+def statistics_put(request, code: str, year: int, payload: StatisticsIn):
+    s = get_object_or_404(School, code=code)
+    try:
+        created, updated = services.statistics_set(school=s, year=year, values=payload.values, actor=request.actor)
+    except ImportFailed as exc:
+        from ninja.errors import HttpError
+
+        raise HttpError(422, "; ".join(str(p) for p in exc.problems)) from exc
+    return WriteOut(created=created, updated=updated)
+
+
+class ProblemOut(Schema):
+    file: str
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    file: str
+    sha256: str
+    values: int
+    rows: int
+    schools: int
+    years: list[int]
+    created: int
+    updated: int
+
+
+class ImportErrorOut(Schema):
+    detail: str
+    total: int
+    problems: list[ProblemOut]
+
+
+@router.post("/statistics/import", response={200: ImportOut, 422: ImportErrorOut}, auth=WRITE_AUTH,
+             summary="Import a CSV/XLSX statistics file: all of it or nothing")
+def statistics_import(request, file: File[UploadedFile]):
+    try:
+        r = services.statistics_import(data=file.read(), filename=file.name, actor=request.actor)
+    except ImportFailed as exc:
+        return 422, ImportErrorOut(
+            detail="nothing was imported", total=exc.total,
+            problems=[ProblemOut(**p.__dict__) for p in exc.problems],
+        )
+    return 200, ImportOut(**{**r.__dict__, "years": list(r.years)})
+
+
+class AggregateFilters(Schema):
+    level: str = "province"
+    within: str | None = None
+    area: str | None = None
+    year: int | None = None
+    indicators: str | None = None
+
+
+@router.get("/aggregates", auth=READ_AUTH,
+            summary="Totals and ratios per jurisdiction and year (public: released years only)")
+def aggregates(request, filters: Query[AggregateFilters], format: str = "json"):
+    data = filters.dict()
+    if data["level"] not in ("province", "prefecture", "county"):
+        from ninja.errors import HttpError
+
+        raise HttpError(422, "level must be province, prefecture or county")
+    inds = [s.strip() for s in data.pop("indicators").split(",")] if data.get("indicators") else None
+    rows = selectors.aggregates(scope=request.scope, indicators=inds, **data)
+    if format == "csv":
+        header = list(rows[0].keys()) if rows else ["code", "year"]
+        resp = HttpResponse(write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv")
+        resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
+        return resp
+    return {"count": len(rows), "items": rows}
+
+
+class ReleaseIn(Schema):
+    jurisdiction: str
+    year: int
+
+
+class ReleaseOut(Schema):
+    jurisdiction: str
+    year: int
+
+
+@router.post("/releases", response={201: ReleaseOut}, auth=WRITE_AUTH,
+             summary="Publish a year's aggregates of a jurisdiction (bureau)")
+def release(request, payload: ReleaseIn):
+    j = get_object_or_404(Jurisdiction, code=payload.jurisdiction)
+    services.release_publish(jurisdiction=j, year=payload.year, actor=request.actor)
+    return 201, ReleaseOut(jurisdiction=j.code, year=payload.year)

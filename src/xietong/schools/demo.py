@@ -1,0 +1,178 @@
+"""The demo region: real divisions, the three cooperation areas, synthetic schools and statistics,
+and one demo user per role. Safe to run again: what exists is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from xietong.accounts.models import Role, User
+from xietong.accounts.services import role_grant, user_create
+from xietong.audit.services import audit_record
+from xietong.regions.divisions import MEMBER_PROVINCES
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.services import jurisdictions_load, standard_areas_ensure
+
+from .models import School, SchoolStatistic
+from .services import _upsert, release_publish
+
+DEMO_PASSWORD = "xietong-demo"
+DEMO_YEARS = (2020, 2021, 2022, 2023, 2024)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    jurisdictions: int
+    areas: int
+    schools: int
+    values: int
+    created_schools: bool
+    users: tuple[DemoUser, ...]
+
+
+def county_specs():
+    from .synthetic import CountySpec
+
+    counties = Jurisdiction.objects.filter(
+        level="county", is_placeholder=False, code__regex=r"^(" + "|".join(MEMBER_PROVINCES) + ")"
+    ).select_related("parent", "parent__parent")
+    specs = []
+    for c in counties.order_by("code"):
+        lon, lat = c.longitude, c.latitude
+        node = c.parent
+        while (lon is None or lat is None) and node is not None:
+            lon, lat = node.longitude, node.latitude
+            node = node.parent
+        if lon is None or lat is None:
+            prov = Jurisdiction.objects.get(code=c.code[:2] + "0" * 10)
+            lon, lat = prov.longitude, prov.latitude
+        kind = "district" if c.name_zh.endswith("区") else "county_city" if c.name_zh.endswith("市") else "county"
+        specs.append(
+            CountySpec(
+                code=c.code,
+                name_zh=c.name_zh,
+                province_code=c.code[:2] + "0" * 10,
+                prefecture_code=c.parent_id,
+                lon=lon,
+                lat=lat,
+                kind=kind,
+            )
+        )
+    return specs
+
+
+def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) -> tuple[int, int]:
+    from .synthetic import generate
+
+    region = generate(county_specs(), years, seed=seed, scale=scale)
+    schools = [
+        School(
+            code=s.code, name_zh=s.name_zh, name_en=s.name_en, stage=s.stage, county_id=s.county_code,
+            location=s.location, ownership=s.ownership, longitude=round(s.lon, 6), latitude=round(s.lat, 6),
+            is_open=True, is_synthetic=True,
+        )
+        for s in region.schools
+    ]
+    School.objects.bulk_create(schools, batch_size=2000)
+    ids = dict(School.objects.filter(is_synthetic=True).values_list("code", "id"))
+    values = region.values
+    rows = []
+    for i, s in enumerate(region.schools):
+        sid = ids[s.code]
+        for yi, year in enumerate(region.years):
+            for ki, ind in enumerate(region.indicators):
+                v = values[i, yi, ki]
+                if v == v:  # NaN = not reported
+                    rows.append((sid, year, ind, Decimal(repr(round(float(v), 2)))))
+    _upsert(rows, progress)
+    return len(schools), len(rows)
+
+
+DEMO_USERS = [
+    ("admin", "Administrator", None, None),
+    ("yrd-secretariat", "长三角区域合作办公室", Role.SECRETARIAT, "area:yrd"),
+    ("jjj-secretariat", "京津冀教育协同办公室", Role.SECRETARIAT, "area:jjj"),
+    ("twl-secretariat", "通武廊联席会议办公室", Role.SECRETARIAT, "area:tongwulang"),
+    ("shanghai-bureau", "上海市教育委员会", Role.BUREAU, "j:310000000000"),
+    ("jiangsu-bureau", "江苏省教育厅", Role.BUREAU, "j:320000000000"),
+    ("anhui-bureau", "安徽省教育厅", Role.BUREAU, "j:340000000000"),
+    ("hebei-bureau", "河北省教育厅", Role.BUREAU, "j:130000000000"),
+    ("langfang-bureau", "廊坊市教育局", Role.BUREAU, "j:131000000000"),
+    ("tongzhou-bureau", "北京市通州区教委", Role.BUREAU, "j:110112000000"),
+    ("school-admin", "学校管理员", Role.SCHOOL, "school:first:131000000000"),
+    ("teacher", "教师", Role.TEACHER, "school:first:131000000000"),
+    ("public", "公众", Role.PUBLIC, None),
+]
+
+
+def _ensure_users() -> tuple[DemoUser, ...]:
+    out = []
+    for username, display, role, target in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=DEMO_PASSWORD, display_name=display,
+                               is_superuser=role is None, actor=None)
+        scope_label = "all" if role is None else ""
+        if role is not None:
+            kwargs = {}
+            if target and target.startswith("area:"):
+                kwargs["area"] = CooperationArea.objects.get(slug=target[5:])
+                scope_label = kwargs["area"].name_zh
+            elif target and target.startswith("j:"):
+                kwargs["jurisdiction"] = Jurisdiction.objects.get(code=target[2:])
+                scope_label = kwargs["jurisdiction"].full_name_zh
+            elif target and target.startswith("school:first:"):
+                prefix = Jurisdiction.objects.get(code=target.split(":")[2]).prefix
+                school = School.objects.filter(county_id__startswith=prefix, stage="primary").order_by("code").first()
+                if school is None:
+                    continue
+                kwargs["school"] = school
+                scope_label = f"{school.name_zh} ({school.code})"
+            else:
+                scope_label = "—"
+            role_grant(user=user, role=role, actor=None, **kwargs)
+        out.append(DemoUser(username, role or "admin", scope_label))
+    return tuple(out)
+
+
+def demo_load(
+    *, seed: int = 2024, scale: float = 0.25, years: tuple[int, ...] = DEMO_YEARS,
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    jurisdictions_load()
+    standard_areas_ensure()
+    created = False
+    n_values = 0
+    if not School.objects.filter(is_synthetic=True).exists():
+        with transaction.atomic():
+            n_schools, n_values = _load_schools(seed=seed, scale=scale, years=years, progress=progress)
+            audit_record(actor=None, action="demo.load", object_type="demo", object_id=str(seed),
+                         after={"seed": seed, "scale": scale, "years": list(years),
+                                "schools": n_schools, "values": n_values})
+        created = True
+    with transaction.atomic():
+        present_years = sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))
+        for prefix in MEMBER_PROVINCES:
+            j = Jurisdiction.objects.get(code=prefix + "0" * 10)
+            for y in present_years:
+                release_publish(jurisdiction=j, year=y, actor=None)
+    with transaction.atomic():
+        users = _ensure_users()
+    return DemoSummary(
+        jurisdictions=Jurisdiction.objects.count(),
+        areas=CooperationArea.objects.count(),
+        schools=School.objects.count(),
+        values=n_values or SchoolStatistic.objects.count(),
+        created_schools=created,
+        users=users,
+    )

@@ -1,0 +1,172 @@
+"""Schools, the indicator catalogue and yearly school statistics."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xietong.regions.models import BilingualNameMixin, Jurisdiction
+
+
+class Stage(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    JUNIOR = "junior", _("Junior secondary")
+    NINE_YEAR = "nine_year", _("Nine-year (primary + junior)")
+    SENIOR = "senior", _("Senior secondary")
+    COMPLETE_SECONDARY = "complete_secondary", _("Complete secondary (junior + senior)")
+    TWELVE_YEAR = "twelve_year", _("Twelve-year")
+    VOCATIONAL = "vocational", _("Secondary vocational")
+    SPECIAL = "special", _("Special education")
+
+
+class Location(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    TOWN = "town", _("Town")
+    RURAL = "rural", _("Rural")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
+
+
+class School(BilingualNameMixin, models.Model):
+    code = models.CharField(_("school code"), max_length=20, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, db_index=True)
+    county = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        verbose_name=_("county"),
+        limit_choices_to={"level": "county"},
+    )
+    location = models.CharField(_("urban / town / rural"), max_length=10, choices=Location.choices)
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic demo record"), default=False, help_text=_("Generated demo data, not a real school.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="school_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="school_latitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.code})"
+
+
+class IndicatorKind(models.TextChoices):
+    RAW = "raw", _("Raw count")
+    DERIVED = "derived", _("Derived ratio")
+
+
+class Indicator(BilingualNameMixin, models.Model):
+    """The catalogue: raw counts that are stored, and ratios defined once from them."""
+
+    code = models.SlugField(_("code"), max_length=60, primary_key=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndicatorKind.choices)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200)
+    unit_zh = models.CharField(_("unit (Chinese)"), max_length=30)
+    unit_en = models.CharField(_("unit (English)"), max_length=60)
+    definition_zh = models.TextField(_("definition (Chinese)"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    numerator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scale = models.DecimalField(max_digits=10, decimal_places=2, default=1)
+    integral = models.BooleanField(_("whole numbers only"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="raw", numerator__isnull=True, denominator__isnull=True)
+                | Q(kind="derived", numerator__isnull=False, denominator__isnull=False),
+                name="indicator_derived_has_formula",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def unit(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.unit_en if (get_language() or "").startswith("en") else self.unit_zh
+
+    @property
+    def definition(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.definition_en if (get_language() or "").startswith("en") else self.definition_zh
+
+
+class SchoolStatistic(models.Model):
+    """One raw value of one school in one school year (the year in which the school year starts)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="statistics")
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="values",
+        limit_choices_to={"kind": "raw"},
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("school statistic")
+        verbose_name_plural = _("school statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "indicator"], name="statistic_one_value_per_school_year"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="statistic_non_negative"),
+            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="statistic_year_range"),
+        ]
+        indexes = [models.Index(fields=["year", "indicator"], name="statistic_year_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.year} {self.indicator_id}={self.value}"
+
+
+class StatisticsRelease(models.Model):
+    """A bureau's statement that a year's statistics for its jurisdiction may be shown to the
+    public as aggregates (never school by school)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="releases")
+    year = models.PositiveSmallIntegerField(_("year"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "year"], name="release_unique")
+        ]

@@ -1,0 +1,192 @@
+"""Reads on schools and statistics, already filtered to the caller's scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from xietong.accounts.scope import Scope
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_member_prefixes, prefixes_q
+
+from .catalogue import BY_CODE, DERIVED, RAW_CODES, derive
+from .models import School, SchoolStatistic, StatisticsRelease
+
+
+def school_list(
+    *,
+    scope: Scope,
+    within: str | None = None,
+    area: str | None = None,
+    stage: str | None = None,
+    location: str | None = None,
+    ownership: str | None = None,
+    is_open: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[School]:
+    qs = School.objects.filter(scope.schools_q()).select_related("county", "county__parent")
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        qs = qs.filter(county_id__startswith=j.prefix) if j else qs.none()
+    if area:
+        a = CooperationArea.objects.filter(slug=area).first()
+        qs = qs.filter(prefixes_q(area_member_prefixes(a), "county_id")) if a else qs.none()
+    if stage:
+        qs = qs.filter(stage=stage)
+    if location:
+        qs = qs.filter(location=location)
+    if ownership:
+        qs = qs.filter(ownership=ownership)
+    if is_open is not None:
+        qs = qs.filter(is_open=is_open)
+    if q:
+        qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(code__startswith=q))
+    return qs.order_by("code")
+
+
+def school_get(*, scope: Scope, code: str) -> School | None:
+    return School.objects.filter(scope.schools_q()).select_related("county", "county__parent").filter(code=code).first()
+
+
+def can_see_statistics(scope: Scope, school: School) -> bool:
+    if scope.is_admin:
+        return True
+    return School.objects.filter(scope.statistics_q(field_prefix=""), pk=school.pk).exists()
+
+
+def statistics_list(
+    *, scope: Scope, school: str | None = None, year: int | None = None, indicator: str | None = None,
+    within: str | None = None,
+) -> QuerySet[SchoolStatistic]:
+    qs = SchoolStatistic.objects.filter(scope.statistics_q()).select_related("school")
+    if school:
+        qs = qs.filter(school__code=school)
+    if year:
+        qs = qs.filter(year=year)
+    if indicator:
+        qs = qs.filter(indicator_id=indicator)
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        qs = qs.filter(school__county_id__startswith=j.prefix) if j else qs.none()
+    return qs.order_by("school__code", "year", "indicator_id")
+
+
+def school_series(*, scope: Scope, school: School) -> dict[int, dict[str, float | None]]:
+    """Year -> indicator -> value (raw and derived) for one school, or {} if out of scope."""
+    if not can_see_statistics(scope, school):
+        return {}
+    raw: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for year, ind, value in SchoolStatistic.objects.filter(school=school).values_list("year", "indicator_id", "value"):
+        raw[year][ind] = value
+    out: dict[int, dict[str, float | None]] = {}
+    for year in sorted(raw):
+        vals = raw[year]
+        row: dict[str, float | None] = {c: (float(vals[c]) if c in vals else None) for c in RAW_CODES}
+        for d in DERIVED:
+            row[d.code] = derive(d, vals)
+        out[year] = row
+    return out
+
+
+def published_prefixes(year: int | None = None) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    qs = StatisticsRelease.objects.select_related("jurisdiction")
+    if year is not None:
+        qs = qs.filter(year=year)
+    for r in qs:
+        out[r.year].append(r.jurisdiction.prefix)
+    return out
+
+
+def aggregates(
+    *,
+    scope: Scope,
+    level: str = "county",
+    within: str | None = None,
+    area: str | None = None,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+) -> list[dict]:
+    """Sums of raw indicators per jurisdiction at ``level`` and year, with derived ratios from the
+    sums. The public sees only years a bureau has released; scoped users also see their own
+    unpublished figures."""
+    codes = [c for c in (indicators or RAW_CODES) if c in BY_CODE]
+    needed = set()
+    for c in codes:
+        d = BY_CODE[c]
+        needed.update([d.numerator, d.denominator] if d.kind == "derived" else [c])
+    needed.add("students")
+    base = SchoolStatistic.objects.filter(indicator_id__in=sorted(needed))
+    if year is not None:
+        base = base.filter(year=year)
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        base = base.filter(school__county_id__startswith=j.prefix) if j else base.none()
+    if area:
+        a = CooperationArea.objects.filter(slug=area).first()
+        base = base.filter(prefixes_q(area_member_prefixes(a), "school__county_id")) if a else base.none()
+    visible = Q(pk__in=[])
+    if scope.is_admin:
+        visible = Q()
+    else:
+        visible |= prefixes_q(sorted(scope.read_prefixes), "school__county_id")
+        for y, prefixes in published_prefixes(year).items():
+            visible |= Q(year=y) & prefixes_q(prefixes, "school__county_id")
+    base = base.filter(visible)
+    cut = {"province": 2, "prefecture": 4, "county": 6}[level]
+    sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
+    schools: dict[tuple[str, int], int] = {}
+    from django.db.models.functions import Substr
+
+    grouped = (
+        base.annotate(prefix=Substr("school__county_id", 1, cut))
+        .values("prefix", "year", "indicator_id")
+        .annotate(total=Sum("value"), n=Count("school_id", distinct=True))
+    )
+    for row in grouped:
+        key = (row["prefix"], row["year"])
+        sums[key][row["indicator_id"]] = row["total"]
+        if row["indicator_id"] == "students":
+            schools[key] = row["n"]
+    pad = {2: "0" * 10, 4: "0" * 8, 6: "0" * 6}[cut]
+    names = {j.code: j for j in Jurisdiction.objects.filter(code__in=[p + pad for p, _ in sums])}
+    out = []
+    for (prefix, y), vals in sorted(sums.items()):
+        code = prefix + pad
+        j = names.get(code)
+        row = {
+            "code": code,
+            "name_zh": j.name_zh if j else "",
+            "name_en": j.name_en if j else "",
+            "year": y,
+            "schools": schools.get((prefix, y), 0),
+        }
+        for c in codes:
+            d = BY_CODE[c]
+            row[c] = derive(d, vals)
+        out.append(row)
+    return out
+
+
+def export_rows(*, scope: Scope, within: str | None = None, years: list[int] | None = None) -> tuple[list[str], list[list]]:
+    """The template layout (school_code, year, raw indicators...) for everything in scope."""
+    qs = SchoolStatistic.objects.filter(scope.statistics_q())
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        qs = qs.filter(school__county_id__startswith=j.prefix) if j else qs.none()
+    if years:
+        qs = qs.filter(year__in=years)
+    header = ["school_code", "year", *RAW_CODES]
+    index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
+    rows: dict[tuple[str, int], list] = {}
+    for code, year, ind, value in qs.values_list("school__code", "year", "indicator_id", "value").order_by(
+        "school__code", "year"
+    ).iterator(chunk_size=20000):
+        row = rows.get((code, year))
+        if row is None:
+            row = rows[(code, year)] = [code, year] + [""] * len(RAW_CODES)
+        v = value.normalize() if value == value.to_integral_value() else value
+        row[index[ind]] = format(v.quantize(Decimal(1)) if v == v.to_integral_value() else v, "f")
+    return header, list(rows.values())

@@ -1,0 +1,234 @@
+"""Writes on schools and their statistics: atomic, scope-checked, audited."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xietong.accounts.scope import Scope, scope_for
+from xietong.audit.services import audit_record
+from xietong.regions.models import Jurisdiction
+
+from .catalogue import CATALOGUE
+from .models import Indicator, School, SchoolStatistic, StatisticsRelease
+from .tabular import ImportFailed, Problem, parse_statistics
+
+SCHOOL_FIELDS = ("name_zh", "name_en", "stage", "location", "ownership", "longitude", "latitude", "is_open")
+
+
+def catalogue_sync() -> int:
+    """Make the Indicator table match the catalogue definitions (idempotent)."""
+    n = 0
+    for pos, d in enumerate(CATALOGUE):
+        Indicator.objects.update_or_create(
+            code=d.code,
+            defaults={
+                "kind": d.kind,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "unit_zh": d.unit_zh,
+                "unit_en": d.unit_en,
+                "definition_zh": d.definition_zh,
+                "definition_en": d.definition_en,
+                "numerator_id": d.numerator,
+                "denominator_id": d.denominator,
+                "scale": d.scale,
+                "integral": d.integral,
+                "position": pos,
+            },
+        )
+        n += 1
+    return n
+
+
+def _school_snapshot(s: School) -> dict:
+    return {"code": s.code, "county": s.county_id, **{f: getattr(s, f) for f in SCHOOL_FIELDS}}
+
+
+def _check_school_fields(fields: dict) -> None:
+    from .models import Location, Ownership, Stage
+
+    if "stage" in fields and fields["stage"] not in Stage.values:
+        raise ValueError(_("Unknown stage %(v)s.") % {"v": fields["stage"]})
+    if "location" in fields and fields["location"] not in Location.values:
+        raise ValueError(_("Unknown location %(v)s.") % {"v": fields["location"]})
+    if "ownership" in fields and fields["ownership"] not in Ownership.values:
+        raise ValueError(_("Unknown ownership %(v)s.") % {"v": fields["ownership"]})
+    lon, lat = fields.get("longitude"), fields.get("latitude")
+    if lon is not None and not -180 <= float(lon) <= 180:
+        raise ValueError(_("Longitude must be between -180 and 180."))
+    if lat is not None and not -90 <= float(lat) <= 90:
+        raise ValueError(_("Latitude must be between -90 and 90."))
+
+
+@transaction.atomic
+def school_create(*, code: str, county_code: str, name_zh: str, stage: str, location: str,
+                  ownership: str = "public", name_en: str = "", longitude: float | None = None,
+                  latitude: float | None = None, actor) -> School:
+    scope = scope_for(actor)
+    county = Jurisdiction.objects.filter(code=county_code, level="county").first()
+    if county is None:
+        raise ValueError(_("No county with code %(code)s.") % {"code": county_code})
+    scope.require(scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code})
+    code = code.strip()
+    if not code or School.objects.filter(code=code).exists():
+        raise ValueError(_("School code %(code)s is empty or already used.") % {"code": code})
+    fields = dict(name_zh=name_zh.strip(), name_en=name_en.strip(), stage=stage, location=location,
+                  ownership=ownership, longitude=longitude, latitude=latitude, is_open=True)
+    _check_school_fields(fields)
+    if not fields["name_zh"]:
+        raise ValueError(_("A school needs a Chinese name."))
+    school = School.objects.create(code=code, county=county, **fields)
+    audit_record(actor=actor, action="school.create", object_type="school", object_id=school.code,
+                 after=_school_snapshot(school))
+    return school
+
+
+@transaction.atomic
+def school_update(*, school: School, actor, **changes) -> School:
+    scope = scope_for(actor)
+    scope.require(scope.can_write_school(school), _("change school %(c)s") % {"c": school.code})
+    unknown = set(changes) - set(SCHOOL_FIELDS)
+    if unknown:
+        raise ValueError(_("Fields that cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_school_fields(changes)
+    school = School.objects.select_for_update().get(pk=school.pk)
+    before = _school_snapshot(school)
+    for k, v in changes.items():
+        setattr(school, k, v)
+    school.save()
+    audit_record(actor=actor, action="school.update", object_type="school", object_id=school.code,
+                 before=before, after=_school_snapshot(school))
+    return school
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    sha256: str
+    values: int
+    rows: int
+    schools: int
+    years: tuple[int, ...]
+    created: int
+    updated: int
+
+
+def _upsert(values: list[tuple[int, int, str, Decimal]], progress: Callable[[int], None] | None) -> None:
+    table = SchoolStatistic._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (school_id, year, indicator_id, value) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT (school_id, year, indicator_id) DO UPDATE SET value = EXCLUDED.value"
+    )
+    batch = 20000
+    with connection.cursor() as cur:
+        for start in range(0, len(values), batch):
+            chunk = values[start : start + batch]
+            cur.executemany(sql, chunk)
+            if progress is not None:
+                progress(len(chunk))
+
+
+def statistics_write(
+    *,
+    values: list[tuple[int, int, str, Decimal]],
+    actor,
+    source: str,
+    sha256: str = "",
+    progress: Callable[[int], None] | None = None,
+    scope: Scope | None = None,
+) -> tuple[int, int]:
+    """Upsert (school_id, year, indicator, value) rows; returns (created, updated).
+    Must be called inside a transaction; the caller has checked the scope of every school."""
+    school_ids = sorted({v[0] for v in values})
+    years = sorted({v[1] for v in values})
+    def _count() -> int:
+        total = 0
+        for i in range(0, len(school_ids), 5000):
+            total += SchoolStatistic.objects.filter(
+                school_id__in=school_ids[i : i + 5000], year__in=years
+            ).count()
+        return total
+    before = _count()
+    _upsert(values, progress)
+    after = _count()
+    created = after - before
+    updated = len(values) - created
+    audit_record(
+        actor=actor,
+        action="statistics.import",
+        object_type="statistics",
+        object_id=source[:100],
+        after={"file": source, "sha256": sha256, "values": len(values), "schools": len(school_ids),
+               "years": years, "created": created, "updated": updated},
+    )
+    return created, updated
+
+
+def statistics_import(
+    *,
+    data: bytes,
+    filename: str,
+    actor,
+    progress: Callable[[int], None] | None = None,
+    parse_progress: Callable[[int], None] | None = None,
+    scope: Scope | None = None,
+) -> ImportResult:
+    """Validate a whole CSV/XLSX file, then write all of it in one transaction or nothing."""
+    scope = scope or scope_for(actor)
+    if scope.is_public:
+        raise ImportFailed([Problem(filename, 0, "", _("you have no role that may write statistics"))])
+    known = {s.code: s for s in School.objects.only("id", "code", "county_id")}
+    parsed = parse_statistics(
+        data, filename, known_schools=known, may_write=scope.can_write_statistics, progress=parse_progress
+    )
+    digest = hashlib.sha256(data).hexdigest()
+    rows = [(known[p.school_code].pk, p.year, p.indicator, p.value) for p in parsed]
+    with transaction.atomic():
+        created, updated = statistics_write(values=rows, actor=actor, source=filename, sha256=digest,
+                                            progress=progress)
+    return ImportResult(
+        file=filename,
+        sha256=digest,
+        values=len(rows),
+        rows=len({p.row for p in parsed}),
+        schools=len({p.school_code for p in parsed}),
+        years=tuple(sorted({p.year for p in parsed})),
+        created=created,
+        updated=updated,
+    )
+
+
+@transaction.atomic
+def statistics_set(*, school: School, year: int, values: dict[str, Decimal | float | int], actor) -> tuple[int, int]:
+    """Write some raw values of one school-year (the API's single-record path)."""
+    scope = scope_for(actor)
+    scope.require(scope.can_write_statistics(school), _("write statistics of %(c)s") % {"c": school.code})
+    from .tabular import parse_statistics as _parse
+    from .tabular import write_csv
+
+    data = write_csv([[school.code, year, *values.values()]], ["school_code", "year", *values.keys()])
+    parsed = _parse(data, "api", known_schools={school.code: school})
+    rows = [(school.pk, p.year, p.indicator, p.value) for p in parsed]
+    return statistics_write(values=rows, actor=actor, source=f"api:{school.code}:{year}")
+
+
+@transaction.atomic
+def release_publish(*, jurisdiction: Jurisdiction, year: int, actor) -> StatisticsRelease:
+    """Let the public see the year's aggregates of this jurisdiction (never school rows)."""
+    scope = scope_for(actor)
+    scope.require(scope.can_publish(jurisdiction.code), _("publish statistics of %(c)s") % {"c": jurisdiction.code})
+    release, created = StatisticsRelease.objects.get_or_create(
+        jurisdiction=jurisdiction, year=year,
+        defaults={"published_at": timezone.now(), "published_by_id": getattr(actor, "pk", None)},
+    )
+    if created:
+        audit_record(actor=actor, action="statistics.publish", object_type="statistics_release",
+                     object_id=f"{jurisdiction.code}:{year}", after={"jurisdiction": jurisdiction.code, "year": year})
+    return release

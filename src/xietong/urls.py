@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from xietong.api import api
+from xietong.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("areas/<slug:slug>/", views.area_detail, name="area_detail"),
+    path("jurisdictions/<str:code>/", views.jurisdiction_detail, name="jurisdiction_detail"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/<str:code>/", views.school_detail, name="school_detail"),
+    path("statistics/import/", views.statistics_import_view, name="statistics_import"),
+    path("statistics/template.<str:fmt>", views.statistics_template, name="statistics_template"),
+    path("statistics/export.<str:fmt>", views.statistics_export, name="statistics_export"),
+    path("aggregates.csv", views.aggregates_csv, name="aggregates_csv"),
+    path("account/", views.account, name="account"),
+    path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+MODULES = [
+    ("home", _("Overview"), True),
+    ("school_list", _("Schools"), True),
+    ("statistics_import", _("Import statistics"), True),
+    (None, _("Evaluation"), False),
+    (None, _("Talent"), False),
+    (None, _("Finance"), False),
+    (None, _("Resources"), False),
+    (None, _("Consultation"), False),
+]
+
+
+def navigation(request):
+    return {"nav_modules": MODULES}

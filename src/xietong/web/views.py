@@ -1,0 +1,313 @@
+"""Server-rendered pages. Thin: they call selectors and services and shape the context."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import plotly
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from xietong.accounts.models import ApiToken
+from xietong.accounts.scope import scope_for
+from xietong.accounts.services import token_create, token_revoke
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_list
+from xietong.schools import selectors as school_selectors
+from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
+from xietong.schools.models import Location, School, Stage
+from xietong.schools.services import statistics_import
+from xietong.schools.tabular import ImportFailed, template_header, write_csv, write_xlsx
+
+from . import charts
+
+HEADLINE = ["students", "teachers", "student_teacher_ratio", "building_area_per_student", "instrument_value_per_student"]
+
+
+def _en() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@cache_control(max_age=86400, public=True)
+def plotly_js(request):
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return FileResponse(path.open("rb"), content_type="application/javascript")
+
+
+def _latest(rows: list[dict]) -> dict[str, dict]:
+    latest: dict[str, dict] = {}
+    for r in rows:
+        if r["code"] not in latest or r["year"] > latest[r["code"]]["year"]:
+            latest[r["code"]] = r
+    return latest
+
+
+def home(request):
+    scope = scope_for(request.user)
+    areas = list(area_list())
+    cards = []
+    prov = _latest(school_selectors.aggregates(scope=scope, level="province", indicators=HEADLINE))
+    for a in areas:
+        members = [m.jurisdiction for m in a.memberships.all()]
+        students = teachers = 0.0
+        schools = 0
+        year = None
+        for m in members:
+            for code, r in prov.items():
+                if code.startswith(m.prefix):
+                    students += r["students"] or 0
+                    teachers += r["teachers"] or 0
+                    schools += r["schools"]
+                    year = r["year"]
+        cards.append({"area": a, "members": members, "students": students, "teachers": teachers,
+                      "schools": schools, "year": year})
+    return render(request, "xietong/home.html", {"cards": cards, "public": scope.is_public})
+
+
+def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[int]]:
+    rows = []
+    years = set()
+    for m in members:
+        level = {"province": "province", "prefecture": "prefecture", "county": "county"}[m.level]
+        agg = school_selectors.aggregates(scope=scope, level=level, within=m.code, indicators=HEADLINE)
+        series = {r["year"]: r for r in agg}
+        years |= set(series)
+        latest = series[max(series)] if series else None
+        rows.append({"j": m, "latest": latest, "series": series})
+    return rows, sorted(years)
+
+
+def _map_for(scope, prefixes: list[tuple[str, str]]) -> str:
+    """Schools the caller may see, or county centroids for the public."""
+    groups = []
+    for label, prefix in prefixes:
+        qs = School.objects.filter(scope.schools_q(), county_id__startswith=prefix, longitude__isnull=False)
+        pts = list(qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:20000])
+        if pts:
+            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
+    if not groups:
+        for label, prefix in prefixes:
+            counties = Jurisdiction.objects.filter(code__startswith=prefix, level="county", is_placeholder=False,
+                                                   longitude__isnull=False)
+            pts = list(counties.values_list("longitude", "latitude", "name_en" if _en() else "name_zh"))
+            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
+    return charts.point_map(groups)
+
+
+def area_detail(request, slug: str):
+    scope = scope_for(request.user)
+    area = get_object_or_404(area_list(), slug=slug)
+    members = [m.jurisdiction for m in area.memberships.all()]
+    rows, years = _member_rows(scope, members)
+    names = [r["j"].name for r in rows]
+    students_chart = charts.lines(
+        years,
+        {r["j"].name: [r["series"].get(y, {}).get("students") for y in years] for r in rows},
+        title=_("Students by member and year"),
+    ) if years else ""
+    ratio_chart = charts.bars(
+        names,
+        {_("Student-teacher ratio"): [r["latest"]["student_teacher_ratio"] if r["latest"] else None for r in rows]},
+        title=_("Student-teacher ratio, latest year"),
+    ) if years else ""
+    context = {
+        "area": area,
+        "rows": rows,
+        "years": years,
+        "children": CooperationArea.objects.filter(parent=area),
+        "map": _map_for(scope, [(m.name, m.prefix) for m in members]),
+        "students_chart": students_chart,
+        "ratio_chart": ratio_chart,
+        "public": scope.is_public,
+    }
+    return render(request, "xietong/area_detail.html", context)
+
+
+def jurisdiction_detail(request, code: str):
+    scope = scope_for(request.user)
+    j = get_object_or_404(Jurisdiction, code=code)
+    children = list(j.children.filter(is_placeholder=False)) if j.level != "county" else []
+    if j.level == "province" and not children:
+        children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
+    # municipalities: skip the 市辖区 placeholder and show districts
+    if j.level == "province" and all(c.level == "prefecture" and c.is_placeholder for c in j.children.all()):
+        children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
+    rows, years = _member_rows(scope, children)
+    ancestors = []
+    p = j.parent
+    while p is not None:
+        ancestors.insert(0, p)
+        p = p.parent
+    trend = ""
+    own = school_selectors.aggregates(scope=scope, level=j.level, within=j.code, indicators=HEADLINE)
+    if own:
+        ys = [r["year"] for r in own]
+        trend = charts.lines(ys, {_("Students"): [r["students"] for r in own]}, title=_("Students by year"))
+    return render(request, "xietong/jurisdiction_detail.html", {
+        "j": j, "ancestors": ancestors, "rows": rows, "years": years, "own": own, "trend": trend,
+        "map": _map_for(scope, [(j.name, j.prefix)]), "public": scope.is_public,
+        "can_list_schools": not scope.is_public,
+    })
+
+
+def school_list(request):
+    scope = scope_for(request.user)
+    f = {k: request.GET.get(k) or None for k in ("within", "area", "stage", "location", "q")}
+    qs = school_selectors.school_list(scope=scope, **f)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "xietong/school_list.html", {
+        "page": page, "filters": f, "stages": Stage.choices, "locations": Location.choices,
+        "areas": CooperationArea.objects.all(), "public": scope.is_public, "query": query.urlencode(),
+        "total": page.paginator.count,
+    })
+
+
+CHART_GROUPS = [
+    ("teachers", ["qualified_per_100", "backbone_per_100", "pe_arts_per_100", "titled_per_100"]),
+    ("facilities", ["building_area_per_student", "sports_area_per_student", "books_per_student"]),
+    ("money", ["instrument_value_per_student", "expenditure_per_student"]),
+    ("size", ["students", "teachers", "classes"]),
+]
+
+
+def school_detail(request, code: str):
+    scope = scope_for(request.user)
+    school = school_selectors.school_get(scope=scope, code=code)
+    if school is None:
+        raise Http404(_("No such school in your scope."))
+    series = school_selectors.school_series(scope=scope, school=school)
+    years = sorted(series)
+    if request.GET.get("format") == "csv":
+        codes = [d.code for d in RAW] + [d.code for d in DERIVED]
+        data = write_csv([[y, *[series[y].get(c) for c in codes]] for y in years], ["year", *codes])
+        resp = HttpResponse(data, content_type="text/csv")
+        resp["Content-Disposition"] = f'attachment; filename="{school.code}.csv"'
+        return resp
+    chart_divs = []
+    titles = {"teachers": _("Teachers per 100 students"), "facilities": _("Space and books per student"),
+              "money": _("Yuan per student"), "size": _("Size")}
+    for key, codes in CHART_GROUPS:
+        if years:
+            chart_divs.append(charts.lines(
+                years, {BY_CODE[c].name_en if _en() else BY_CODE[c].name_zh: [series[y].get(c) for y in years] for c in codes},
+                title=titles[key]))
+    table = [
+        {"code": d.code, "name": d.name_en if _en() else d.name_zh, "unit": d.unit_en if _en() else d.unit_zh,
+         "values": [series[y].get(d.code) for y in years]}
+        for d in list(RAW) + list(DERIVED)
+    ]
+    return render(request, "xietong/school_detail.html", {
+        "school": school, "years": years, "charts": chart_divs, "table": table,
+        "can_see_statistics": school_selectors.can_see_statistics(scope, school),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statistics_import_view(request):
+    scope = scope_for(request.user)
+    result = problems = None
+    total = 0
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a CSV or XLSX file."))
+        else:
+            try:
+                result = statistics_import(data=upload.read(), filename=upload.name, actor=request.user)
+                messages.success(request, _("Imported %(n)d values from %(f)s.") % {"n": result.values, "f": result.file})
+            except ImportFailed as exc:
+                problems, total = exc.problems, exc.total
+    return render(request, "xietong/import.html", {
+        "result": result, "problems": problems, "total": total, "public": scope.is_public,
+        "raw": RAW,
+    })
+
+
+@login_required
+def statistics_template(request, fmt: str):
+    header = template_header()
+    if fmt == "xlsx":
+        data = write_xlsx([], header)
+        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        data = write_csv([], header)
+        ct = "text/csv"
+    else:
+        raise Http404
+    resp = HttpResponse(data, content_type=ct)
+    resp["Content-Disposition"] = f'attachment; filename="xietong-statistics-template.{fmt}"'
+    return resp
+
+
+@login_required
+def statistics_export(request, fmt: str):
+    scope = scope_for(request.user)
+    within = request.GET.get("within") or None
+    years = [int(y) for y in request.GET.getlist("year") if y.isdigit()] or None
+    header, rows = school_selectors.export_rows(scope=scope, within=within, years=years)
+    if fmt == "xlsx":
+        data, ct = write_xlsx(rows, header), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        data, ct = write_csv(rows, header), "text/csv"
+    else:
+        raise Http404
+    resp = HttpResponse(data, content_type=ct)
+    resp["Content-Disposition"] = f'attachment; filename="xietong-statistics.{fmt}"'
+    return resp
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    secret = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            token_revoke(token=token, actor=request.user)
+            messages.success(request, _("Token revoked."))
+            return redirect("account")
+        role = None
+        if request.POST.get("role"):
+            role = get_object_or_404(request.user.roles, pk=request.POST["role"])
+        try:
+            _token, secret = token_create(user=request.user, name=request.POST.get("name", ""),
+                                          role_assignment=role, actor=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return render(request, "xietong/account.html", {
+        "roles": request.user.roles.select_related("area", "jurisdiction", "school"),
+        "tokens": request.user.api_tokens.order_by("-created_at"),
+        "secret": secret,
+    })
+
+
+def aggregates_csv(request):
+    scope = scope_for(request.user)
+    level = request.GET.get("level", "province")
+    if level not in ("province", "prefecture", "county"):
+        raise Http404
+    rows = school_selectors.aggregates(scope=scope, level=level, within=request.GET.get("within") or None,
+                                       area=request.GET.get("area") or None, indicators=HEADLINE)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    header = ["code", "name_zh", "name_en", "year", "schools", *HEADLINE]
+    w.writerow(header)
+    for r in rows:
+        w.writerow([r.get(h) for h in header])
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv")
+    resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
+    return resp
+
+

@@ -10,9 +10,8 @@ from pathlib import Path
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
-    from django.conf import settings
-
     import django
+    from django.conf import settings
 
     django.setup()
     db = settings.DATABASES["default"]
@@ -29,7 +28,9 @@ def _migrate(verbosity: int = 0) -> None:
 def _bar(total: int | None, desc: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=" values", unit_scale=True, disable=None, file=sys.stderr)
+    return tqdm(
+        total=total, desc=desc, unit=" values", unit_scale=True, disable=None, file=sys.stderr
+    )
 
 
 def _serve(host: str, port: int) -> None:
@@ -103,8 +104,11 @@ def cmd_import(args) -> int:
     write_bar = _bar(None, "writing")
     try:
         result = statistics_import(
-            data=data, filename=path.name, actor=_actor(args.as_user),
-            progress=write_bar.update, parse_progress=lambda n: parse_bar.update(n),
+            data=data,
+            filename=path.name,
+            actor=_actor(args.as_user),
+            progress=write_bar.update,
+            parse_progress=lambda n: parse_bar.update(n),
         )
     except ImportFailed as exc:
         parse_bar.close()
@@ -144,7 +148,9 @@ def cmd_template(args) -> int:
 
     path = Path(args.file)
     header = template_header()
-    path.write_bytes(write_xlsx([], header) if path.suffix.lower() == ".xlsx" else write_csv([], header))
+    path.write_bytes(
+        write_xlsx([], header) if path.suffix.lower() == ".xlsx" else write_csv([], header)
+    )
     print(f"Wrote the statistics template to {path}")
     return 0
 
@@ -173,7 +179,9 @@ def cmd_load_divisions(args) -> int:
 
     r = jurisdictions_load()
     standard_areas_ensure()
-    print(f"Divisions: {r['divisions']} ({r['created']} new, {r['updated']} updated); cooperation areas ensured.")
+    print(
+        f"Divisions: {r['divisions']} ({r['created']} new, {r['updated']} updated); cooperation areas ensured."
+    )
     return 0
 
 
@@ -186,7 +194,9 @@ def cmd_manage(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xietong", description="Xietong regional education coordination platform.")
+    p = argparse.ArgumentParser(
+        prog="xietong", description="Xietong regional education coordination platform."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="set up the demo region (SQLite by default) and serve it")
@@ -194,8 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--port", type=int, default=8000)
     d.add_argument("--seed", type=int, default=2024)
-    d.add_argument("--scale", type=float, default=0.25,
-                   help="fraction of the real number of schools to generate (enrolment totals are kept)")
+    d.add_argument(
+        "--scale",
+        type=float,
+        default=0.25,
+        help="fraction of the real number of schools to generate (enrolment totals are kept)",
+    )
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("serve", help="serve the web app and API (development server)")
@@ -203,14 +217,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
 
-    sub.add_parser("migrate", help="create or update the database tables").set_defaults(func=cmd_migrate)
-    sub.add_parser("load-divisions", help="load the administrative divisions and areas").set_defaults(
-        func=cmd_load_divisions
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(
+        func=cmd_migrate
     )
+    sub.add_parser(
+        "load-divisions", help="load the administrative divisions and areas"
+    ).set_defaults(func=cmd_load_divisions)
 
     imp = sub.add_parser("import", help="import data files")
     imp_sub = imp.add_subparsers(dest="what", required=True)
-    st = imp_sub.add_parser("statistics", help="school statistics from CSV or XLSX (all or nothing)")
+    st = imp_sub.add_parser(
+        "statistics", help="school statistics from CSV or XLSX (all or nothing)"
+    )
     st.add_argument("file")
     st.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
     st.set_defaults(func=cmd_import)
@@ -232,9 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", help="audit trail")
     au_sub = au.add_subparsers(dest="what", required=True)
-    au_sub.add_parser("verify", help="check the hash chain; non-zero exit names the first bad entry").set_defaults(
-        func=cmd_audit_verify
-    )
+    au_sub.add_parser(
+        "verify", help="check the hash chain; non-zero exit names the first bad entry"
+    ).set_defaults(func=cmd_audit_verify)
 
     m = sub.add_parser("manage", help="run a Django management command")
     m.add_argument("rest", nargs=argparse.REMAINDER)

@@ -14,7 +14,9 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     list_display = ("username", "display_name", "is_superuser", "is_active")
-    fieldsets = BaseUserAdmin.fieldsets + (("Xietong", {"fields": ("display_name", "preferred_language")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Xietong", {"fields": ("display_name", "preferred_language")}),
+    )
 
 
 @admin.register(ApiToken)

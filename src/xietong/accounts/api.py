@@ -1,9 +1,7 @@
-from __future__ import annotations
-
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from .auth import Session
 from .models import ApiToken, RoleAssignment
@@ -64,8 +62,15 @@ class TokenOut(Schema):
 
 
 def _token_out(t: ApiToken, secret: str | None = None) -> TokenOut:
-    return TokenOut(id=t.pk, name=t.name, prefix=t.key_prefix, role_assignment=t.role_assignment_id,
-                    created_at=t.created_at, revoked_at=t.revoked_at, secret=secret)
+    return TokenOut(
+        id=t.pk,
+        name=t.name,
+        prefix=t.key_prefix,
+        role_assignment=t.role_assignment_id,
+        created_at=t.created_at,
+        revoked_at=t.revoked_at,
+        secret=secret,
+    )
 
 
 @router.get("/tokens", response=list[TokenOut], auth=[Session()], summary="My API tokens")
@@ -73,17 +78,25 @@ def tokens(request):
     return [_token_out(t) for t in request.actor.api_tokens.order_by("-created_at")]
 
 
-@router.post("/tokens", response={201: TokenOut}, auth=[Session()],
-             summary="Create an API token (the secret is shown once)")
+@router.post(
+    "/tokens",
+    response={201: TokenOut},
+    auth=[Session()],
+    summary="Create an API token (the secret is shown once)",
+)
 def token_new(request, payload: TokenIn):
     ra = None
     if payload.role_assignment is not None:
         ra = get_object_or_404(RoleAssignment, pk=payload.role_assignment, user=request.actor)
-    token, secret = token_create(user=request.actor, name=payload.name, role_assignment=ra, actor=request.actor)
-    return 201, _token_out(token, secret)
+    token, secret = token_create(
+        user=request.actor, name=payload.name, role_assignment=ra, actor=request.actor
+    )
+    return Status(201, _token_out(token, secret))
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, auth=[Session()], summary="Revoke an API token")
+@router.delete(
+    "/tokens/{token_id}", response=TokenOut, auth=[Session()], summary="Revoke an API token"
+)
 def token_delete(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.actor)
     return _token_out(token_revoke(token=token, actor=request.actor))

@@ -17,7 +17,9 @@ class BearerToken(HttpBearer):
         if t is None:
             return None
         user = t.user
-        user._xietong_scope = scope_for(user, only=t.role_assignment) if t.role_assignment_id else scope_for(user)
+        user._xietong_scope = (
+            scope_for(user, only=t.role_assignment) if t.role_assignment_id else scope_for(user)
+        )
         request.actor = user
         request.scope = user._xietong_scope
         request.api_token = t

@@ -66,11 +66,36 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(
-                    Q(role="secretariat", area__isnull=False, jurisdiction__isnull=True, school__isnull=True)
-                    | Q(role="bureau", area__isnull=True, jurisdiction__isnull=False, school__isnull=True)
-                    | Q(role="school", area__isnull=True, jurisdiction__isnull=True, school__isnull=False)
-                    | Q(role="teacher", area__isnull=True, jurisdiction__isnull=True, school__isnull=False)
-                    | Q(role="public", area__isnull=True, jurisdiction__isnull=True, school__isnull=True)
+                    Q(
+                        role="secretariat",
+                        area__isnull=False,
+                        jurisdiction__isnull=True,
+                        school__isnull=True,
+                    )
+                    | Q(
+                        role="bureau",
+                        area__isnull=True,
+                        jurisdiction__isnull=False,
+                        school__isnull=True,
+                    )
+                    | Q(
+                        role="school",
+                        area__isnull=True,
+                        jurisdiction__isnull=True,
+                        school__isnull=False,
+                    )
+                    | Q(
+                        role="teacher",
+                        area__isnull=True,
+                        jurisdiction__isnull=True,
+                        school__isnull=False,
+                    )
+                    | Q(
+                        role="public",
+                        area__isnull=True,
+                        jurisdiction__isnull=True,
+                        school__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(

@@ -51,17 +51,21 @@ class Scope:
         """Filter for School rows the caller may see (registry record, not statistics)."""
         if self.is_admin:
             return Q()
-        county = f"{field_prefix}county_id"
+        county = f"{field_prefix}county__code"
         pk = f"{field_prefix}pk" if field_prefix else "pk"
-        return _prefix_q(self.read_prefixes, county) | Q(**{f"{pk}__in": sorted(self.read_school_ids)})
+        return _prefix_q(self.read_prefixes, county) | Q(
+            **{f"{pk}__in": sorted(self.read_school_ids)}
+        )
 
     def statistics_q(self, field_prefix: str = "school__") -> Q:
         """Filter for school-level statistics: never the public's, never a teacher's."""
         if self.is_admin:
             return Q()
-        county = f"{field_prefix}county_id"
+        county = f"{field_prefix}county__code"
         pk = f"{field_prefix}id"
-        return _prefix_q(self.read_prefixes, county) | Q(**{f"{pk}__in": sorted(self.stat_school_ids)})
+        return _prefix_q(self.read_prefixes, county) | Q(
+            **{f"{pk}__in": sorted(self.stat_school_ids)}
+        )
 
     def jurisdiction_readable(self, code: str) -> bool:
         """May the caller see unpublished aggregates of this jurisdiction?"""
@@ -86,7 +90,9 @@ class Scope:
 
     def require(self, allowed: bool, what: str) -> None:
         if not allowed:
-            raise OutOfScope(_("%(user)s may not %(what)s.") % {"user": self.username, "what": what})
+            raise OutOfScope(
+                _("%(user)s may not %(what)s.") % {"user": self.username, "what": what}
+            )
 
 
 ANONYMOUS = Scope()

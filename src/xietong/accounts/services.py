@@ -39,7 +39,11 @@ def _require_grant_rights(actor, *, role: str, area=None, jurisdiction=None, sch
         return
     if role == Role.BUREAU and jurisdiction is not None and scope.can_publish(jurisdiction.code):
         return
-    if role in (Role.SCHOOL, Role.TEACHER) and school is not None and scope.can_write_school(school):
+    if (
+        role in (Role.SCHOOL, Role.TEACHER)
+        and school is not None
+        and scope.can_write_school(school)
+    ):
         return
     if role == Role.PUBLIC:
         return
@@ -48,7 +52,12 @@ def _require_grant_rights(actor, *, role: str, area=None, jurisdiction=None, sch
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str | None, display_name: str = "", email: str = "", actor=None,
+    *,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    email: str = "",
+    actor=None,
     is_superuser: bool = False,
 ) -> User:
     if actor is not None and not scope_for(actor).is_admin:
@@ -74,7 +83,9 @@ def user_create(
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: str, area=None, jurisdiction=None, school=None, actor=None) -> RoleAssignment:
+def role_grant(
+    *, user: User, role: str, area=None, jurisdiction=None, school=None, actor=None
+) -> RoleAssignment:
     _require_grant_rights(actor, role=role, area=area, jurisdiction=jurisdiction, school=school)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, area=area, jurisdiction=jurisdiction, school=school
@@ -104,7 +115,13 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     before = _role_snapshot(assignment)
     pk = assignment.pk
     assignment.delete()
-    audit_record(actor=actor, action="role.revoke", object_type="role_assignment", object_id=pk, before=before)
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        object_type="role_assignment",
+        object_id=pk,
+        before=before,
+    )
 
 
 def _hash_key(key: str) -> str:
@@ -135,8 +152,12 @@ def token_create(
         action="token.create",
         object_type="api_token",
         object_id=token.pk,
-        after={"user": user.username, "name": token.name, "prefix": token.key_prefix,
-               "role_assignment": role_assignment.pk if role_assignment else None},
+        after={
+            "user": user.username,
+            "name": token.name,
+            "prefix": token.key_prefix,
+            "role_assignment": role_assignment.pk if role_assignment else None,
+        },
     )
     return token, secret
 

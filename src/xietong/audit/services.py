@@ -98,7 +98,20 @@ def verify_chain(*, progress=None) -> ChainReport:
         "entry_hash",
     )
     for row in qs.iterator(chunk_size=2000):
-        (pk, seq, created_at, actor_id, label, action, otype, oid, before, after, prev_hash, digest) = row
+        (
+            pk,
+            seq,
+            created_at,
+            actor_id,
+            label,
+            action,
+            otype,
+            oid,
+            before,
+            after,
+            prev_hash,
+            digest,
+        ) = row
         if seq != expected_seq:
             problem = (
                 f"entry #{expected_seq} is missing (next entry found is #{seq})"
@@ -141,5 +154,7 @@ def verify_chain(*, progress=None) -> ChainReport:
             f"the chain head says {head.seq} entries but {checked} were found (entries at the end were deleted)",
         )
     if head is not None and checked and head.entry_hash != prev:
-        return ChainReport(False, checked, checked, None, "the last entry does not match the chain head")
+        return ChainReport(
+            False, checked, checked, None, "the last entry does not match the chain head"
+        )
     return ChainReport(True, checked)

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -36,8 +34,12 @@ class JurisdictionFilters(Schema):
     include_placeholders: bool = True
 
 
-@router.get("/jurisdictions", response=list[JurisdictionOut], auth=READ_AUTH,
-            summary="Jurisdictions (12-digit codes), filterable")
+@router.get(
+    "/jurisdictions",
+    response=list[JurisdictionOut],
+    auth=READ_AUTH,
+    summary="Jurisdictions (12-digit codes), filterable",
+)
 @paginate(LimitOffsetPagination)
 def jurisdictions(request, filters: Query[JurisdictionFilters]):
     return selectors.jurisdiction_list(**filters.dict())
@@ -78,8 +80,12 @@ class AreaOut(Schema):
     @staticmethod
     def resolve_members(obj) -> list[dict]:
         return [
-            {"code": m.jurisdiction.code, "level": m.jurisdiction.level,
-             "name_zh": m.jurisdiction.name_zh, "name_en": m.jurisdiction.name_en}
+            {
+                "code": m.jurisdiction.code,
+                "level": m.jurisdiction.level,
+                "name_zh": m.jurisdiction.name_zh,
+                "name_en": m.jurisdiction.name_en,
+            }
             for m in obj.memberships.all()
         ]
 
@@ -104,8 +110,12 @@ class AreaPatch(Schema):
     secretariat_name_en: str | None = None
 
 
-@router.patch("/areas/{slug}", response=AreaOut, auth=WRITE_AUTH,
-              summary="Edit an area's description (its secretariat)")
+@router.patch(
+    "/areas/{slug}",
+    response=AreaOut,
+    auth=WRITE_AUTH,
+    summary="Edit an area's description (its secretariat)",
+)
 def area_patch(request, slug: str, payload: AreaPatch):
     a = get_object_or_404(CooperationArea, slug=slug)
     services.area_update(area=a, actor=request.actor, **payload.dict(exclude_unset=True))

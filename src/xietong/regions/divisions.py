@@ -152,7 +152,13 @@ def load_divisions(province_prefixes: list[str] | None = None) -> list[Division]
     by_code = {r["adcode"]: r for r in rows}
     superseded = _superseded()
     divisions: list[Division] = []
-    for r in sorted(rows, key=lambda r: (["province", "prefecture", "county"].index(level_of(r["adcode"])), r["adcode"])):
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            ["province", "prefecture", "county"].index(level_of(r["adcode"])),
+            r["adcode"],
+        ),
+    ):
         code = r["adcode"]
         if len(code) != 12 or not code.isdigit():
             raise ValueError(f"cpca adcodes.csv: code {code!r} is not 12 digits")

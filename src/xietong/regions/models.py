@@ -46,7 +46,9 @@ class Jurisdiction(BilingualNameMixin, models.Model):
     is_placeholder = models.BooleanField(
         _("statistical placeholder"),
         default=False,
-        help_text=_("Code rows such as 市辖区 that group districts and hold no schools themselves."),
+        help_text=_(
+            "Code rows such as 市辖区 that group districts and hold no schools themselves."
+        ),
     )
     prefix = models.CharField(max_length=6, db_index=True, editable=False)
 
@@ -131,7 +133,9 @@ class CooperationArea(BilingualNameMixin, models.Model):
 
 class AreaMembership(models.Model):
     area = models.ForeignKey(CooperationArea, on_delete=models.CASCADE, related_name="memberships")
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="memberships")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="memberships"
+    )
     joined = models.DateField(_("joined"), null=True, blank=True)
 
     class Meta:

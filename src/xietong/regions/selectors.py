@@ -7,8 +7,14 @@ from django.db.models import Q, QuerySet
 from .models import AreaMembership, CooperationArea, Jurisdiction
 
 
-def jurisdiction_list(*, level: str | None = None, parent: str | None = None, within: str | None = None,
-                      q: str | None = None, include_placeholders: bool = True) -> QuerySet[Jurisdiction]:
+def jurisdiction_list(
+    *,
+    level: str | None = None,
+    parent: str | None = None,
+    within: str | None = None,
+    q: str | None = None,
+    include_placeholders: bool = True,
+) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.all()
     if level:
         qs = qs.filter(level=level)
@@ -34,10 +40,18 @@ def area_member_prefixes(area: CooperationArea, *, include_children: bool = True
     ids = {area.pk}
     frontier = {area.pk}
     while include_children and frontier:
-        children = set(CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        children = set(
+            CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        )
         frontier = children - ids
         ids |= children
-    return sorted(set(AreaMembership.objects.filter(area_id__in=ids).values_list("jurisdiction__prefix", flat=True)))
+    return sorted(
+        set(
+            AreaMembership.objects.filter(area_id__in=ids).values_list(
+                "jurisdiction__prefix", flat=True
+            )
+        )
+    )
 
 
 def prefixes_q(prefixes: list[str], field_name: str) -> Q:

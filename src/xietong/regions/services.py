@@ -21,7 +21,9 @@ def jurisdictions_load(*, province_prefixes: list[str] | None = None, actor=None
     if actor is not None and not scope_for(actor).is_admin:
         raise OutOfScope(_("Only administrators load the division tree."))
     divisions = load_divisions(province_prefixes)
-    existing = {j.code: j for j in Jurisdiction.objects.filter(code__in=[d.code for d in divisions])}
+    existing = {
+        j.code: j for j in Jurisdiction.objects.filter(code__in=[d.code for d in divisions])
+    }
     created = updated = 0
     for d in divisions:
         fields = {
@@ -110,8 +112,13 @@ def area_create(
     AreaMembership.objects.bulk_create(
         [AreaMembership(area=area, jurisdiction=found[c]) for c in codes]
     )
-    audit_record(actor=actor, action="area.create", object_type="cooperation_area", object_id=area.slug,
-                 after=_area_snapshot(area))
+    audit_record(
+        actor=actor,
+        action="area.create",
+        object_type="cooperation_area",
+        object_id=area.slug,
+        after=_area_snapshot(area),
+    )
     return area
 
 
@@ -143,13 +150,21 @@ def area_update(
         if value is not None:
             setattr(area, name, value.strip())
     area.save()
-    audit_record(actor=actor, action="area.update", object_type="cooperation_area", object_id=area.slug,
-                 before=before, after=_area_snapshot(area))
+    audit_record(
+        actor=actor,
+        action="area.update",
+        object_type="cooperation_area",
+        object_id=area.slug,
+        before=before,
+        after=_area_snapshot(area),
+    )
     return area
 
 
 @transaction.atomic
-def area_set_members(*, area: CooperationArea, member_codes: Iterable[str], actor) -> CooperationArea:
+def area_set_members(
+    *, area: CooperationArea, member_codes: Iterable[str], actor
+) -> CooperationArea:
     scope = scope_for(actor)
     scope.require(scope.is_admin, _("change the members of a cooperation area"))
     codes = list(dict.fromkeys(member_codes))
@@ -163,8 +178,14 @@ def area_set_members(*, area: CooperationArea, member_codes: Iterable[str], acto
     AreaMembership.objects.bulk_create(
         [AreaMembership(area=area, jurisdiction_id=c) for c in codes if c not in have]
     )
-    audit_record(actor=actor, action="area.members", object_type="cooperation_area", object_id=area.slug,
-                 before=before, after=_area_snapshot(area))
+    audit_record(
+        actor=actor,
+        action="area.members",
+        object_type="cooperation_area",
+        object_id=area.slug,
+        before=before,
+        after=_area_snapshot(area),
+    )
     return area
 
 

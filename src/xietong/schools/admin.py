@@ -5,7 +5,16 @@ from .models import Indicator, School, SchoolStatistic, StatisticsRelease
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "stage", "county", "location", "ownership", "is_open", "is_synthetic")
+    list_display = (
+        "code",
+        "name_zh",
+        "stage",
+        "county",
+        "location",
+        "ownership",
+        "is_open",
+        "is_synthetic",
+    )
     list_filter = ("stage", "location", "ownership", "is_open", "is_synthetic")
     search_fields = ("code", "name_zh", "name_en")
     raw_id_fields = ("county",)
@@ -13,7 +22,16 @@ class SchoolAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "kind", "name_zh", "name_en", "unit_zh", "numerator", "denominator", "scale")
+    list_display = (
+        "code",
+        "kind",
+        "name_zh",
+        "name_en",
+        "unit_zh",
+        "numerator",
+        "denominator",
+        "scale",
+    )
     list_filter = ("kind",)
 
 

@@ -1,10 +1,8 @@
-from __future__ import annotations
-
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -41,7 +39,9 @@ class IndicatorOut(Schema):
         return obj.denominator_id
 
 
-@router.get("/indicators", response=list[IndicatorOut], auth=READ_AUTH, summary="Indicator catalogue")
+@router.get(
+    "/indicators", response=list[IndicatorOut], auth=READ_AUTH, summary="Indicator catalogue"
+)
 def indicators(request):
     return Indicator.objects.all()
 
@@ -79,8 +79,9 @@ class SchoolFilters(Schema):
     q: str | None = None
 
 
-@router.get("/schools", response=list[SchoolOut], auth=READ_AUTH,
-            summary="Schools in the caller's scope")
+@router.get(
+    "/schools", response=list[SchoolOut], auth=READ_AUTH, summary="Schools in the caller's scope"
+)
 @paginate(LimitOffsetPagination)
 def schools(request, filters: Query[SchoolFilters]):
     return selectors.school_list(scope=request.scope, **filters.dict())
@@ -112,11 +113,13 @@ class SchoolIn(Schema):
     latitude: float | None = None
 
 
-@router.post("/schools", response={201: SchoolOut}, auth=WRITE_AUTH, summary="Register a school (bureau)")
+@router.post(
+    "/schools", response={201: SchoolOut}, auth=WRITE_AUTH, summary="Register a school (bureau)"
+)
 def school_create(request, payload: SchoolIn):
     data = payload.dict()
     s = services.school_create(county_code=data.pop("county"), actor=request.actor, **data)
-    return 201, s
+    return Status(201, s)
 
 
 class SchoolPatch(Schema):
@@ -130,7 +133,9 @@ class SchoolPatch(Schema):
     is_open: bool | None = None
 
 
-@router.patch("/schools/{code}", response=SchoolOut, auth=WRITE_AUTH, summary="Change a school (bureau)")
+@router.patch(
+    "/schools/{code}", response=SchoolOut, auth=WRITE_AUTH, summary="Change a school (bureau)"
+)
 def school_patch(request, code: str, payload: SchoolPatch):
     s = selectors.school_get(scope=request.scope, code=code)
     if s is None:
@@ -160,8 +165,12 @@ class StatisticFilters(Schema):
     within: str | None = None
 
 
-@router.get("/statistics", response=list[StatisticOut], auth=READ_AUTH,
-            summary="School-level statistics in the caller's scope (never public)")
+@router.get(
+    "/statistics",
+    response=list[StatisticOut],
+    auth=READ_AUTH,
+    summary="School-level statistics in the caller's scope (never public)",
+)
 @paginate(LimitOffsetPagination)
 def statistics(request, filters: Query[StatisticFilters]):
     return selectors.statistics_list(scope=request.scope, **filters.dict())
@@ -176,12 +185,18 @@ class WriteOut(Schema):
     updated: int
 
 
-@router.put("/schools/{code}/statistics/{year}", response=WriteOut, auth=WRITE_AUTH,
-            summary="Set raw values of one school-year")
+@router.put(
+    "/schools/{code}/statistics/{year}",
+    response=WriteOut,
+    auth=WRITE_AUTH,
+    summary="Set raw values of one school-year",
+)
 def statistics_put(request, code: str, year: int, payload: StatisticsIn):
     s = get_object_or_404(School, code=code)
     try:
-        created, updated = services.statistics_set(school=s, year=year, values=payload.values, actor=request.actor)
+        created, updated = services.statistics_set(
+            school=s, year=year, values=payload.values, actor=request.actor
+        )
     except ImportFailed as exc:
         from ninja.errors import HttpError
 
@@ -213,17 +228,25 @@ class ImportErrorOut(Schema):
     problems: list[ProblemOut]
 
 
-@router.post("/statistics/import", response={200: ImportOut, 422: ImportErrorOut}, auth=WRITE_AUTH,
-             summary="Import a CSV/XLSX statistics file: all of it or nothing")
+@router.post(
+    "/statistics/import",
+    response={200: ImportOut, 422: ImportErrorOut},
+    auth=WRITE_AUTH,
+    summary="Import a CSV/XLSX statistics file: all of it or nothing",
+)
 def statistics_import(request, file: File[UploadedFile]):
     try:
         r = services.statistics_import(data=file.read(), filename=file.name, actor=request.actor)
     except ImportFailed as exc:
-        return 422, ImportErrorOut(
-            detail="nothing was imported", total=exc.total,
-            problems=[ProblemOut(**p.__dict__) for p in exc.problems],
+        return Status(
+            422,
+            ImportErrorOut(
+                detail="nothing was imported",
+                total=exc.total,
+                problems=[ProblemOut(**p.__dict__) for p in exc.problems],
+            ),
         )
-    return 200, ImportOut(**{**r.__dict__, "years": list(r.years)})
+    return Status(200, ImportOut(**{**r.__dict__, "years": list(r.years)}))
 
 
 class AggregateFilters(Schema):
@@ -234,19 +257,25 @@ class AggregateFilters(Schema):
     indicators: str | None = None
 
 
-@router.get("/aggregates", auth=READ_AUTH,
-            summary="Totals and ratios per jurisdiction and year (public: released years only)")
+@router.get(
+    "/aggregates",
+    auth=READ_AUTH,
+    summary="Totals and ratios per jurisdiction and year (public: released years only)",
+)
 def aggregates(request, filters: Query[AggregateFilters], format: str = "json"):
     data = filters.dict()
     if data["level"] not in ("province", "prefecture", "county"):
         from ninja.errors import HttpError
 
         raise HttpError(422, "level must be province, prefecture or county")
-    inds = [s.strip() for s in data.pop("indicators").split(",")] if data.get("indicators") else None
+    raw = data.pop("indicators", None)
+    inds = [s.strip() for s in raw.split(",")] if raw else None
     rows = selectors.aggregates(scope=request.scope, indicators=inds, **data)
     if format == "csv":
         header = list(rows[0].keys()) if rows else ["code", "year"]
-        resp = HttpResponse(write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv")
+        resp = HttpResponse(
+            write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
+        )
         resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
         return resp
     return {"count": len(rows), "items": rows}
@@ -262,9 +291,13 @@ class ReleaseOut(Schema):
     year: int
 
 
-@router.post("/releases", response={201: ReleaseOut}, auth=WRITE_AUTH,
-             summary="Publish a year's aggregates of a jurisdiction (bureau)")
+@router.post(
+    "/releases",
+    response={201: ReleaseOut},
+    auth=WRITE_AUTH,
+    summary="Publish a year's aggregates of a jurisdiction (bureau)",
+)
 def release(request, payload: ReleaseIn):
     j = get_object_or_404(Jurisdiction, code=payload.jurisdiction)
     services.release_publish(jurisdiction=j, year=payload.year, actor=request.actor)
-    return 201, ReleaseOut(jurisdiction=j.code, year=payload.year)
+    return Status(201, ReleaseOut(jurisdiction=j.code, year=payload.year))

@@ -56,7 +56,13 @@ def county_specs():
         if lon is None or lat is None:
             prov = Jurisdiction.objects.get(code=c.code[:2] + "0" * 10)
             lon, lat = prov.longitude, prov.latitude
-        kind = "district" if c.name_zh.endswith("区") else "county_city" if c.name_zh.endswith("市") else "county"
+        kind = (
+            "district"
+            if c.name_zh.endswith("区")
+            else "county_city"
+            if c.name_zh.endswith("市")
+            else "county"
+        )
         specs.append(
             CountySpec(
                 code=c.code,
@@ -77,9 +83,17 @@ def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) 
     region = generate(county_specs(), years, seed=seed, scale=scale)
     schools = [
         School(
-            code=s.code, name_zh=s.name_zh, name_en=s.name_en, stage=s.stage, county_id=s.county_code,
-            location=s.location, ownership=s.ownership, longitude=round(s.lon, 6), latitude=round(s.lat, 6),
-            is_open=True, is_synthetic=True,
+            code=s.code,
+            name_zh=s.name_zh,
+            name_en=s.name_en,
+            stage=s.stage,
+            county_id=s.county_code,
+            location=s.location,
+            ownership=s.ownership,
+            longitude=round(s.lon, 6),
+            latitude=round(s.lat, 6),
+            is_open=True,
+            is_synthetic=True,
         )
         for s in region.schools
     ]
@@ -120,8 +134,13 @@ def _ensure_users() -> tuple[DemoUser, ...]:
     for username, display, role, target in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(username=username, password=DEMO_PASSWORD, display_name=display,
-                               is_superuser=role is None, actor=None)
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=display,
+                is_superuser=role is None,
+                actor=None,
+            )
         scope_label = "all" if role is None else ""
         if role is not None:
             kwargs = {}
@@ -133,7 +152,11 @@ def _ensure_users() -> tuple[DemoUser, ...]:
                 scope_label = kwargs["jurisdiction"].full_name_zh
             elif target and target.startswith("school:first:"):
                 prefix = Jurisdiction.objects.get(code=target.split(":")[2]).prefix
-                school = School.objects.filter(county_id__startswith=prefix, stage="primary").order_by("code").first()
+                school = (
+                    School.objects.filter(county__code__startswith=prefix, stage="primary")
+                    .order_by("code")
+                    .first()
+                )
                 if school is None:
                     continue
                 kwargs["school"] = school
@@ -146,7 +169,10 @@ def _ensure_users() -> tuple[DemoUser, ...]:
 
 
 def demo_load(
-    *, seed: int = 2024, scale: float = 0.25, years: tuple[int, ...] = DEMO_YEARS,
+    *,
+    seed: int = 2024,
+    scale: float = 0.25,
+    years: tuple[int, ...] = DEMO_YEARS,
     progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
     jurisdictions_load()
@@ -155,13 +181,27 @@ def demo_load(
     n_values = 0
     if not School.objects.filter(is_synthetic=True).exists():
         with transaction.atomic():
-            n_schools, n_values = _load_schools(seed=seed, scale=scale, years=years, progress=progress)
-            audit_record(actor=None, action="demo.load", object_type="demo", object_id=str(seed),
-                         after={"seed": seed, "scale": scale, "years": list(years),
-                                "schools": n_schools, "values": n_values})
+            n_schools, n_values = _load_schools(
+                seed=seed, scale=scale, years=years, progress=progress
+            )
+            audit_record(
+                actor=None,
+                action="demo.load",
+                object_type="demo",
+                object_id=str(seed),
+                after={
+                    "seed": seed,
+                    "scale": scale,
+                    "years": list(years),
+                    "schools": n_schools,
+                    "values": n_values,
+                },
+            )
         created = True
     with transaction.atomic():
-        present_years = sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))
+        present_years = sorted(
+            set(SchoolStatistic.objects.values_list("year", flat=True).distinct())
+        )
         for prefix in MEMBER_PROVINCES:
             j = Jurisdiction.objects.get(code=prefix + "0" * 10)
             for y in present_years:

@@ -49,7 +49,9 @@ class School(BilingualNameMixin, models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     is_open = models.BooleanField(_("open"), default=True)
     is_synthetic = models.BooleanField(
-        _("synthetic demo record"), default=False, help_text=_("Generated demo data, not a real school.")
+        _("synthetic demo record"),
+        default=False,
+        help_text=_("Generated demo data, not a real school."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,7 +149,9 @@ class SchoolStatistic(models.Model):
                 fields=["school", "year", "indicator"], name="statistic_one_value_per_school_year"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="statistic_non_negative"),
-            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="statistic_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1949, year__lte=2100), name="statistic_year_range"
+            ),
         ]
         indexes = [models.Index(fields=["year", "indicator"], name="statistic_year_indicator")]
 
@@ -159,7 +163,9 @@ class StatisticsRelease(models.Model):
     """A bureau's statement that a year's statistics for its jurisdiction may be shown to the
     public as aggregates (never school by school)."""
 
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="releases")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="releases"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(
@@ -170,3 +176,6 @@ class StatisticsRelease(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="release_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.year}"

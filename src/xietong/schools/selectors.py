@@ -29,10 +29,10 @@ def school_list(
     qs = School.objects.filter(scope.schools_q()).select_related("county", "county__parent")
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(county_id__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(county__code__startswith=j.prefix) if j else qs.none()
     if area:
         a = CooperationArea.objects.filter(slug=area).first()
-        qs = qs.filter(prefixes_q(area_member_prefixes(a), "county_id")) if a else qs.none()
+        qs = qs.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else qs.none()
     if stage:
         qs = qs.filter(stage=stage)
     if location:
@@ -47,7 +47,12 @@ def school_list(
 
 
 def school_get(*, scope: Scope, code: str) -> School | None:
-    return School.objects.filter(scope.schools_q()).select_related("county", "county__parent").filter(code=code).first()
+    return (
+        School.objects.filter(scope.schools_q())
+        .select_related("county", "county__parent")
+        .filter(code=code)
+        .first()
+    )
 
 
 def can_see_statistics(scope: Scope, school: School) -> bool:
@@ -57,7 +62,11 @@ def can_see_statistics(scope: Scope, school: School) -> bool:
 
 
 def statistics_list(
-    *, scope: Scope, school: str | None = None, year: int | None = None, indicator: str | None = None,
+    *,
+    scope: Scope,
+    school: str | None = None,
+    year: int | None = None,
+    indicator: str | None = None,
     within: str | None = None,
 ) -> QuerySet[SchoolStatistic]:
     qs = SchoolStatistic.objects.filter(scope.statistics_q()).select_related("school")
@@ -69,7 +78,7 @@ def statistics_list(
         qs = qs.filter(indicator_id=indicator)
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(school__county_id__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(school__county__code__startswith=j.prefix) if j else qs.none()
     return qs.order_by("school__code", "year", "indicator_id")
 
 
@@ -78,12 +87,16 @@ def school_series(*, scope: Scope, school: School) -> dict[int, dict[str, float 
     if not can_see_statistics(scope, school):
         return {}
     raw: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for year, ind, value in SchoolStatistic.objects.filter(school=school).values_list("year", "indicator_id", "value"):
+    for year, ind, value in SchoolStatistic.objects.filter(school=school).values_list(
+        "year", "indicator_id", "value"
+    ):
         raw[year][ind] = value
     out: dict[int, dict[str, float | None]] = {}
     for year in sorted(raw):
         vals = raw[year]
-        row: dict[str, float | None] = {c: (float(vals[c]) if c in vals else None) for c in RAW_CODES}
+        row: dict[str, float | None] = {
+            c: (float(vals[c]) if c in vals else None) for c in RAW_CODES
+        }
         for d in DERIVED:
             row[d.code] = derive(d, vals)
         out[year] = row
@@ -123,17 +136,21 @@ def aggregates(
         base = base.filter(year=year)
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        base = base.filter(school__county_id__startswith=j.prefix) if j else base.none()
+        base = base.filter(school__county__code__startswith=j.prefix) if j else base.none()
     if area:
         a = CooperationArea.objects.filter(slug=area).first()
-        base = base.filter(prefixes_q(area_member_prefixes(a), "school__county_id")) if a else base.none()
+        base = (
+            base.filter(prefixes_q(area_member_prefixes(a), "school__county__code"))
+            if a
+            else base.none()
+        )
     visible = Q(pk__in=[])
     if scope.is_admin:
         visible = Q()
     else:
-        visible |= prefixes_q(sorted(scope.read_prefixes), "school__county_id")
+        visible |= prefixes_q(sorted(scope.read_prefixes), "school__county__code")
         for y, prefixes in published_prefixes(year).items():
-            visible |= Q(year=y) & prefixes_q(prefixes, "school__county_id")
+            visible |= Q(year=y) & prefixes_q(prefixes, "school__county__code")
     base = base.filter(visible)
     cut = {"province": 2, "prefecture": 4, "county": 6}[level]
     sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
@@ -141,7 +158,7 @@ def aggregates(
     from django.db.models.functions import Substr
 
     grouped = (
-        base.annotate(prefix=Substr("school__county_id", 1, cut))
+        base.annotate(prefix=Substr("school__county__code", 1, cut))
         .values("prefix", "year", "indicator_id")
         .annotate(total=Sum("value"), n=Count("school_id", distinct=True))
     )
@@ -170,20 +187,24 @@ def aggregates(
     return out
 
 
-def export_rows(*, scope: Scope, within: str | None = None, years: list[int] | None = None) -> tuple[list[str], list[list]]:
+def export_rows(
+    *, scope: Scope, within: str | None = None, years: list[int] | None = None
+) -> tuple[list[str], list[list]]:
     """The template layout (school_code, year, raw indicators...) for everything in scope."""
     qs = SchoolStatistic.objects.filter(scope.statistics_q())
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(school__county_id__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(school__county__code__startswith=j.prefix) if j else qs.none()
     if years:
         qs = qs.filter(year__in=years)
     header = ["school_code", "year", *RAW_CODES]
     index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
     rows: dict[tuple[str, int], list] = {}
-    for code, year, ind, value in qs.values_list("school__code", "year", "indicator_id", "value").order_by(
-        "school__code", "year"
-    ).iterator(chunk_size=20000):
+    for code, year, ind, value in (
+        qs.values_list("school__code", "year", "indicator_id", "value")
+        .order_by("school__code", "year")
+        .iterator(chunk_size=20000)
+    ):
         row = rows.get((code, year))
         if row is None:
             row = rows[(code, year)] = [code, year] + [""] * len(RAW_CODES)

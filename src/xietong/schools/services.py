@@ -19,7 +19,16 @@ from .catalogue import CATALOGUE
 from .models import Indicator, School, SchoolStatistic, StatisticsRelease
 from .tabular import ImportFailed, Problem, parse_statistics
 
-SCHOOL_FIELDS = ("name_zh", "name_en", "stage", "location", "ownership", "longitude", "latitude", "is_open")
+SCHOOL_FIELDS = (
+    "name_zh",
+    "name_en",
+    "stage",
+    "location",
+    "ownership",
+    "longitude",
+    "latitude",
+    "is_open",
+)
 
 
 def catalogue_sync() -> int:
@@ -68,25 +77,50 @@ def _check_school_fields(fields: dict) -> None:
 
 
 @transaction.atomic
-def school_create(*, code: str, county_code: str, name_zh: str, stage: str, location: str,
-                  ownership: str = "public", name_en: str = "", longitude: float | None = None,
-                  latitude: float | None = None, actor) -> School:
+def school_create(
+    *,
+    code: str,
+    county_code: str,
+    name_zh: str,
+    stage: str,
+    location: str,
+    ownership: str = "public",
+    name_en: str = "",
+    longitude: float | None = None,
+    latitude: float | None = None,
+    actor,
+) -> School:
     scope = scope_for(actor)
     county = Jurisdiction.objects.filter(code=county_code, level="county").first()
     if county is None:
         raise ValueError(_("No county with code %(code)s.") % {"code": county_code})
-    scope.require(scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code})
+    scope.require(
+        scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code}
+    )
     code = code.strip()
     if not code or School.objects.filter(code=code).exists():
         raise ValueError(_("School code %(code)s is empty or already used.") % {"code": code})
-    fields = dict(name_zh=name_zh.strip(), name_en=name_en.strip(), stage=stage, location=location,
-                  ownership=ownership, longitude=longitude, latitude=latitude, is_open=True)
+    fields = dict(
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        stage=stage,
+        location=location,
+        ownership=ownership,
+        longitude=longitude,
+        latitude=latitude,
+        is_open=True,
+    )
     _check_school_fields(fields)
     if not fields["name_zh"]:
         raise ValueError(_("A school needs a Chinese name."))
     school = School.objects.create(code=code, county=county, **fields)
-    audit_record(actor=actor, action="school.create", object_type="school", object_id=school.code,
-                 after=_school_snapshot(school))
+    audit_record(
+        actor=actor,
+        action="school.create",
+        object_type="school",
+        object_id=school.code,
+        after=_school_snapshot(school),
+    )
     return school
 
 
@@ -96,15 +130,23 @@ def school_update(*, school: School, actor, **changes) -> School:
     scope.require(scope.can_write_school(school), _("change school %(c)s") % {"c": school.code})
     unknown = set(changes) - set(SCHOOL_FIELDS)
     if unknown:
-        raise ValueError(_("Fields that cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValueError(
+            _("Fields that cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     _check_school_fields(changes)
     school = School.objects.select_for_update().get(pk=school.pk)
     before = _school_snapshot(school)
     for k, v in changes.items():
         setattr(school, k, v)
     school.save()
-    audit_record(actor=actor, action="school.update", object_type="school", object_id=school.code,
-                 before=before, after=_school_snapshot(school))
+    audit_record(
+        actor=actor,
+        action="school.update",
+        object_type="school",
+        object_id=school.code,
+        before=before,
+        after=_school_snapshot(school),
+    )
     return school
 
 
@@ -120,7 +162,9 @@ class ImportResult:
     updated: int
 
 
-def _upsert(values: list[tuple[int, int, str, Decimal]], progress: Callable[[int], None] | None) -> None:
+def _upsert(
+    values: list[tuple[int, int, str, Decimal]], progress: Callable[[int], None] | None
+) -> None:
     table = SchoolStatistic._meta.db_table
     sql = (
         f"INSERT INTO {table} (school_id, year, indicator_id, value) VALUES (%s, %s, %s, %s) "
@@ -148,6 +192,7 @@ def statistics_write(
     Must be called inside a transaction; the caller has checked the scope of every school."""
     school_ids = sorted({v[0] for v in values})
     years = sorted({v[1] for v in values})
+
     def _count() -> int:
         total = 0
         for i in range(0, len(school_ids), 5000):
@@ -155,6 +200,7 @@ def statistics_write(
                 school_id__in=school_ids[i : i + 5000], year__in=years
             ).count()
         return total
+
     before = _count()
     _upsert(values, progress)
     after = _count()
@@ -165,8 +211,15 @@ def statistics_write(
         action="statistics.import",
         object_type="statistics",
         object_id=source[:100],
-        after={"file": source, "sha256": sha256, "values": len(values), "schools": len(school_ids),
-               "years": years, "created": created, "updated": updated},
+        after={
+            "file": source,
+            "sha256": sha256,
+            "values": len(values),
+            "schools": len(school_ids),
+            "years": years,
+            "created": created,
+            "updated": updated,
+        },
     )
     return created, updated
 
@@ -183,16 +236,23 @@ def statistics_import(
     """Validate a whole CSV/XLSX file, then write all of it in one transaction or nothing."""
     scope = scope or scope_for(actor)
     if scope.is_public:
-        raise ImportFailed([Problem(filename, 0, "", _("you have no role that may write statistics"))])
+        raise ImportFailed(
+            [Problem(filename, 0, "", _("you have no role that may write statistics"))]
+        )
     known = {s.code: s for s in School.objects.only("id", "code", "county_id")}
     parsed = parse_statistics(
-        data, filename, known_schools=known, may_write=scope.can_write_statistics, progress=parse_progress
+        data,
+        filename,
+        known_schools=known,
+        may_write=scope.can_write_statistics,
+        progress=parse_progress,
     )
     digest = hashlib.sha256(data).hexdigest()
     rows = [(known[p.school_code].pk, p.year, p.indicator, p.value) for p in parsed]
     with transaction.atomic():
-        created, updated = statistics_write(values=rows, actor=actor, source=filename, sha256=digest,
-                                            progress=progress)
+        created, updated = statistics_write(
+            values=rows, actor=actor, source=filename, sha256=digest, progress=progress
+        )
     return ImportResult(
         file=filename,
         sha256=digest,
@@ -206,14 +266,20 @@ def statistics_import(
 
 
 @transaction.atomic
-def statistics_set(*, school: School, year: int, values: dict[str, Decimal | float | int], actor) -> tuple[int, int]:
+def statistics_set(
+    *, school: School, year: int, values: dict[str, Decimal | float | int], actor
+) -> tuple[int, int]:
     """Write some raw values of one school-year (the API's single-record path)."""
     scope = scope_for(actor)
-    scope.require(scope.can_write_statistics(school), _("write statistics of %(c)s") % {"c": school.code})
+    scope.require(
+        scope.can_write_statistics(school), _("write statistics of %(c)s") % {"c": school.code}
+    )
     from .tabular import parse_statistics as _parse
     from .tabular import write_csv
 
-    data = write_csv([[school.code, year, *values.values()]], ["school_code", "year", *values.keys()])
+    data = write_csv(
+        [[school.code, year, *values.values()]], ["school_code", "year", *values.keys()]
+    )
     parsed = _parse(data, "api", known_schools={school.code: school})
     rows = [(school.pk, p.year, p.indicator, p.value) for p in parsed]
     return statistics_write(values=rows, actor=actor, source=f"api:{school.code}:{year}")
@@ -223,12 +289,21 @@ def statistics_set(*, school: School, year: int, values: dict[str, Decimal | flo
 def release_publish(*, jurisdiction: Jurisdiction, year: int, actor) -> StatisticsRelease:
     """Let the public see the year's aggregates of this jurisdiction (never school rows)."""
     scope = scope_for(actor)
-    scope.require(scope.can_publish(jurisdiction.code), _("publish statistics of %(c)s") % {"c": jurisdiction.code})
+    scope.require(
+        scope.can_publish(jurisdiction.code),
+        _("publish statistics of %(c)s") % {"c": jurisdiction.code},
+    )
     release, created = StatisticsRelease.objects.get_or_create(
-        jurisdiction=jurisdiction, year=year,
+        jurisdiction=jurisdiction,
+        year=year,
         defaults={"published_at": timezone.now(), "published_by_id": getattr(actor, "pk", None)},
     )
     if created:
-        audit_record(actor=actor, action="statistics.publish", object_type="statistics_release",
-                     object_id=f"{jurisdiction.code}:{year}", after={"jurisdiction": jurisdiction.code, "year": year})
+        audit_record(
+            actor=actor,
+            action="statistics.publish",
+            object_type="statistics_release",
+            object_id=f"{jurisdiction.code}:{year}",
+            after={"jurisdiction": jurisdiction.code, "year": year},
+        )
     return release

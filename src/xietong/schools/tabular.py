@@ -63,7 +63,12 @@ def _rows_from_xlsx(data: bytes) -> Iterator[list[str]]:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     ws = wb["statistics"] if "statistics" in wb.sheetnames else wb.worksheets[0]
     for row in ws.iter_rows(values_only=True):
-        yield ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+        yield [
+            ""
+            if v is None
+            else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+            for v in row
+        ]
     wb.close()
 
 
@@ -73,7 +78,9 @@ def read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
         return _rows_from_xlsx(data)
     if suffix in (".csv", ".txt", ""):
         return _rows_from_csv(data)
-    raise ImportFailed([Problem(filename, 0, "", f"unsupported file type {suffix!r}; use .csv or .xlsx")])
+    raise ImportFailed(
+        [Problem(filename, 0, "", f"unsupported file type {suffix!r}; use .csv or .xlsx")]
+    )
 
 
 def _parse_decimal(raw: str) -> Decimal | None:
@@ -233,7 +240,9 @@ def write_csv(rows: list[list[object]], header: list[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_xlsx(rows: list[list[object]], header: list[str], *, with_catalogue: bool = True) -> bytes:
+def write_xlsx(
+    rows: list[list[object]], header: list[str], *, with_catalogue: bool = True
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -243,10 +252,31 @@ def write_xlsx(rows: list[list[object]], header: list[str], *, with_catalogue: b
         ws.append(r)
     if with_catalogue:
         cat = wb.create_sheet("indicators")
-        cat.append(["code", "name_zh", "name_en", "unit_zh", "unit_en", "whole_number", "definition_zh", "definition_en"])
+        cat.append(
+            [
+                "code",
+                "name_zh",
+                "name_en",
+                "unit_zh",
+                "unit_en",
+                "whole_number",
+                "definition_zh",
+                "definition_en",
+            ]
+        )
         for d in RAW:
-            cat.append([d.code, d.name_zh, d.name_en, d.unit_zh, d.unit_en, "yes" if d.integral else "no",
-                        d.definition_zh, d.definition_en])
+            cat.append(
+                [
+                    d.code,
+                    d.name_zh,
+                    d.name_en,
+                    d.unit_zh,
+                    d.unit_en,
+                    "yes" if d.integral else "no",
+                    d.definition_zh,
+                    d.definition_en,
+                ]
+            )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

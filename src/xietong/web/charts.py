@@ -18,27 +18,46 @@ def to_div(fig: go.Figure, *, height: int = 380) -> str:
         colorway=PALETTE,
     )
     return mark_safe(
-        fig.to_html(include_plotlyjs=False, full_html=False, config={"displaylogo": False, "responsive": True})
+        fig.to_html(
+            include_plotlyjs=False,
+            full_html=False,
+            config={"displaylogo": False, "responsive": True},
+        )
     )
 
 
-def point_map(groups: list[tuple[str, list[float], list[float], list[str]]], *, title: str = "") -> str:
+def point_map(
+    groups: list[tuple[str, list[float], list[float], list[str]]], *, title: str = ""
+) -> str:
     """Points by longitude/latitude on equal-aspect axes (no tile server needed)."""
     fig = go.Figure()
     for i, (name, lons, lats, labels) in enumerate(groups):
         fig.add_trace(
             go.Scattergl(
-                x=lons, y=lats, mode="markers", name=name, text=labels, hoverinfo="text+name",
+                x=lons,
+                y=lats,
+                mode="markers",
+                name=name,
+                text=labels,
+                hoverinfo="text+name",
                 marker=dict(size=5, opacity=0.75, color=PALETTE[i % len(PALETTE)]),
             )
         )
     fig.update_layout(title=title, legend=dict(orientation="h"))
     fig.update_xaxes(title="°E", showgrid=True, gridcolor="#eef1f5")
-    fig.update_yaxes(title="°N", scaleanchor="x", scaleratio=1.15, showgrid=True, gridcolor="#eef1f5")
+    fig.update_yaxes(
+        title="°N", scaleanchor="x", scaleratio=1.15, showgrid=True, gridcolor="#eef1f5"
+    )
     return to_div(fig, height=520)
 
 
-def bars(categories: list[str], series: dict[str, list[float | None]], *, title: str = "", ytitle: str = "") -> str:
+def bars(
+    categories: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    title: str = "",
+    ytitle: str = "",
+) -> str:
     fig = go.Figure()
     for name, values in series.items():
         fig.add_trace(go.Bar(x=categories, y=values, name=name))
@@ -47,7 +66,9 @@ def bars(categories: list[str], series: dict[str, list[float | None]], *, title:
     return to_div(fig)
 
 
-def lines(x: list, series: dict[str, list[float | None]], *, title: str = "", ytitle: str = "") -> str:
+def lines(
+    x: list, series: dict[str, list[float | None]], *, title: str = "", ytitle: str = ""
+) -> str:
     fig = go.Figure()
     for name, values in series.items():
         fig.add_trace(go.Scatter(x=x, y=values, name=name, mode="lines+markers"))

@@ -30,7 +30,13 @@ from xietong.schools.tabular import ImportFailed, template_header, write_csv, wr
 
 from . import charts
 
-HEADLINE = ["students", "teachers", "student_teacher_ratio", "building_area_per_student", "instrument_value_per_student"]
+HEADLINE = [
+    "students",
+    "teachers",
+    "student_teacher_ratio",
+    "building_area_per_student",
+    "instrument_value_per_student",
+]
 
 
 def _en() -> bool:
@@ -68,8 +74,16 @@ def home(request):
                     teachers += r["teachers"] or 0
                     schools += r["schools"]
                     year = r["year"]
-        cards.append({"area": a, "members": members, "students": students, "teachers": teachers,
-                      "schools": schools, "year": year})
+        cards.append(
+            {
+                "area": a,
+                "members": members,
+                "students": students,
+                "teachers": teachers,
+                "schools": schools,
+                "year": year,
+            }
+        )
     return render(request, "xietong/home.html", {"cards": cards, "public": scope.is_public})
 
 
@@ -78,7 +92,9 @@ def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[i
     years = set()
     for m in members:
         level = {"province": "province", "prefecture": "prefecture", "county": "county"}[m.level]
-        agg = school_selectors.aggregates(scope=scope, level=level, within=m.code, indicators=HEADLINE)
+        agg = school_selectors.aggregates(
+            scope=scope, level=level, within=m.code, indicators=HEADLINE
+        )
         series = {r["year"]: r for r in agg}
         years |= set(series)
         latest = series[max(series)] if series else None
@@ -90,15 +106,25 @@ def _map_for(scope, prefixes: list[tuple[str, str]]) -> str:
     """Schools the caller may see, or county centroids for the public."""
     groups = []
     for label, prefix in prefixes:
-        qs = School.objects.filter(scope.schools_q(), county_id__startswith=prefix, longitude__isnull=False)
-        pts = list(qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:20000])
+        qs = School.objects.filter(
+            scope.schools_q(), county__code__startswith=prefix, longitude__isnull=False
+        )
+        pts = list(
+            qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:20000]
+        )
         if pts:
             groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
     if not groups:
         for label, prefix in prefixes:
-            counties = Jurisdiction.objects.filter(code__startswith=prefix, level="county", is_placeholder=False,
-                                                   longitude__isnull=False)
-            pts = list(counties.values_list("longitude", "latitude", "name_en" if _en() else "name_zh"))
+            counties = Jurisdiction.objects.filter(
+                code__startswith=prefix,
+                level="county",
+                is_placeholder=False,
+                longitude__isnull=False,
+            )
+            pts = list(
+                counties.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")
+            )
             groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
     return charts.point_map(groups)
 
@@ -109,16 +135,28 @@ def area_detail(request, slug: str):
     members = [m.jurisdiction for m in area.memberships.all()]
     rows, years = _member_rows(scope, members)
     names = [r["j"].name for r in rows]
-    students_chart = charts.lines(
-        years,
-        {r["j"].name: [r["series"].get(y, {}).get("students") for y in years] for r in rows},
-        title=_("Students by member and year"),
-    ) if years else ""
-    ratio_chart = charts.bars(
-        names,
-        {_("Student-teacher ratio"): [r["latest"]["student_teacher_ratio"] if r["latest"] else None for r in rows]},
-        title=_("Student-teacher ratio, latest year"),
-    ) if years else ""
+    students_chart = (
+        charts.lines(
+            years,
+            {r["j"].name: [r["series"].get(y, {}).get("students") for y in years] for r in rows},
+            title=_("Students by member and year"),
+        )
+        if years
+        else ""
+    )
+    ratio_chart = (
+        charts.bars(
+            names,
+            {
+                _("Student-teacher ratio"): [
+                    r["latest"]["student_teacher_ratio"] if r["latest"] else None for r in rows
+                ]
+            },
+            title=_("Student-teacher ratio, latest year"),
+        )
+        if years
+        else ""
+    )
     context = {
         "area": area,
         "rows": rows,
@@ -139,7 +177,9 @@ def jurisdiction_detail(request, code: str):
     if j.level == "province" and not children:
         children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
     # municipalities: skip the 市辖区 placeholder and show districts
-    if j.level == "province" and all(c.level == "prefecture" and c.is_placeholder for c in j.children.all()):
+    if j.level == "province" and all(
+        c.level == "prefecture" and c.is_placeholder for c in j.children.all()
+    ):
         children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
     rows, years = _member_rows(scope, children)
     ancestors = []
@@ -148,15 +188,29 @@ def jurisdiction_detail(request, code: str):
         ancestors.insert(0, p)
         p = p.parent
     trend = ""
-    own = school_selectors.aggregates(scope=scope, level=j.level, within=j.code, indicators=HEADLINE)
+    own = school_selectors.aggregates(
+        scope=scope, level=j.level, within=j.code, indicators=HEADLINE
+    )
     if own:
         ys = [r["year"] for r in own]
-        trend = charts.lines(ys, {_("Students"): [r["students"] for r in own]}, title=_("Students by year"))
-    return render(request, "xietong/jurisdiction_detail.html", {
-        "j": j, "ancestors": ancestors, "rows": rows, "years": years, "own": own, "trend": trend,
-        "map": _map_for(scope, [(j.name, j.prefix)]), "public": scope.is_public,
-        "can_list_schools": not scope.is_public,
-    })
+        trend = charts.lines(
+            ys, {_("Students"): [r["students"] for r in own]}, title=_("Students by year")
+        )
+    return render(
+        request,
+        "xietong/jurisdiction_detail.html",
+        {
+            "j": j,
+            "ancestors": ancestors,
+            "rows": rows,
+            "years": years,
+            "own": own,
+            "trend": trend,
+            "map": _map_for(scope, [(j.name, j.prefix)]),
+            "public": scope.is_public,
+            "can_list_schools": not scope.is_public,
+        },
+    )
 
 
 def school_list(request):
@@ -166,11 +220,20 @@ def school_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "xietong/school_list.html", {
-        "page": page, "filters": f, "stages": Stage.choices, "locations": Location.choices,
-        "areas": CooperationArea.objects.all(), "public": scope.is_public, "query": query.urlencode(),
-        "total": page.paginator.count,
-    })
+    return render(
+        request,
+        "xietong/school_list.html",
+        {
+            "page": page,
+            "filters": f,
+            "stages": Stage.choices,
+            "locations": Location.choices,
+            "areas": CooperationArea.objects.all(),
+            "public": scope.is_public,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+        },
+    )
 
 
 CHART_GROUPS = [
@@ -195,22 +258,46 @@ def school_detail(request, code: str):
         resp["Content-Disposition"] = f'attachment; filename="{school.code}.csv"'
         return resp
     chart_divs = []
-    titles = {"teachers": _("Teachers per 100 students"), "facilities": _("Space and books per student"),
-              "money": _("Yuan per student"), "size": _("Size")}
+    titles = {
+        "teachers": _("Teachers per 100 students"),
+        "facilities": _("Space and books per student"),
+        "money": _("Yuan per student"),
+        "size": _("Size"),
+    }
     for key, codes in CHART_GROUPS:
         if years:
-            chart_divs.append(charts.lines(
-                years, {BY_CODE[c].name_en if _en() else BY_CODE[c].name_zh: [series[y].get(c) for y in years] for c in codes},
-                title=titles[key]))
+            chart_divs.append(
+                charts.lines(
+                    years,
+                    {
+                        BY_CODE[c].name_en if _en() else BY_CODE[c].name_zh: [
+                            series[y].get(c) for y in years
+                        ]
+                        for c in codes
+                    },
+                    title=titles[key],
+                )
+            )
     table = [
-        {"code": d.code, "name": d.name_en if _en() else d.name_zh, "unit": d.unit_en if _en() else d.unit_zh,
-         "values": [series[y].get(d.code) for y in years]}
+        {
+            "code": d.code,
+            "name": d.name_en if _en() else d.name_zh,
+            "unit": d.unit_en if _en() else d.unit_zh,
+            "values": [series[y].get(d.code) for y in years],
+        }
         for d in list(RAW) + list(DERIVED)
     ]
-    return render(request, "xietong/school_detail.html", {
-        "school": school, "years": years, "charts": chart_divs, "table": table,
-        "can_see_statistics": school_selectors.can_see_statistics(scope, school),
-    })
+    return render(
+        request,
+        "xietong/school_detail.html",
+        {
+            "school": school,
+            "years": years,
+            "charts": chart_divs,
+            "table": table,
+            "can_see_statistics": school_selectors.can_see_statistics(scope, school),
+        },
+    )
 
 
 @login_required
@@ -225,14 +312,26 @@ def statistics_import_view(request):
             messages.error(request, _("Choose a CSV or XLSX file."))
         else:
             try:
-                result = statistics_import(data=upload.read(), filename=upload.name, actor=request.user)
-                messages.success(request, _("Imported %(n)d values from %(f)s.") % {"n": result.values, "f": result.file})
+                result = statistics_import(
+                    data=upload.read(), filename=upload.name, actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("Imported %(n)d values from %(f)s.") % {"n": result.values, "f": result.file},
+                )
             except ImportFailed as exc:
                 problems, total = exc.problems, exc.total
-    return render(request, "xietong/import.html", {
-        "result": result, "problems": problems, "total": total, "public": scope.is_public,
-        "raw": RAW,
-    })
+    return render(
+        request,
+        "xietong/import.html",
+        {
+            "result": result,
+            "problems": problems,
+            "total": total,
+            "public": scope.is_public,
+            "raw": RAW,
+        },
+    )
 
 
 @login_required
@@ -258,7 +357,10 @@ def statistics_export(request, fmt: str):
     years = [int(y) for y in request.GET.getlist("year") if y.isdigit()] or None
     header, rows = school_selectors.export_rows(scope=scope, within=within, years=years)
     if fmt == "xlsx":
-        data, ct = write_xlsx(rows, header), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, ct = (
+            write_xlsx(rows, header),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     elif fmt == "csv":
         data, ct = write_csv(rows, header), "text/csv"
     else:
@@ -282,15 +384,23 @@ def account(request):
         if request.POST.get("role"):
             role = get_object_or_404(request.user.roles, pk=request.POST["role"])
         try:
-            _token, secret = token_create(user=request.user, name=request.POST.get("name", ""),
-                                          role_assignment=role, actor=request.user)
+            _token, secret = token_create(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                role_assignment=role,
+                actor=request.user,
+            )
         except ValueError as exc:
             messages.error(request, str(exc))
-    return render(request, "xietong/account.html", {
-        "roles": request.user.roles.select_related("area", "jurisdiction", "school"),
-        "tokens": request.user.api_tokens.order_by("-created_at"),
-        "secret": secret,
-    })
+    return render(
+        request,
+        "xietong/account.html",
+        {
+            "roles": request.user.roles.select_related("area", "jurisdiction", "school"),
+            "tokens": request.user.api_tokens.order_by("-created_at"),
+            "secret": secret,
+        },
+    )
 
 
 def aggregates_csv(request):
@@ -298,8 +408,13 @@ def aggregates_csv(request):
     level = request.GET.get("level", "province")
     if level not in ("province", "prefecture", "county"):
         raise Http404
-    rows = school_selectors.aggregates(scope=scope, level=level, within=request.GET.get("within") or None,
-                                       area=request.GET.get("area") or None, indicators=HEADLINE)
+    rows = school_selectors.aggregates(
+        scope=scope,
+        level=level,
+        within=request.GET.get("within") or None,
+        area=request.GET.get("area") or None,
+        indicators=HEADLINE,
+    )
     buf = io.StringIO()
     w = csv.writer(buf)
     header = ["code", "name_zh", "name_en", "year", "schools", *HEADLINE]
@@ -309,5 +424,3 @@ def aggregates_csv(request):
     resp = HttpResponse(buf.getvalue(), content_type="text/csv")
     resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
     return resp
-
-

@@ -6,36 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('schools', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='roleassignment',
-            name='school',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='schools.school', verbose_name='school'),
+            model_name="roleassignment",
+            name="school",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="role_assignments",
+                to="schools.school",
+                verbose_name="school",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="roles",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='apitoken',
-            name='role_assignment',
-            field=models.ForeignKey(blank=True, help_text="When set, the token acts only with this one of its user's roles.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='accounts.roleassignment'),
+            model_name="apitoken",
+            name="role_assignment",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="When set, the token acts only with this one of its user's roles.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tokens",
+                to="accounts.roleassignment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', False), ('jurisdiction__isnull', True), ('role', 'secretariat'), ('school__isnull', True)), models.Q(('area__isnull', True), ('jurisdiction__isnull', False), ('role', 'bureau'), ('school__isnull', True)), models.Q(('area__isnull', True), ('jurisdiction__isnull', True), ('role', 'school'), ('school__isnull', False)), models.Q(('area__isnull', True), ('jurisdiction__isnull', True), ('role', 'teacher'), ('school__isnull', False)), models.Q(('area__isnull', True), ('jurisdiction__isnull', True), ('role', 'public'), ('school__isnull', True)), _connector='OR'), name='role_scope_matches_role'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("area__isnull", False),
+                        ("jurisdiction__isnull", True),
+                        ("role", "secretariat"),
+                        ("school__isnull", True),
+                    ),
+                    models.Q(
+                        ("area__isnull", True),
+                        ("jurisdiction__isnull", False),
+                        ("role", "bureau"),
+                        ("school__isnull", True),
+                    ),
+                    models.Q(
+                        ("area__isnull", True),
+                        ("jurisdiction__isnull", True),
+                        ("role", "school"),
+                        ("school__isnull", False),
+                    ),
+                    models.Q(
+                        ("area__isnull", True),
+                        ("jurisdiction__isnull", True),
+                        ("role", "teacher"),
+                        ("school__isnull", False),
+                    ),
+                    models.Q(
+                        ("area__isnull", True),
+                        ("jurisdiction__isnull", True),
+                        ("role", "public"),
+                        ("school__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_scope_matches_role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'area', 'jurisdiction', 'school'), name='role_assignment_unique', nulls_distinct=False),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "area", "jurisdiction", "school"),
+                name="role_assignment_unique",
+                nulls_distinct=False,
+            ),
         ),
     ]

@@ -1,0 +1,210 @@
+"""Role x endpoint matrix: nobody reads or writes outside their scope, through pages or the API.
+
+Schools: A Langfang (Hebei), B Tongzhou (Beijing), C Tongzhou (Nantong, Jiangsu: same name as B),
+D Wuqing (Tianjin), E Shijiazhuang (Hebei).
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from xietong.schools.tabular import write_csv
+
+ALL = {"A", "B", "C", "D", "E"}
+READ = {
+    "admin": ALL,
+    "yrd-sec": {"C"},
+    "jjj-sec": {"A", "B", "D", "E"},
+    "twl-sec": {"A", "B", "D"},
+    "jiangsu": {"C"},
+    "langfang": {"A"},
+    "tongzhou": {"B"},
+    "school-a": {"A"},
+    "teacher-a": {"A"},
+    "public": set(),
+    None: set(),
+}
+STATS = {**READ, "teacher-a": set()}
+# Aggregates mix many schools: a school's own role does not reveal its county's unreleased totals.
+AGGREGATES = {**STATS, "school-a": set()}
+WRITE_STATS = {
+    "admin": ALL,
+    "jiangsu": {"C"},
+    "langfang": {"A"},
+    "tongzhou": {"B"},
+    "school-a": {"A"},
+}
+WRITE_SCHOOL = {"admin": ALL, "jiangsu": {"C"}, "langfang": {"A"}, "tongzhou": {"B"}}
+ROLES = list(READ)
+
+
+def client_for(world, who) -> Client:
+    c = Client()
+    if who is not None:
+        c.force_login(world["users"][who])
+    return c
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_school_reads(world, who):
+    c = client_for(world, who)
+    codes = {k: s.code for k, s in world["schools"].items()}
+    listed = {s["code"] for s in c.get("/api/schools?limit=100").json()["items"]}
+    assert listed == {codes[k] for k in READ[who]}
+    for key, code in codes.items():
+        expected = 200 if key in READ[who] else 404
+        assert c.get(f"/api/schools/{code}").status_code == expected, (who, key)
+        assert c.get(f"/schools/{code}/").status_code == expected, (who, key)
+    page = c.get("/schools/").content.decode()
+    for key, code in codes.items():
+        assert (code in page) == (key in READ[who]), (who, key)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_statistics_reads(world, who):
+    c = client_for(world, who)
+    items = c.get("/api/statistics?limit=1000").json()["items"]
+    seen = {i["school"] for i in items}
+    assert seen == {world["schools"][k].code for k in STATS[who]}
+    for key, school in world["schools"].items():
+        page = c.get(f"/schools/{school.code}/").content.decode()
+        if key in STATS[who]:
+            assert 'id="stats"' in page
+        else:
+            assert 'id="stats"' not in page
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_statistics_writes(world, who):
+    c = client_for(world, who)
+    for key, school in world["schools"].items():
+        r = c.put(
+            f"/api/schools/{school.code}/statistics/2024",
+            data=json.dumps({"values": {"students": 777}}),
+            content_type="application/json",
+        )
+        if key in WRITE_STATS.get(who, set()):
+            assert r.status_code == 200, (who, key, r.content)
+        elif who is None:
+            assert r.status_code == 401
+        else:
+            assert r.status_code == 403, (who, key, r.status_code)
+    from xietong.schools.models import SchoolStatistic
+
+    changed = {
+        k
+        for k, s in world["schools"].items()
+        if SchoolStatistic.objects.get(school=s, year=2024, indicator_id="students").value == 777
+    }
+    assert changed == WRITE_STATS.get(who, set())
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_statistics_import_endpoint(world, who):
+    c = client_for(world, who)
+    for key, school in world["schools"].items():
+        data = write_csv([[school.code, 2019, 100]], ["school_code", "year", "students"])
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        r = c.post(
+            "/api/statistics/import", {"file": SimpleUploadedFile("s.csv", data, "text/csv")}
+        )
+        if key in WRITE_STATS.get(who, set()):
+            assert r.status_code == 200, (who, key, r.content)
+        elif who is None:
+            assert r.status_code == 401
+        else:
+            assert r.status_code == 422, (who, key, r.status_code)
+            assert r.json()["problems"][0]["column"] in ("school_code", "")
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_school_registry_writes(world, who):
+    c = client_for(world, who)
+    for key, school in world["schools"].items():
+        r = c.patch(
+            f"/api/schools/{school.code}",
+            data=json.dumps({"name_en": f"changed by {who}"}),
+            content_type="application/json",
+        )
+        if key in WRITE_SCHOOL.get(who, set()):
+            assert r.status_code == 200
+        elif who is None:
+            assert r.status_code == 401
+        elif key in READ[who]:
+            assert r.status_code == 403
+        else:
+            assert r.status_code == 404
+    for county in ("131002000000", "320612000000", "110112000000"):
+        r = c.post(
+            "/api/schools",
+            data=json.dumps(
+                {
+                    "code": f"NEW{county}{who}",
+                    "county": county,
+                    "name_zh": "新学校",
+                    "stage": "primary",
+                    "location": "rural",
+                }
+            ),
+            content_type="application/json",
+        )
+        may = (
+            who == "admin"
+            or (who == "langfang" and county.startswith("1310"))
+            or (who == "jiangsu" and county.startswith("32"))
+            or (who == "tongzhou" and county.startswith("110112"))
+        )
+        assert r.status_code == (201 if may else 401 if who is None else 403), (
+            who,
+            county,
+            r.status_code,
+        )
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_aggregates_respect_releases(world, who):
+    """Unreleased years are visible only inside the caller's statistics scope; school rows never."""
+    c = client_for(world, who)
+    rows = c.get("/api/aggregates?level=county&year=2024").json()["items"]
+    counties = {r["code"] for r in rows}
+    expected = {world["schools"][k].county_id for k in AGGREGATES[who]}
+    assert counties == expected
+    from xietong.regions.models import Jurisdiction
+    from xietong.schools.services import release_publish
+
+    release_publish(
+        jurisdiction=Jurisdiction.objects.get(code="130000000000"), year=2024, actor=None
+    )
+    rows = c.get("/api/aggregates?level=county&year=2024").json()["items"]
+    counties = {r["code"] for r in rows}
+    hebei = {"131002000000", "130102000000"}
+    assert counties == expected | hebei
+
+
+def test_release_needs_bureau_of_that_jurisdiction(world):
+    for who, code, status in [
+        ("langfang", "131000000000", 201),
+        ("langfang", "130000000000", 403),
+        ("jjj-sec", "130000000000", 403),
+        ("public", "130000000000", 403),
+        ("tongzhou", "320612000000", 403),
+    ]:
+        c = client_for(world, who)
+        r = c.post(
+            "/api/releases",
+            data=json.dumps({"jurisdiction": code, "year": 2024}),
+            content_type="application/json",
+        )
+        assert r.status_code == status, (who, code)
+
+
+def test_reference_data_is_public(world):
+    c = Client()
+    assert c.get("/api/jurisdictions?level=province&limit=10").json()["count"] == 7
+    assert c.get("/api/areas/tongwulang").json()["parent"] == "jjj"
+    assert len(c.get("/api/indicators").json()) >= 17
+    assert c.get("/").status_code == 200
+    assert c.get("/areas/yrd/").status_code == 200
+    assert c.get("/jurisdictions/131000000000/").status_code == 200

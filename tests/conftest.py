@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+# Transactional tests flush tables between tests, which the append-only triggers forbid; the
+# triggers are installed explicitly by the tests that check them (tests/audit/test_triggers.py).
+settings.XIETONG_AUDIT_TRIGGERS = False
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the division tree once per test database; tests roll back on top of it."""
+    from xietong.regions.services import jurisdictions_load, standard_areas_ensure
+
+    with django_db_blocker.unblock():
+        jurisdictions_load()
+        standard_areas_ensure()
+
+
+@pytest.fixture
+def regions(db):
+    """The real division tree of the seven members and the three standard areas."""
+    from xietong.regions.models import Jurisdiction
+    from xietong.regions.services import jurisdictions_load, standard_areas_ensure
+
+    if Jurisdiction.objects.count() < 621:
+        jurisdictions_load()
+    return standard_areas_ensure()
+
+
+@pytest.fixture
+def world(regions):
+    """Schools in five places, one user per role, and a year of statistics for every school."""
+    from decimal import Decimal
+
+    from xietong.accounts.models import Role
+    from xietong.accounts.services import role_grant, user_create
+    from xietong.regions.models import CooperationArea, Jurisdiction
+    from xietong.schools.models import School
+    from xietong.schools.services import statistics_set
+
+    places = {
+        "A": ("131002000000", "安次区第一小学"),  # Langfang, Hebei (Tongzhou-Wuqing-Langfang)
+        "B": ("110112000000", "通州区第一小学"),  # Tongzhou, Beijing
+        "C": (
+            "320612000000",
+            "通州区实验小学",
+        ),  # Tongzhou, Nantong, Jiangsu: same name, other province
+        "D": ("120114000000", "武清区第一小学"),  # Wuqing, Tianjin
+        "E": ("130102000000", "长安区第一小学"),  # Shijiazhuang, Hebei
+    }
+    schools = {}
+    for key, (county, name) in places.items():
+        schools[key] = School.objects.create(
+            code=f"{county[:6]}000{ord(key) - 64}",
+            name_zh=name,
+            stage="primary",
+            county_id=county,
+            location="urban",
+            ownership="public",
+            longitude=116.5,
+            latitude=39.5,
+        )
+        statistics_set(
+            school=schools[key],
+            year=2024,
+            values={"students": Decimal(500), "teachers": Decimal(30)},
+            actor=None,
+        )
+    area = {a.slug: a for a in CooperationArea.objects.all()}
+    j = lambda code: Jurisdiction.objects.get(code=code)  # noqa: E731
+    spec = {
+        "admin": None,
+        "yrd-sec": (Role.SECRETARIAT, {"area": area["yrd"]}),
+        "jjj-sec": (Role.SECRETARIAT, {"area": area["jjj"]}),
+        "twl-sec": (Role.SECRETARIAT, {"area": area["tongwulang"]}),
+        "jiangsu": (Role.BUREAU, {"jurisdiction": j("320000000000")}),
+        "langfang": (Role.BUREAU, {"jurisdiction": j("131000000000")}),
+        "tongzhou": (Role.BUREAU, {"jurisdiction": j("110112000000")}),
+        "school-a": (Role.SCHOOL, {"school": schools["A"]}),
+        "teacher-a": (Role.TEACHER, {"school": schools["A"]}),
+        "public": (Role.PUBLIC, {}),
+    }
+    users = {}
+    for name, grant in spec.items():
+        users[name] = user_create(
+            username=name, password="pw-" + name, is_superuser=grant is None, actor=None
+        )
+        if grant is not None:
+            role_grant(user=users[name], role=grant[0], actor=None, **grant[1])
+    return {"schools": schools, "users": users, "areas": area}

@@ -141,7 +141,7 @@ def test_school_registry_writes(world, who):
             "/api/schools",
             data=json.dumps(
                 {
-                    "code": f"NEW{county}{who}",
+                    "code": f"N{county[:6]}{ROLES.index(who)}",
                     "county": county,
                     "name_zh": "新学校",
                     "stage": "primary",
@@ -208,3 +208,21 @@ def test_reference_data_is_public(world):
     assert c.get("/").status_code == 200
     assert c.get("/areas/yrd/").status_code == 200
     assert c.get("/jurisdictions/131000000000/").status_code == 200
+
+
+def test_bad_school_code_is_a_clear_error(world):
+    c = client_for(world, "langfang")
+    r = c.post(
+        "/api/schools",
+        data=json.dumps(
+            {
+                "code": "X" * 30,
+                "county": "131002000000",
+                "name_zh": "新学校",
+                "stage": "primary",
+                "location": "rural",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "20" in r.json()["detail"]

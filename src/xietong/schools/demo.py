@@ -17,7 +17,7 @@ from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.services import jurisdictions_load, standard_areas_ensure
 
 from .models import School, SchoolStatistic
-from .services import _upsert, release_publish
+from .services import _upsert, catalogue_sync, release_publish
 
 DEMO_PASSWORD = "xietong-demo"
 DEMO_YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -175,6 +175,7 @@ def demo_load(
     years: tuple[int, ...] = DEMO_YEARS,
     progress: Callable[[int], None] | None = None,
 ) -> DemoSummary:
+    catalogue_sync()
     jurisdictions_load()
     standard_areas_ensure()
     created = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,7 +99,9 @@ def school_create(
         scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code}
     )
     code = code.strip()
-    if not code or School.objects.filter(code=code).exists():
+    if not re.fullmatch(r"[0-9A-Za-z-]{1,20}", code):
+        raise ValueError(_("A school code is 1 to 20 letters, digits or hyphens."))
+    if School.objects.filter(code=code).exists():
         raise ValueError(_("School code %(code)s is empty or already used.") % {"code": code})
     fields = dict(
         name_zh=name_zh.strip(),
@@ -165,16 +168,45 @@ class ImportResult:
 def _upsert(
     values: list[tuple[int, int, str, Decimal]], progress: Callable[[int], None] | None
 ) -> None:
+    """Insert or update (school_id, year, indicator, value) rows inside the caller's transaction.
+
+    PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT per batch.
+    SQLite: executemany of the same upsert statement.
+    """
     table = SchoolStatistic._meta.db_table
+    batch = 50000
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS xietong_stat_load "
+                "(school_id bigint, year smallint, indicator_id varchar(60), value numeric(18,2)) "
+                "ON COMMIT DROP"
+            )
+            raw = cur.cursor
+            for start in range(0, len(values), batch):
+                chunk = values[start : start + batch]
+                cur.execute("TRUNCATE xietong_stat_load")
+                with raw.copy(
+                    "COPY xietong_stat_load (school_id, year, indicator_id, value) FROM STDIN"
+                ) as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+                cur.execute(
+                    f"INSERT INTO {table} (school_id, year, indicator_id, value) "
+                    "SELECT school_id, year, indicator_id, value FROM xietong_stat_load "
+                    "ON CONFLICT (school_id, year, indicator_id) DO UPDATE SET value = EXCLUDED.value"
+                )
+                if progress is not None:
+                    progress(len(chunk))
+        return
     sql = (
         f"INSERT INTO {table} (school_id, year, indicator_id, value) VALUES (%s, %s, %s, %s) "
         f"ON CONFLICT (school_id, year, indicator_id) DO UPDATE SET value = EXCLUDED.value"
     )
-    batch = 20000
     with connection.cursor() as cur:
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
-            cur.executemany(sql, chunk)
+            cur.executemany(sql, [(s, y, i, str(v)) for s, y, i, v in chunk])
             if progress is not None:
                 progress(len(chunk))
 

@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from .catalogue import BY_CODE, RAW, RAW_CODES
 
 MAX_LISTED_PROBLEMS = 200
+CENT = Decimal("0.01")
+LIMIT = Decimal("1e16")
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,7 @@ class ImportFailed(ValueError):
         super().__init__(f"{self.total} problem(s); nothing was imported:\n{shown}{more}")
 
 
-@dataclass(frozen=True)
-class ParsedValue:
+class ParsedValue(NamedTuple):
     row: int
     school_code: str
     year: int
@@ -199,28 +201,32 @@ def parse_statistics(
             raw = raw.strip()
             if raw == "":
                 continue  # an empty cell means "not reported", never zero
-            value = _parse_decimal(raw)
-            if value is None:
-                problem(rownum, column, f"{raw!r} is not a number")
-                continue
-            if value < 0:
-                problem(rownum, column, f"{raw} is negative")
-                continue
-            if ind in integral and value != value.to_integral_value():
-                problem(rownum, column, f"{raw} must be a whole number ({ind} counts)")
-                continue
-            if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
-                problem(rownum, column, f"{raw} has more than two decimal places")
-                continue
-            if abs(value) >= Decimal("1e16"):
-                problem(rownum, column, f"{raw} is too large")
-                continue
+            if raw.isdigit() and len(raw) < 16:
+                value = Decimal(raw)  # the common case: a plain whole number
+            else:
+                value = _parse_decimal(raw)
+                if value is None:
+                    problem(rownum, column, f"{raw!r} is not a number")
+                    continue
+                if value < 0:
+                    problem(rownum, column, f"{raw} is negative")
+                    continue
+                if ind in integral and value != value.to_integral_value():
+                    problem(rownum, column, f"{raw} must be a whole number ({ind} counts)")
+                    continue
+                if value.as_tuple().exponent < -2 and value != value.quantize(CENT):
+                    problem(rownum, column, f"{raw} has more than two decimal places")
+                    continue
+                if abs(value) >= LIMIT:
+                    problem(rownum, column, f"{raw} is too large")
+                    continue
+                value = value.quantize(CENT)
             key = (code, year, ind)
             if key in seen:
                 problem(rownum, column, f"{code} {year} {ind} was already given in row {seen[key]}")
                 continue
             seen[key] = rownum
-            out.append(ParsedValue(rownum, code, year, ind, value.quantize(Decimal("0.01"))))
+            out.append(ParsedValue(rownum, code, year, ind, value))
     if total_problems:
         raise ImportFailed(problems, total_problems)
     if not out:

@@ -1,0 +1,105 @@
+"""The `xietong` command end to end, in a fresh SQLite data directory (whatever DATABASE_URL the
+suite runs with), as a user would type it."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+XIETONG = [sys.executable, "-m", "xietong"]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data = tmp_path_factory.mktemp("xietong-data")
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env["XIETONG_DATA_DIR"] = str(data)
+    first = subprocess.run(
+        [*XIETONG, "demo", "--no-serve", "--scale", "0.02"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert first.returncode == 0, first.stderr
+    return data, env, first.stdout
+
+
+def run(env, *args):
+    return subprocess.run([*XIETONG, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_demo_creates_database_and_prints_logins(demo_dir):
+    data, env, out = demo_dir
+    assert (data / "xietong.sqlite3").is_file()
+    assert "621 jurisdictions" in out and "3 cooperation areas" in out
+    for user in ("admin", "yrd-secretariat", "hebei-bureau", "school-admin", "teacher", "public"):
+        assert user in out
+    assert "xietong-demo" in out
+    db = sqlite3.connect(data / "xietong.sqlite3")
+    counties_without_schools = db.execute(
+        """SELECT count(*) FROM regions_jurisdiction j WHERE j.level='county' AND NOT j.is_placeholder
+           AND NOT EXISTS (SELECT 1 FROM schools_school s WHERE s.county_id = j.code)"""
+    ).fetchone()[0]
+    assert counties_without_schools == 0
+    assert (
+        db.execute("SELECT count(*) FROM schools_school WHERE NOT is_synthetic").fetchone()[0] == 0
+    )
+
+
+def test_demo_twice_is_safe(demo_dir):
+    data, env, _ = demo_dir
+    db = sqlite3.connect(data / "xietong.sqlite3")
+    before = db.execute("SELECT count(*) FROM schools_school").fetchone()[0]
+    again = run(env, "demo", "--no-serve", "--scale", "0.02")
+    assert again.returncode == 0, again.stderr
+    assert "already loaded" in again.stdout
+    assert db.execute("SELECT count(*) FROM schools_school").fetchone()[0] == before
+    assert run(env, "audit", "verify").returncode == 0
+
+
+def test_import_export_and_errors(demo_dir, tmp_path):
+    data, env, _ = demo_dir
+    out = tmp_path / "export.csv"
+    r = run(env, "export", "statistics", str(out), "--within", "131000000000", "--year", "2024")
+    assert r.returncode == 0, r.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("school_code,year,students")
+    assert len(lines) > 1
+    r = run(env, "import", "statistics", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "0 new" in r.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(lines[0] + "\n" + lines[1].replace(",2024,", ",20x4,", 1) + "\n")
+    r = run(env, "import", "statistics", str(bad))
+    assert r.returncode == 1
+    assert "bad.csv: row 2, column year" in r.stderr
+    assert "nothing was imported" in r.stderr
+    r = run(env, "import", "statistics", str(tmp_path / "missing.csv"))
+    assert r.returncode == 2
+
+
+def test_audit_verify_names_the_tampered_entry(demo_dir):
+    data, env, _ = demo_dir
+    db = sqlite3.connect(data / "xietong.sqlite3")
+    db.execute("DROP TRIGGER audit_entry_no_update")  # an attacker with database access
+    seq = db.execute("SELECT min(seq) + 1 FROM audit_auditentry").fetchone()[0]
+    db.execute("UPDATE audit_auditentry SET action = 'forged' WHERE seq = ?", (seq,))
+    db.commit()
+    r = run(env, "audit", "verify")
+    assert r.returncode == 1
+    assert f"#{seq}" in r.stderr and "altered" in r.stderr
+
+
+def test_template_command(tmp_path):
+    target = tmp_path / "template.xlsx"
+    r = subprocess.run(
+        [*XIETONG, "template", "statistics", str(target)], capture_output=True, text=True
+    )
+    assert r.returncode == 0 and target.stat().st_size > 1000
+    assert Path(target).read_bytes()[:2] == b"PK"

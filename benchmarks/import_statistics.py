@@ -49,8 +49,14 @@ def child(url: str, n_values: int, workdir: str) -> dict:
     counties = ["131002000000", "320612000000", "110112000000", "340102000000"]
     School.objects.bulk_create(
         [
-            School(code=f"B{i:09d}", name_zh=f"基准学校{i}", stage="primary", county_id=counties[i % 4],
-                   location="urban", ownership="public")
+            School(
+                code=f"B{i:09d}",
+                name_zh=f"基准学校{i}",
+                stage="primary",
+                county_id=counties[i % 4],
+                location="urban",
+                ownership="public",
+            )
             for i in range(n_schools)
         ],
         batch_size=5000,
@@ -79,8 +85,19 @@ def child(url: str, n_values: int, workdir: str) -> dict:
 def run_child(url: str, n_values: int) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", url, "--values", str(n_values), "--workdir", workdir],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                url,
+                "--values",
+                str(n_values),
+                "--workdir",
+                workdir,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if out.returncode != 0:
             raise SystemExit(f"benchmark child failed for {url}:\n{out.stderr}")
@@ -95,7 +112,9 @@ def pg(sql: str) -> None:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--values", type=int, default=1_000_000)
     p.add_argument("--backends", default="sqlite,postgres")
     p.add_argument("--child")
@@ -117,11 +136,15 @@ def main() -> int:
                 results["postgres"] = run_child(PG_BENCH, args.values)
             finally:
                 pg("DROP DATABASE IF EXISTS xietong_bench")
-    print(f"Import of {args.values:,} values from one CSV ({next(iter(results.values()))['mb']:.1f} MB):")
+    print(
+        f"Import of {args.values:,} values from one CSV ({next(iter(results.values()))['mb']:.1f} MB):"
+    )
     print(f"{'database':10} {'insert s':>9} {'values/s':>11} {'re-import s':>12} {'values/s':>11}")
     for name, r in results.items():
-        print(f"{name:10} {r['insert_s']:9.2f} {r['values'] / r['insert_s']:11,.0f} "
-              f"{r['update_s']:12.2f} {r['values'] / r['update_s']:11,.0f}")
+        print(
+            f"{name:10} {r['insert_s']:9.2f} {r['values'] / r['insert_s']:11,.0f} "
+            f"{r['update_s']:12.2f} {r['values'] / r['update_s']:11,.0f}"
+        )
     if "sqlite" in results:
         rate = results["sqlite"]["values"] / results["sqlite"]["insert_s"]
         verdict = "met" if rate >= TARGET_SQLITE else "NOT met"

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from xietong import __version__
 from xietong.accounts.api import router as accounts_router
+from xietong.evaluation.api import router as evaluation_router
 from xietong.regions.api import router as regions_router
 from xietong.schools.api import router as schools_router
 
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", regions_router)
 api.add_router("/", schools_router)
 api.add_router("/", accounts_router)
+api.add_router("/", evaluation_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -185,6 +185,136 @@ def cmd_load_divisions(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    """Evaluate a school table file against a standard, without the web app or database."""
+    import html as _html
+    import json
+
+    import plotly.graph_objects as go
+
+    from xietong.algorithms import standards
+    from xietong.evaluation.filetable import TableError, read_school_table, report_html
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"xietong: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        std = standards.load_standard(args.standard)
+    except ValueError as exc:
+        print(f"xietong: {exc}", file=sys.stderr)
+        return 2
+    from tqdm import tqdm
+
+    bar = tqdm(desc="reading rows", unit=" rows", unit_scale=True, disable=None, file=sys.stderr)
+    try:
+        table = read_school_table(path, by=args.by, progress=bar.update)
+    except TableError as exc:
+        bar.close()
+        print(f"xietong: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    stages = [args.stage] if args.stage else list(std.stages)
+    results = {}
+    for stage in stages:
+        try:
+            results[stage] = standards.evaluate(std, table, stage=stage, split_rule=args.split_rule)
+        except ValueError as exc:
+            print(f"xietong: {path.name}: {exc}", file=sys.stderr)
+            return 1
+    if args.json:
+        out = {
+            "standard": std.id,
+            "version": std.version,
+            "file": path.name,
+            "rows": int(len(table["school_id"])),
+            "stages": {
+                s: {
+                    "counties": r.to_rows(),
+                    "passing": r.n_passing,
+                    "shortfalls": len(r.shortfall_rows()),
+                    "excluded": len(r.excluded),
+                    "notes": [n.as_dict() for n in r.notes],
+                }
+                for s, r in results.items()
+            },
+        }
+        print(json.dumps(out, ensure_ascii=False, default=lambda o: None if o != o else str(o)))
+    else:
+        for stage, r in results.items():
+            print(
+                f"\n{std.document.number} {std.title_en} - stage {stage}: "
+                f"{r.n_passing} of {len(r.counties)} {args.by} groups pass"
+            )
+            print(f"{args.by:14} {'status':10} {'schools':>7} {'CV/rate':>8}  reasons")
+            for c in r.counties[: args.limit]:
+                key = c.composite_cv if c.composite_cv is not None else c.school_pass_rate
+                keytxt = f"{key:8.3f}" if key is not None else f"{'-':>8}"
+                reasons = ",".join(sorted({x.code for x in c.reasons}))
+                print(f"{c.county:14} {c.status:10} {c.n_schools:7d} {keytxt}  {reasons}")
+            if len(r.counties) > args.limit:
+                print(f"... {len(r.counties) - args.limit} more (use --json or --html for all)")
+    if args.html:
+        sections = []
+        for stage, r in results.items():
+            rows = r.to_rows()
+            status = [row["status"] for row in rows]
+            fig = go.Figure()
+            for ind in std.indicator_codes:
+                fig.add_trace(go.Box(y=[row[f"{ind}_cv"] for row in rows], name=ind))
+            fig.update_layout(
+                title=f"County CVs by indicator ({stage})", height=420, showlegend=False
+            )
+            counts = go.Figure(
+                go.Bar(
+                    x=["pass", "fail", "no_schools"],
+                    y=[status.count("pass"), status.count("fail"), status.count("no_schools")],
+                    marker_color=["#2e8540", "#b4232a", "#9aa6b2"],
+                )
+            )
+            counts.update_layout(title=f"Counties by status ({stage})", height=320)
+            head = "".join(
+                f"<th>{_html.escape(h)}</th>"
+                for h in (
+                    "county",
+                    "status",
+                    "schools",
+                    "composite CV",
+                    "school pass rate",
+                    "reasons",
+                )
+            )
+            body = "".join(_report_row(row) for row in rows)
+            sections.append(
+                (
+                    f"{stage}: {r.n_passing} of {len(r.counties)} pass",
+                    counts.to_html(full_html=False, include_plotlyjs=False)
+                    + fig.to_html(full_html=False, include_plotlyjs=False)
+                    + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+                )
+            )
+        Path(args.html).write_text(
+            report_html(f"{std.document.number} {std.title_en} - {path.name}", sections),
+            encoding="utf-8",
+        )
+        print(f"Report written to {args.html}", file=sys.stderr)
+    return 0
+
+
+def _fmt(value, spec: str) -> str:
+    return "" if value is None or value != value else format(value, spec)
+
+
+def _report_row(row: dict) -> str:
+    import html as _html
+
+    return (
+        f"<tr><td>{_html.escape(str(row['county']))}</td><td class='{row['status']}'>{row['status']}</td>"
+        f"<td>{row['n_schools']}</td><td>{_fmt(row['composite_cv'], '.3f')}</td>"
+        f"<td>{_fmt(row['school_pass_rate'], '.2f')}</td><td>{_html.escape(row['reason_codes'])}</td></tr>"
+    )
+
+
 def cmd_manage(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
     from django.core.management import execute_from_command_line
@@ -253,6 +383,27 @@ def build_parser() -> argparse.ArgumentParser:
     au_sub.add_parser(
         "verify", help="check the hash chain; non-zero exit names the first bad entry"
     ).set_defaults(func=cmd_audit_verify)
+
+    ev = sub.add_parser("evaluate", help="evaluate a school table file against a balance standard")
+    ev.add_argument("file", help="CSV or XLSX: school_id, county, stage, students, raw indicators")
+    ev.add_argument(
+        "--standard",
+        default="quality-balance-2017",
+        help="built-in id (basic-balance-2012, quality-balance-2017) or a JSON file",
+    )
+    ev.add_argument("--by", default="county", help="column that names the county of each school")
+    ev.add_argument(
+        "--stage", choices=["primary", "junior"], help="default: every stage of the standard"
+    )
+    ev.add_argument(
+        "--split-rule",
+        default="proportional",
+        choices=["proportional", "by_stage_columns", "exclude"],
+    )
+    ev.add_argument("--json", action="store_true", help="print the full result as JSON")
+    ev.add_argument("--html", help="also write a self-contained HTML report with charts")
+    ev.add_argument("--limit", type=int, default=40, help="rows of the printed table")
+    ev.set_defaults(func=cmd_evaluate)
 
     m = sub.add_parser("manage", help="run a Django management command")
     m.add_argument("rest", nargs=argparse.REMAINDER)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xietong.regions",
     "xietong.accounts",
     "xietong.schools",
+    "xietong.evaluation",
 ]
 
 MIDDLEWARE = [

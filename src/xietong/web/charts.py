@@ -76,3 +76,64 @@ def lines(
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5")
     return to_div(fig, height=320)
+
+
+def stacked(
+    categories: list, series: dict[str, list[float | None]], *, title: str = "", ytitle: str = ""
+) -> str:
+    fig = go.Figure()
+    for name, values in series.items():
+        fig.add_trace(go.Bar(x=categories, y=values, name=name))
+    fig.update_layout(title=title, barmode="stack", legend=dict(orientation="h"))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=ytitle, gridcolor="#eef1f5")
+    return to_div(fig)
+
+
+STATUS_COLOURS = {"pass": "#2e8540", "fail": "#b4232a", "no_schools": "#9aa6b2"}
+
+
+def status_map(
+    points: list[tuple[float, float, str, str]], labels: dict[str, str], *, title: str = ""
+) -> str:
+    """Counties as points coloured by status; ``points`` are (lon, lat, status, hover text)."""
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        sel = [p for p in points if p[2] == status]
+        if not sel:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in sel],
+                y=[p[1] for p in sel],
+                mode="markers",
+                name=str(labels.get(status, status)),
+                text=[p[3] for p in sel],
+                hoverinfo="text",
+                marker=dict(size=9, color=colour, opacity=0.85),
+            )
+        )
+    fig.update_layout(title=title, legend=dict(orientation="h"))
+    fig.update_xaxes(title="°E", gridcolor="#eef1f5")
+    fig.update_yaxes(title="°N", scaleanchor="x", scaleratio=1.15, gridcolor="#eef1f5")
+    return to_div(fig, height=520)
+
+
+def cv_bars(
+    codes: list[str], cvs: list[float | None], thresholds: list[float | None], *, title: str = ""
+) -> str:
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=codes, y=cvs, name="CV"))
+    if any(t is not None for t in thresholds):
+        fig.add_trace(
+            go.Scatter(
+                x=codes,
+                y=thresholds,
+                mode="markers",
+                name="threshold",
+                marker=dict(symbol="line-ew-open", size=30, color="#1d2733", line=dict(width=3)),
+            )
+        )
+    fig.update_layout(title=title, legend=dict(orientation="h"))
+    fig.update_yaxes(gridcolor="#eef1f5")
+    return to_div(fig, height=360)

@@ -4,7 +4,7 @@ MODULES = [
     ("home", _("Overview"), True),
     ("school_list", _("Schools"), True),
     ("statistics_import", _("Import statistics"), True),
-    (None, _("Evaluation"), False),
+    ("evaluation_home", _("Evaluation"), True),
     (None, _("Talent"), False),
     (None, _("Finance"), False),
     (None, _("Resources"), False),

@@ -1,0 +1,142 @@
+"""The gap between and within members: exact Theil decompositions over years and convergence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from xietong.algorithms import inequality
+from xietong.regions.models import CooperationArea
+
+from .inputs import ratio_panel
+
+
+@dataclass(frozen=True)
+class GapYear:
+    year: int
+    schools: int
+    mean: float
+    total: float
+    between_members: float
+    between_counties: float  # between counties within members
+    within_counties: float
+    cv: float
+    gini: float
+    member_means: dict[str, float]
+    member_cv: dict[str, float]
+
+
+@dataclass(frozen=True)
+class GapReport:
+    indicator: str
+    stage: str
+    members: tuple[tuple[str, str], ...]  # (code, label)
+    years: tuple[GapYear, ...]
+    sigma_slope: float | None
+    sigma_declining: bool | None
+    beta: float | None
+    beta_stderr: float | None
+    half_life: float | None
+
+    def rows(self) -> list[dict]:
+        out = []
+        for y in self.years:
+            row = {
+                "year": y.year,
+                "schools": y.schools,
+                "mean": y.mean,
+                "theil_t": y.total,
+                "between_members": y.between_members,
+                "between_counties_within_members": y.between_counties,
+                "within_counties": y.within_counties,
+                "cv": y.cv,
+                "gini": y.gini,
+            }
+            for code, _label in self.members:
+                row[f"mean_{code}"] = y.member_means.get(code)
+                row[f"cv_{code}"] = y.member_cv.get(code)
+            out.append(row)
+        return out
+
+
+def gap_report(
+    *, area: CooperationArea, indicator: str, years: list[int], stage: str = "all"
+) -> GapReport:
+    members = [
+        (m.jurisdiction.code, m.jurisdiction.prefix, m.jurisdiction.name)
+        for m in area.memberships.select_related("jurisdiction")
+    ]
+    prefixes = [p for _c, p, _n in members]
+    panel = ratio_panel(prefixes=prefixes, indicator=indicator, years=years, stage=stage)
+    out = []
+    county_means: dict[int, dict[str, float]] = {}
+    county_weights: dict[int, dict[str, float]] = {}
+    for year in sorted(panel):
+        d = panel[year]
+        values, weights, county = d["values"], d["weights"], d["county"]
+        member = np.empty(len(county), dtype=object)
+        for code, prefix, _n in members:
+            member[np.char.startswith(county.astype(str), prefix)] = code
+        ok = member != None  # noqa: E711  (schools of a county outside every member)
+        values, weights, county, member = values[ok], weights[ok], county[ok], member[ok]
+        if len(values) < 2 or not np.any(values > 0):
+            continue
+        dec = inequality.decompose(
+            values, [member.astype(str), county.astype(str)], weights=weights, measure="theil_t"
+        )
+        m_means, m_cv = {}, {}
+        for code, _p, _n in members:
+            sel = member == code
+            if sel.sum() >= 1:
+                m_means[code] = float(np.average(values[sel], weights=weights[sel]))
+                m_cv[code] = inequality.cv(values[sel], weights[sel]) if sel.sum() > 1 else 0.0
+        cm, cw = {}, {}
+        for c in np.unique(county):
+            sel = county == c
+            cm[str(c)] = float(np.average(values[sel], weights=weights[sel]))
+            cw[str(c)] = float(weights[sel].sum())
+        county_means[year], county_weights[year] = cm, cw
+        out.append(
+            GapYear(
+                year=year,
+                schools=int(len(values)),
+                mean=float(np.average(values, weights=weights)),
+                total=dec.total,
+                between_members=dec.levels[0].between,
+                between_counties=dec.levels[1].between,
+                within_counties=dec.within,
+                cv=inequality.cv(values, weights),
+                gini=inequality.gini(values, weights),
+                member_means=m_means,
+                member_cv=m_cv,
+            )
+        )
+    sigma_slope = sigma_declining = beta = beta_se = half_life = None
+    common = None
+    for y in county_means:
+        common = set(county_means[y]) if common is None else common & set(county_means[y])
+    ys = sorted(county_means)
+    if len(ys) >= 2 and common and len(common) >= 3:
+        cs = sorted(common)
+        mat = np.array([[county_means[y][c] for c in cs] for y in ys]).T
+        wts = np.array([[county_weights[y][c] for c in cs] for y in ys]).T
+        sig = inequality.sigma_convergence(mat, weights_by_year=wts, measure="cv", years=ys)
+        sigma_slope, sigma_declining = float(sig.slope), bool(sig.declining)
+        if np.all(mat > 0):
+            b = inequality.beta_convergence(
+                mat[:, 0], mat[:, -1], years=ys[-1] - ys[0], weights=wts[:, 0]
+            )
+            beta, beta_se = float(b.beta), float(b.stderr)
+            half_life = float(b.half_life) if np.isfinite(b.half_life) else None
+    return GapReport(
+        indicator=indicator,
+        stage=stage,
+        members=tuple((c, n) for c, _p, n in members),
+        years=tuple(out),
+        sigma_slope=sigma_slope,
+        sigma_declining=sigma_declining,
+        beta=beta,
+        beta_stderr=beta_se,
+        half_life=half_life,
+    )

@@ -1,0 +1,93 @@
+"""Reading the registry into the columnar tables the engines take."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from xietong.regions.selectors import prefixes_q
+from xietong.schools.catalogue import BY_CODE, RAW_CODES
+from xietong.schools.models import School, SchoolStatistic
+
+
+def school_table(*, prefixes: list[str], year: int, raw_codes: tuple[str, ...] = RAW_CODES) -> dict:
+    """One row per open school in the prefixes with its raw values of ``year`` (NaN = not
+    reported). Columns: ``school_id`` (code), ``pk``, ``county``, ``stage`` and each raw code."""
+    schools = list(
+        School.objects.filter(prefixes_q(prefixes, "county__code"), is_open=True)
+        .order_by("code")
+        .values_list("id", "code", "county_id", "stage")
+    )
+    index = {pk: i for i, (pk, *_rest) in enumerate(schools)}
+    n = len(schools)
+    cols = {c: np.full(n, np.nan) for c in raw_codes}
+    stats = SchoolStatistic.objects.filter(
+        prefixes_q(prefixes, "school__county__code"), year=year, indicator_id__in=raw_codes
+    ).values_list("school_id", "indicator_id", "value")
+    for school_id, ind, value in stats.iterator(chunk_size=20000):
+        i = index.get(school_id)
+        if i is not None:
+            cols[ind][i] = float(value)
+    return {
+        "pk": np.array([s[0] for s in schools], dtype=np.int64),
+        "school_id": np.array([s[1] for s in schools], dtype=object),
+        "county": np.array([s[2] for s in schools], dtype=object),
+        "stage": np.array([s[3] for s in schools], dtype=object),
+        **cols,
+    }
+
+
+STAGE_SCHOOLS = {
+    "primary": ("primary", "nine_year", "twelve_year"),
+    "junior": ("junior", "nine_year", "complete_secondary", "twelve_year"),
+    "senior": ("senior", "complete_secondary", "twelve_year"),
+    "all": None,
+}
+
+
+def ratio_panel(
+    *, prefixes: list[str], indicator: str, years: list[int], stage: str = "all"
+) -> dict[int, dict[str, np.ndarray]]:
+    """Per year: the schools' values of a derived ratio (or raw count) with their enrolment as
+    weights, for the gap dashboards. Schools with no enrolment or a missing part are left out."""
+    d = BY_CODE[indicator]
+    num = d.numerator or d.code
+    den = d.denominator
+    needed = sorted({num, "students", *([den] if den else [])})
+    qs = SchoolStatistic.objects.filter(
+        prefixes_q(prefixes, "school__county__code"),
+        year__in=years,
+        indicator_id__in=needed,
+        school__is_open=True,
+    )
+    stages = STAGE_SCHOOLS.get(stage)
+    if stages:
+        qs = qs.filter(school__stage__in=stages)
+    rows: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    county_of: dict[int, str] = {}
+    for school_id, county, year, ind, value in qs.values_list(
+        "school_id", "school__county_id", "year", "indicator_id", "value"
+    ).iterator(chunk_size=20000):
+        rows[(year, school_id)][ind] = float(value)
+        county_of[school_id] = county
+    out: dict[int, dict[str, np.ndarray]] = {}
+    for year in years:
+        vals, weights, counties = [], [], []
+        for (y, school_id), r in rows.items():
+            if y != year:
+                continue
+            w = r.get("students")
+            if not w or num not in r or (den and not r.get(den)):
+                continue
+            v = r[num] / r[den] * float(d.scale) if den else r[num]
+            vals.append(v)
+            weights.append(w)
+            counties.append(county_of[school_id])
+        if vals:
+            out[year] = {
+                "values": np.array(vals),
+                "weights": np.array(weights),
+                "county": np.array(counties, dtype=object),
+            }
+    return out

@@ -1,0 +1,81 @@
+"""Reads on evaluations, scoped: published runs are public; unpublished ones are seen by those
+who may run them."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from xietong.accounts.scope import Scope
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.schools.models import StatisticsRelease
+
+from .models import EvaluationRun
+
+
+def _readable_q(scope: Scope) -> Q:
+    if scope.is_admin:
+        return Q()
+    q = Q(published_at__isnull=False) | Q(area_id__in=sorted(scope.area_ids))
+    for prefix in scope.read_prefixes:
+        q |= Q(jurisdiction__code__startswith=prefix)
+    return q
+
+
+def evaluation_list(
+    *,
+    scope: Scope,
+    area: str | None = None,
+    jurisdiction: str | None = None,
+    standard: str | None = None,
+    year: int | None = None,
+) -> QuerySet[EvaluationRun]:
+    qs = EvaluationRun.objects.filter(_readable_q(scope)).select_related("area", "jurisdiction")
+    if area:
+        qs = qs.filter(area__slug=area)
+    if jurisdiction:
+        qs = qs.filter(jurisdiction_id=jurisdiction)
+    if standard:
+        qs = qs.filter(standard_id=standard)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def evaluation_get(*, scope: Scope, pk: int) -> EvaluationRun | None:
+    return evaluation_list(scope=scope).filter(pk=pk).first()
+
+
+def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[Jurisdiction]]:
+    """Areas and jurisdictions the caller may evaluate."""
+    if scope.is_admin:
+        return list(CooperationArea.objects.all()), list(
+            Jurisdiction.objects.filter(level="province").order_by("code")
+        )
+    areas = list(CooperationArea.objects.filter(pk__in=sorted(scope.area_ids)))
+    juris = []
+    for prefix in sorted(scope.read_prefixes):
+        j = (
+            Jurisdiction.objects.filter(prefix=prefix, is_placeholder=False)
+            .order_by("code")
+            .first()
+        )
+        if j is not None:
+            juris.append(j)
+    return areas, juris
+
+
+def gap_years(*, scope: Scope, area: CooperationArea, years: list[int]) -> list[int]:
+    """Years whose school-level data the caller may analyse for the whole area: all years for
+    the area's secretariat and administrators, released years otherwise."""
+    if scope.is_admin or scope.can_manage_area(area.pk):
+        return years
+    members = [m.jurisdiction for m in area.memberships.select_related("jurisdiction")]
+    released = {}
+    for r in StatisticsRelease.objects.filter(year__in=years).select_related("jurisdiction"):
+        released.setdefault(r.year, []).append(r.jurisdiction.prefix)
+    ok = []
+    for y in years:
+        prefixes = released.get(y, [])
+        if all(any(m.prefix.startswith(p) for p in prefixes) for m in members):
+            ok.append(y)
+    return ok

@@ -1,0 +1,284 @@
+"""Running, storing and publishing evaluations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xietong.accounts.scope import scope_for
+from xietong.algorithms import standards as std_engine
+from xietong.audit.services import audit_record
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_member_prefixes
+
+from .inputs import school_table
+from .models import CountyEvaluation, EvaluationRun, SchoolShortfall
+
+
+def _clean(x):
+    """JSON-safe floats (NaN/inf become None)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, np.floating):
+        return _clean(float(x))
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.bool_):
+        return bool(x)
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    return x
+
+
+def fingerprint(
+    *,
+    standard: std_engine.Standard,
+    stage: str,
+    year: int,
+    split_rule: str,
+    scope_key: str,
+    table: dict,
+) -> str:
+    """SHA-256 over the standard as applied, the parameters and every input value, in a
+    canonical order, so the same inputs always give the same fingerprint."""
+    h = hashlib.sha256()
+    h.update(
+        json.dumps(
+            {
+                "standard": json.loads(standard.spec_json),
+                "stage": stage,
+                "year": year,
+                "split_rule": split_rule,
+                "scope": scope_key,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        ).encode()
+    )
+    order = np.argsort(table["school_id"].astype(str), kind="stable")
+    for col in sorted(k for k in table if k != "pk"):
+        arr = table[col][order]
+        h.update(col.encode())
+        if arr.dtype == object:
+            h.update("\x1f".join(map(str, arr)).encode())
+        else:
+            h.update(np.round(arr.astype(np.float64), 6).tobytes())
+    return h.hexdigest()
+
+
+def _scope_of(
+    area: CooperationArea | None, jurisdiction: Jurisdiction | None
+) -> tuple[list[str], str]:
+    if (area is None) == (jurisdiction is None):
+        raise ValueError(_("Choose either a cooperation area or a jurisdiction."))
+    if area is not None:
+        return area_member_prefixes(area), f"area:{area.slug}"
+    return [jurisdiction.prefix], f"jurisdiction:{jurisdiction.code}"
+
+
+def _check_may_run(actor, area, jurisdiction) -> None:
+    scope = scope_for(actor)
+    if area is not None:
+        scope.require(scope.is_admin or scope.can_manage_area(area.pk), _("evaluate this area"))
+    else:
+        scope.require(
+            scope.jurisdiction_readable(jurisdiction.code), _("evaluate this jurisdiction")
+        )
+
+
+def prepare_input(
+    table: dict, standard: std_engine.Standard, stage: str
+) -> tuple[dict, list[dict]]:
+    """Leave out schools whose statistics for the year lack a value the standard needs (they are
+    listed, never silently treated as zero)."""
+    needed = {"students"}
+    for ind in standard.indicators:
+        needed.update([ind.numerator, ind.denominator])
+    needed.update(f"students_{s}" for s in ("primary", "junior", "senior"))
+    combined = np.isin(table["stage"], ["nine_year", "complete_secondary", "twelve_year"])
+    missing = np.zeros(len(table["school_id"]), dtype=bool)
+    for col in needed:
+        if col not in table:
+            continue
+        bad = np.isnan(table[col])
+        if col.startswith("students_"):
+            bad &= combined  # the stage breakdown matters only for combined schools
+        missing |= bad
+    excluded = [
+        {"code": "missing_statistics", "school_id": str(s)} for s in table["school_id"][missing]
+    ]
+    keep = ~missing
+    clean = {k: v[keep] for k, v in table.items()}
+    for col in needed:
+        if col in clean:
+            clean[col] = np.nan_to_num(clean[col], nan=0.0)
+    return clean, excluded
+
+
+@transaction.atomic
+def evaluation_run(
+    *,
+    standard: str,
+    stage: str,
+    year: int,
+    actor,
+    area: CooperationArea | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    split_rule: str = "proportional",
+) -> EvaluationRun:
+    """Evaluate the registry of an area or jurisdiction, store the result and its fingerprint."""
+    prefixes, scope_key = _scope_of(area, jurisdiction)
+    _check_may_run(actor, area, jurisdiction)
+    std = std_engine.load_standard(standard)
+    if stage not in std.stages:
+        raise ValueError(_("%(std)s has no stage %(stage)s.") % {"std": std.id, "stage": stage})
+    table = school_table(prefixes=prefixes, year=year)
+    if len(table["school_id"]) == 0:
+        raise ValueError(_("No schools in this scope."))
+    clean, excluded_missing = prepare_input(table, std, stage)
+    result = std_engine.evaluate(
+        std, {k: v for k, v in clean.items() if k != "pk"}, stage=stage, split_rule=split_rule
+    )
+    run = EvaluationRun.objects.create(
+        standard_id=std.id,
+        standard_version=std.version,
+        standard_spec=json.loads(std.spec_json),
+        stage=stage,
+        year=year,
+        split_rule=split_rule,
+        area=area,
+        jurisdiction=jurisdiction,
+        fingerprint=fingerprint(
+            standard=std,
+            stage=stage,
+            year=year,
+            split_rule=split_rule,
+            scope_key=scope_key,
+            table=table,
+        ),
+        n_schools=len(table["school_id"]),
+        n_counties=len(result.counties),
+        n_passing=result.n_passing,
+        excluded=_clean(excluded_missing + [r.as_dict() for r in result.excluded])[:5000],
+        notes=_clean([r.as_dict() for r in result.notes]),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    CountyEvaluation.objects.bulk_create(
+        [
+            CountyEvaluation(
+                run=run,
+                county_id=c.county,
+                status=c.status,
+                n_schools=c.n_schools,
+                n_excluded=c.n_excluded,
+                enrolment=c.enrolment,
+                composite_cv=_clean(c.composite_cv),
+                composite_threshold=c.composite_threshold,
+                n_schools_passing=c.n_schools_passing,
+                school_pass_rate=_clean(c.school_pass_rate),
+                indicators=_clean(
+                    [
+                        {
+                            "code": i.code,
+                            "value": i.value,
+                            "cv": i.cv,
+                            "cv_threshold": i.cv_threshold,
+                            "cv_passed": i.cv_passed,
+                            "minimum": i.minimum,
+                            "n_below_minimum": i.n_below_minimum,
+                        }
+                        for i in c.indicators
+                    ]
+                ),
+                reasons=_clean([r.as_dict() for r in c.reasons]),
+                notes=_clean([r.as_dict() for r in c.notes]),
+            )
+            for c in result.counties
+        ],
+        batch_size=1000,
+    )
+    pk_of = dict(zip(table["school_id"].tolist(), table["pk"].tolist(), strict=True))
+    rows = result.shortfall_rows()
+    SchoolShortfall.objects.bulk_create(
+        [
+            SchoolShortfall(
+                run=run,
+                county_id=r["county"],
+                school_id=pk_of[r["school_id"]],
+                indicator=r["indicator"],
+                value=r["value"],
+                minimum=r["minimum"],
+                shortfall=r["shortfall"],
+                ratio=r["ratio"],
+                below_floor=bool(r["below_floor"]),
+            )
+            for r in rows
+        ],
+        batch_size=5000,
+    )
+    audit_record(
+        actor=actor,
+        action="evaluation.run",
+        object_type="evaluation",
+        object_id=run.pk,
+        after={
+            "standard": f"{std.id} v{std.version}",
+            "stage": stage,
+            "year": year,
+            "scope": scope_key,
+            "fingerprint": run.fingerprint,
+            "counties": run.n_counties,
+            "passing": run.n_passing,
+        },
+    )
+    return run
+
+
+def evaluation_reproduce(*, run: EvaluationRun, actor) -> dict:
+    """Recompute the fingerprint of the current registry for a stored run: equal means the
+    published result still describes the data."""
+    area, jurisdiction = run.area, run.jurisdiction
+    _check_may_run(actor, area, jurisdiction)
+    prefixes, scope_key = _scope_of(area, jurisdiction)
+    std = std_engine.Standard.from_dict(run.standard_spec)
+    table = school_table(prefixes=prefixes, year=run.year)
+    current = fingerprint(
+        standard=std,
+        stage=run.stage,
+        year=run.year,
+        split_rule=run.split_rule,
+        scope_key=scope_key,
+        table=table,
+    )
+    return {"stored": run.fingerprint, "current": current, "unchanged": current == run.fingerprint}
+
+
+@transaction.atomic
+def evaluation_publish(*, run: EvaluationRun, actor) -> EvaluationRun:
+    scope = scope_for(actor)
+    if run.area_id:
+        scope.require(scope.can_manage_area(run.area_id), _("publish this evaluation"))
+    else:
+        scope.require(scope.can_publish(run.jurisdiction_id), _("publish this evaluation"))
+    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    if run.published_at is None:
+        run.published_at = timezone.now()
+        run.published_by = actor if getattr(actor, "pk", None) else None
+        run.save(update_fields=["published_at", "published_by"])
+        audit_record(
+            actor=actor,
+            action="evaluation.publish",
+            object_type="evaluation",
+            object_id=run.pk,
+            before={"published": False},
+            after={"published": True, "fingerprint": run.fingerprint},
+        )
+    return run

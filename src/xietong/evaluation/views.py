@@ -1,0 +1,329 @@
+"""Evaluation pages: runs and their county compliance, school drill-down, and the gap dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.algorithms.standards import list_standards, load_standard
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.schools.catalogue import BY_CODE, DERIVED
+from xietong.schools.models import SchoolStatistic
+from xietong.schools.tabular import write_csv
+from xietong.web import charts
+
+from . import selectors, services
+from .gap import gap_report
+from .models import SchoolShortfall
+
+STATUS_LABELS = {
+    "pass": gettext_lazy("pass"),
+    "fail": gettext_lazy("fail"),
+    "no_schools": gettext_lazy("no schools"),
+}
+
+
+def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
+    header = list(rows[0].keys()) if rows else ["empty"]
+    resp = HttpResponse(
+        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _years() -> list[int]:
+    return sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))
+
+
+def evaluation_home(request):
+    scope = scope_for(request.user)
+    runs = selectors.evaluation_list(scope=scope)[:100]
+    areas, juris = selectors.runnable_scopes(scope)
+    standards = [load_standard(s) for s in list_standards()]
+    return render(
+        request,
+        "evaluation/home.html",
+        {
+            "runs": runs,
+            "areas": areas,
+            "jurisdictions": juris,
+            "standards": standards,
+            "years": _years(),
+            "all_areas": CooperationArea.objects.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_start(request):
+    target = request.POST.get("scope", "")
+    area = jurisdiction = None
+    if target.startswith("area:"):
+        area = get_object_or_404(CooperationArea, slug=target[5:])
+    elif target.startswith("j:"):
+        jurisdiction = get_object_or_404(Jurisdiction, code=target[2:])
+    try:
+        run = services.evaluation_run(
+            standard=request.POST.get("standard", ""),
+            stage=request.POST.get("stage", ""),
+            year=int(request.POST.get("year", "0")),
+            area=area,
+            jurisdiction=jurisdiction,
+            actor=request.user,
+        )
+    except (ValueError, OutOfScope) as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation_home")
+    messages.success(
+        request,
+        _("Evaluation finished: %(p)d of %(n)d counties pass.")
+        % {"p": run.n_passing, "n": run.n_counties},
+    )
+    return redirect("evaluation_run", pk=run.pk)
+
+
+def _run_or_404(request, pk: int):
+    run = selectors.evaluation_get(scope=scope_for(request.user), pk=pk)
+    if run is None:
+        raise Http404(_("No such evaluation in your scope."))
+    return run
+
+
+def evaluation_run_view(request, pk: int):
+    run = _run_or_404(request, pk)
+    counties = list(run.counties.select_related("county", "county__parent"))
+    std = run.standard_spec
+    names = {
+        i["code"]: (i.get("name_en") if request.LANGUAGE_CODE == "en" else i.get("name_zh"))
+        or i["code"]
+        for i in std.get("indicators", [])
+    }
+    rows = []
+    for c in counties:
+        row = {
+            "county": c.county_id,
+            "name_zh": c.county.full_name_zh,
+            "name_en": c.county.name_en,
+            "status": c.status,
+            "n_schools": c.n_schools,
+            "composite_cv": c.composite_cv,
+            "school_pass_rate": c.school_pass_rate,
+        }
+        for ind in c.indicators:
+            row[f"{ind['code']}_cv"] = ind["cv"]
+        row["reasons"] = ";".join(r["code"] for r in c.reasons)
+        rows.append(row)
+    if request.GET.get("format") == "csv":
+        return _csv_response(rows, f"evaluation-{run.pk}.csv")
+    points = [
+        (
+            c.county.longitude,
+            c.county.latitude,
+            c.status,
+            f"{c.county.name} · {STATUS_LABELS.get(c.status)}",
+        )
+        for c in counties
+        if c.county.longitude is not None
+    ]
+    by_member: dict[str, dict[str, int]] = {}
+    for c in counties:
+        prov = c.county.code[:2] + "0" * 10
+        by_member.setdefault(prov, {"pass": 0, "fail": 0, "no_schools": 0})[c.status] += 1
+    provs = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=by_member)}
+    member_chart = charts.stacked(
+        [provs.get(p, p) for p in by_member],
+        {str(STATUS_LABELS[s]): [by_member[p][s] for p in by_member] for s in ("pass", "fail")},
+        title=_("Counties passing and failing by province"),
+    )
+    ind_codes = [i["code"] for i in std.get("indicators", [])]
+    cv_chart = ""
+    if counties and ind_codes:
+        import statistics
+
+        med = []
+        for code in ind_codes:
+            vals = [
+                ind["cv"]
+                for c in counties
+                for ind in c.indicators
+                if ind["code"] == code and ind["cv"] is not None
+            ]
+            med.append(statistics.median(vals) if vals else None)
+        thresholds = std.get("cv", {}).get("thresholds", {})
+        cv_chart = charts.cv_bars(
+            [names[c] for c in ind_codes],
+            med,
+            [thresholds.get(run.stage)] * len(ind_codes),
+            title=_("Median county CV per indicator, against the threshold"),
+        )
+    return render(
+        request,
+        "evaluation/run.html",
+        {
+            "run": run,
+            "counties": counties,
+            "names": names,
+            "ind_codes": ind_codes,
+            "map": charts.status_map(points, STATUS_LABELS, title=_("County compliance")),
+            "member_chart": member_chart,
+            "cv_chart": cv_chart,
+            "status_labels": STATUS_LABELS,
+            "scope": scope_for(request.user),
+        },
+    )
+
+
+def evaluation_county(request, pk: int, code: str):
+    run = _run_or_404(request, pk)
+    county = get_object_or_404(run.counties.select_related("county"), county_id=code)
+    shortfalls = list(
+        SchoolShortfall.objects.filter(run=run, county_id=code).select_related("school")
+    )
+    names = {
+        i["code"]: (i.get("name_en") if request.LANGUAGE_CODE == "en" else i.get("name_zh"))
+        or i["code"]
+        for i in run.standard_spec.get("indicators", [])
+    }
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            [
+                {
+                    "school_code": s.school.code,
+                    "school": s.school.name_zh,
+                    "indicator": s.indicator,
+                    "value": s.value,
+                    "minimum": s.minimum,
+                    "shortfall": s.shortfall,
+                    "ratio": s.ratio,
+                    "below_floor": s.below_floor,
+                }
+                for s in shortfalls
+            ],
+            f"evaluation-{run.pk}-{code}.csv",
+        )
+    chart = charts.cv_bars(
+        [names.get(i["code"], i["code"]) for i in county.indicators],
+        [i["cv"] for i in county.indicators],
+        [
+            i["cv_threshold"] if i["cv_threshold"] is not None else county.composite_threshold
+            for i in county.indicators
+        ],
+        title=_("CV per indicator"),
+    )
+    return render(
+        request,
+        "evaluation/county.html",
+        {
+            "run": run,
+            "c": county,
+            "shortfalls": shortfalls,
+            "names": names,
+            "chart": chart,
+            "status_labels": STATUS_LABELS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_publish_view(request, pk: int):
+    run = _run_or_404(request, pk)
+    try:
+        services.evaluation_publish(run=run, actor=request.user)
+        messages.success(request, _("Published."))
+    except OutOfScope as exc:
+        messages.error(request, str(exc))
+    return redirect("evaluation_run", pk=run.pk)
+
+
+@login_required
+def evaluation_reproduce_view(request, pk: int):
+    run = _run_or_404(request, pk)
+    try:
+        result = services.evaluation_reproduce(run=run, actor=request.user)
+    except OutOfScope as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation_run", pk=run.pk)
+    if result["unchanged"]:
+        messages.success(
+            request,
+            _("The registry still gives the same inputs: fingerprint %(f)s.")
+            % {"f": result["current"][:16]},
+        )
+    else:
+        messages.warning(
+            request,
+            _("The inputs changed since this run (now %(f)s): run it again to compare.")
+            % {"f": result["current"][:16]},
+        )
+    return redirect("evaluation_run", pk=run.pk)
+
+
+GAP_INDICATORS = [d.code for d in DERIVED if d.denominator == "students"]
+
+
+def gap_dashboard(request, slug: str):
+    scope = scope_for(request.user)
+    area = get_object_or_404(CooperationArea, slug=slug)
+    indicator = request.GET.get("indicator", "building_area_per_student")
+    if indicator not in GAP_INDICATORS:
+        raise Http404
+    stage = request.GET.get("stage", "primary")
+    if stage not in ("primary", "junior", "senior", "all"):
+        raise Http404
+    years = selectors.gap_years(scope=scope, area=area, years=_years())
+    report = gap_report(area=area, indicator=indicator, years=years, stage=stage) if years else None
+    if request.GET.get("format") == "csv":
+        return _csv_response(report.rows() if report else [], f"gap-{slug}-{indicator}.csv")
+    d = BY_CODE[indicator]
+    label = d.name_en if request.LANGUAGE_CODE == "en" else d.name_zh
+    ctx = {
+        "area": area,
+        "indicator": indicator,
+        "stage": stage,
+        "report": report,
+        "label": label,
+        "indicators": [
+            (c, BY_CODE[c].name_en if request.LANGUAGE_CODE == "en" else BY_CODE[c].name_zh)
+            for c in GAP_INDICATORS
+        ],
+    }
+    if report and report.years:
+        ys = [y.year for y in report.years]
+        ctx["decomposition_chart"] = charts.stacked(
+            ys,
+            {
+                _("between members"): [y.between_members for y in report.years],
+                _("between counties within members"): [y.between_counties for y in report.years],
+                _("within counties"): [y.within_counties for y in report.years],
+            },
+            title=_("Theil T of %(x)s, decomposed") % {"x": label},
+        )
+        ctx["members_chart"] = charts.lines(
+            ys,
+            {
+                name: [y.member_means.get(code) for y in report.years]
+                for code, name in report.members
+            },
+            title=_("Members side by side: %(x)s") % {"x": label},
+        )
+        ctx["cv_chart"] = charts.lines(
+            ys,
+            {
+                _("whole area"): [y.cv for y in report.years],
+                **{
+                    name: [y.member_cv.get(code) for y in report.years]
+                    for code, name in report.members
+                },
+            },
+            title=_("Convergence: CV across schools"),
+        )
+    return render(request, "evaluation/gap.html", ctx)

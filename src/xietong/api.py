@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from xietong import __version__
 from xietong.accounts.api import router as accounts_router
 from xietong.evaluation.api import router as evaluation_router
+from xietong.finance.api import router as finance_router
+from xietong.talent.api import router as talent_router
 from xietong.regions.api import router as regions_router
 from xietong.schools.api import router as schools_router
 
@@ -27,6 +29,8 @@ api.add_router("/", regions_router)
 api.add_router("/", schools_router)
 api.add_router("/", accounts_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", talent_router)
+api.add_router("/", finance_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "xietong.accounts",
     "xietong.schools",
     "xietong.evaluation",
+    "xietong.talent",
+    "xietong.finance",
 ]
 
 MIDDLEWARE = [

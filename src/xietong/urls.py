@@ -17,6 +17,8 @@ urlpatterns = [
     path("aggregates.csv", views.aggregates_csv, name="aggregates_csv"),
     path("account/", views.account, name="account"),
     path("evaluation/", include("xietong.evaluation.urls")),
+    path("talent/", include("xietong.talent.urls")),
+    path("finance/", include("xietong.finance.urls")),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

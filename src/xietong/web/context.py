@@ -5,8 +5,8 @@ MODULES = [
     ("school_list", _("Schools"), True),
     ("statistics_import", _("Import statistics"), True),
     ("evaluation_home", _("Evaluation"), True),
-    (None, _("Talent"), False),
-    (None, _("Finance"), False),
+    ("talent_home", _("Talent"), True),
+    ("finance_home", _("Finance"), True),
     (None, _("Resources"), False),
     (None, _("Consultation"), False),
 ]

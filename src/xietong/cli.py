@@ -44,19 +44,28 @@ def cmd_demo(args) -> int:
     _setup()
     from django.conf import settings
 
-    from xietong.schools.demo import DEMO_PASSWORD, demo_load
+    from xietong.demo import full_demo_load
+    from xietong.schools.demo import DEMO_PASSWORD
 
     db = settings.DATABASES["default"]
     print(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
     _migrate()
     bar = _bar(None, "demo statistics")
-    summary = demo_load(seed=args.seed, scale=args.scale, progress=bar.update)
+    full = full_demo_load(
+        seed=args.seed,
+        scale=args.scale,
+        progress=bar.update,
+        say=lambda m: print(m, file=sys.stderr, flush=True),
+    )
     bar.close()
+    summary = full.registry
     print(
         f"Demo region: {summary.jurisdictions} jurisdictions, {summary.areas} cooperation areas, "
         f"{summary.schools} schools (synthetic), {summary.values} statistic values"
         + ("" if summary.created_schools else " (already loaded; kept)")
     )
+    for name, result in full.modules.items():
+        print(f"  {name}: {result}")
     print(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
     for u in summary.users:
         print(f"  {u.username:18} {u.role:12} {u.scope}")

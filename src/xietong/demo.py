@@ -1,0 +1,42 @@
+"""The whole demo: registry (real divisions, synthetic schools and statistics, users), then each
+module's demo content. Every step keeps what is already there, so running it twice is safe."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xietong.schools.demo import DemoSummary, demo_load
+
+# Module demo loaders, in order; each is idempotent and returns a summary.
+MODULE_LOADERS = [
+    ("evaluation", "xietong.evaluation.demo", "evaluation_demo_load"),
+    ("talent", "xietong.talent.demo", "talent_demo_load"),
+    ("finance", "xietong.finance.demo", "finance_demo_load"),
+]
+
+
+@dataclass(frozen=True)
+class FullDemo:
+    registry: DemoSummary
+    modules: dict
+
+
+def full_demo_load(
+    *,
+    seed: int = 2024,
+    scale: float = 0.25,
+    progress: Callable[[int], None] | None = None,
+    say: Callable[[str], None] = lambda s: None,
+) -> FullDemo:
+    registry = demo_load(seed=seed, scale=scale, progress=progress)
+    modules = {}
+    for name, module, function in MODULE_LOADERS:
+        if importlib.util.find_spec(module) is None:
+            continue  # that module has no demo content yet
+        loader = getattr(importlib.import_module(module), function)
+        say(f"demo content: {name} ...")
+        modules[name] = loader()
+    return FullDemo(registry=registry, modules=modules)

@@ -9,9 +9,9 @@ from xietong import __version__
 from xietong.accounts.api import router as accounts_router
 from xietong.evaluation.api import router as evaluation_router
 from xietong.finance.api import router as finance_router
-from xietong.talent.api import router as talent_router
 from xietong.regions.api import router as regions_router
 from xietong.schools.api import router as schools_router
+from xietong.talent.api import router as talent_router
 
 api = NinjaAPI(
     title="Xietong API",

@@ -14,7 +14,7 @@ from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
-from xietong.schools.models import SchoolStatistic
+from xietong.schools.models import SchoolStatistic, Stage
 from xietong.schools.tabular import write_csv
 from xietong.web import charts
 
@@ -142,6 +142,10 @@ def evaluation_run_view(request, pk: int):
         [provs.get(p, p) for p in by_member],
         {str(STATUS_LABELS[s]): [by_member[p][s] for p in by_member] for s in ("pass", "fail")},
         title=_("Counties passing and failing by province"),
+        colors={
+            str(STATUS_LABELS["pass"]): charts.STATUS_COLOURS["pass"],
+            str(STATUS_LABELS["fail"]): charts.STATUS_COLOURS["fail"],
+        },
     )
     ind_codes = [i["code"] for i in std.get("indicators", [])]
     cv_chart = ""

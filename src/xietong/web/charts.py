@@ -6,12 +6,18 @@ import plotly.graph_objects as go
 from django.utils.safestring import mark_safe
 
 PALETTE = ["#b4232a", "#1f5fa8", "#2e8540", "#c77c02", "#6f42c1", "#0f7c8c", "#8c564b", "#d6336c"]
+OVERALL = "#1d2733"
 
 
 def to_div(fig: go.Figure, *, height: int = 380) -> str:
+    margin = dict(l=50, r=20, t=64, b=40)
+    if fig.layout.margin.l is not None:
+        margin["l"] = fig.layout.margin.l
     fig.update_layout(
         height=height,
-        margin=dict(l=50, r=20, t=40, b=40),
+        margin=margin,
+        title_y=0.97,
+        modebar=dict(orientation="v"),
         paper_bgcolor="white",
         plot_bgcolor="white",
         font=dict(family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', sans-serif"),
@@ -67,11 +73,18 @@ def bars(
 
 
 def lines(
-    x: list, series: dict[str, list[float | None]], *, title: str = "", ytitle: str = ""
+    x: list,
+    series: dict[str, list[float | None]],
+    *,
+    title: str = "",
+    ytitle: str = "",
+    colors: dict[str, str] | None = None,
 ) -> str:
     fig = go.Figure()
     for name, values in series.items():
-        fig.add_trace(go.Scatter(x=x, y=values, name=name, mode="lines+markers"))
+        colour = (colors or {}).get(name)
+        line = dict(color=colour, dash="dash" if colour == OVERALL else None) if colour else None
+        fig.add_trace(go.Scatter(x=x, y=values, name=name, mode="lines+markers", line=line))
     fig.update_layout(title=title, legend=dict(orientation="h"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5")
@@ -79,11 +92,17 @@ def lines(
 
 
 def stacked(
-    categories: list, series: dict[str, list[float | None]], *, title: str = "", ytitle: str = ""
+    categories: list,
+    series: dict[str, list[float | None]],
+    *,
+    title: str = "",
+    ytitle: str = "",
+    colors: dict[str, str] | None = None,
 ) -> str:
     fig = go.Figure()
     for name, values in series.items():
-        fig.add_trace(go.Bar(x=categories, y=values, name=name))
+        colour = (colors or {}).get(name)
+        fig.add_trace(go.Bar(x=categories, y=values, name=name, marker_color=colour))
     fig.update_layout(title=title, barmode="stack", legend=dict(orientation="h"))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=ytitle, gridcolor="#eef1f5")
@@ -122,18 +141,20 @@ def status_map(
 def cv_bars(
     codes: list[str], cvs: list[float | None], thresholds: list[float | None], *, title: str = ""
 ) -> str:
+    """Horizontal bars (long indicator names stay readable) with the threshold as a marker."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=codes, y=cvs, name="CV"))
+    fig.add_trace(go.Bar(y=codes, x=cvs, name="CV", orientation="h", marker_color=PALETTE[1]))
     if any(t is not None for t in thresholds):
         fig.add_trace(
             go.Scatter(
-                x=codes,
-                y=thresholds,
+                y=codes,
+                x=thresholds,
                 mode="markers",
                 name="threshold",
-                marker=dict(symbol="line-ew-open", size=30, color="#1d2733", line=dict(width=3)),
+                marker=dict(symbol="line-ns-open", size=22, color=OVERALL, line=dict(width=3)),
             )
         )
-    fig.update_layout(title=title, legend=dict(orientation="h"))
-    fig.update_yaxes(gridcolor="#eef1f5")
-    return to_div(fig, height=360)
+    fig.update_layout(title=title, legend=dict(orientation="h"), margin=dict(l=260))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(gridcolor="#eef1f5", rangemode="tozero")
+    return to_div(fig, height=120 + 40 * len(codes))

@@ -181,6 +181,7 @@ def evaluation_run_view(request, pk: int):
             "cv_chart": cv_chart,
             "status_labels": STATUS_LABELS,
             "scope": scope_for(request.user),
+            "stage_label": dict(Stage.choices).get(run.stage, run.stage),
         },
     )
 

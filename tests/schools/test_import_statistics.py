@@ -165,3 +165,33 @@ def test_template_header_lists_every_raw_indicator():
     header = template_header()
     assert header[:2] == ["school_code", "year"]
     assert "teachers_backbone" in header and "student_teacher_ratio" not in header
+
+
+def test_county_totals_follow_every_write(world):
+    from django.db.models import Sum
+
+    from xietong.schools.models import CountyStatistic
+
+    a = world["schools"]["A"]
+    actor = world["users"]["langfang"]
+
+    def check():
+        for cs in CountyStatistic.objects.all():
+            expected = SchoolStatistic.objects.filter(
+                school__county_id=cs.county_id, year=cs.year, indicator_id=cs.indicator_id
+            ).aggregate(t=Sum("value"))["t"]
+            assert cs.total == expected
+        keys = set(CountyStatistic.objects.values_list("county_id", "year", "indicator_id"))
+        school_keys = set(
+            SchoolStatistic.objects.values_list("school__county_id", "year", "indicator_id")
+        )
+        assert keys == school_keys
+
+    statistics_import(data=_csv([[a.code, 2023, 480, 28, 2150]]), filename="f.csv", actor=actor)
+    check()
+    statistics_import(data=_csv([[a.code, 2023, 400, 28, 2150]]), filename="f.csv", actor=actor)
+    check()
+    assert (
+        CountyStatistic.objects.get(county_id=a.county_id, year=2023, indicator_id="students").total
+        == 400
+    )

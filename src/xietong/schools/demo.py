@@ -17,7 +17,7 @@ from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.services import jurisdictions_load, standard_areas_ensure
 
 from .models import School, SchoolStatistic
-from .services import _upsert, catalogue_sync, release_publish
+from .services import _upsert, catalogue_sync, county_totals_refresh, release_publish
 
 DEMO_PASSWORD = "xietong-demo"
 DEMO_YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -109,6 +109,7 @@ def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) 
                 if v == v:  # NaN = not reported
                     rows.append((sid, year, ind, Decimal(repr(round(float(v), 2)))))
     _upsert(rows, progress)
+    county_totals_refresh()
     return len(schools), len(rows)
 
 

@@ -179,3 +179,26 @@ class StatisticsRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} {self.year}"
+
+
+class CountyStatistic(models.Model):
+    """Sum of one raw indicator over a county's schools in one year, kept in step with
+    SchoolStatistic by the services that write statistics, so that aggregate pages and the API
+    read a few thousand rows instead of every school value."""
+
+    county = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    total = models.DecimalField(max_digits=22, decimal_places=2)
+    schools = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "indicator"], name="county_statistic_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "indicator"], name="county_stat_year_ind")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.indicator_id}={self.total}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
@@ -124,43 +124,40 @@ def aggregates(
 ) -> list[dict]:
     """Sums of raw indicators per jurisdiction at ``level`` and year, with derived ratios from the
     sums. The public sees only years a bureau has released; scoped users also see their own
-    unpublished figures."""
+    unpublished figures. Reads the county totals kept by the statistics services."""
+    from django.db.models.functions import Substr
+
+    from .models import CountyStatistic
+
     codes = [c for c in (indicators or RAW_CODES) if c in BY_CODE]
     needed = set()
     for c in codes:
         d = BY_CODE[c]
         needed.update([d.numerator, d.denominator] if d.kind == "derived" else [c])
     needed.add("students")
-    base = SchoolStatistic.objects.filter(indicator_id__in=sorted(needed))
+    base = CountyStatistic.objects.filter(indicator_id__in=sorted(needed))
     if year is not None:
         base = base.filter(year=year)
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        base = base.filter(school__county__code__startswith=j.prefix) if j else base.none()
+        base = base.filter(county__code__startswith=j.prefix) if j else base.none()
     if area:
         a = CooperationArea.objects.filter(slug=area).first()
         base = (
-            base.filter(prefixes_q(area_member_prefixes(a), "school__county__code"))
-            if a
-            else base.none()
+            base.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else base.none()
         )
-    visible = Q(pk__in=[])
-    if scope.is_admin:
-        visible = Q()
-    else:
-        visible |= prefixes_q(sorted(scope.read_prefixes), "school__county__code")
+    if not scope.is_admin:
+        visible = prefixes_q(sorted(scope.read_prefixes), "county__code")
         for y, prefixes in published_prefixes(year).items():
-            visible |= Q(year=y) & prefixes_q(prefixes, "school__county__code")
-    base = base.filter(visible)
+            visible |= Q(year=y) & prefixes_q(prefixes, "county__code")
+        base = base.filter(visible)
     cut = {"province": 2, "prefecture": 4, "county": 6}[level]
     sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
     schools: dict[tuple[str, int], int] = {}
-    from django.db.models.functions import Substr
-
     grouped = (
-        base.annotate(prefix=Substr("school__county__code", 1, cut))
+        base.annotate(prefix=Substr("county__code", 1, cut))
         .values("prefix", "year", "indicator_id")
-        .annotate(total=Sum("value"), n=Count("school_id", distinct=True))
+        .annotate(total=Sum("total"), n=Sum("schools"))
     )
     for row in grouped:
         key = (row["prefix"], row["year"])
@@ -181,8 +178,7 @@ def aggregates(
             "schools": schools.get((prefix, y), 0),
         }
         for c in codes:
-            d = BY_CODE[c]
-            row[c] = derive(d, vals)
+            row[c] = derive(BY_CODE[c], vals)
         out.append(row)
     return out
 

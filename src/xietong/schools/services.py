@@ -211,6 +211,40 @@ def _upsert(
                 progress(len(chunk))
 
 
+def county_totals_refresh(
+    *, county_codes: list[str] | None = None, years: list[int] | None = None
+) -> int:
+    """Recompute CountyStatistic for the given counties and years (all when None). Runs inside
+    the caller's transaction, right after the school values changed."""
+    from django.db.models import Count, Sum
+
+    from .models import CountyStatistic
+
+    stale = CountyStatistic.objects.all()
+    source = SchoolStatistic.objects.all()
+    if county_codes is not None:
+        stale = stale.filter(county_id__in=county_codes)
+        source = source.filter(school__county__code__in=county_codes)
+    if years is not None:
+        stale = stale.filter(year__in=years)
+        source = source.filter(year__in=years)
+    stale.delete()
+    rows = [
+        CountyStatistic(
+            county_id=r["school__county"],
+            year=r["year"],
+            indicator_id=r["indicator_id"],
+            total=r["total"],
+            schools=r["n"],
+        )
+        for r in source.values("school__county", "year", "indicator_id").annotate(
+            total=Sum("value"), n=Count("school_id")
+        )
+    ]
+    CountyStatistic.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 def statistics_write(
     *,
     values: list[tuple[int, int, str, Decimal]],
@@ -235,6 +269,12 @@ def statistics_write(
 
     before = _count()
     _upsert(values, progress)
+    counties = sorted(
+        set(School.objects.filter(pk__in=school_ids).values_list("county_id", flat=True))
+        if len(school_ids) < 20000
+        else set(School.objects.values_list("county_id", flat=True))
+    )
+    county_totals_refresh(county_codes=counties, years=years)
     after = _count()
     created = after - before
     updated = len(values) - created

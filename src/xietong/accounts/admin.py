@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from xietong.audit.admin_mixins import AuditedAdminMixin
+
 from .models import ApiToken, RoleAssignment, User
 
 
@@ -11,7 +13,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     inlines = [RoleInline]
     list_display = ("username", "display_name", "is_superuser", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
@@ -20,6 +22,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_prefix", "key_hash", "created_at", "last_used_at")

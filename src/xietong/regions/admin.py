@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from xietong.audit.admin_mixins import AuditedAdminMixin
+
 from .models import AreaMembership, CooperationArea, Jurisdiction
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name_zh", "name_en", "level", "parent", "is_placeholder")
     list_filter = ("level", "is_placeholder")
     search_fields = ("code", "name_zh", "name_en")
@@ -18,6 +20,6 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(CooperationArea)
-class CooperationAreaAdmin(admin.ModelAdmin):
+class CooperationAreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("slug", "name_zh", "name_en", "parent")
     inlines = [MembershipInline]

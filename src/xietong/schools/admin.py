@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from xietong.audit.admin_mixins import AuditedAdminMixin
+
 from .models import Indicator, School, SchoolStatistic, StatisticsRelease
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name_zh",
@@ -21,7 +23,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "kind",
@@ -37,12 +39,24 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(SchoolStatistic)
 class SchoolStatisticAdmin(admin.ModelAdmin):
+    """Read-only: statistics change through imports and the API, which check scope and audit."""
+
     list_display = ("school", "year", "indicator", "value")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     list_filter = ("year", "indicator")
     raw_id_fields = ("school",)
     search_fields = ("school__code",)
 
 
 @admin.register(StatisticsRelease)
-class StatisticsReleaseAdmin(admin.ModelAdmin):
+class StatisticsReleaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("jurisdiction", "year", "published_at", "published_by")

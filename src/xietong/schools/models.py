@@ -131,13 +131,18 @@ class Indicator(BilingualNameMixin, models.Model):
 class SchoolStatistic(models.Model):
     """One raw value of one school in one school year (the year in which the school year starts)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="statistics")
+    # No separate FK indexes: the unique (school, year, indicator) index serves lookups by school,
+    # the (year, indicator) index serves lookups by indicator, and every extra index slows imports.
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="statistics", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     indicator = models.ForeignKey(
         Indicator,
         on_delete=models.PROTECT,
         related_name="values",
         limit_choices_to={"kind": "raw"},
+        db_index=False,
     )
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
 

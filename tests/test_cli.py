@@ -20,7 +20,7 @@ def demo_dir(tmp_path_factory):
     }
     env["XIETONG_DATA_DIR"] = str(data)
     first = subprocess.run(
-        [*XIETONG, "demo", "--no-serve", "--scale", "0.02"],
+        [*XIETONG, "demo", "--no-serve", "--scale", "0.02", "--talent-teachers", "400"],
         env=env,
         capture_output=True,
         text=True,
@@ -56,7 +56,7 @@ def test_demo_twice_is_safe(demo_dir):
     data, env, _ = demo_dir
     db = sqlite3.connect(data / "xietong.sqlite3")
     before = db.execute("SELECT count(*) FROM schools_school").fetchone()[0]
-    again = run(env, "demo", "--no-serve", "--scale", "0.02")
+    again = run(env, "demo", "--no-serve", "--scale", "0.02", "--talent-teachers", "400")
     assert again.returncode == 0, again.stderr
     assert "already loaded" in again.stdout
     assert db.execute("SELECT count(*) FROM schools_school").fetchone()[0] == before

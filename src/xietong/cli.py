@@ -56,6 +56,7 @@ def cmd_demo(args) -> int:
         scale=args.scale,
         progress=bar.update,
         say=lambda m: print(m, file=sys.stderr, flush=True),
+        options={"talent": {"teachers": args.talent_teachers}},
     )
     bar.close()
     summary = full.registry
@@ -348,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.25,
         help="fraction of the real number of schools to generate (enrolment totals are kept)",
+    )
+    d.add_argument(
+        "--talent-teachers",
+        type=int,
+        default=100_000,
+        help="synthetic teachers in the demo exchange round (Beijing-Tianjin-Hebei)",
     )
     d.set_defaults(func=cmd_demo)
 

@@ -30,7 +30,10 @@ def full_demo_load(
     scale: float = 0.25,
     progress: Callable[[int], None] | None = None,
     say: Callable[[str], None] = lambda s: None,
+    options: dict[str, dict] | None = None,
 ) -> FullDemo:
+    """``options`` passes keyword arguments to a module's loader, e.g.
+    ``{"talent": {"teachers": 100_000}}``."""
     registry = demo_load(seed=seed, scale=scale, progress=progress)
     modules = {}
     for name, module, function in MODULE_LOADERS:
@@ -38,5 +41,5 @@ def full_demo_load(
             continue  # that module has no demo content yet
         loader = getattr(importlib.import_module(module), function)
         say(f"demo content: {name} ...")
-        modules[name] = loader()
+        modules[name] = loader(**(options or {}).get(name, {}))
     return FullDemo(registry=registry, modules=modules)

@@ -1,5 +1,296 @@
-from django.shortcuts import render
+"""Fund pages: position, contributions against shares, rounds and projects, settlement flows and
+member statements (CSV/XLSX). Thin: reads come from selectors, writes from services."""
+
+from __future__ import annotations
+
+import io
+
+import plotly.graph_objects as go
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.regions.models import Jurisdiction
+from xietong.schools.tabular import write_csv
+from xietong.web import charts
+
+from . import ledger, selectors, services
+from .models import Charge, JointProject, Programme, Settlement
+
+
+def _fund_or_404(request, slug: str, *, full: bool = False):
+    scope = scope_for(request.user)
+    fund, level = selectors.fund_get(scope=scope, slug=slug)
+    if fund is None or (full and level == "public"):
+        raise Http404(_("No such fund in your scope."))
+    return scope, fund, level
+
+
+def _download(rows: list[list], header: list[str], filename: str, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(header)
+        for r in rows:
+            ws.append(
+                [str(x) if x is not None and not isinstance(x, int | float) else x for x in r]
+            )
+        buf = io.BytesIO()
+        wb.save(buf)
+        resp = HttpResponse(
+            buf.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename += ".xlsx"
+    else:
+        resp = HttpResponse(write_csv(rows, header), content_type="text/csv")
+        filename += ".csv"
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
 
 
 def home(request):
-    return render(request, "finance/home.html", {})
+    funds = selectors.fund_list(scope=scope_for(request.user))
+    return render(request, "finance/home.html", {"funds": funds})
+
+
+def fund_view(request, slug: str):
+    scope, fund, level = _fund_or_404(request, slug)
+    ctx = {"fund": fund, "level": level, "totals": selectors.public_totals(fund)}
+    programme_names = dict(Programme.choices)
+    ctx["by_programme"] = [
+        (programme_names[k], v) for k, v in ctx["totals"]["disbursed_by_programme"].items()
+    ]
+    if level != "public":
+        tb = ledger.trial_balance(fund)
+        ctx.update(
+            trial_balance=tb,
+            rounds=selectors.round_list(fund=fund),
+            projects=selectors.project_list(fund=fund),
+            agreements=selectors.agreement_list(fund=fund),
+            settlements=selectors.settlement_list(fund=fund),
+            donations=fund.donations.select_related("donor", "entry"),
+            disbursements=fund.disbursements.select_related("beneficiary", "entry"),
+            members=[
+                m
+                for m in ledger.fund_members(fund)
+                if selectors.may_see_member(scope, fund, m.code)
+            ],
+        )
+        ctx["position_chart"] = charts.bars(
+            [_("Public money"), _("Society's money")],
+            {
+                _("Cash at hand"): [
+                    float(ctx["totals"]["cash_public"]),
+                    float(ctx["totals"]["cash_society"]),
+                ]
+            },
+            title=_("Cash at hand (yuan)"),
+        )
+    return render(request, "finance/fund.html", ctx)
+
+
+def contributions(request, slug: str):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    rows = selectors.contributions_by_member(fund)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["member", "name", "share", "called", "paid", "arrears"]
+        return _download(
+            [[r[h] for h in header] for r in rows],
+            header,
+            f"contributions-{fund.area.slug}",
+            request.GET["format"],
+        )
+    chart = charts.bars(
+        [r["name"] for r in rows],
+        {
+            _("Share"): [float(r["share"]) for r in rows],
+            _("Paid"): [float(r["paid"]) for r in rows],
+            _("Arrears"): [float(r["arrears"]) for r in rows],
+        },
+        title=_("Contributions against shares per member (yuan)"),
+    )
+    return render(
+        request,
+        "finance/contributions.html",
+        {"fund": fund, "rows": rows, "chart": chart, "level": level},
+    )
+
+
+def round_view(request, slug: str, pk: int):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    rnd = get_object_or_404(selectors.round_list(fund=fund), pk=pk)
+    charges = [
+        (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
+        for c in rnd.charges.all()
+    ]
+    return render(
+        request,
+        "finance/round.html",
+        {"fund": fund, "round": rnd, "charges": charges, "level": level},
+    )
+
+
+def project_view(request, slug: str, pk: int):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    project = get_object_or_404(JointProject, fund=fund, pk=pk)
+    charges = [
+        (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
+        for c in project.charges.select_related("member").order_by("member")
+    ]
+    chart = ""
+    if charges:
+        chart = charts.bars(
+            [c.member.display_name for c, _p, _a in charges],
+            {_("Share"): [float(c.amount) for c, _p, _a in charges]},
+            title=_("Shares of the project (yuan)"),
+        )
+    return render(
+        request,
+        "finance/project.html",
+        {"fund": fund, "project": project, "charges": charges, "chart": chart, "level": level},
+    )
+
+
+@login_required
+@require_POST
+def charge_approve(request, slug: str, pk: int):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    charge = get_object_or_404(Charge, fund=fund, pk=pk)
+    try:
+        services.charge_approve(charge=charge, actor=request.user)
+        messages.success(request, _("Share approved."))
+    except (ValueError, OutOfScope) as exc:
+        messages.error(request, str(exc))
+    if charge.round_id:
+        return redirect("finance_round", slug=slug, pk=charge.round_id)
+    return redirect("finance_project", slug=slug, pk=charge.project_id)
+
+
+def _sankey(settlement: Settlement, *, gross: bool) -> str:
+    """Gross obligations (left: payers, right: payees) or netted transfers."""
+    names: list[str] = []
+    idx: dict[tuple[str, str], int] = {}
+
+    def node(code: str, side: str, label: str) -> int:
+        if (code, side) not in idx:
+            idx[(code, side)] = len(names)
+            names.append(label)
+        return idx[(code, side)]
+
+    src, dst, val = [], [], []
+    if gross:
+        flows: dict[tuple[str, str], float] = {}
+        for f in settlement.flows.select_related("agreement__payer", "agreement__payee"):
+            a = f.agreement
+            key = (a.payer_id, a.payee_id)
+            flows[key] = flows.get(key, 0.0) + float(f.amount)
+            node(a.payer_id, "out", a.payer.display_name)
+            node(a.payee_id, "in", a.payee.display_name)
+        for (p, q), v in flows.items():
+            src.append(idx[(p, "out")])
+            dst.append(idx[(q, "in")])
+            val.append(v)
+    else:
+        for t in settlement.transfers.select_related("payer", "payee"):
+            src.append(node(t.payer_id, "out", t.payer.display_name))
+            dst.append(node(t.payee_id, "in", t.payee.display_name))
+            val.append(float(t.amount))
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(label=names, pad=18, thickness=16, color="#1f5fa8"),
+            link=dict(source=src, target=dst, value=val, color="rgba(180,35,42,0.35)"),
+        )
+    )
+    fig.update_layout(
+        title=_("Obligations before netting (yuan)")
+        if gross
+        else _("Transfers after netting (yuan)")
+    )
+    return charts.to_div(fig, height=360)
+
+
+def settlement_view(request, slug: str, pk: int):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    s = get_object_or_404(selectors.settlement_list(fund=fund), pk=pk)
+    positions = [(p, services.can_act_for(scope, p.member_id)) for p in s.positions.all()]
+    flows = s.flows.select_related("agreement__payer", "agreement__payee")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["payer", "payee", "amount"]
+        return _download(
+            [[t.payer_id, t.payee_id, t.amount] for t in s.transfers.all()],
+            header,
+            f"settlement-{s.pk}",
+            request.GET["format"],
+        )
+    return render(
+        request,
+        "finance/settlement.html",
+        {
+            "fund": fund,
+            "settlement": s,
+            "positions": positions,
+            "flows": flows,
+            "gross_chart": _sankey(s, gross=True),
+            "net_chart": _sankey(s, gross=False) if s.transfers.exists() else "",
+            "can_pay": services.can_manage(scope, fund),
+            "level": level,
+        },
+    )
+
+
+@login_required
+@require_POST
+def settlement_approve(request, slug: str, pk: int):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    s = get_object_or_404(Settlement, fund=fund, pk=pk)
+    try:
+        services.settlement_approve(settlement=s, actor=request.user)
+        messages.success(request, _("Settlement approved."))
+    except (ValueError, OutOfScope) as exc:
+        messages.error(request, str(exc))
+    return redirect("finance_settlement", slug=slug, pk=pk)
+
+
+def statement(request, slug: str, code: str):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    member = get_object_or_404(Jurisdiction, code=code)
+    if member.code not in [m.code for m in ledger.fund_members(fund)] or not (
+        selectors.may_see_member(scope, fund, member.code)
+    ):
+        raise Http404(_("No such statement in your scope."))
+    period = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        date_from, date_to = ledger.period_bounds(period)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        period = str(timezone.localdate().year)
+        date_from, date_to = ledger.period_bounds(period)
+    st = selectors.member_statement(fund, member, date_from=date_from, date_to=date_to)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = ["date", "number", "kind", "account", "memo", "owes_more", "owes_less", "balance"]
+        rows = [["", "", "opening", "", "", "", "", st["opening"]]]
+        rows += [[r[h] for h in header] for r in st["rows"]]
+        rows.append(["", "", "closing", "", "", "", "", st["closing"]])
+        return _download(rows, header, f"statement-{fund.area.slug}-{code}-{period}", fmt)
+    charges = selectors.charge_list(fund=fund, member=member.code)
+    return render(
+        request,
+        "finance/statement.html",
+        {
+            "fund": fund,
+            "member": member,
+            "st": st,
+            "period": period,
+            "charges": [(c, services.charge_paid(c)) for c in charges],
+            "level": level,
+        },
+    )

@@ -1,3 +1,689 @@
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.accounts.scope import OutOfScope
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.schools.models import School
+from xietong.schools.tabular import ImportFailed, write_csv
+
+from . import circulation, engine, imports, selectors, services
+from .models import (
+    Candidacy,
+    Enrolment,
+    ExchangePost,
+    Teacher,
+    TrainingProgramme,
+    Vacancy,
+)
 
 router = Router(tags=["talent"])
+
+
+def _call(fn, **kwargs):
+    """Service errors as HTTP: a refused role is 403, bad input or a wrong step 422."""
+    try:
+        return fn(**kwargs)
+    except OutOfScope as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ImportFailed:
+        raise
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+def _round(request, pk: int):
+    rnd = selectors.round_get(scope=request.scope, pk=pk)
+    if rnd is None:
+        raise HttpError(404, "Not found")
+    return rnd
+
+
+# ---- teachers --------------------------------------------------------------------------------
+class TeacherOut(Schema):
+    code: str
+    name: str
+    school: str
+    subject: str
+    stage: str
+    title: str
+    backbone: str
+    years_at_school: int
+    eligible: bool
+    exemption: str
+    weekly_hours: int
+    is_synthetic: bool
+
+    @staticmethod
+    def resolve_school(obj):
+        return obj.school.code
+
+
+class TeacherIn(Schema):
+    code: str
+    name: str
+    school: str
+    subject: str
+    stage: str
+    title: str = "none"
+    backbone: str = "none"
+    years_at_school: int = 0
+    eligible: bool = True
+    exemption: str = "none"
+    weekly_hours: int = 12
+
+
+class TeacherPatch(Schema):
+    name: str | None = None
+    subject: str | None = None
+    stage: str | None = None
+    title: str | None = None
+    backbone: str | None = None
+    years_at_school: int | None = None
+    eligible: bool | None = None
+    exemption: str | None = None
+    weekly_hours: int | None = None
+
+
+@router.get(
+    "/talent/teachers", response=list[TeacherOut], auth=WRITE_AUTH, summary="Teachers in scope"
+)
+@paginate(LimitOffsetPagination)
+def teachers(request, school: str | None = None):
+    qs = selectors.teacher_list(scope=request.scope)
+    if school:
+        qs = qs.filter(school__code=school)
+    return qs
+
+
+@router.post(
+    "/talent/teachers", response={201: TeacherOut}, auth=WRITE_AUTH, summary="Register a teacher"
+)
+def teacher_create(request, payload: TeacherIn):
+    data = payload.dict()
+    school = get_object_or_404(School, code=data.pop("school"))
+    t = _call(services.teacher_create, school=school, actor=request.actor, **data)
+    return Status(201, t)
+
+
+class ProblemOut(Schema):
+    file: str
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    file: str
+    sha256: str
+    rows: int
+    created: int
+    updated: int
+
+
+class ImportErrorOut(Schema):
+    detail: str
+    total: int
+    problems: list[ProblemOut]
+
+
+def _import(fn, file, request, **kwargs):
+    try:
+        r = _call(fn, data=file.read(), filename=file.name, actor=request.actor, **kwargs)
+    except ImportFailed as exc:
+        return Status(
+            422,
+            ImportErrorOut(
+                detail="nothing was imported",
+                total=exc.total,
+                problems=[ProblemOut(**p.__dict__) for p in exc.problems],
+            ),
+        )
+    return Status(200, ImportOut(**r.__dict__))
+
+
+@router.post(
+    "/talent/teachers/import",
+    response={200: ImportOut, 422: ImportErrorOut},
+    auth=WRITE_AUTH,
+    summary="Import teachers from CSV/XLSX: all of it or nothing",
+)
+def teachers_import(request, file: File[UploadedFile]):
+    return _import(imports.teachers_import, file, request)
+
+
+@router.patch("/talent/teachers/{code}", response=TeacherOut, auth=WRITE_AUTH)
+def teacher_patch(request, code: str, payload: TeacherPatch):
+    t = selectors.teacher_list(scope=request.scope).filter(code=code).first()
+    if t is None:
+        raise HttpError(404, "Not found")
+    return _call(
+        services.teacher_update, teacher=t, actor=request.actor, **payload.dict(exclude_unset=True)
+    )
+
+
+# ---- rounds ----------------------------------------------------------------------------------
+class RoundOut(Schema):
+    id: int
+    name: str
+    year: int
+    area: str | None
+    jurisdiction: str | None
+    status: str
+    seed: int
+    tie_break: str
+    max_choices: int
+    min_years_at_school: int
+    min_rotation_share: Decimal
+    min_backbone_share: Decimal
+    max_departure_share: Decimal
+    school_cap: int
+    balance_tolerance: int | None
+    matched_at: dt.datetime | None
+    published_at: dt.datetime | None
+    certificate: dict
+    policy: dict
+    is_synthetic: bool
+
+    @staticmethod
+    def resolve_area(obj):
+        return obj.area.slug if obj.area_id else None
+
+    @staticmethod
+    def resolve_jurisdiction(obj):
+        return obj.jurisdiction_id
+
+
+class RoundIn(Schema):
+    name: str
+    year: int
+    area: str | None = None
+    jurisdiction: str | None = None
+    seed: int = 2024
+    tie_break: str = "single"
+    max_choices: int = 20
+    min_years_at_school: int = 6
+    min_rotation_share: Decimal = Decimal("0.1")
+    min_backbone_share: Decimal = Decimal("0.2")
+    max_departure_share: Decimal = Decimal("0.2")
+    school_cap: int = -1
+    balance_tolerance: int | None = None
+
+
+class RoundPatch(Schema):
+    name: str | None = None
+    seed: int | None = None
+    tie_break: str | None = None
+    max_choices: int | None = None
+    min_years_at_school: int | None = None
+    min_rotation_share: Decimal | None = None
+    min_backbone_share: Decimal | None = None
+    max_departure_share: Decimal | None = None
+    school_cap: int | None = None
+    balance_tolerance: int | None = None
+
+
+@router.get("/talent/rounds", response=list[RoundOut], auth=READ_AUTH, summary="Exchange rounds")
+def rounds(request):
+    return selectors.round_list(scope=request.scope)
+
+
+@router.post("/talent/rounds", response={201: RoundOut}, auth=WRITE_AUTH, summary="Create a round")
+def round_create(request, payload: RoundIn):
+    data = payload.dict()
+    area = jurisdiction = None
+    if data.pop("area"):
+        area = get_object_or_404(CooperationArea, slug=payload.area)
+    if data.pop("jurisdiction"):
+        jurisdiction = get_object_or_404(Jurisdiction, code=payload.jurisdiction)
+    rnd = _call(
+        services.round_create, area=area, jurisdiction=jurisdiction, actor=request.actor, **data
+    )
+    return Status(201, rnd)
+
+
+@router.get("/talent/rounds/{pk}", response=RoundOut, auth=READ_AUTH)
+def round_detail(request, pk: int):
+    return _round(request, pk)
+
+
+@router.patch("/talent/rounds/{pk}", response=RoundOut, auth=WRITE_AUTH)
+def round_patch(request, pk: int, payload: RoundPatch):
+    rnd = _round(request, pk)
+    return _call(
+        services.round_update, rnd=rnd, actor=request.actor, **payload.dict(exclude_unset=True)
+    )
+
+
+class StepIn(Schema):
+    note: str = ""
+    override_reason: str = ""
+
+
+STEPS = {
+    "open": services.round_open,
+    "close": services.round_close_applications,
+    "match": services.round_match,
+    "review": services.round_review,
+    "publish": services.round_publish,
+    "service": services.round_start_service,
+    "return": services.round_return,
+}
+
+
+@router.post(
+    "/talent/rounds/{pk}/steps/{step}",
+    response=RoundOut,
+    auth=WRITE_AUTH,
+    summary="Move a round on: open, close, match, review, publish, service, return",
+)
+def round_step(request, pk: int, step: str, payload: StepIn | None = None):
+    fn = STEPS.get(step)
+    if fn is None:
+        raise HttpError(404, f"unknown step {step!r}; steps are {', '.join(STEPS)}")
+    rnd = _round(request, pk)
+    kwargs = {}
+    if step == "review" and payload:
+        kwargs["note"] = payload.note
+    if step == "publish" and payload:
+        kwargs["override_reason"] = payload.override_reason
+    return _call(fn, rnd=rnd, actor=request.actor, **kwargs)
+
+
+@router.get("/talent/rounds/{pk}/effect", auth=READ_AUTH, summary="Predicted effect on balance")
+def round_effect(request, pk: int):
+    rnd = _round(request, pk)
+    if not selectors.may_see_people(request.scope, rnd) and not rnd.published_at:
+        raise HttpError(404, "Not found")
+    return rnd.effect or engine.predicted_effect(rnd)
+
+
+@router.get("/talent/rounds/{pk}/flows", auth=READ_AUTH, summary="Teachers moving between members")
+def round_flows(request, pk: int, level: str = "province", format: str = "json"):
+    rnd = _round(request, pk)
+    if level not in engine.LEVEL_DIGITS:
+        raise HttpError(422, "level must be province, prefecture or county")
+    rows = engine.flows(rnd, level)
+    if format == "csv":
+        header = list(rows[0]) if rows else ["from_code", "to_code", "teachers"]
+        resp = HttpResponse(
+            write_csv([[r[h] for h in header] for r in rows], header), content_type="text/csv"
+        )
+        resp["Content-Disposition"] = f'attachment; filename="round-{pk}-flows.csv"'
+        return resp
+    return {"level": level, "items": rows}
+
+
+class PostOut(Schema):
+    code: str
+    host_school: str
+    subject: str
+    stage: str
+    term_years: int
+    kind: str
+    seats: int
+
+    @staticmethod
+    def resolve_host_school(obj):
+        return obj.host_school.code
+
+
+class PostIn(Schema):
+    code: str
+    host_school: str
+    subject: str
+    stage: str
+    term_years: int = 1
+    kind: str = "rotation"
+    seats: int = 1
+
+
+@router.get("/talent/rounds/{pk}/posts", response=list[PostOut], auth=READ_AUTH)
+@paginate(LimitOffsetPagination)
+def posts(request, pk: int):
+    return ExchangePost.objects.filter(round=_round(request, pk)).select_related("host_school")
+
+
+@router.post("/talent/rounds/{pk}/posts", response={201: PostOut}, auth=WRITE_AUTH)
+def post_create(request, pk: int, payload: PostIn):
+    rnd = _round(request, pk)
+    data = payload.dict()
+    school = get_object_or_404(School, code=data.pop("host_school"))
+    return Status(
+        201, _call(services.post_create, rnd=rnd, host_school=school, actor=request.actor, **data)
+    )
+
+
+@router.post(
+    "/talent/rounds/{pk}/posts/import",
+    response={200: ImportOut, 422: ImportErrorOut},
+    auth=WRITE_AUTH,
+    summary="Import a round's posts from CSV/XLSX: all of it or nothing",
+)
+def posts_import(request, pk: int, file: File[UploadedFile]):
+    return _import(imports.posts_import, file, request, rnd=_round(request, pk))
+
+
+class ApplicationIn(Schema):
+    teacher: str | None = None
+    posts: list[str]
+
+
+class ApplicationOut(Schema):
+    teacher: str
+    posts: list[str]
+
+
+@router.put(
+    "/talent/rounds/{pk}/application",
+    response=ApplicationOut,
+    auth=WRITE_AUTH,
+    summary="Submit a ranked list of posts (a teacher for herself, or her school for her)",
+)
+def application_put(request, pk: int, payload: ApplicationIn):
+    rnd = _round(request, pk)
+    if payload.teacher:
+        teacher = Teacher.objects.filter(code=payload.teacher).select_related("school").first()
+    else:
+        teacher = selectors.teacher_of(request.actor)
+    if teacher is None:
+        raise HttpError(404, "No such teacher")
+    _call(
+        services.application_submit,
+        rnd=rnd,
+        teacher=teacher,
+        post_codes=payload.posts,
+        actor=request.actor,
+    )
+    return ApplicationOut(teacher=teacher.code, posts=payload.posts)
+
+
+class ScoresIn(Schema):
+    scores: dict[str, float | None]
+
+
+@router.put(
+    "/talent/rounds/{pk}/posts/{code}/scores",
+    auth=WRITE_AUTH,
+    summary="Points for the applicants to a post (host school, bureau or round manager)",
+)
+def scores_put(request, pk: int, code: str, payload: ScoresIn):
+    rnd = _round(request, pk)
+    post = get_object_or_404(
+        ExchangePost.objects.select_related("host_school"), round=rnd, code=code
+    )
+    n = _call(services.scores_set, rnd=rnd, post=post, scores=payload.scores, actor=request.actor)
+    return {"updated": n}
+
+
+class PlacementOut(Schema):
+    teacher: str
+    home_school: str
+    post: str | None
+    host_school: str | None
+    choice_rank: int | None
+    gate: int
+    why_not: list[dict]
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return obj.teacher.code
+
+    @staticmethod
+    def resolve_home_school(obj):
+        return obj.teacher.school.code
+
+    @staticmethod
+    def resolve_post(obj):
+        return obj.post.code if obj.post_id else None
+
+    @staticmethod
+    def resolve_host_school(obj):
+        return obj.post.host_school.code if obj.post_id else None
+
+
+@router.get(
+    "/talent/rounds/{pk}/results",
+    response=list[PlacementOut],
+    auth=READ_AUTH,
+    summary="Results with 'why not' per teacher (managers and bureaus; a teacher her own)",
+)
+@paginate(LimitOffsetPagination)
+def results(request, pk: int, teacher: str | None = None):
+    qs = selectors.placements(scope=request.scope, rnd=_round(request, pk))
+    if teacher:
+        qs = qs.filter(teacher__code=teacher)
+    return qs
+
+
+# ---- appointments ------------------------------------------------------------------------------
+class AppointmentIn(Schema):
+    teacher: str
+    school: str
+    weekly_hours: int
+    weekdays: str
+    starts: dt.date
+    ends: dt.date | None = None
+
+
+class AppointmentOut(Schema):
+    id: int
+    teacher: str
+    school: str
+    weekly_hours: int
+    weekdays: str
+    distance_km: float | None
+    starts: dt.date
+    ends: dt.date | None
+    active: bool
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return obj.teacher.code
+
+    @staticmethod
+    def resolve_school(obj):
+        return obj.school.code
+
+
+@router.post("/talent/appointments", response={201: AppointmentOut}, auth=WRITE_AUTH)
+def appointment_create(request, payload: AppointmentIn):
+    teacher = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
+    if teacher is None:
+        raise HttpError(404, "No such teacher in your scope")
+    school = get_object_or_404(School, code=payload.school)
+    data = payload.dict()
+    data.pop("teacher")
+    data.pop("school")
+    a = _call(
+        circulation.appointment_create, teacher=teacher, school=school, actor=request.actor, **data
+    )
+    return Status(201, a)
+
+
+@router.get("/talent/appointments", response=list[AppointmentOut], auth=WRITE_AUTH)
+@paginate(LimitOffsetPagination)
+def appointments(request):
+    from .models import Appointment
+
+    return Appointment.objects.filter(
+        teacher__in=selectors.teacher_list(scope=request.scope)
+    ).select_related("teacher", "school")
+
+
+# ---- training ----------------------------------------------------------------------------------
+class ProgrammeIn(Schema):
+    area: str
+    code: str
+    title: str
+    credit_hours: Decimal
+    starts: dt.date
+    ends: dt.date
+    provider: str = ""
+    capacity: int = 100
+
+
+class ProgrammeOut(Schema):
+    id: int
+    area: str
+    code: str
+    title: str
+    provider: str
+    credit_hours: Decimal
+    capacity: int
+    starts: dt.date
+    ends: dt.date
+
+    @staticmethod
+    def resolve_area(obj):
+        return obj.area.slug
+
+
+@router.get("/talent/training", response=list[ProgrammeOut], auth=READ_AUTH)
+def programmes(request):
+    return selectors.programme_list(scope=request.scope)
+
+
+@router.post("/talent/training", response={201: ProgrammeOut}, auth=WRITE_AUTH)
+def programme_create(request, payload: ProgrammeIn):
+    data = payload.dict()
+    area = get_object_or_404(CooperationArea, slug=data.pop("area"))
+    return Status(201, _call(circulation.programme_create, area=area, actor=request.actor, **data))
+
+
+class EnrolIn(Schema):
+    teacher: str | None = None
+
+
+class EnrolmentOut(Schema):
+    id: int
+    programme: str
+    teacher: str
+    status: str
+    credit_hours: Decimal
+
+    @staticmethod
+    def resolve_programme(obj):
+        return obj.programme.code
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return obj.teacher.code
+
+
+@router.post("/talent/training/{code}/enrol", response={201: EnrolmentOut}, auth=WRITE_AUTH)
+def enrol(request, code: str, payload: EnrolIn):
+    p = get_object_or_404(TrainingProgramme, code=code)
+    if payload.teacher:
+        t = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
+    else:
+        t = selectors.teacher_of(request.actor)
+    if t is None:
+        raise HttpError(404, "No such teacher")
+    return Status(201, _call(circulation.enrol, programme=p, teacher=t, actor=request.actor))
+
+
+@router.post("/talent/enrolments/{pk}/complete", response=EnrolmentOut, auth=WRITE_AUTH)
+def enrolment_complete(request, pk: int):
+    e = get_object_or_404(Enrolment.objects.select_related("programme", "teacher"), pk=pk)
+    return _call(circulation.enrolment_complete, enrolment=e, actor=request.actor)
+
+
+@router.get("/talent/teachers/{code}/credits", auth=WRITE_AUTH)
+def credits(request, code: str):
+    t = selectors.teacher_list(scope=request.scope).filter(code=code).first()
+    if t is None:
+        raise HttpError(404, "No such teacher in your scope")
+    return {"teacher": t.code, "credit_hours": circulation.credit_hours(t)}
+
+
+# ---- recruitment -------------------------------------------------------------------------------
+class VacancyIn(Schema):
+    school: str
+    title: str
+    subject: str
+    stage: str
+    positions: int = 1
+    description: str = ""
+    new_teachers: bool = False
+    closes: dt.date | None = None
+
+
+class VacancyOut(Schema):
+    id: int
+    school: str
+    title: str
+    subject: str
+    stage: str
+    positions: int
+    description: str
+    new_teachers: bool
+    closes: dt.date | None
+    status: str
+
+    @staticmethod
+    def resolve_school(obj):
+        return obj.school.code
+
+
+@router.get("/talent/vacancies", response=list[VacancyOut], auth=READ_AUTH)
+@paginate(LimitOffsetPagination)
+def vacancies(request, area: str | None = None):
+    a = get_object_or_404(CooperationArea, slug=area) if area else None
+    return selectors.vacancy_list(scope=request.scope, area=a)
+
+
+@router.post("/talent/vacancies", response={201: VacancyOut}, auth=WRITE_AUTH)
+def vacancy_publish(request, payload: VacancyIn):
+    data = payload.dict()
+    school = get_object_or_404(School, code=data.pop("school"))
+    return Status(
+        201, _call(circulation.vacancy_publish, school=school, actor=request.actor, **data)
+    )
+
+
+class CandidacyIn(Schema):
+    statement: str = ""
+
+
+class CandidacyOut(Schema):
+    id: int
+    vacancy: int
+    status: str
+
+    @staticmethod
+    def resolve_vacancy(obj):
+        return obj.vacancy_id
+
+
+class CandidacyStatusIn(Schema):
+    status: str
+
+
+@router.post("/talent/vacancies/{pk}/apply", response={201: CandidacyOut}, auth=WRITE_AUTH)
+def candidacy_submit(request, pk: int, payload: CandidacyIn):
+    v = get_object_or_404(Vacancy, pk=pk)
+    return Status(
+        201,
+        _call(
+            circulation.candidacy_submit,
+            vacancy=v,
+            statement=payload.statement,
+            actor=request.actor,
+        ),
+    )
+
+
+@router.post("/talent/candidacies/{pk}/status", response=CandidacyOut, auth=WRITE_AUTH)
+def candidacy_status(request, pk: int, payload: CandidacyStatusIn):
+    c = get_object_or_404(Candidacy.objects.select_related("vacancy__school"), pk=pk)
+    return _call(
+        circulation.candidacy_set_status, candidacy=c, status=payload.status, actor=request.actor
+    )

@@ -1,5 +1,573 @@
-from django.shortcuts import render
+"""Talent pages: round manager, a teacher's ranked application, host ranking, results with
+explanations, flows between members, appointments, shared training and recruitment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.schools.models import School
+from xietong.schools.tabular import ImportFailed, write_csv
+from xietong.web import charts
+
+from . import circulation, engine, imports, selectors, services
+from .models import (
+    Candidacy,
+    Choice,
+    Enrolment,
+    ExchangePost,
+    PostKind,
+    RoundStatus,
+    Subject,
+    Teacher,
+    TeachingStage,
+    TrainingProgramme,
+    Vacancy,
+)
+
+REASONS = {
+    "blocking": gettext_lazy("should have been admitted (the certificate flags this)"),
+    "not_ranked": gettext_lazy("the post did not accept you (no points there)"),
+    "no_seats": gettext_lazy("the post has no seats"),
+    "below_cutoff": gettext_lazy("your points were below the post's cut-off"),
+    "school_cap": gettext_lazy("the host school reached its cap"),
+    "area_cap": gettext_lazy("the receiving area reached its cap"),
+    "departure_cap": gettext_lazy("your school would fall below its staffing floor"),
+    "balance": gettext_lazy("your member already sends more than it receives"),
+    "incumbent": gettext_lazy("the incumbent keeps the post"),
+    "no_exchange": gettext_lazy("no exchange could free the post"),
+}
+ERRORS = (ValueError, OutOfScope)
+
+
+def _csv(rows: list[dict], filename: str) -> HttpResponse:
+    header = list(rows[0].keys()) if rows else ["empty"]
+    resp = HttpResponse(
+        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _round_or_404(request, pk: int):
+    rnd = selectors.round_get(scope=scope_for(request.user), pk=pk)
+    if rnd is None:
+        raise Http404(_("No such round in your scope."))
+    return rnd
 
 
 def home(request):
-    return render(request, "talent/home.html", {})
+    scope = scope_for(request.user)
+    manage_areas = [a for a in CooperationArea.objects.all() if scope.can_manage_area(a.pk)]
+    manage_juris = (
+        list(Jurisdiction.objects.filter(code__in=[p.ljust(12, "0") for p in scope.write_prefixes]))
+        if not scope.is_admin
+        else []
+    )
+    return render(
+        request,
+        "talent/home.html",
+        {
+            "rounds": selectors.round_list(scope=scope),
+            "manage_areas": manage_areas,
+            "manage_juris": manage_juris,
+            "me": selectors.teacher_of(request.user),
+            "year": dt.date.today().year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_create(request):
+    target = request.POST.get("scope", "")
+    area = jurisdiction = None
+    if target.startswith("area:"):
+        area = get_object_or_404(CooperationArea, slug=target[5:])
+    elif target.startswith("j:"):
+        jurisdiction = get_object_or_404(Jurisdiction, code=target[2:])
+    try:
+        rnd = services.round_create(
+            name=request.POST.get("name", ""),
+            year=int(request.POST.get("year") or 0),
+            area=area,
+            jurisdiction=jurisdiction,
+            actor=request.user,
+        )
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+        return redirect("talent_home")
+    return redirect("talent_round", pk=rnd.pk)
+
+
+STEPS = {
+    "open": services.round_open,
+    "close": services.round_close_applications,
+    "match": services.round_match,
+    "review": services.round_review,
+    "publish": services.round_publish,
+    "service": services.round_start_service,
+    "return": services.round_return,
+}
+
+
+def round_view(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    scope = scope_for(request.user)
+    posts = rnd.posts.select_related("host_school").order_by("code")
+    effect = rnd.effect or {}
+    effect_chart = ""
+    if effect.get("counties"):
+        top = [r for r in effect["counties"] if r.get("teachers_per_100_cv_change")][:25]
+        if top:
+            effect_chart = charts.bars(
+                [r["name"] for r in top],
+                {
+                    _("CV before"): [r["teachers_per_100_cv_before"] for r in top],
+                    _("CV after"): [r["teachers_per_100_cv_after"] for r in top],
+                },
+                title=_("Teachers per 100 students: county CV before and after the round"),
+            )
+    return render(
+        request,
+        "talent/round.html",
+        {
+            "rnd": rnd,
+            "manage": selectors.can_manage_round(scope, rnd),
+            "posts": Paginator(posts, 100).get_page(request.GET.get("page")),
+            "n_posts": posts.count(),
+            "n_applications": rnd.applications.count(),
+            "policy": rnd.policy,
+            "cert": rnd.certificate,
+            "effect": effect,
+            "effect_rows": (effect.get("counties") or [])[:50],
+            "effect_chart": effect_chart,
+            "me": selectors.teacher_of(request.user),
+            "kinds": PostKind.choices,
+            "subjects": Subject.choices,
+            "stages": TeachingStage.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_step(request, pk: int, step: str):
+    rnd = _round_or_404(request, pk)
+    fn = STEPS.get(step)
+    if fn is None:
+        raise Http404
+    kwargs = {}
+    if step == "publish":
+        kwargs["override_reason"] = request.POST.get("override_reason", "")
+    if step == "review":
+        kwargs["note"] = request.POST.get("note", "")
+    try:
+        fn(rnd=rnd, actor=request.user, **kwargs)
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("talent_round", pk=pk)
+
+
+@login_required
+@require_POST
+def post_add(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    try:
+        school = School.objects.get(code=request.POST.get("school", ""))
+        services.post_create(
+            rnd=rnd,
+            code=request.POST.get("code", ""),
+            host_school=school,
+            subject=request.POST.get("subject", ""),
+            stage=request.POST.get("stage", ""),
+            kind=request.POST.get("kind", "rotation"),
+            term_years=int(request.POST.get("term_years") or 1),
+            seats=int(request.POST.get("seats") or 1),
+            actor=request.user,
+        )
+    except School.DoesNotExist:
+        messages.error(request, _("No such school."))
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    return redirect("talent_round", pk=pk)
+
+
+def _upload(request, fn, **kwargs):
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, _("Choose a file."))
+        return None
+    try:
+        r = fn(data=f.read(), filename=f.name, actor=request.user, **kwargs)
+    except ImportFailed as exc:
+        messages.error(request, _("Nothing was imported: %(n)d problem(s).") % {"n": exc.total})
+        for p in exc.problems[:30]:
+            messages.error(request, str(p))
+        return None
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(
+        request,
+        _("Imported %(rows)d rows: %(c)d created, %(u)d updated.")
+        % {"rows": r.rows, "c": r.created, "u": r.updated},
+    )
+    return r
+
+
+@login_required
+@require_POST
+def posts_import(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    _upload(request, imports.posts_import, rnd=rnd)
+    return redirect("talent_round", pk=pk)
+
+
+@login_required
+def teachers_import(request):
+    if request.method == "POST":
+        _upload(request, imports.teachers_import)
+        return redirect("talent_teachers_import")
+    return render(request, "talent/teachers_import.html", {"columns": imports.TEACHER_COLUMNS})
+
+
+@login_required
+def apply(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    scope = scope_for(request.user)
+    teacher = selectors.teacher_of(request.user)
+    code = request.GET.get("teacher") or request.POST.get("teacher")
+    if code:
+        teacher = selectors.teacher_list(scope=scope).filter(code=code).first()
+    if teacher is None:
+        messages.error(request, _("No teacher record is linked to your account."))
+        return redirect("talent_round", pk=pk)
+    if request.method == "POST":
+        codes = request.POST.get("posts", "").replace(",", "\n").split()
+        try:
+            if request.POST.get("withdraw"):
+                services.application_withdraw(rnd=rnd, teacher=teacher, actor=request.user)
+            else:
+                services.application_submit(
+                    rnd=rnd, teacher=teacher, post_codes=codes, actor=request.user
+                )
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your application is saved."))
+        return redirect(f"{request.path}?teacher={teacher.code}")
+    current = list(
+        Choice.objects.filter(application__round=rnd, application__teacher=teacher)
+        .select_related("post", "post__host_school")
+        .order_by("rank")
+    )
+    posts = (
+        ExchangePost.objects.filter(round=rnd, subject=teacher.subject, stage=teacher.stage)
+        .exclude(host_school=teacher.school)
+        .select_related("host_school", "host_school__county")[:300]
+    )
+    return render(
+        request,
+        "talent/apply.html",
+        {
+            "rnd": rnd,
+            "teacher": teacher,
+            "current": current,
+            "posts": posts,
+            "why": services.teacher_may_apply(rnd, teacher),
+        },
+    )
+
+
+@login_required
+def rank(request, pk: int):
+    """Hosts (school, bureau) or managers give applicants points at a post."""
+    rnd = _round_or_404(request, pk)
+    scope = scope_for(request.user)
+    posts = rnd.posts.select_related("host_school")
+    if not selectors.can_manage_round(scope, rnd):
+        posts = [p for p in posts if scope.can_write_statistics(p.host_school)]
+    post = None
+    code = request.GET.get("post") or request.POST.get("post")
+    if code:
+        post = next((p for p in posts if p.code == code), None)
+        if post is None:
+            raise Http404(_("No such post you may rank."))
+    if request.method == "POST" and post is not None:
+        scores = {}
+        for k, v in request.POST.items():
+            if k.startswith("score:"):
+                scores[k[6:]] = float(v) if v.strip() else None
+        try:
+            n = services.scores_set(rnd=rnd, post=post, scores=scores, actor=request.user)
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)d scores saved.") % {"n": n})
+        return redirect(f"{request.path}?post={post.code}")
+    applicants = []
+    if post is not None:
+        applicants = list(
+            Choice.objects.filter(post=post)
+            .select_related("application__teacher", "application__teacher__school")
+            .order_by("-score", "application__teacher__code")[:500]
+        )
+    return render(
+        request,
+        "talent/rank.html",
+        {"rnd": rnd, "posts": list(posts)[:500], "post": post, "applicants": applicants},
+    )
+
+
+def results(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    scope = scope_for(request.user)
+    qs = selectors.placements(scope=scope, rnd=rnd)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(teacher__code__startswith=q)
+    if request.GET.get("format") == "csv":
+        rows = [
+            {
+                "teacher": p.teacher.code,
+                "home_school": p.teacher.school.code,
+                "post": p.post.code if p.post_id else "",
+                "host_school": p.post.host_school.code if p.post_id else "",
+                "choice_rank": None if p.choice_rank is None else p.choice_rank + 1,
+                "why_not": "; ".join(
+                    f"{w['post']}:{w['reason']}:{w.get('your_points')}<{w.get('cutoff_points')}"
+                    for w in p.why_not
+                ),
+            }
+            for p in qs.iterator(chunk_size=5000)
+        ]
+        return _csv(rows, f"round-{rnd.pk}-results.csv")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for p in page:
+        for w in p.why_not:
+            w["explanation"] = REASONS.get(w["reason"], w["reason"])
+    return render(
+        request,
+        "talent/results.html",
+        {"rnd": rnd, "page": page, "q": q, "people": selectors.may_see_people(scope, rnd)},
+    )
+
+
+def flows(request, pk: int):
+    rnd = _round_or_404(request, pk)
+    level = request.GET.get("level", "province")
+    if level not in engine.LEVEL_DIGITS:
+        level = "province"
+    rows = engine.flows(rnd, level)
+    if request.GET.get("format") == "csv":
+        return _csv(rows, f"round-{rnd.pk}-flows-{level}.csv")
+    chart = ""
+    if rows:
+        chart = sankey(rows, title=_("Teachers moving between members"))
+    return render(
+        request, "talent/flows.html", {"rnd": rnd, "rows": rows, "chart": chart, "level": level}
+    )
+
+
+def sankey(rows: list[dict], *, title: str = "") -> str:
+    import plotly.graph_objects as go
+
+    rows = rows[:200]
+    left = sorted({r["from_code"] for r in rows})
+    right = sorted({r["to_code"] for r in rows})
+    names = {r["from_code"]: r["from_name"] for r in rows} | {
+        r["to_code"]: r["to_name"] for r in rows
+    }
+    labels = [names[c] for c in left] + [names[c] + " " for c in right]
+    li = {c: i for i, c in enumerate(left)}
+    ri = {c: len(left) + i for i, c in enumerate(right)}
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(label=labels, pad=12),
+            link=dict(
+                source=[li[r["from_code"]] for r in rows],
+                target=[ri[r["to_code"]] for r in rows],
+                value=[r["teachers"] for r in rows],
+            ),
+        )
+    )
+    fig.update_layout(title=title)
+    return charts.to_div(fig, height=520)
+
+
+# ---- appointments, training, recruitment ---------------------------------------------------
+@login_required
+def appointments(request):
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        try:
+            teacher = selectors.teacher_list(scope=scope).get(code=request.POST.get("teacher", ""))
+            school = School.objects.get(code=request.POST.get("school", ""))
+            circulation.appointment_create(
+                teacher=teacher,
+                school=school,
+                weekly_hours=int(request.POST.get("weekly_hours") or 0),
+                weekdays=request.POST.get("weekdays", ""),
+                starts=dt.date.fromisoformat(request.POST.get("starts") or str(dt.date.today())),
+                actor=request.user,
+            )
+        except (Teacher.DoesNotExist, School.DoesNotExist):
+            messages.error(request, _("No such teacher or school in your scope."))
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Appointment recorded."))
+        return redirect("talent_appointments")
+    from .models import Appointment
+
+    rows = Appointment.objects.filter(
+        teacher__in=selectors.teacher_list(scope=scope)
+    ).select_related("teacher", "teacher__school", "school")[:500]
+    return render(
+        request,
+        "talent/appointments.html",
+        {"rows": rows, "cap": circulation.WEEKLY_LOAD_CAP, "km": circulation.MAX_TRAVEL_KM},
+    )
+
+
+def training(request):
+    scope = scope_for(request.user)
+    if request.method == "POST" and request.user.is_authenticated:
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                circulation.programme_create(
+                    area=CooperationArea.objects.get(slug=request.POST.get("area", "")),
+                    code=request.POST.get("code", ""),
+                    title=request.POST.get("title", ""),
+                    credit_hours=request.POST.get("credit_hours") or "0",
+                    starts=dt.date.fromisoformat(request.POST.get("starts", "")),
+                    ends=dt.date.fromisoformat(request.POST.get("ends", "")),
+                    actor=request.user,
+                )
+            elif action == "enrol":
+                p = TrainingProgramme.objects.get(pk=request.POST.get("programme"))
+                code = request.POST.get("teacher")
+                t = (
+                    selectors.teacher_list(scope=scope).get(code=code)
+                    if code
+                    else selectors.teacher_of(request.user)
+                )
+                if t is None:
+                    raise ValueError(_("No teacher record is linked to your account."))
+                circulation.enrol(programme=p, teacher=t, actor=request.user)
+            elif action == "complete":
+                e = Enrolment.objects.select_related("programme").get(
+                    pk=request.POST.get("enrolment")
+                )
+                circulation.enrolment_complete(enrolment=e, actor=request.user)
+        except (ObjectMissing, Teacher.DoesNotExist, CooperationArea.DoesNotExist):
+            messages.error(request, _("Not found."))
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("talent_training")
+    me = selectors.teacher_of(request.user)
+    return render(
+        request,
+        "talent/training.html",
+        {
+            "programmes": selectors.programme_list(scope=scope),
+            "areas": [a for a in CooperationArea.objects.all() if scope.can_manage_area(a.pk)],
+            "me": me,
+            "credits": circulation.credit_hours(me) if me else None,
+            "mine": Enrolment.objects.filter(teacher=me).select_related("programme") if me else [],
+            "managed": Enrolment.objects.filter(
+                programme__area_id__in=scope.area_ids, status="enrolled"
+            ).select_related("programme", "teacher")[:200]
+            if scope.area_ids
+            else [],
+        },
+    )
+
+
+ObjectMissing = (TrainingProgramme.DoesNotExist, Enrolment.DoesNotExist)
+
+
+def recruitment(request):
+    scope = scope_for(request.user)
+    if request.method == "POST" and request.user.is_authenticated:
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                circulation.vacancy_publish(
+                    school=School.objects.get(code=request.POST.get("school", "")),
+                    title=request.POST.get("title", ""),
+                    subject=request.POST.get("subject", ""),
+                    stage=request.POST.get("stage", ""),
+                    positions=int(request.POST.get("positions") or 1),
+                    new_teachers=bool(request.POST.get("new_teachers")),
+                    description=request.POST.get("description", ""),
+                    actor=request.user,
+                )
+            elif action == "apply":
+                circulation.candidacy_submit(
+                    vacancy=Vacancy.objects.get(pk=request.POST.get("vacancy")),
+                    statement=request.POST.get("statement", ""),
+                    actor=request.user,
+                )
+            elif action == "status":
+                circulation.candidacy_set_status(
+                    candidacy=Candidacy.objects.select_related("vacancy__school").get(
+                        pk=request.POST.get("candidacy")
+                    ),
+                    status=request.POST.get("status", ""),
+                    actor=request.user,
+                )
+        except (School.DoesNotExist, Vacancy.DoesNotExist, Candidacy.DoesNotExist):
+            messages.error(request, _("Not found."))
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("talent_recruitment")
+    area = CooperationArea.objects.filter(slug=request.GET.get("area", "")).first()
+    vacancies = selectors.vacancy_list(scope=scope, area=area)[:300]
+    mine = (
+        Candidacy.objects.filter(applicant=request.user).select_related("vacancy")
+        if request.user.is_authenticated
+        else []
+    )
+    incoming = (
+        Candidacy.objects.filter(vacancy__school_id__in=scope.write_school_ids).select_related(
+            "vacancy", "applicant"
+        )
+        if scope.write_school_ids
+        else []
+    )
+    return render(
+        request,
+        "talent/recruitment.html",
+        {
+            "vacancies": vacancies,
+            "areas": CooperationArea.objects.all(),
+            "area": area,
+            "mine": mine,
+            "incoming": incoming,
+            "schools": School.objects.filter(pk__in=scope.write_school_ids),
+            "subjects": Subject.choices,
+            "stages": TeachingStage.choices,
+        },
+    )
+
+
+STATUS_ORDER = list(RoundStatus.values)

@@ -84,7 +84,12 @@ def home(request):
                 "year": year,
             }
         )
-    return render(request, "xietong/home.html", {"cards": cards, "public": scope.is_public})
+    synthetic = School.objects.filter(is_synthetic=True).exists()
+    return render(
+        request,
+        "xietong/home.html",
+        {"cards": cards, "public": scope.is_public, "synthetic": synthetic},
+    )
 
 
 def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[int]]:

@@ -1,0 +1,248 @@
+"""Reads on the fund, already cut to what the caller may see.
+
+Levels of access to a fund:
+
+* ``manage``: the area's secretariat (and the administrator): everything;
+* ``member``: the bureau of a member (at or above the member's jurisdiction): everything about the
+  fund's rounds, projects, agreements and settlements (members decide together, so they see each
+  other's shares), but statements only of the members it acts for;
+* ``public``: anyone else, including bureaus below a member and anonymous visitors: nothing until
+  the secretariat publishes the totals, then only the fund-level totals (contributions received,
+  donations received, disbursed per programme, cash at hand), never per-member figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from xietong.accounts.scope import Scope
+from xietong.regions.models import Jurisdiction
+
+from . import ledger
+from .ledger import ZERO
+from .models import (
+    Agreement,
+    Charge,
+    ContributionRound,
+    Disbursement,
+    Donation,
+    EntryKind,
+    FlowRecord,
+    Fund,
+    JointProject,
+    JournalEntry,
+    JournalLine,
+    Programme,
+    Settlement,
+)
+from .services import can_act_for, can_manage, charge_paid
+
+
+def access(scope: Scope, fund: Fund) -> str:
+    if can_manage(scope, fund):
+        return "manage"
+    if any(can_act_for(scope, j.code) for j in ledger.fund_members(fund)):
+        return "member"
+    return "public"
+
+
+def fund_list(*, scope: Scope) -> list[tuple[Fund, str]]:
+    """Funds with the caller's access; the public sees only funds whose totals are published."""
+    out = []
+    for f in Fund.objects.select_related("area").order_by("area_id"):
+        level = access(scope, f)
+        if level != "public" or f.totals_published:
+            out.append((f, level))
+    return out
+
+
+def fund_get(*, scope: Scope, slug: str) -> tuple[Fund | None, str]:
+    f = Fund.objects.select_related("area").filter(area__slug=slug).first()
+    if f is None:
+        return None, ""
+    level = access(scope, f)
+    if level == "public" and not f.totals_published:
+        return None, ""
+    return f, level
+
+
+def may_see_member(scope: Scope, fund: Fund, member_code: str) -> bool:
+    return can_manage(scope, fund) or can_act_for(scope, member_code)
+
+
+def _sum(qs, field: str = "amount") -> Decimal:
+    return ledger.cents(qs.aggregate(s=Sum(field))["s"])
+
+
+def public_totals(fund: Fund) -> dict:
+    """The figures the public sees once published: fund-level totals only."""
+    live = JournalEntry.objects.filter(fund=fund, reversed_by__isnull=True, reverses__isnull=True)
+    received = _sum(
+        JournalLine.objects.filter(
+            entry__in=live, entry__kind=EntryKind.RECEIPT, account__code="cash:public"
+        ),
+        "debit",
+    )
+    donations = _sum(Donation.objects.filter(fund=fund, entry__reversed_by__isnull=True))
+    by_programme = {}
+    for p in Programme:
+        amount = _sum(
+            Disbursement.objects.filter(
+                fund=fund, programme=p.value, entry__reversed_by__isnull=True
+            )
+        )
+        if amount:
+            by_programme[p.value] = amount
+    called = _sum(Charge.objects.filter(fund=fund, call_entry__isnull=False))
+    return {
+        "currency": fund.currency,
+        "called_from_members": called,
+        "received_from_members": received,
+        "donations_received": donations,
+        "disbursed": sum(by_programme.values(), ZERO),
+        "disbursed_by_programme": by_programme,
+        "cash_public": ledger.balance(fund, "cash:public"),
+        "cash_society": ledger.balance(fund, "cash:society"),
+    }
+
+
+def contributions_by_member(fund: Fund, *, round: ContributionRound | None = None) -> list[dict]:
+    """Shares against payments per member: called, paid and arrears, over rounds and projects."""
+    charges = Charge.objects.filter(fund=fund).select_related("member", "round", "project")
+    if round is not None:
+        charges = charges.filter(round=round)
+    rows: dict[str, dict] = {}
+    for m in ledger.fund_members(fund):
+        rows[m.code] = {
+            "member": m.code,
+            "name": m.display_name,
+            "share": ZERO,
+            "called": ZERO,
+            "paid": ZERO,
+            "arrears": ZERO,
+            "approved": True,
+        }
+    for c in charges:
+        r = rows.setdefault(
+            c.member_id,
+            {
+                "member": c.member_id,
+                "name": c.member.display_name,
+                "share": ZERO,
+                "called": ZERO,
+                "paid": ZERO,
+                "arrears": ZERO,
+                "approved": True,
+            },
+        )
+        r["share"] += c.amount
+        r["approved"] = r["approved"] and bool(c.approved_at)
+        if c.call_entry_id:
+            paid = charge_paid(c)
+            r["called"] += c.amount
+            r["paid"] += paid
+            r["arrears"] += c.amount - paid
+    return list(rows.values())
+
+
+def charge_list(*, fund: Fund, member: str | None = None) -> QuerySet[Charge]:
+    qs = Charge.objects.filter(fund=fund).select_related("member", "round", "project")
+    if member:
+        qs = qs.filter(member_id=member)
+    return qs.order_by("id")
+
+
+def round_list(*, fund: Fund) -> QuerySet[ContributionRound]:
+    return ContributionRound.objects.filter(fund=fund).prefetch_related(
+        Prefetch("charges", queryset=Charge.objects.select_related("member").order_by("member"))
+    )
+
+
+def project_list(*, fund: Fund) -> QuerySet[JointProject]:
+    return JointProject.objects.filter(fund=fund).prefetch_related("charges__member")
+
+
+def agreement_list(*, fund: Fund) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(fund=fund).select_related("payer", "payee")
+
+
+def flow_list(*, fund: Fund, period: str | None = None) -> QuerySet[FlowRecord]:
+    qs = FlowRecord.objects.filter(agreement__fund=fund).select_related(
+        "agreement__payer", "agreement__payee"
+    )
+    if period:
+        qs = qs.filter(period=period)
+    return qs
+
+
+def settlement_list(*, fund: Fund) -> QuerySet[Settlement]:
+    return Settlement.objects.filter(fund=fund).prefetch_related(
+        "positions__member", "transfers__payer", "transfers__payee"
+    )
+
+
+def entry_list(
+    *, fund: Fund, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[JournalEntry]:
+    qs = JournalEntry.objects.filter(fund=fund).prefetch_related("lines__account")
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.select_related("reverses").order_by("number")
+
+
+def member_statement(
+    fund: Fund, member: Jurisdiction, *, date_from: dt.date, date_to: dt.date
+) -> dict:
+    """Opening balance, every ledger line on the member's accounts in the period, closing balance.
+
+    Both accounts are read from the member's side: the receivable (what it owes the fund for
+    contributions and project shares) and the clearing account (what it owes other members, net,
+    under agreements; negative = others owe it)."""
+    accounts = [f"recv:{member.code}", f"clear:{member.code}"]
+    opening = ZERO
+    for code in accounts:
+        qs = JournalLine.objects.filter(
+            entry__fund=fund, account__code=code, entry__date__lt=date_from
+        ).aggregate(d=Sum("debit"), c=Sum("credit"))
+        opening += ledger.cents(qs["d"]) - ledger.cents(qs["c"])
+    lines = (
+        JournalLine.objects.filter(
+            entry__fund=fund,
+            account__code__in=accounts,
+            entry__date__gte=date_from,
+            entry__date__lte=date_to,
+        )
+        .select_related("entry", "account")
+        .order_by("entry__date", "entry__number", "id")
+    )
+    rows = []
+    running = opening
+    for ln in lines:
+        running += ln.debit - ln.credit
+        rows.append(
+            {
+                "date": ln.entry.date,
+                "number": ln.entry.number,
+                "kind": ln.entry.kind,
+                "account": ln.account.code,
+                "memo": ln.entry.memo,
+                "owes_more": ln.debit,
+                "owes_less": ln.credit,
+                "balance": running,
+            }
+        )
+    return {
+        "member": member.code,
+        "name": member.display_name,
+        "currency": fund.currency,
+        "date_from": date_from,
+        "date_to": date_to,
+        "opening": opening,
+        "rows": rows,
+        "closing": running,
+    }

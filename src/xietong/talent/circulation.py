@@ -1,0 +1,420 @@
+"""Writes for multi-school appointments, shared training and the recruitment channel: atomic,
+scope-checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xietong.accounts.scope import scope_for
+from xietong.audit.services import audit_record
+from xietong.regions.models import CooperationArea
+from xietong.regions.selectors import area_member_prefixes
+from xietong.schools.models import School
+
+from .models import (
+    Appointment,
+    Candidacy,
+    CandidacyStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Subject,
+    Teacher,
+    TeachingStage,
+    TrainingProgramme,
+    Vacancy,
+    VacancyStatus,
+)
+
+WEEKLY_LOAD_CAP = 20  # lessons a week over all schools
+MAX_TRAVEL_KM = 60.0  # one way between the home school and an appointed school
+
+
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance on a sphere of radius 6371.0088 km (the mean Earth radius)."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+class AppointmentConflict(ValueError):
+    """The appointment cannot be held together with the teacher's other duties."""
+
+
+def _weekdays(raw: str | list[int]) -> list[int]:
+    items = raw if isinstance(raw, list) else [x for x in str(raw).replace(" ", "").split(",") if x]
+    try:
+        days = sorted({int(x) for x in items})
+    except ValueError:
+        raise ValueError(_("Weekdays are numbers 1 (Monday) to 7 (Sunday), e.g. 1,3.")) from None
+    if not days or days[0] < 1 or days[-1] > 7:
+        raise ValueError(_("Weekdays are numbers 1 (Monday) to 7 (Sunday), e.g. 1,3."))
+    return days
+
+
+def _overlap(a_start, a_end, b_start, b_end) -> bool:
+    far = dt.date.max
+    return a_start <= (b_end or far) and b_start <= (a_end or far)
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    teacher: Teacher,
+    school: School,
+    weekly_hours: int,
+    weekdays: str | list[int],
+    starts: dt.date,
+    ends: dt.date | None = None,
+    actor,
+    load_cap: int = WEEKLY_LOAD_CAP,
+    max_km: float = MAX_TRAVEL_KM,
+) -> Appointment:
+    """Appoint a teacher to also serve ``school``. The bureau over the teacher's home school
+    decides (or the bureau over both, for cross-border appointments: either side's bureau)."""
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_school(teacher.school) or scope.can_write_school(school),
+        _("appoint teacher %(t)s at %(s)s") % {"t": teacher.code, "s": school.code},
+    )
+    Teacher.objects.select_for_update().get(pk=teacher.pk)  # serialise a teacher's appointments
+    days = _weekdays(weekdays)
+    if not 1 <= int(weekly_hours) <= 40:
+        raise ValueError(_("Weekly lessons must be between 1 and 40."))
+    if ends is not None and ends < starts:
+        raise ValueError(_("The appointment ends before it starts."))
+    if school.pk == teacher.school_id:
+        raise AppointmentConflict(_("%(s)s is the teacher's home school.") % {"s": school.name_zh})
+    others = [
+        a
+        for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
+        if _overlap(starts, ends, a.starts, a.ends)
+    ]
+    for a in others:
+        if a.school_id == school.pk:
+            raise AppointmentConflict(
+                _("%(t)s already serves %(s)s in this period.")
+                % {"t": teacher.name, "s": school.name_zh}
+            )
+        clash = sorted(set(days) & set(_weekdays(a.weekdays)))
+        if clash:
+            raise AppointmentConflict(
+                _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
+                % {"t": teacher.name, "s": a.school.name_zh, "d": ",".join(map(str, clash))}
+            )
+    total = teacher.weekly_hours + sum(a.weekly_hours for a in others) + int(weekly_hours)
+    if total > load_cap:
+        raise AppointmentConflict(
+            _(
+                "The weekly load would be %(total)d lessons (home school %(home)d, other "
+                "appointments %(other)d, this one %(this)d), above the cap of %(cap)d."
+            )
+            % {
+                "total": total,
+                "home": teacher.weekly_hours,
+                "other": sum(a.weekly_hours for a in others),
+                "this": int(weekly_hours),
+                "cap": load_cap,
+            }
+        )
+    home = teacher.school
+    distance = None
+    if None not in (home.longitude, home.latitude, school.longitude, school.latitude):
+        distance = haversine_km(home.longitude, home.latitude, school.longitude, school.latitude)
+        if distance > max_km:
+            raise AppointmentConflict(
+                _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
+                % {"s": school.name_zh, "d": distance, "m": max_km}
+            )
+    a = Appointment.objects.create(
+        teacher=teacher,
+        school=school,
+        weekly_hours=weekly_hours,
+        weekdays=",".join(map(str, days)),
+        distance_km=distance,
+        starts=starts,
+        ends=ends,
+    )
+    audit_record(
+        actor=actor,
+        action="talent.appointment.create",
+        object_type="appointment",
+        object_id=a.pk,
+        after={
+            "teacher": teacher.code,
+            "school": school.code,
+            "weekly_hours": int(weekly_hours),
+            "weekdays": a.weekdays,
+            "distance_km": distance,
+            "starts": starts,
+            "ends": ends,
+        },
+    )
+    return a
+
+
+@transaction.atomic
+def appointment_end(*, appointment: Appointment, actor, ends: dt.date | None = None) -> Appointment:
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_school(appointment.teacher.school)
+        or scope.can_write_school(appointment.school),
+        _("end this appointment"),
+    )
+    appointment.active = False
+    appointment.ends = ends or timezone.localdate()
+    appointment.save()
+    audit_record(
+        actor=actor,
+        action="talent.appointment.end",
+        object_type="appointment",
+        object_id=appointment.pk,
+        after={"ends": appointment.ends},
+    )
+    return appointment
+
+
+# ---- shared training ---------------------------------------------------------------------------
+@transaction.atomic
+def programme_create(
+    *,
+    area: CooperationArea,
+    code: str,
+    title: str,
+    credit_hours: Decimal | float | str,
+    starts: dt.date,
+    ends: dt.date,
+    actor,
+    provider: str = "",
+    capacity: int = 100,
+) -> TrainingProgramme:
+    """A regional programme, set up by the area's secretariat."""
+    scope = scope_for(actor)
+    scope.require(scope.can_manage_area(area.pk), _("set up training in %(a)s") % {"a": area.name})
+    credits = Decimal(str(credit_hours))
+    if not Decimal("0") < credits <= Decimal("1000"):
+        raise ValueError(_("Credit hours must be above 0 and at most 1000."))
+    if ends < starts:
+        raise ValueError(_("The programme ends before it starts."))
+    if not code.strip() or TrainingProgramme.objects.filter(code=code.strip()).exists():
+        raise ValueError(_("Programme code %(c)s is empty or already used.") % {"c": code})
+    if not 1 <= int(capacity) <= 100000:
+        raise ValueError(_("Capacity must be between 1 and 100000."))
+    p = TrainingProgramme.objects.create(
+        area=area,
+        code=code.strip(),
+        title=title.strip(),
+        provider=provider.strip(),
+        credit_hours=credits,
+        capacity=capacity,
+        starts=starts,
+        ends=ends,
+    )
+    audit_record(
+        actor=actor,
+        action="talent.training.create",
+        object_type="training_programme",
+        object_id=p.code,
+        after={"area": area.slug, "title": p.title, "credit_hours": credits, "capacity": capacity},
+    )
+    return p
+
+
+def _teacher_in_area(teacher: Teacher, area: CooperationArea) -> bool:
+    return any(teacher.school.county_id.startswith(p) for p in area_member_prefixes(area))
+
+
+@transaction.atomic
+def enrol(*, programme: TrainingProgramme, teacher: Teacher, actor) -> Enrolment:
+    scope = scope_for(actor)
+    own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
+    scope.require(
+        own or scope.can_write_statistics(teacher.school),
+        _("enrol teacher %(t)s") % {"t": teacher.code},
+    )
+    programme = TrainingProgramme.objects.select_for_update().get(pk=programme.pk)
+    if not _teacher_in_area(teacher, programme.area):
+        raise ValueError(_("The teacher's school is not in %(a)s.") % {"a": programme.area.name})
+    if Enrolment.objects.filter(programme=programme, teacher=teacher).exists():
+        raise ValueError(_("The teacher is already enrolled."))
+    taken = programme.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
+    if taken >= programme.capacity:
+        raise ValueError(_("The programme is full (%(n)d places).") % {"n": programme.capacity})
+    e = Enrolment.objects.create(programme=programme, teacher=teacher)
+    audit_record(
+        actor=actor,
+        action="talent.training.enrol",
+        object_type="enrolment",
+        object_id=e.pk,
+        after={"programme": programme.code, "teacher": teacher.code},
+    )
+    return e
+
+
+@transaction.atomic
+def enrolment_complete(*, enrolment: Enrolment, actor) -> Enrolment:
+    """The area's secretariat records completion; the credit hours then count in every member."""
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_manage_area(enrolment.programme.area_id),
+        _("record completion of %(p)s") % {"p": enrolment.programme.code},
+    )
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise ValueError(_("Only an open enrolment can be completed."))
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.credit_hours = enrolment.programme.credit_hours
+    enrolment.completed_at = timezone.now()
+    enrolment.save()
+    audit_record(
+        actor=actor,
+        action="talent.training.complete",
+        object_type="enrolment",
+        object_id=enrolment.pk,
+        after={"credit_hours": enrolment.credit_hours},
+    )
+    return enrolment
+
+
+def credit_hours(teacher: Teacher) -> Decimal:
+    """Completed credit hours, from any member's programme: recognised everywhere alike."""
+    from django.db.models import Sum
+
+    total = Enrolment.objects.filter(teacher=teacher, status=EnrolmentStatus.COMPLETED).aggregate(
+        s=Sum("credit_hours")
+    )["s"]
+    return total or Decimal("0")
+
+
+# ---- recruitment channel -----------------------------------------------------------------------
+@transaction.atomic
+def vacancy_publish(
+    *,
+    school: School,
+    title: str,
+    subject: str,
+    stage: str,
+    actor,
+    positions: int = 1,
+    description: str = "",
+    new_teachers: bool = False,
+    closes: dt.date | None = None,
+) -> Vacancy:
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_statistics(school), _("publish vacancies of %(s)s") % {"s": school.code}
+    )
+    if subject not in Subject.values or stage not in TeachingStage.values:
+        raise ValueError(_("Unknown subject or stage."))
+    if not title.strip():
+        raise ValueError(_("A vacancy needs a title."))
+    if not 1 <= int(positions) <= 500:
+        raise ValueError(_("Positions must be between 1 and 500."))
+    v = Vacancy.objects.create(
+        school=school,
+        title=title.strip(),
+        subject=subject,
+        stage=stage,
+        positions=positions,
+        description=description,
+        new_teachers=new_teachers,
+        closes=closes,
+    )
+    audit_record(
+        actor=actor,
+        action="talent.vacancy.publish",
+        object_type="vacancy",
+        object_id=v.pk,
+        after={
+            "school": school.code,
+            "title": v.title,
+            "positions": positions,
+            "new_teachers": new_teachers,
+        },
+    )
+    return v
+
+
+@transaction.atomic
+def vacancy_close(*, vacancy: Vacancy, actor) -> Vacancy:
+    scope = scope_for(actor)
+    scope.require(scope.can_write_statistics(vacancy.school), _("close this vacancy"))
+    vacancy.status = VacancyStatus.CLOSED
+    vacancy.save()
+    audit_record(
+        actor=actor,
+        action="talent.vacancy.close",
+        object_type="vacancy",
+        object_id=vacancy.pk,
+        after={"status": "closed"},
+    )
+    return vacancy
+
+
+@transaction.atomic
+def candidacy_submit(*, vacancy: Vacancy, actor, statement: str = "") -> Candidacy:
+    """Any signed-in person may apply to an open vacancy, from any member."""
+    if getattr(actor, "pk", None) is None:
+        raise ValueError(_("Sign in to apply."))
+    if vacancy.status != VacancyStatus.OPEN or (
+        vacancy.closes and vacancy.closes < timezone.localdate()
+    ):
+        raise ValueError(_("This vacancy is closed."))
+    if Candidacy.objects.filter(vacancy=vacancy, applicant=actor).exists():
+        raise ValueError(_("You have already applied."))
+    c = Candidacy.objects.create(vacancy=vacancy, applicant=actor, statement=statement.strip())
+    audit_record(
+        actor=actor,
+        action="talent.candidacy.submit",
+        object_type="candidacy",
+        object_id=c.pk,
+        after={"vacancy": vacancy.pk},
+    )
+    return c
+
+
+CANDIDACY_MOVES = {
+    "submitted": {"shortlisted", "rejected", "withdrawn"},
+    "shortlisted": {"offered", "rejected", "withdrawn"},
+    "offered": {"accepted", "rejected", "withdrawn"},
+}
+
+
+@transaction.atomic
+def candidacy_set_status(*, candidacy: Candidacy, status: str, actor) -> Candidacy:
+    """The school moves a candidacy on; only the applicant withdraws or accepts an offer."""
+    if status not in CandidacyStatus.values:
+        raise ValueError(_("Unknown status %(s)s.") % {"s": status})
+    applicant_step = status in ("withdrawn", "accepted")
+    if applicant_step:
+        if getattr(actor, "pk", None) != candidacy.applicant_id and actor is not None:
+            scope_for(actor).require(False, _("act for the applicant"))
+    else:
+        scope = scope_for(actor)
+        scope.require(
+            scope.can_write_statistics(candidacy.vacancy.school),
+            _("decide on applications to this vacancy"),
+        )
+    if status not in CANDIDACY_MOVES.get(candidacy.status, set()):
+        raise ValueError(
+            _("An application that is %(a)s cannot become %(b)s.")
+            % {"a": candidacy.status, "b": status}
+        )
+    before = candidacy.status
+    candidacy.status = status
+    candidacy.save()
+    audit_record(
+        actor=actor,
+        action="talent.candidacy.status",
+        object_type="candidacy",
+        object_id=candidacy.pk,
+        before={"status": before},
+        after={"status": status},
+    )
+    return candidacy

@@ -1,0 +1,527 @@
+"""Between the database and the matching engine: a round's market as arrays, the stored result,
+its independent re-check, the policy targets and the predicted effect on the balance indicators.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from xietong.algorithms import inequality
+from xietong.algorithms.matching import (
+    Balance,
+    Certificate,
+    Departure,
+    Market,
+    Regions,
+    certify,
+    solve,
+)
+from xietong.evaluation.inputs import school_table
+from xietong.regions.selectors import prefixes_q
+from xietong.schools.models import SchoolStatistic
+
+from .models import Choice, ExchangePost, ExchangeRound, Placement, Teacher
+
+GATES = {0: "", 1: "departure_cap", 2: "balance"}
+
+
+@dataclass
+class RoundInput:
+    teacher_ids: np.ndarray  # per market teacher: Teacher pk
+    post_ids: np.ndarray  # per market post: ExchangePost pk
+    post_codes: list[str]
+    market: Market
+    regions: Regions | None
+    departure: Departure | None
+    balance: Balance | None
+    fingerprint: str
+
+
+@dataclass
+class Outcome:
+    inp: RoundInput
+    assignment: np.ndarray
+    admitted: np.ndarray
+    gate_reason: np.ndarray
+    certificate: Certificate
+    certificate_summary: dict
+
+    @property
+    def n_teachers(self) -> int:
+        return int(self.assignment.size)
+
+    @property
+    def placed(self) -> int:
+        return int((self.assignment >= 0).sum())
+
+
+def round_input(rnd: ExchangeRound) -> RoundInput:
+    """Read applications, scores and posts into the engine's CSR market and caps."""
+    posts = list(
+        ExchangePost.objects.filter(round=rnd)
+        .order_by("pk")
+        .values_list("pk", "code", "seats", "host_school_id", "host_school__county_id")
+    )
+    post_ids = np.array([p[0] for p in posts], dtype=np.int64)
+    post_index = {pk: i for i, pk in enumerate(post_ids.tolist())}
+    caps = np.array([p[2] for p in posts], dtype=np.int64)
+    rows = Choice.objects.filter(application__round=rnd).order_by("application__teacher_id", "rank")
+    cols = list(zip(*rows.values_list("application__teacher_id", "post_id", "score"), strict=True))
+    if cols:
+        t_col = np.fromiter(cols[0], dtype=np.int64, count=len(cols[0]))
+        p_col = np.fromiter((post_index[p] for p in cols[1]), dtype=np.int64, count=len(cols[1]))
+        s_col = np.array([np.nan if s is None else s for s in cols[2]], dtype=np.float64)
+    else:
+        t_col = p_col = np.zeros(0, dtype=np.int64)
+        s_col = np.zeros(0, dtype=np.float64)
+    teacher_ids, counts = np.unique(t_col, return_counts=True)
+    indptr = np.zeros(teacher_ids.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    market = Market.from_csr(
+        indptr, p_col, caps, scores=s_col, tie_break=rnd.tie_break, seed=int(rnd.seed)
+    )
+    # schools of the posts, for school caps
+    host_schools = np.array([p[3] for p in posts], dtype=np.int64)
+    regions = None
+    if rnd.school_cap >= 0 and posts:
+        uniq, post_school = np.unique(host_schools, return_inverse=True)
+        regions = Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap))
+    # home school, subject, county of each applicant
+    info = _teacher_info(rnd)
+    departure = None
+    if rnd.max_departure_share < 1 and teacher_ids.size:
+        keys = [(info[t][0], info[t][1]) for t in teacher_ids.tolist()]
+        group_index: dict[tuple[int, str], int] = {}
+        groups = np.array([group_index.setdefault(k, len(group_index)) for k in keys])
+        staff = _staff_counts({k[0] for k in group_index})
+        share = float(rnd.max_departure_share)
+        gcaps = [int(math.floor(share * staff.get(k, 0) + 1e-9)) for k in group_index]
+        departure = Departure.build(groups, gcaps)
+    balance = None
+    if rnd.balance_tolerance is not None and teacher_ids.size:
+        members: dict[str, int] = {}
+        t_member = [members.setdefault(info[t][2][:2], len(members)) for t in teacher_ids.tolist()]
+        p_member = [members.setdefault(p[4][:2], len(members)) for p in posts]
+        balance = Balance.build(t_member, p_member, np.full(len(members), rnd.balance_tolerance))
+    h = hashlib.sha256()
+    for arr in (teacher_ids, post_ids, caps, indptr, p_col, s_col):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(
+        repr(
+            (
+                rnd.seed,
+                rnd.tie_break,
+                rnd.school_cap,
+                str(rnd.max_departure_share),
+                rnd.balance_tolerance,
+            )
+        ).encode()
+    )
+    return RoundInput(
+        teacher_ids=teacher_ids,
+        post_ids=post_ids,
+        post_codes=[p[1] for p in posts],
+        market=market,
+        regions=regions,
+        departure=departure,
+        balance=balance,
+        fingerprint=h.hexdigest(),
+    )
+
+
+def _teacher_info(rnd: ExchangeRound) -> dict:
+    """Home school, subject and county of every applicant (one scan, no huge IN list)."""
+    return {
+        pk: (school, subject, county)
+        for pk, school, subject, county in Teacher.objects.filter(applications__round=rnd)
+        .values_list("pk", "school_id", "subject", "school__county_id")
+        .iterator(chunk_size=20000)
+    }
+
+
+def _staff_counts(school_ids: set[int]) -> dict[tuple[int, str], int]:
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    ids = sorted(school_ids)
+    for i in range(0, len(ids), 5000):
+        for school, subject in (
+            Teacher.objects.filter(school_id__in=ids[i : i + 5000])
+            .values_list("school_id", "subject")
+            .iterator(chunk_size=50000)
+        ):
+            out[(school, subject)] += 1
+    return out
+
+
+def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
+    out = {
+        "ok": bool(cert.ok),
+        "mode": cert.mode,
+        "stability_notion": cert.stability_notion,
+        "blocking_pairs": int(len(cert.blocking_pairs)),
+        "invalid_assignments": int(len(cert.invalid_assignments)),
+        "capacity_violations": list(cert.capacity_violations),
+        "gate_violations": list(cert.gate_violations),
+        "fingerprint": inp.fingerprint,
+        "teachers": int(inp.market.n_teachers),
+        "posts": int(inp.post_ids.size),
+        "seats": int(inp.market.capacities.sum()),
+        "entries": int(inp.market.posts.size),
+        "why_not": cert.why_not.reason_counts() if cert.why_not is not None else {},
+    }
+    if result is not None:
+        out.update(
+            mechanism=result.mechanism,
+            rounds=int(result.rounds),
+            gate_iterations=int(result.gate_iterations),
+            held_back=int((~result.admitted).sum()),
+        )
+    return out
+
+
+def run_round(rnd: ExchangeRound) -> Outcome:
+    inp = round_input(rnd)
+    result = solve(
+        inp.market,
+        mode="da",
+        regions=inp.regions,
+        departure=inp.departure,
+        balance=inp.balance,
+        check=False,
+    )
+    return Outcome(
+        inp=inp,
+        assignment=np.asarray(result.assignment),
+        admitted=np.asarray(result.admitted),
+        gate_reason=np.asarray(result.gate_reason),
+        certificate=result.certificate,
+        certificate_summary=_summary(result.certificate, inp, result),
+    )
+
+
+def _why_not_lists(outcome: Outcome) -> list[list[dict]]:
+    """Per market teacher, the posts ranked above the one received and why not, as JSON."""
+    n = outcome.n_teachers
+    wn = outcome.certificate.why_not
+    if wn is None:
+        return [[] for _ in range(n)]
+    codes = outcome.inp.post_codes
+    from xietong.algorithms.matching_certify import REASONS
+
+    indptr = wn.indptr.tolist()
+    posts = wn.posts.tolist()
+    reason = wn.reason.tolist()
+    your = wn.your_rank.tolist()
+    cut = wn.cutoff_rank.tolist()
+    cut_s = wn.cutoff_score.tolist() if wn.cutoff_score is not None else None
+    # the teacher's own points at each post, from the market's entries
+    m = outcome.inp.market
+    scores = m.scores.tolist() if m.scores is not None else None
+    m_indptr = m.indptr.tolist()
+    m_posts = m.posts.tolist()
+    out = []
+    for t in range(n):
+        own = {}
+        if scores is not None:
+            for k in range(m_indptr[t], m_indptr[t + 1]):
+                own[m_posts[k]] = scores[k]
+        items = []
+        for k in range(indptr[t], indptr[t + 1]):
+            p = posts[k]
+            item = {
+                "post": codes[p],
+                "reason": REASONS[reason[k]],
+                "your_rank": your[k],
+                "cutoff_rank": cut[k],
+            }
+            if cut_s is not None:
+                v = cut_s[k]
+                item["cutoff_points"] = None if v != v else v
+                s = own.get(p)
+                item["your_points"] = None if s is None or s != s else s
+            items.append(item)
+        out.append(items)
+    return out
+
+
+def store_outcome(rnd: ExchangeRound, outcome: Outcome) -> None:
+    Placement.objects.filter(round=rnd).delete()
+    why = _why_not_lists(outcome)
+    m = outcome.inp.market
+    indptr = m.indptr.tolist()
+    m_posts = m.posts.tolist()
+    post_ids = outcome.inp.post_ids.tolist()
+    teacher_ids = outcome.inp.teacher_ids.tolist()
+    assignment = outcome.assignment.tolist()
+    gates = outcome.gate_reason.tolist()
+    batch = []
+    for t, tid in enumerate(teacher_ids):
+        a = assignment[t]
+        rank = None
+        if a >= 0:
+            rank = m_posts[indptr[t] : indptr[t + 1]].index(a)
+        batch.append(
+            Placement(
+                round=rnd,
+                teacher_id=tid,
+                post_id=post_ids[a] if a >= 0 else None,
+                choice_rank=rank,
+                gate=gates[t],
+                why_not=why[t],
+            )
+        )
+        if len(batch) >= 5000:
+            Placement.objects.bulk_create(batch)
+            batch = []
+    Placement.objects.bulk_create(batch)
+
+
+def verify_stored(rnd: ExchangeRound) -> dict:
+    """Rebuild the market from the database and check the stored placements with the
+    independent certificate; also refuse if the inputs changed since the matching ran."""
+    inp = round_input(rnd)
+    problems = []
+    if inp.fingerprint != rnd.certificate.get("fingerprint"):
+        problems.append("inputs changed since the matching ran")
+    t_index = {pk: i for i, pk in enumerate(inp.teacher_ids.tolist())}
+    p_index = {pk: i for i, pk in enumerate(inp.post_ids.tolist())}
+    n = inp.teacher_ids.size
+    assignment = np.full(n, -1, dtype=np.int64)
+    gate = np.zeros(n, dtype=np.int8)
+    seen = 0
+    for tid, pid, g in (
+        Placement.objects.filter(round=rnd)
+        .values_list("teacher_id", "post_id", "gate")
+        .iterator(chunk_size=20000)
+    ):
+        i = t_index.get(tid)
+        if i is None:
+            problems.append(f"placement of a teacher without application ({tid})")
+            continue
+        seen += 1
+        assignment[i] = -1 if pid is None else p_index[pid]
+        gate[i] = g
+    if seen != n:
+        problems.append(f"{n - seen} applicants have no stored result")
+    cert = certify(
+        inp.market,
+        assignment,
+        mode="da",
+        regions=inp.regions,
+        departure=inp.departure,
+        balance=inp.balance,
+        admitted=gate == 0,
+        gate_reason=gate,
+        why_not=False,
+    )
+    if not cert.ok:
+        problems.append(
+            f"certificate failed: {len(cert.blocking_pairs)} blocking pairs, "
+            f"{len(cert.invalid_assignments)} invalid, {list(cert.capacity_violations)[:3]}, "
+            f"{list(cert.gate_violations)[:3]}"
+        )
+    return {"ok": not problems, "problems": "; ".join(problems), "teachers": int(n)}
+
+
+# ---- policy targets ----------------------------------------------------------------------------
+def policy_check(rnd: ExchangeRound, outcome: Outcome | None = None) -> dict:
+    """The round's targets: share of eligible teachers rotating and backbone share of those."""
+    from .selectors import round_prefixes
+
+    prefixes = round_prefixes(rnd)
+    teachers = Teacher.objects.filter(prefixes_q(prefixes, "school__county__code"))
+    eligible_q = teachers.filter(
+        eligible=True, exemption="none", years_at_school__gte=rnd.min_years_at_school
+    )
+    per_member: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"eligible": 0, "placed": 0, "backbone": 0}
+    )
+    for county, n in _count_by(eligible_q, "school__county_id"):
+        per_member[county[:2]]["eligible"] += n
+    placed_qs = Placement.objects.filter(round=rnd, post__isnull=False)
+    for county, n in _count_by(placed_qs, "teacher__school__county_id"):
+        per_member[county[:2]]["placed"] += n
+    for county, n in _count_by(
+        placed_qs.exclude(teacher__backbone="none"), "teacher__school__county_id"
+    ):
+        per_member[county[:2]]["backbone"] += n
+    eligible = sum(v["eligible"] for v in per_member.values())
+    placed = sum(v["placed"] for v in per_member.values())
+    backbone = sum(v["backbone"] for v in per_member.values())
+    need_rot = math.ceil(float(rnd.min_rotation_share) * eligible - 1e-9)
+    need_bb = math.ceil(float(rnd.min_backbone_share) * placed - 1e-9)
+    missed = []
+    if placed < need_rot:
+        missed.append(
+            f"rotation {placed}/{eligible} < {float(rnd.min_rotation_share):.0%} (needs {need_rot})"
+        )
+    if backbone < need_bb:
+        missed.append(
+            f"backbone {backbone}/{placed} < {float(rnd.min_backbone_share):.0%} (needs {need_bb})"
+        )
+    return {
+        "eligible": eligible,
+        "placed": placed,
+        "backbone": backbone,
+        "rotation_share": placed / eligible if eligible else None,
+        "backbone_share": backbone / placed if placed else None,
+        "min_rotation_share": float(rnd.min_rotation_share),
+        "min_backbone_share": float(rnd.min_backbone_share),
+        "required_rotating": need_rot,
+        "required_backbone": need_bb,
+        "met": not missed,
+        "missed": missed,
+        "members": {k + "0" * 10: v for k, v in sorted(per_member.items())},
+    }
+
+
+def _count_by(qs, field: str):
+    from django.db.models import Count
+
+    return qs.values_list(field).annotate(n=Count("pk")).order_by()
+
+
+# ---- predicted effect on balance indicators ----------------------------------------------------
+EFFECT_INDICATORS = (("teachers", "teachers_per_100"), ("teachers_backbone", "backbone_per_100"))
+
+
+def _latest_year(prefixes: list[str], rnd: ExchangeRound) -> int | None:
+    years = sorted(
+        set(
+            SchoolStatistic.objects.filter(
+                prefixes_q(prefixes, "school__county__code"), indicator_id="teachers"
+            )
+            .values_list("year", flat=True)
+            .distinct()
+        )
+    )
+    if not years:
+        return None
+    before = [y for y in years if y <= rnd.year]
+    return before[-1] if before else years[-1]
+
+
+def _cv(values: np.ndarray, weights: np.ndarray) -> float | None:
+    if values.size < 2 or weights.sum() <= 0 or values.mean() <= 0:
+        return None
+    try:
+        return float(inequality.cv(values, weights))
+    except ValueError:
+        return None
+
+
+def predicted_effect(rnd: ExchangeRound) -> dict:
+    """County CVs of teachers (and backbone teachers) per 100 students, weighted by enrolment,
+    before and after the round's moves; the moved teachers count at the host school."""
+    from .selectors import round_prefixes
+
+    prefixes = round_prefixes(rnd)
+    year = _latest_year(prefixes, rnd)
+    if year is None:
+        return {"year": None, "counties": [], "note": "no teacher statistics in the territory"}
+    table = school_table(
+        prefixes=prefixes, year=year, raw_codes=("students", "teachers", "teachers_backbone")
+    )
+    index = {pk: i for i, pk in enumerate(table["pk"].tolist())}
+    delta = {raw: np.zeros(table["pk"].size) for raw, _k in EFFECT_INDICATORS}
+    moves = Placement.objects.filter(round=rnd, post__isnull=False).values_list(
+        "teacher__school_id", "post__host_school_id", "teacher__backbone"
+    )
+    moved = 0
+    for home, host, bb in moves.iterator(chunk_size=20000):
+        moved += 1
+        for raw, _k in EFFECT_INDICATORS:
+            if raw == "teachers_backbone" and bb == "none":
+                continue
+            if home in index:
+                delta[raw][index[home]] -= 1
+            if host in index:
+                delta[raw][index[host]] += 1
+    students = table["students"]
+    counties = table["county"]
+    rows = []
+    for county in sorted(set(counties.tolist())):
+        mask = (counties == county) & (students > 0)
+        row = {"county": county, "schools": int(mask.sum())}
+        usable = True
+        for raw, key in EFFECT_INDICATORS:
+            vals = table[raw][mask]
+            ok = ~np.isnan(vals)
+            if ok.sum() < 2:
+                usable = False
+                break
+            w = students[mask][ok]
+            before = 100 * vals[ok] / w
+            after = 100 * np.maximum(vals[ok] + delta[raw][mask][ok], 0) / w
+            b, a = _cv(before, w), _cv(after, w)
+            row[f"{key}_cv_before"] = b
+            row[f"{key}_cv_after"] = a
+            row[f"{key}_cv_change"] = None if b is None or a is None else a - b
+        if usable:
+            row["moved_in"] = int(delta["teachers"][mask].clip(min=0).sum())
+            row["moved_out"] = int((-delta["teachers"][mask]).clip(min=0).sum())
+            rows.append(row)
+    rows.sort(key=lambda r: r.get("teachers_per_100_cv_change") or 0)
+    shrink = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) < -1e-12]
+    grow = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) > 1e-12]
+    from xietong.regions.models import Jurisdiction
+
+    names = dict(
+        Jurisdiction.objects.filter(code__in=[r["county"] for r in rows]).values_list(
+            "code", "name_zh"
+        )
+    )
+    for r in rows:
+        r["name"] = names.get(r["county"], r["county"])
+    return {
+        "year": year,
+        "moved": moved,
+        "counties": rows,
+        "shrinking": len(shrink),
+        "growing": len(grow),
+        "unchanged": len(rows) - len(shrink) - len(grow),
+    }
+
+
+# ---- flows -------------------------------------------------------------------------------------
+LEVEL_DIGITS = {"province": 2, "prefecture": 4, "county": 6}
+
+
+def flows(rnd: ExchangeRound, level: str = "province") -> list[dict]:
+    """Teachers moving from one member (province, prefecture or county) to another."""
+    from django.db.models import Count
+
+    from xietong.regions.models import Jurisdiction
+
+    digits = LEVEL_DIGITS[level]
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    qs = (
+        Placement.objects.filter(round=rnd, post__isnull=False)
+        .values_list(
+            "teacher__school__county_id", "post__host_school__county_id", "teacher__backbone"
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for src, dst, bb, n in qs:
+        key = (src[:digits].ljust(12, "0"), dst[:digits].ljust(12, "0"))
+        counts[key][0] += n
+        if bb != "none":
+            counts[key][1] += n
+    codes = {c for k in counts for c in k}
+    names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=codes)}
+    return [
+        {
+            "from_code": s,
+            "from_name": names.get(s, s),
+            "to_code": d,
+            "to_name": names.get(d, d),
+            "teachers": v[0],
+            "backbone": v[1],
+        }
+        for (s, d), v in sorted(counts.items(), key=lambda kv: -kv[1][0])
+    ]

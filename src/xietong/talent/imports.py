@@ -1,0 +1,275 @@
+"""CSV/XLSX import of teachers and of a round's exchange posts: the whole file is checked first
+(every problem with file, row and column) and written in one transaction, or nothing is."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xietong.accounts.scope import scope_for
+from xietong.audit.services import audit_record
+from xietong.schools.models import School
+from xietong.schools.tabular import MAX_LISTED_PROBLEMS, ImportFailed, Problem, read_rows
+
+from .models import (
+    Backbone,
+    ExchangePost,
+    ExchangeRound,
+    Exemption,
+    PostKind,
+    RoundStatus,
+    Subject,
+    Teacher,
+    TeachingStage,
+    Title,
+)
+from .selectors import can_manage_round, round_prefixes
+
+TEACHER_COLUMNS = (
+    "code",
+    "name",
+    "school_code",
+    "subject",
+    "stage",
+    "title",
+    "backbone",
+    "years_at_school",
+    "eligible",
+    "exemption",
+    "weekly_hours",
+)
+TEACHER_REQUIRED = ("code", "name", "school_code", "subject", "stage")
+POST_COLUMNS = ("code", "school_code", "subject", "stage", "term_years", "kind", "seats")
+POST_REQUIRED = ("code", "school_code", "subject", "stage")
+TRUE = {"1", "true", "yes", "y", "是"}
+FALSE = {"0", "false", "no", "n", "否"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    sha256: str
+    rows: int
+    created: int
+    updated: int
+
+
+class _Collector:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def __call__(self, row: int, column: str, message: str) -> None:
+        self.total += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(self.filename, row, column, message))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise ImportFailed(self.problems, self.total)
+
+
+def _table(data: bytes, filename: str, columns, required, problem):
+    rows = iter(read_rows(data, filename))
+    header = next(rows, None)
+    if header is None:
+        problem(1, "", _("the file is empty"))
+        return []
+    header = [h.strip().lower() for h in header]
+    for col in required:
+        if col not in header:
+            problem(1, col, _("required column is missing"))
+    for h in header:
+        if h and h not in columns:
+            problem(1, h, _("unknown column"))
+    if problem.total:
+        return []
+    out = []
+    for n, raw in enumerate(rows, start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        rec = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(header) if h}
+        out.append((n, rec))
+    return out
+
+
+def _enum(rec, n, col, choices, problem, default=None):
+    v = rec.get(col, "") or default
+    if v is None or v == "":
+        problem(n, col, _("a value is required"))
+        return None
+    if v not in choices.values:
+        problem(n, col, _("%(v)r is not one of %(a)s") % {"v": v, "a": ", ".join(choices.values)})
+        return None
+    return v
+
+
+def _int(rec, n, col, lo, hi, problem, default):
+    v = rec.get(col, "")
+    if v == "":
+        return default
+    try:
+        x = int(float(v))
+        if x != float(v):
+            raise ValueError
+    except ValueError:
+        problem(n, col, _("%(v)r is not a whole number") % {"v": v})
+        return None
+    if not lo <= x <= hi:
+        problem(n, col, _("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi})
+        return None
+    return x
+
+
+def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
+    """Create or update teachers by staff number; the caller must be able to write each school."""
+    scope = scope_for(actor)
+    problem = _Collector(filename)
+    if scope.is_public:
+        problem(0, "", _("you have no role that may register teachers"))
+        problem.raise_if_any()
+    rows = _table(data, filename, TEACHER_COLUMNS, TEACHER_REQUIRED, problem)
+    schools = {s.code: s for s in School.objects.only("id", "code", "county_id")}
+    parsed = []
+    seen: dict[str, int] = {}
+    for n, rec in rows:
+        code = rec.get("code", "")
+        if not code:
+            problem(n, "code", _("a value is required"))
+        elif len(code) > 32:
+            problem(n, "code", _("at most 32 characters"))
+        elif code in seen:
+            problem(n, "code", _("staff number repeated (first on row %(r)d)") % {"r": seen[code]})
+        else:
+            seen[code] = n
+        if not rec.get("name"):
+            problem(n, "name", _("a value is required"))
+        school = schools.get(rec.get("school_code", ""))
+        if school is None:
+            problem(
+                n, "school_code", _("no school with code %(c)r") % {"c": rec.get("school_code")}
+            )
+        elif not scope.can_write_statistics(school):
+            problem(n, "school_code", _("you may not register teachers of this school"))
+        eligible = rec.get("eligible", "").lower() or "1"
+        if eligible not in TRUE | FALSE:
+            problem(n, "eligible", _("use 1 or 0"))
+        fields = {
+            "name": rec.get("name", "")[:100],
+            "subject": _enum(rec, n, "subject", Subject, problem),
+            "stage": _enum(rec, n, "stage", TeachingStage, problem),
+            "title": _enum(rec, n, "title", Title, problem, "none"),
+            "backbone": _enum(rec, n, "backbone", Backbone, problem, "none"),
+            "exemption": _enum(rec, n, "exemption", Exemption, problem, "none"),
+            "years_at_school": _int(rec, n, "years_at_school", 0, 60, problem, 0),
+            "weekly_hours": _int(rec, n, "weekly_hours", 0, 40, problem, 12),
+            "eligible": eligible in TRUE,
+        }
+        parsed.append((code, school, fields))
+    problem.raise_if_any()
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        existing = {t.code: t for t in Teacher.objects.filter(code__in=[p[0] for p in parsed])}
+        new, changed = [], []
+        for code, school, fields in parsed:
+            t = existing.get(code)
+            if t is None:
+                new.append(Teacher(code=code, school=school, **fields))
+            else:
+                if not scope.can_write_statistics(t.school):
+                    raise ImportFailed(
+                        [
+                            Problem(
+                                filename,
+                                seen[code],
+                                "code",
+                                _("this teacher belongs to another school"),
+                            )
+                        ]
+                    )
+                t.school = school
+                for k, v in fields.items():
+                    setattr(t, k, v)
+                changed.append(t)
+        Teacher.objects.bulk_create(new, batch_size=5000)
+        Teacher.objects.bulk_update(
+            changed, ["school", *parsed[0][2].keys()] if parsed else [], batch_size=2000
+        )
+        audit_record(
+            actor=actor,
+            action="talent.teachers.import",
+            object_type="teachers",
+            object_id=filename[:100],
+            after={
+                "file": filename,
+                "sha256": digest,
+                "created": len(new),
+                "updated": len(changed),
+            },
+        )
+    return ImportResult(filename, digest, len(parsed), len(new), len(changed))
+
+
+def posts_import(*, rnd: ExchangeRound, data: bytes, filename: str, actor) -> ImportResult:
+    """Add a round's posts from a file (round managers; draft or open rounds)."""
+    scope = scope_for(actor)
+    problem = _Collector(filename)
+    if not can_manage_round(scope, rnd):
+        problem(0, "", _("you may not add posts to this round"))
+        problem.raise_if_any()
+    if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        problem(0, "", _("posts can only be added while the round is a draft or open"))
+        problem.raise_if_any()
+    rows = _table(data, filename, POST_COLUMNS, POST_REQUIRED, problem)
+    prefixes = round_prefixes(rnd)
+    schools = {s.code: s for s in School.objects.only("id", "code", "county_id")}
+    used = set(ExchangePost.objects.filter(round=rnd).values_list("code", flat=True))
+    seen: dict[str, int] = {}
+    posts = []
+    for n, rec in rows:
+        code = rec.get("code", "")
+        if not code:
+            problem(n, "code", _("a value is required"))
+        elif len(code) > 40:
+            problem(n, "code", _("at most 40 characters"))
+        elif code in used:
+            problem(n, "code", _("post code already used in this round"))
+        elif code in seen:
+            problem(n, "code", _("post code repeated (first on row %(r)d)") % {"r": seen[code]})
+        else:
+            seen[code] = n
+        school = schools.get(rec.get("school_code", ""))
+        if school is None:
+            problem(
+                n, "school_code", _("no school with code %(c)r") % {"c": rec.get("school_code")}
+            )
+        elif not any(school.county_id.startswith(p) for p in prefixes):
+            problem(n, "school_code", _("the school is outside the round's territory"))
+        posts.append(
+            ExchangePost(
+                round=rnd,
+                code=code,
+                host_school=school,
+                subject=_enum(rec, n, "subject", Subject, problem),
+                stage=_enum(rec, n, "stage", TeachingStage, problem),
+                kind=_enum(rec, n, "kind", PostKind, problem, "rotation"),
+                term_years=_int(rec, n, "term_years", 1, 3, problem, 1),
+                seats=_int(rec, n, "seats", 1, 100, problem, 1),
+            )
+        )
+    problem.raise_if_any()
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        ExchangePost.objects.bulk_create(posts, batch_size=5000)
+        audit_record(
+            actor=actor,
+            action="talent.posts.import",
+            object_type="exchange_round",
+            object_id=rnd.pk,
+            after={"file": filename, "sha256": digest, "created": len(posts)},
+        )
+    return ImportResult(filename, digest, len(posts), len(posts), 0)

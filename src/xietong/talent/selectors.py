@@ -1,0 +1,136 @@
+"""Reads of the talent app, already filtered to the caller's scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from xietong.accounts.scope import Scope
+from xietong.regions.models import CooperationArea
+from xietong.regions.selectors import area_member_prefixes, prefixes_q
+from xietong.schools.models import School
+
+from .models import (
+    ExchangeRound,
+    Placement,
+    RoundStatus,
+    Teacher,
+    TrainingProgramme,
+    Vacancy,
+)
+
+
+def round_prefixes(rnd: ExchangeRound) -> list[str]:
+    """Division-code prefixes of the round's territory (area members or a bureau subtree)."""
+    if rnd.area_id:
+        return area_member_prefixes(rnd.area)
+    return [rnd.jurisdiction.prefix]
+
+
+def can_manage_round(scope: Scope, rnd: ExchangeRound) -> bool:
+    """The area's secretariat (or an enclosing area's) runs area rounds; the bureau runs its own."""
+    if scope.is_admin:
+        return True
+    if rnd.area_id:
+        return scope.can_manage_area(rnd.area_id)
+    return scope.can_publish(rnd.jurisdiction.code)
+
+
+def _touches(scope: Scope, prefixes: list[str]) -> bool:
+    for p in prefixes:
+        for rp in scope.read_prefixes:
+            if p.startswith(rp) or rp.startswith(p):
+                return True
+    if scope.read_school_ids:
+        return School.objects.filter(
+            prefixes_q(prefixes, "county__code"), pk__in=scope.read_school_ids
+        ).exists()
+    return False
+
+
+def round_visible(scope: Scope, rnd: ExchangeRound) -> bool:
+    """Managers, and bureaus, schools and teachers inside the territory, see a round; the public
+    sees published rounds' aggregate flows only."""
+    if can_manage_round(scope, rnd):
+        return True
+    if rnd.status == RoundStatus.DRAFT:
+        return False
+    return _touches(scope, round_prefixes(rnd))
+
+
+def round_list(*, scope: Scope) -> list[ExchangeRound]:
+    rounds = ExchangeRound.objects.select_related("area", "jurisdiction").annotate(
+        n_posts=Count("posts", distinct=True)
+    )
+    if scope.is_public:
+        return list(rounds.filter(status__in=PUBLIC_STATUSES))
+    return [r for r in rounds if round_visible(scope, r) or r.status in PUBLIC_STATUSES]
+
+
+PUBLIC_STATUSES = (RoundStatus.PUBLISHED, RoundStatus.IN_SERVICE, RoundStatus.RETURNED)
+
+
+def round_get(*, scope: Scope, pk: int) -> ExchangeRound | None:
+    rnd = ExchangeRound.objects.select_related("area", "jurisdiction").filter(pk=pk).first()
+    if rnd is None:
+        return None
+    if round_visible(scope, rnd) or rnd.status in PUBLIC_STATUSES:
+        return rnd
+    return None
+
+
+def may_see_people(scope: Scope, rnd: ExchangeRound) -> bool:
+    """Per-teacher results: managers and bureaus in the territory (not the public)."""
+    if can_manage_round(scope, rnd):
+        return True
+    return bool(scope.read_prefixes) and _touches(scope, round_prefixes(rnd))
+
+
+def teacher_list(*, scope: Scope, school: School | None = None) -> QuerySet[Teacher]:
+    qs = Teacher.objects.select_related("school").filter(scope.schools_q("school__"))
+    if not scope.is_admin and not scope.read_prefixes:
+        # a school administrator sees its staff; a teacher sees herself
+        qs = qs.filter(Q(school_id__in=scope.stat_school_ids) | Q(user_id=scope.user_id))
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs
+
+
+def teacher_of(user) -> Teacher | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Teacher.objects.select_related("school").filter(user=user).first()
+
+
+def placements(*, scope: Scope, rnd: ExchangeRound, user=None) -> QuerySet[Placement]:
+    qs = Placement.objects.filter(round=rnd).select_related(
+        "teacher", "teacher__school", "post", "post__host_school"
+    )
+    qs = qs.order_by("teacher__code")
+    if may_see_people(scope, rnd):
+        return qs
+    if scope.user_id is None or rnd.status not in PUBLIC_STATUSES:
+        return qs.none()
+    return qs.filter(teacher__user_id=scope.user_id)
+
+
+def programme_list(*, scope: Scope) -> QuerySet[TrainingProgramme]:
+    """Regional programmes are public information."""
+    return TrainingProgramme.objects.select_related("area").annotate(n_enrolled=Count("enrolments"))
+
+
+def areas_of_school(school: School) -> list[CooperationArea]:
+    return [
+        a
+        for a in CooperationArea.objects.all()
+        if any(school.county_id.startswith(p) for p in area_member_prefixes(a))
+    ]
+
+
+def vacancy_list(*, scope: Scope, area: CooperationArea | None = None) -> QuerySet[Vacancy]:
+    """Open vacancies are visible to everyone across the area (that is the channel's point)."""
+    qs = Vacancy.objects.select_related("school", "school__county").annotate(
+        n_candidates=Count("candidacies")
+    )
+    if area is not None:
+        qs = qs.filter(prefixes_q(area_member_prefixes(area), "school__county__code"))
+    return qs

@@ -1,0 +1,567 @@
+"""Writes on teachers and exchange rounds: atomic, scope-checked, audited.
+
+The round lifecycle is draft -> open -> ranking -> matched -> reviewed -> published -> in_service
+-> returned; every step is one function here and refuses to run out of order.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xietong.accounts.scope import scope_for
+from xietong.audit.services import audit_record
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.schools.models import School
+
+from . import engine
+from .models import (
+    Application,
+    Backbone,
+    Choice,
+    ExchangePost,
+    ExchangeRound,
+    Exemption,
+    PostKind,
+    RoundStatus,
+    Subject,
+    Teacher,
+    TeachingStage,
+    Title,
+)
+from .selectors import can_manage_round, round_prefixes
+
+S = RoundStatus
+TEACHER_FIELDS = (
+    "name",
+    "subject",
+    "stage",
+    "title",
+    "backbone",
+    "years_at_school",
+    "eligible",
+    "exemption",
+    "weekly_hours",
+)
+
+
+class LifecycleError(ValueError):
+    """A round step asked for in the wrong state."""
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _choice(value: str, choices, what: str) -> str:
+    if value not in choices.values:
+        raise ValueError(
+            _("Unknown %(what)s %(v)s (allowed: %(a)s).")
+            % {"what": what, "v": value, "a": ", ".join(choices.values)}
+        )
+    return value
+
+
+def check_teacher_fields(fields: dict) -> None:
+    for name, choices in (
+        ("subject", Subject),
+        ("stage", TeachingStage),
+        ("title", Title),
+        ("backbone", Backbone),
+        ("exemption", Exemption),
+    ):
+        if name in fields:
+            _choice(fields[name], choices, name)
+    y = fields.get("years_at_school")
+    if y is not None and not 0 <= int(y) <= 60:
+        raise ValueError(_("Years at the school must be between 0 and 60."))
+    h = fields.get("weekly_hours")
+    if h is not None and not 0 <= int(h) <= 40:
+        raise ValueError(_("Weekly lessons must be between 0 and 40."))
+
+
+# ---- teachers --------------------------------------------------------------------------------
+@transaction.atomic
+def teacher_create(
+    *, code: str, school: School, name: str, subject: str, stage: str, actor, user=None, **fields
+) -> Teacher:
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_statistics(school), _("add teachers at %(c)s") % {"c": school.code}
+    )
+    unknown = set(fields) - set(TEACHER_FIELDS)
+    if unknown:
+        raise ValueError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    data = {"name": name.strip(), "subject": subject, "stage": stage, **fields}
+    check_teacher_fields(data)
+    code = code.strip()
+    if not code or len(code) > 32:
+        raise ValueError(_("A staff number is 1 to 32 characters."))
+    if not data["name"]:
+        raise ValueError(_("A teacher needs a name."))
+    if Teacher.objects.filter(code=code).exists():
+        raise ValueError(_("Staff number %(c)s is already used.") % {"c": code})
+    t = Teacher.objects.create(code=code, school=school, user=user, **data)
+    audit_record(
+        actor=actor,
+        action="teacher.create",
+        object_type="teacher",
+        object_id=t.code,
+        after={"school": school.code, **_snapshot(t, TEACHER_FIELDS)},
+    )
+    return t
+
+
+@transaction.atomic
+def teacher_update(*, teacher: Teacher, actor, **changes) -> Teacher:
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_statistics(teacher.school),
+        _("change teacher %(c)s") % {"c": teacher.code},
+    )
+    unknown = set(changes) - set(TEACHER_FIELDS)
+    if unknown:
+        raise ValueError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    check_teacher_fields(changes)
+    teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
+    before = _snapshot(teacher, TEACHER_FIELDS)
+    for k, v in changes.items():
+        setattr(teacher, k, v)
+    teacher.save()
+    audit_record(
+        actor=actor,
+        action="teacher.update",
+        object_type="teacher",
+        object_id=teacher.code,
+        before=before,
+        after=_snapshot(teacher, TEACHER_FIELDS),
+    )
+    return teacher
+
+
+# ---- rounds ----------------------------------------------------------------------------------
+ROUND_SETTINGS = (
+    "seed",
+    "tie_break",
+    "max_choices",
+    "min_years_at_school",
+    "min_rotation_share",
+    "min_backbone_share",
+    "max_departure_share",
+    "school_cap",
+    "balance_tolerance",
+)
+
+
+def _round_snapshot(r: ExchangeRound) -> dict:
+    return {
+        "name": r.name,
+        "year": r.year,
+        "area": r.area.slug if r.area_id else None,
+        "jurisdiction": r.jurisdiction_id,
+        "status": r.status,
+        **{f: getattr(r, f) for f in ROUND_SETTINGS},
+    }
+
+
+def _check_settings(fields: dict) -> None:
+    for f in ("min_rotation_share", "min_backbone_share", "max_departure_share"):
+        if f in fields and not 0 <= Decimal(str(fields[f])) <= 1:
+            raise ValueError(_("%(f)s must be between 0 and 1.") % {"f": f})
+    if "tie_break" in fields and fields["tie_break"] not in ("single", "multiple"):
+        raise ValueError(_("Tie-breaking is single or multiple."))
+    if "max_choices" in fields and not 1 <= int(fields["max_choices"]) <= 50:
+        raise ValueError(_("A teacher may rank 1 to 50 posts."))
+    if fields.get("balance_tolerance") is not None and int(fields["balance_tolerance"]) < 0:
+        raise ValueError(_("The balance tolerance cannot be negative."))
+
+
+@transaction.atomic
+def round_create(
+    *,
+    name: str,
+    year: int,
+    actor,
+    area: CooperationArea | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    **settings,
+) -> ExchangeRound:
+    if (area is None) == (jurisdiction is None):
+        raise ValueError(_("A round belongs to one cooperation area or one jurisdiction."))
+    unknown = set(settings) - set(ROUND_SETTINGS)
+    if unknown:
+        raise ValueError(_("Unknown settings: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_settings(settings)
+    if not name.strip():
+        raise ValueError(_("A round needs a name."))
+    if not 2000 <= int(year) <= 2100:
+        raise ValueError(_("The year must be between 2000 and 2100."))
+    rnd = ExchangeRound(
+        name=name.strip(),
+        year=year,
+        area=area,
+        jurisdiction=jurisdiction,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **settings,
+    )
+    scope = scope_for(actor)
+    scope.require(
+        can_manage_round(scope, rnd), _("run exchange rounds in %(s)s") % {"s": rnd.scope_label}
+    )
+    rnd.save()
+    audit_record(
+        actor=actor,
+        action="talent.round.create",
+        object_type="exchange_round",
+        object_id=rnd.pk,
+        after=_round_snapshot(rnd),
+    )
+    return rnd
+
+
+def _lock(rnd: ExchangeRound, actor, allowed: tuple[str, ...], what: str) -> ExchangeRound:
+    scope = scope_for(actor)
+    scope.require(can_manage_round(scope, rnd), what)
+    rnd = (
+        ExchangeRound.objects.select_for_update(of=("self",))
+        .select_related("area", "jurisdiction")
+        .get(pk=rnd.pk)
+    )
+    if rnd.status not in allowed:
+        raise LifecycleError(
+            _("Round %(pk)s is %(status)s; this step needs it to be %(allowed)s.")
+            % {
+                "pk": rnd.pk,
+                "status": rnd.get_status_display(),
+                "allowed": " / ".join(str(S(a).label) for a in allowed),
+            }
+        )
+    return rnd
+
+
+def _move(rnd: ExchangeRound, new: str, actor, extra: dict | None = None) -> ExchangeRound:
+    before = rnd.status
+    rnd.status = new
+    rnd.save()
+    audit_record(
+        actor=actor,
+        action=f"talent.round.{new}",
+        object_type="exchange_round",
+        object_id=rnd.pk,
+        before={"status": before},
+        after={"status": new, **(extra or {})},
+    )
+    return rnd
+
+
+@transaction.atomic
+def round_update(*, rnd: ExchangeRound, actor, **settings) -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.DRAFT, S.OPEN, S.RANKING), _("change this round"))
+    unknown = set(settings) - set(ROUND_SETTINGS) - {"name"}
+    if unknown:
+        raise ValueError(_("Unknown settings: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_settings(settings)
+    before = _round_snapshot(rnd)
+    for k, v in settings.items():
+        setattr(rnd, k, v)
+    rnd.save()
+    audit_record(
+        actor=actor,
+        action="talent.round.update",
+        object_type="exchange_round",
+        object_id=rnd.pk,
+        before=before,
+        after=_round_snapshot(rnd),
+    )
+    return rnd
+
+
+@transaction.atomic
+def round_open(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.DRAFT,), _("open this round"))
+    if not rnd.posts.exists():
+        raise LifecycleError(_("Add exchange posts before opening the round."))
+    return _move(rnd, S.OPEN, actor)
+
+
+@transaction.atomic
+def round_close_applications(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.OPEN,), _("close applications"))
+    return _move(rnd, S.RANKING, actor, {"applications": rnd.applications.count()})
+
+
+def round_match(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    """Run the engine (from ranking, or again from matched) and store results and certificate."""
+    with transaction.atomic():
+        rnd = _lock(rnd, actor, (S.RANKING, S.MATCHED), _("run the matching"))
+        outcome = engine.run_round(rnd)
+        engine.store_outcome(rnd, outcome)
+        rnd.matched_at = timezone.now()
+        rnd.certificate = outcome.certificate_summary
+        rnd.policy = engine.policy_check(rnd, outcome)
+        rnd.effect = {}
+        return _move(
+            rnd,
+            S.MATCHED,
+            actor,
+            {
+                "certificate_ok": outcome.certificate_summary["ok"],
+                "placed": outcome.placed,
+                "applicants": outcome.n_teachers,
+                "fingerprint": outcome.certificate_summary["fingerprint"],
+            },
+        )
+
+
+@transaction.atomic
+def round_review(*, rnd: ExchangeRound, actor, note: str = "") -> ExchangeRound:
+    """Re-check the stored result independently and compute the predicted effect."""
+    rnd = _lock(rnd, actor, (S.MATCHED,), _("review this round"))
+    check = engine.verify_stored(rnd)
+    if not check["ok"]:
+        raise LifecycleError(
+            _("The stored result does not pass the certificate: %(p)s") % {"p": check["problems"]}
+        )
+    rnd.effect = engine.predicted_effect(rnd)
+    rnd.review_note = note.strip()
+    return _move(rnd, S.REVIEWED, actor, {"verified": True, "note": rnd.review_note})
+
+
+@transaction.atomic
+def round_publish(*, rnd: ExchangeRound, actor, override_reason: str = "") -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.REVIEWED,), _("publish this round"))
+    if not rnd.policy.get("met", False) and not override_reason.strip():
+        raise LifecycleError(
+            _("The round misses its policy targets (%(m)s); give a reason to publish anyway.")
+            % {"m": "; ".join(rnd.policy.get("missed", []))}
+        )
+    rnd.published_at = timezone.now()
+    return _move(rnd, S.PUBLISHED, actor, {"override_reason": override_reason.strip()})
+
+
+@transaction.atomic
+def round_start_service(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.PUBLISHED,), _("start the service period"))
+    return _move(rnd, S.IN_SERVICE, actor)
+
+
+@transaction.atomic
+def round_return(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    rnd = _lock(rnd, actor, (S.IN_SERVICE,), _("close the service period"))
+    return _move(rnd, S.RETURNED, actor)
+
+
+# ---- posts -----------------------------------------------------------------------------------
+def _in_territory(rnd: ExchangeRound, school: School) -> bool:
+    return any(school.county_id.startswith(p) for p in round_prefixes(rnd))
+
+
+@transaction.atomic
+def post_create(
+    *,
+    rnd: ExchangeRound,
+    code: str,
+    host_school: School,
+    subject: str,
+    stage: str,
+    actor,
+    term_years: int = 1,
+    kind: str = "rotation",
+    seats: int = 1,
+) -> ExchangePost:
+    """Posts are added by the round's managers or by the bureau or school that hosts them."""
+    scope = scope_for(actor)
+    scope.require(
+        can_manage_round(scope, rnd) or scope.can_write_statistics(host_school),
+        _("offer posts at %(c)s") % {"c": host_school.code},
+    )
+    rnd = ExchangeRound.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
+    if rnd.status not in (S.DRAFT, S.OPEN):
+        raise LifecycleError(_("Posts can only be added while the round is a draft or open."))
+    if not _in_territory(rnd, host_school):
+        raise ValueError(
+            _("School %(c)s is outside the round's territory.") % {"c": host_school.code}
+        )
+    _choice(subject, Subject, "subject")
+    _choice(stage, TeachingStage, "stage")
+    _choice(kind, PostKind, "kind")
+    if not 1 <= int(term_years) <= 3:
+        raise ValueError(_("A term is 1 to 3 years."))
+    if not 1 <= int(seats) <= 100:
+        raise ValueError(_("A post has 1 to 100 seats."))
+    code = code.strip()
+    if not code or ExchangePost.objects.filter(round=rnd, code=code).exists():
+        raise ValueError(_("Post code %(c)s is empty or already used in this round.") % {"c": code})
+    post = ExchangePost.objects.create(
+        round=rnd,
+        code=code,
+        host_school=host_school,
+        subject=subject,
+        stage=stage,
+        term_years=term_years,
+        kind=kind,
+        seats=seats,
+    )
+    audit_record(
+        actor=actor,
+        action="talent.post.create",
+        object_type="exchange_post",
+        object_id=post.pk,
+        after={
+            "round": rnd.pk,
+            "code": code,
+            "school": host_school.code,
+            "subject": subject,
+            "stage": stage,
+            "kind": kind,
+            "term_years": term_years,
+            "seats": seats,
+        },
+    )
+    return post
+
+
+# ---- applications ----------------------------------------------------------------------------
+def teacher_may_apply(rnd: ExchangeRound, teacher: Teacher) -> str | None:
+    """None if the teacher may apply, else the reason in words."""
+    if not teacher.eligible:
+        return _("The teacher is not eligible for exchange.")
+    if teacher.exemption != Exemption.NONE:
+        return _("The teacher is exempt (%(e)s).") % {"e": teacher.get_exemption_display()}
+    if not _in_territory(rnd, teacher.school):
+        return _("The teacher's school is outside the round's territory.")
+    return None
+
+
+def default_points(teacher: Teacher) -> float:
+    """Priority points before the host adjusts them: seniority at the school, title, backbone."""
+    title = {"none": 0, "third": 1, "second": 2, "first": 4, "senior": 6, "professor": 8}
+    backbone = {"none": 0, "school": 2, "county": 4, "city": 6, "province": 8}
+    return float(
+        min(teacher.years_at_school, 20) + title[teacher.title] + backbone[teacher.backbone]
+    )
+
+
+@transaction.atomic
+def application_submit(
+    *, rnd: ExchangeRound, teacher: Teacher, post_codes: list[str], actor
+) -> Application:
+    """A teacher's ranked list (best first); replaces an earlier list while the round is open."""
+    scope = scope_for(actor)
+    own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
+    scope.require(
+        own or can_manage_round(scope, rnd) or scope.can_write_statistics(teacher.school),
+        _("apply for teacher %(c)s") % {"c": teacher.code},
+    )
+    rnd = ExchangeRound.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
+    if rnd.status != S.OPEN:
+        raise LifecycleError(_("Applications are only taken while the round is open."))
+    reason = teacher_may_apply(rnd, teacher)
+    if reason:
+        raise ValueError(reason)
+    codes = [c.strip() for c in post_codes if c and c.strip()]
+    if not codes:
+        raise ValueError(_("Rank at least one post."))
+    if len(codes) > rnd.max_choices:
+        raise ValueError(_("Rank at most %(n)d posts.") % {"n": rnd.max_choices})
+    if len(set(codes)) != len(codes):
+        raise ValueError(_("Each post may appear once in the list."))
+    posts = {
+        p.code: p
+        for p in ExchangePost.objects.filter(round=rnd, code__in=codes).select_related(
+            "host_school"
+        )
+    }
+    missing = [c for c in codes if c not in posts]
+    if missing:
+        raise ValueError(_("No such posts in this round: %(c)s") % {"c": ", ".join(missing)})
+    own_school = [c for c in codes if posts[c].host_school_id == teacher.school_id]
+    if own_school:
+        raise ValueError(
+            _("Posts at the teacher's own school cannot be ranked: %(c)s")
+            % {"c": ", ".join(own_school)}
+        )
+    app, _created = Application.objects.get_or_create(round=rnd, teacher=teacher)
+    before = list(app.choices.order_by("rank").values_list("post__code", flat=True))
+    app.choices.all().delete()
+    points = default_points(teacher)
+    Choice.objects.bulk_create(
+        Choice(application=app, post=posts[c], rank=i, score=points) for i, c in enumerate(codes)
+    )
+    app.save()
+    audit_record(
+        actor=actor,
+        action="talent.application.submit",
+        object_type="application",
+        object_id=f"{rnd.pk}:{teacher.code}",
+        before=before or None,
+        after=codes,
+    )
+    return app
+
+
+@transaction.atomic
+def application_withdraw(*, rnd: ExchangeRound, teacher: Teacher, actor) -> None:
+    scope = scope_for(actor)
+    own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
+    scope.require(own or can_manage_round(scope, rnd), _("withdraw this application"))
+    if ExchangeRound.objects.get(pk=rnd.pk).status != S.OPEN:
+        raise LifecycleError(_("Applications can only be withdrawn while the round is open."))
+    n, _d = Application.objects.filter(round=rnd, teacher=teacher).delete()
+    if not n:
+        raise ValueError(_("There is no application to withdraw."))
+    audit_record(
+        actor=actor,
+        action="talent.application.withdraw",
+        object_type="application",
+        object_id=f"{rnd.pk}:{teacher.code}",
+    )
+
+
+@transaction.atomic
+def scores_set(
+    *, rnd: ExchangeRound, post: ExchangePost, scores: dict[str, float | None], actor
+) -> int:
+    """The host (school or bureau over it) or the round's manager scores applicants to a post:
+    teacher code -> points (higher first; equal points go to the round's seeded lottery;
+    None = not acceptable at this post)."""
+    scope = scope_for(actor)
+    scope.require(
+        can_manage_round(scope, rnd) or scope.can_write_statistics(post.host_school),
+        _("rank applicants to post %(c)s") % {"c": post.code},
+    )
+    if post.round_id != rnd.pk:
+        raise ValueError(_("The post is not part of this round."))
+    if ExchangeRound.objects.select_for_update(of=("self",)).get(pk=rnd.pk).status != S.RANKING:
+        raise LifecycleError(_("Applicants are ranked only in the ranking step."))
+    choices = {
+        c.application.teacher.code: c
+        for c in Choice.objects.filter(post=post).select_related("application__teacher")
+    }
+    unknown = sorted(set(scores) - set(choices))
+    if unknown:
+        raise ValueError(
+            _("These teachers did not apply to %(p)s: %(t)s")
+            % {"p": post.code, "t": ", ".join(unknown[:20])}
+        )
+    changed = []
+    for code, value in scores.items():
+        if value is not None:
+            value = float(value)
+            if not -1000 <= value <= 1000 or value != value:
+                raise ValueError(_("Points must be between -1000 and 1000."))
+        c = choices[code]
+        c.score = value
+        changed.append(c)
+    Choice.objects.bulk_update(changed, ["score"])
+    audit_record(
+        actor=actor,
+        action="talent.scores.set",
+        object_type="exchange_post",
+        object_id=post.pk,
+        after={"round": rnd.pk, "scores": scores},
+    )
+    return len(changed)

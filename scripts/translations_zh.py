@@ -330,18 +330,38 @@ PLURALS = {
 }
 
 
+def _extra() -> tuple[dict, dict]:
+    """Tables for later modules live beside this file (translations_zh_*.py)."""
+    import importlib.util
+
+    zh, plurals = {}, {}
+    for extra in sorted(Path(__file__).parent.glob("translations_zh_*.py")):
+        spec = importlib.util.spec_from_file_location(extra.stem, extra)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        zh.update(getattr(module, "ZH", {}))
+        plurals.update(getattr(module, "PLURALS", {}))
+    return zh, plurals
+
+
 def main(path: str) -> int:
+    extra_zh, extra_plurals = _extra()
+    ZH.update(extra_zh)
+    PLURALS.update(extra_plurals)
     po = polib.pofile(path)
     missing = []
     for entry in po:
+        # makemessages guesses "fuzzy" translations from similar strings; never keep a guess
         if entry.msgid_plural:
             if entry.msgid in PLURALS:
                 entry.msgstr_plural = {0: PLURALS[entry.msgid]}
             else:
+                entry.msgstr_plural = {0: ""}
                 missing.append(entry.msgid)
         elif entry.msgid in ZH:
             entry.msgstr = ZH[entry.msgid]
         else:
+            entry.msgstr = ""
             missing.append(entry.msgid)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")

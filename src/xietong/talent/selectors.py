@@ -58,8 +58,12 @@ def round_visible(scope: Scope, rnd: ExchangeRound) -> bool:
 
 
 def round_list(*, scope: Scope) -> list[ExchangeRound]:
-    rounds = ExchangeRound.objects.select_related("area", "jurisdiction").annotate(
-        n_posts=Count("posts", distinct=True)
+    # the certificate (with every teacher's "why not") and the effect can be megabytes: a list
+    # does not need them
+    rounds = (
+        ExchangeRound.objects.select_related("area", "jurisdiction")
+        .defer("certificate", "effect")
+        .annotate(n_posts=Count("posts", distinct=True))
     )
     if scope.is_public:
         return list(rounds.filter(status__in=PUBLIC_STATUSES))

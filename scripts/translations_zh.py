@@ -2,6 +2,7 @@
 `python scripts/translations_zh.py` after `xietong manage makemessages -l zh_Hans`.
 Keeping them in one reviewed table lets makemessages regenerate the catalogue freely."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -344,6 +345,13 @@ def _extra() -> tuple[dict, dict]:
     return zh, plurals
 
 
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdrifgeExX]|%[sdrif]|\{\w*\}")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text) and [m.group(0) for m in PLACEHOLDER.finditer(text)])
+
+
 def main(path: str) -> int:
     extra_zh, extra_plurals = _extra()
     ZH.update(extra_zh)
@@ -370,9 +378,16 @@ def main(path: str) -> int:
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.save(path)
     po.save_as_mofile(str(Path(path).with_suffix(".mo")))
+    bad = []
+    for entry in po:
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if text and placeholders(text) != placeholders(entry.msgid):
+                bad.append(entry.msgid)
     for m in missing:
         print(f"untranslated: {m!r}", file=sys.stderr)
-    return 1 if missing else 0
+    for m in bad:
+        print(f"placeholders differ: {m!r}", file=sys.stderr)
+    return 1 if missing or bad else 0
 
 
 if __name__ == "__main__":

@@ -64,3 +64,13 @@ def called_round(fund):
     for c in r.charges.all():
         services.charge_approve(charge=c, actor=None)
     return services.round_call(round=r, actor=None, date=D)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read English messages; the interface's default language is zh-Hans."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

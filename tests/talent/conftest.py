@@ -106,3 +106,13 @@ def run_to(tw, status: str):
             break
     rnd.refresh_from_db()
     return rnd
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read English messages; the interface's default language is zh-Hans."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.talent.models import ExchangeRound, TrainingProgramme
 
 from . import ledger, selectors, services
 from .models import (
@@ -777,6 +778,8 @@ class DisbursementIn(Schema):
     beneficiary: str | None = None
     from_society: bool = False
     project: int | None = None
+    exchange_round: int | None = None
+    training_programme: int | None = None
 
 
 class DisbursementOut(Schema):
@@ -788,7 +791,27 @@ class DisbursementOut(Schema):
     beneficiary: str | None
     from_society: bool
     project: int | None
+    exchange_round: int | None
+    exchange_round_name: str | None
+    training_programme: int | None
+    training_programme_title: str | None
     entry: int
+
+    @staticmethod
+    def resolve_exchange_round(obj):
+        return obj.exchange_round_id
+
+    @staticmethod
+    def resolve_exchange_round_name(obj):
+        return obj.exchange_round.name if obj.exchange_round_id else None
+
+    @staticmethod
+    def resolve_training_programme(obj):
+        return obj.training_programme_id
+
+    @staticmethod
+    def resolve_training_programme_title(obj):
+        return obj.training_programme.title if obj.training_programme_id else None
 
     @staticmethod
     def resolve_beneficiary(obj):
@@ -806,7 +829,9 @@ class DisbursementOut(Schema):
 @router.get("/finance/funds/{slug}/disbursements", response=list[DisbursementOut], auth=READ_AUTH)
 @paginate(LimitOffsetPagination)
 def disbursements(request, slug: str):
-    return _fund(request, slug).disbursements.select_related("entry")
+    return _fund(request, slug).disbursements.select_related(
+        "entry", "exchange_round", "training_programme"
+    )
 
 
 @router.post(
@@ -826,6 +851,16 @@ def disbursement_record(request, slug: str, payload: DisbursementIn):
         beneficiary=_member(payload.beneficiary) if payload.beneficiary else None,
         from_society=payload.from_society,
         project=project,
+        exchange_round=(
+            get_object_or_404(ExchangeRound, pk=payload.exchange_round)
+            if payload.exchange_round
+            else None
+        ),
+        training_programme=(
+            get_object_or_404(TrainingProgramme, pk=payload.training_programme)
+            if payload.training_programme
+            else None
+        ),
         actor=request.actor,
     )
     return Status(201, d)

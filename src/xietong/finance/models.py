@@ -501,13 +501,36 @@ class Disbursement(models.Model):
     project = models.ForeignKey(
         JointProject, on_delete=models.PROTECT, null=True, blank=True, related_name="spending"
     )
+    # the programme in another module that the money paid for, where that module exists
+    exchange_round = models.ForeignKey(
+        "talent.ExchangeRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("teacher exchange round"),
+    )
+    training_programme = models.ForeignKey(
+        "talent.TrainingProgramme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("training programme"),
+    )
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, related_name="disbursement"
     )
 
     class Meta:
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_dis_pos")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_dis_pos"),
+            models.CheckConstraint(
+                condition=Q(exchange_round__isnull=True) | Q(training_programme__isnull=True),
+                name="finance_dis_one_link",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.amount}"

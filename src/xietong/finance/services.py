@@ -1061,6 +1061,41 @@ def society_earmarks(fund: Fund) -> dict[str, Decimal]:
     return out
 
 
+def exchange_round_in_area(fund: Fund, exchange_round) -> bool:
+    """An exchange round belongs to the fund's area if the area's secretariat runs it or the
+    bureau running it is a member of the area or inside one (a city or county of a member)."""
+    if exchange_round.area_id is not None:
+        return exchange_round.area_id == fund.area_id
+    code = exchange_round.jurisdiction_id or ""
+    return any(code.startswith(m.prefix) for m in ledger.fund_members(fund))
+
+
+def _check_programme_links(fund: Fund, programme: str, exchange_round, training_programme):
+    if exchange_round is not None and training_programme is not None:
+        raise ValueError(
+            _(
+                "A disbursement pays for one programme: name an exchange round or a training "
+                "programme, not both."
+            )
+        )
+    if exchange_round is not None:
+        if programme != Programme.TEACHER_EXCHANGE:
+            raise ValueError(_("Only a teacher exchange disbursement can name an exchange round."))
+        if not exchange_round_in_area(fund, exchange_round):
+            raise ValueError(
+                _("The exchange round %(r)s is not run in %(a)s.")
+                % {"r": exchange_round.name, "a": fund.area}
+            )
+    if training_programme is not None:
+        if programme != Programme.TRAINING:
+            raise ValueError(_("Only a training disbursement can name a training programme."))
+        if training_programme.area_id != fund.area_id:
+            raise ValueError(
+                _("The training programme %(t)s belongs to another cooperation area.")
+                % {"t": training_programme.title}
+            )
+
+
 @transaction.atomic
 def disbursement_record(
     *,
@@ -1073,9 +1108,16 @@ def disbursement_record(
     beneficiary: Jurisdiction | None = None,
     from_society: bool = False,
     project: JointProject | None = None,
+    exchange_round=None,
+    training_programme=None,
 ) -> Disbursement:
     """Pay from the fund to a programme; never more than the cash there is, and society's money
-    earmarked for other programmes stays untouched."""
+    earmarked for other programmes stays untouched.
+
+    A disbursement may name what it paid for in the talent module: a teacher exchange round
+    (``exchange_round``, for the ``teacher_exchange`` programme) run by the area's secretariat or
+    by a bureau inside one of the area's members, or a training programme
+    (``training_programme``, for the ``training`` programme) of the same area; at most one."""
     _require_manage(scope_for(actor), fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
@@ -1088,6 +1130,7 @@ def disbursement_record(
         _require_member(fund, beneficiary)
     if project is not None and project.fund_id != fund.pk:
         raise ValueError(_("The project belongs to another fund."))
+    _check_programme_links(fund, programme, exchange_round, training_programme)
     fund = Fund.objects.select_for_update().get(pk=fund.pk)  # balance check and posting together
     cash = "cash:society" if from_society else "cash:public"
     available = ledger.balance(fund, cash)
@@ -1122,6 +1165,8 @@ def disbursement_record(
         beneficiary=beneficiary,
         from_society=from_society,
         project=project,
+        exchange_round=exchange_round,
+        training_programme=training_programme,
         entry=entry,
     )
     audit_record(
@@ -1129,6 +1174,14 @@ def disbursement_record(
         action="finance.disbursement_record",
         object_type="finance.Disbursement",
         object_id=x.pk,
-        after={"programme": programme, "amount": str(amount), "from_society": from_society},
+        after={
+            "programme": programme,
+            "amount": str(amount),
+            "from_society": from_society,
+            "exchange_round": exchange_round.pk if exchange_round is not None else None,
+            "training_programme": (
+                training_programme.pk if training_programme is not None else None
+            ),
+        },
     )
     return x

@@ -20,7 +20,7 @@ from xietong.schools.tabular import write_csv
 from xietong.web import charts
 
 from . import ledger, selectors, services
-from .models import Charge, JointProject, Programme, Settlement
+from .models import Charge, Criterion, JointProject, Programme, Settlement, Stage
 
 
 def _fund_or_404(request, slug: str, *, full: bool = False):
@@ -77,7 +77,10 @@ def fund_view(request, slug: str):
             agreements=selectors.agreement_list(fund=fund),
             settlements=selectors.settlement_list(fund=fund),
             donations=fund.donations.select_related("donor", "entry"),
-            disbursements=fund.disbursements.select_related("beneficiary", "entry"),
+            disbursements=fund.disbursements.select_related(
+                "beneficiary", "entry", "project", "exchange_round", "training_programme"
+            ),
+            can_manage=services.can_manage(scope, fund),
             members=[
                 m
                 for m in ledger.fund_members(fund)
@@ -131,10 +134,31 @@ def round_view(request, slug: str, pk: int):
         (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
         for c in rnd.charges.all()
     ]
+    criteria = dict(Criterion.choices)
+    recorded = {(w.member_id, w.criterion): w.value for w in rnd.weights.all()}
+    weight_rows = []
+    if rnd.status == Stage.DRAFT:
+        crits = [c for c in rnd.mix if c in criteria and c != Criterion.EQUAL]
+        if crits:
+            weight_rows = [
+                (
+                    m,
+                    [(c, criteria[c], recorded.get((m.code, c))) for c in crits],
+                    services.can_manage(scope, fund) or services.can_act_for(scope, m.code),
+                )
+                for m in ledger.fund_members(fund)
+            ]
     return render(
         request,
         "finance/round.html",
-        {"fund": fund, "round": rnd, "charges": charges, "level": level},
+        {
+            "fund": fund,
+            "round": rnd,
+            "charges": charges,
+            "level": level,
+            "weight_rows": weight_rows,
+            "can_manage": services.can_manage(scope, fund),
+        },
     )
 
 
@@ -155,7 +179,14 @@ def project_view(request, slug: str, pk: int):
     return render(
         request,
         "finance/project.html",
-        {"fund": fund, "project": project, "charges": charges, "chart": chart, "level": level},
+        {
+            "fund": fund,
+            "project": project,
+            "charges": charges,
+            "chart": chart,
+            "level": level,
+            "can_manage": services.can_manage(scope, fund),
+        },
     )
 
 
@@ -241,6 +272,9 @@ def settlement_view(request, slug: str, pk: int):
             "gross_chart": _sankey(s, gross=True),
             "net_chart": _sankey(s, gross=False) if s.transfers.exists() else "",
             "can_pay": services.can_manage(scope, fund),
+            "my_members": [
+                t.payer_id for t in s.transfers.all() if services.can_act_for(scope, t.payer_id)
+            ],
             "level": level,
         },
     )

@@ -179,6 +179,7 @@ class RoundOut(Schema):
     status: str
     seed: int
     tie_break: str
+    mode: str
     max_choices: int
     min_years_at_school: int
     min_rotation_share: Decimal
@@ -208,6 +209,7 @@ class RoundIn(Schema):
     jurisdiction: str | None = None
     seed: int = 2024
     tie_break: str = "single"
+    mode: str = "da"
     max_choices: int = 20
     min_years_at_school: int = 6
     min_rotation_share: Decimal = Decimal("0.1")
@@ -221,6 +223,7 @@ class RoundPatch(Schema):
     name: str | None = None
     seed: int | None = None
     tie_break: str | None = None
+    mode: str | None = None
     max_choices: int | None = None
     min_years_at_school: int | None = None
     min_rotation_share: Decimal | None = None
@@ -430,7 +433,12 @@ class PlacementOut(Schema):
     host_school: str | None
     choice_rank: int | None
     gate: int
+    stays_home: bool
     why_not: list[dict]
+
+    @staticmethod
+    def resolve_stays_home(obj):
+        return obj.post_id is None
 
     @staticmethod
     def resolve_teacher(obj):

@@ -25,7 +25,15 @@ from xietong.evaluation.inputs import school_table
 from xietong.regions.selectors import prefixes_q
 from xietong.schools.models import SchoolStatistic
 
-from .models import Choice, ExchangePost, ExchangeRound, Placement, Teacher
+from .models import (
+    IR_MODES,
+    Application,
+    Choice,
+    ExchangePost,
+    ExchangeRound,
+    Placement,
+    Teacher,
+)
 
 GATES = {0: "", 1: "departure_cap", 2: "balance"}
 
@@ -40,6 +48,19 @@ class RoundInput:
     departure: Departure | None
     balance: Balance | None
     fingerprint: str
+    mode: str = "da"
+    # individually rational modes: current post per market teacher (a market post index) and
+    # the number of real exchange posts; market posts from n_real on are private home posts
+    current_post: np.ndarray | None = None
+    n_real: int = 0
+    # per market teacher: market list position -> position in her application (None = home)
+    choice_pos: list | None = None
+
+    def stays(self, t: int, a: int) -> bool:
+        """Whether market teacher t, assigned market post a, stays at her current post."""
+        if a < 0:
+            return True
+        return self.current_post is not None and int(self.current_post[t]) == a
 
 
 @dataclass
@@ -61,11 +82,16 @@ class Outcome:
 
 
 def round_input(rnd: ExchangeRound) -> RoundInput:
-    """Read applications, scores and posts into the engine's CSR market and caps."""
+    """Read applications, scores and posts into the engine's CSR market and caps.
+
+    In the individually rational modes every applicant also needs her current post in the
+    market (see :func:`_with_current_posts`)."""
     posts = list(
         ExchangePost.objects.filter(round=rnd)
         .order_by("pk")
-        .values_list("pk", "code", "seats", "host_school_id", "host_school__county_id")
+        .values_list(
+            "pk", "code", "seats", "host_school_id", "host_school__county_id", "subject", "stage"
+        )
     )
     post_ids = np.array([p[0] for p in posts], dtype=np.int64)
     post_index = {pk: i for i, pk in enumerate(post_ids.tolist())}
@@ -82,17 +108,29 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
     teacher_ids, counts = np.unique(t_col, return_counts=True)
     indptr = np.zeros(teacher_ids.size + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
+    # home school, subject, county of each applicant
+    info = _teacher_info(rnd)
+    ir = rnd.mode in IR_MODES
+    codes = [p[1] for p in posts]
+    current = None
+    choice_pos = None
+    n_real = len(posts)
+    post_members = [p[4][:2] for p in posts]
+    if ir:
+        indptr, p_col, s_col, caps, current, choice_pos, home_owner = _with_current_posts(
+            rnd, teacher_ids, indptr, p_col, s_col, caps, posts, info
+        )
+        codes = codes + [f"{HOME_LABEL}:{info[t][4]}" for t in home_owner]
+        post_members = post_members + [info[t][2][:2] for t in home_owner]
     market = Market.from_csr(
         indptr, p_col, caps, scores=s_col, tie_break=rnd.tie_break, seed=int(rnd.seed)
     )
-    # schools of the posts, for school caps
+    # schools of the posts, for school caps (deferred acceptance only)
     host_schools = np.array([p[3] for p in posts], dtype=np.int64)
     regions = None
-    if rnd.school_cap >= 0 and posts:
+    if rnd.school_cap >= 0 and posts and not ir:
         uniq, post_school = np.unique(host_schools, return_inverse=True)
         regions = Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap))
-    # home school, subject, county of each applicant
-    info = _teacher_info(rnd)
     departure = None
     if rnd.max_departure_share < 1 and teacher_ids.size:
         keys = [(info[t][0], info[t][1]) for t in teacher_ids.tolist()]
@@ -106,40 +144,115 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
     if rnd.balance_tolerance is not None and teacher_ids.size:
         members: dict[str, int] = {}
         t_member = [members.setdefault(info[t][2][:2], len(members)) for t in teacher_ids.tolist()]
-        p_member = [members.setdefault(p[4][:2], len(members)) for p in posts]
+        p_member = [members.setdefault(m, len(members)) for m in post_members]
         balance = Balance.build(t_member, p_member, np.full(len(members), rnd.balance_tolerance))
     h = hashlib.sha256()
-    for arr in (teacher_ids, post_ids, caps, indptr, p_col, s_col):
+    arrays = [teacher_ids, post_ids, caps, indptr, p_col, s_col]
+    if ir:
+        arrays.append(current)
+    for arr in arrays:
         h.update(np.ascontiguousarray(arr).tobytes())
-    h.update(
-        repr(
-            (
-                rnd.seed,
-                rnd.tie_break,
-                rnd.school_cap,
-                str(rnd.max_departure_share),
-                rnd.balance_tolerance,
-            )
-        ).encode()
+    key = (
+        rnd.seed,
+        rnd.tie_break,
+        rnd.school_cap,
+        str(rnd.max_departure_share),
+        rnd.balance_tolerance,
     )
+    if ir:  # unchanged fingerprints for deferred-acceptance rounds stored before modes existed
+        key = (*key, rnd.mode)
+    h.update(repr(key).encode())
     return RoundInput(
         teacher_ids=teacher_ids,
         post_ids=post_ids,
-        post_codes=[p[1] for p in posts],
+        post_codes=codes,
         market=market,
         regions=regions,
         departure=departure,
         balance=balance,
         fingerprint=h.hexdigest(),
+        mode=rnd.mode,
+        current_post=current,
+        n_real=n_real,
+        choice_pos=choice_pos,
+    )
+
+
+HOME_LABEL = "home"
+
+
+def _with_current_posts(rnd, teacher_ids, indptr, p_col, s_col, caps, posts, info):
+    """Put every applicant's current post into her list (individually rational modes).
+
+    * If the round has a post at her own school in her subject and stage with a seat left for
+      her, that post is her current post (her seat, offered for exchange): its seats count
+      her, and she is unranked there, so in TO-BE the post trades her for any applicant it
+      ranks; in "ir_da" the engine gives her top priority there anyway.  Teachers are served
+      in teacher order (primary key).
+    * Otherwise she gets a private **home post** (one seat, only she is ranked there).
+
+    The current post goes where she put HOME in her list, else last; posts below it are moves
+    she would refuse.  Returns the new CSR arrays, capacities, current post per teacher, the
+    list position -> application position map, and the owner of each home post.
+    """
+    home_rank = dict(
+        Application.objects.filter(round=rnd, home_rank__isnull=False).values_list(
+            "teacher_id", "home_rank"
+        )
+    )
+    own_posts: dict[tuple, list[int]] = defaultdict(list)
+    for i, p in enumerate(posts):
+        own_posts[(p[3], p[5], p[6])].append(i)
+    free = caps.copy()
+    n_real = len(posts)
+    n_t = teacher_ids.size
+    current = np.empty(n_t, dtype=np.int64)
+    home_owner: list[int] = []
+    new_posts: list[int] = []
+    new_scores: list[float] = []
+    new_indptr = np.zeros(n_t + 1, dtype=np.int64)
+    choice_pos: list[list[int | None]] = []
+    ip = indptr.tolist()
+    pc = p_col.tolist()
+    sc = s_col.tolist()
+    for t, tid in enumerate(teacher_ids.tolist()):
+        school, subject, _county, stage, _code = info[tid]
+        own = next((i for i in own_posts.get((school, subject, stage), ()) if free[i] > 0), None)
+        if own is not None:
+            free[own] -= 1
+            cur, score = own, float("nan")
+        else:
+            cur, score = n_real + len(home_owner), 0.0
+            home_owner.append(tid)
+        current[t] = cur
+        lst = pc[ip[t] : ip[t + 1]]
+        scs = sc[ip[t] : ip[t + 1]]
+        k = home_rank.get(tid)
+        k = len(lst) if k is None or k > len(lst) else k
+        new_posts.extend(lst[:k] + [cur] + lst[k:])
+        new_scores.extend(scs[:k] + [score] + scs[k:])
+        choice_pos.append(list(range(k)) + [None] + list(range(k, len(lst))))
+        new_indptr[t + 1] = len(new_posts)
+    caps = np.concatenate((caps, np.ones(len(home_owner), dtype=np.int64)))
+    return (
+        new_indptr,
+        np.array(new_posts, dtype=np.int64),
+        np.array(new_scores, dtype=np.float64),
+        caps,
+        current,
+        choice_pos,
+        home_owner,
     )
 
 
 def _teacher_info(rnd: ExchangeRound) -> dict:
     """Home school, subject and county of every applicant (one scan, no huge IN list)."""
     return {
-        pk: (school, subject, county)
-        for pk, school, subject, county in Teacher.objects.filter(applications__round=rnd)
-        .values_list("pk", "school_id", "subject", "school__county_id")
+        pk: (school, subject, county, stage, code)
+        for pk, school, subject, county, stage, code in Teacher.objects.filter(
+            applications__round=rnd
+        )
+        .values_list("pk", "school_id", "subject", "school__county_id", "stage", "code")
         .iterator(chunk_size=20000)
     }
 
@@ -169,10 +282,18 @@ def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
         "fingerprint": inp.fingerprint,
         "teachers": int(inp.market.n_teachers),
         "posts": int(inp.post_ids.size),
-        "seats": int(inp.market.capacities.sum()),
+        "seats": int(inp.market.capacities[: inp.post_ids.size].sum()),
         "entries": int(inp.market.posts.size),
         "why_not": cert.why_not.reason_counts() if cert.why_not is not None else {},
     }
+    if inp.current_post is not None:
+        out["ir_violations"] = int(len(cert.ir_violations))
+        out["home_posts"] = int(inp.market.n_posts - inp.post_ids.size)
+        out["stayed"] = (
+            None
+            if result is None
+            else int(sum(inp.stays(t, a) for t, a in enumerate(result.assignment.tolist())))
+        )
     if result is not None:
         out.update(
             mechanism=result.mechanism,
@@ -187,8 +308,9 @@ def run_round(rnd: ExchangeRound) -> Outcome:
     inp = round_input(rnd)
     result = solve(
         inp.market,
-        mode="da",
+        mode=inp.mode,
         regions=inp.regions,
+        current_post=inp.current_post,
         departure=inp.departure,
         balance=inp.balance,
         check=False,
@@ -259,11 +381,16 @@ def store_outcome(rnd: ExchangeRound, outcome: Outcome) -> None:
     assignment = outcome.assignment.tolist()
     gates = outcome.gate_reason.tolist()
     batch = []
+    inp = outcome.inp
     for t, tid in enumerate(teacher_ids):
         a = assignment[t]
         rank = None
-        if a >= 0:
+        if inp.stays(t, a):  # no post, or still at her current post: she stays at home
+            a = -1
+        else:
             rank = m_posts[indptr[t] : indptr[t + 1]].index(a)
+            if inp.choice_pos is not None:
+                rank = inp.choice_pos[t][rank]
         batch.append(
             Placement(
                 round=rnd,
@@ -303,15 +430,19 @@ def verify_stored(rnd: ExchangeRound) -> dict:
             problems.append(f"placement of a teacher without application ({tid})")
             continue
         seen += 1
-        assignment[i] = -1 if pid is None else p_index[pid]
+        if pid is None:  # stays at home: her current post in the individually rational modes
+            assignment[i] = -1 if inp.current_post is None else inp.current_post[i]
+        else:
+            assignment[i] = p_index[pid]
         gate[i] = g
     if seen != n:
         problems.append(f"{n - seen} applicants have no stored result")
     cert = certify(
         inp.market,
         assignment,
-        mode="da",
+        mode=inp.mode,
         regions=inp.regions,
+        current_post=inp.current_post,
         departure=inp.departure,
         balance=inp.balance,
         admitted=gate == 0,
@@ -319,11 +450,16 @@ def verify_stored(rnd: ExchangeRound) -> dict:
         why_not=False,
     )
     if not cert.ok:
-        problems.append(
-            f"certificate failed: {len(cert.blocking_pairs)} blocking pairs, "
+        msg = (
+            f"certificate failed ({inp.mode}): {len(cert.blocking_pairs)} blocking pairs, "
             f"{len(cert.invalid_assignments)} invalid, {list(cert.capacity_violations)[:3]}, "
             f"{list(cert.gate_violations)[:3]}"
         )
+        for name in ("ir_violations", "post_ir_violations", "improving_block_teachers"):
+            v = getattr(cert, name, None)
+            if v is not None and len(v):
+                msg += f", {len(v)} {name}"
+        problems.append(msg)
     return {"ok": not problems, "problems": "; ".join(problems), "teachers": int(n)}
 
 

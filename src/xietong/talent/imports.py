@@ -15,6 +15,7 @@ from xietong.schools.models import School
 from xietong.schools.tabular import MAX_LISTED_PROBLEMS, ImportFailed, Problem, read_rows
 
 from .models import (
+    HOME_CODE,
     Backbone,
     ExchangePost,
     ExchangeRound,
@@ -236,6 +237,8 @@ def posts_import(*, rnd: ExchangeRound, data: bytes, filename: str, actor) -> Im
             problem(n, "code", _("a value is required"))
         elif len(code) > 40:
             problem(n, "code", _("at most 40 characters"))
+        elif code.upper() == HOME_CODE:
+            problem(n, "code", _("reserved for staying at the current post"))
         elif code in used:
             problem(n, "code", _("post code already used in this round"))
         elif code in seen:

@@ -130,6 +130,18 @@ class TieBreak(models.TextChoices):
     MULTIPLE = "multiple", _("A lottery per post")
 
 
+class RoundMode(models.TextChoices):
+    DA = "da", _("Deferred acceptance")
+    IR_DA = "ir_da", _("Individually rational deferred acceptance")
+    TOBE = "tobe", _("Teacher-optimal block exchange (TO-BE)")
+
+
+IR_MODES = (RoundMode.IR_DA, RoundMode.TOBE)
+
+# in a ranked list, the place of "staying at my current post" (individually rational rounds)
+HOME_CODE = "HOME"
+
+
 class ExchangeRound(models.Model):
     """One exchange round run by an area secretariat (area set) or a bureau (jurisdiction set)."""
 
@@ -154,6 +166,16 @@ class ExchangeRound(models.Model):
     )
     seed = models.BigIntegerField(_("lottery seed"), default=2024)
     tie_break = models.CharField(max_length=10, choices=TieBreak.choices, default="single")
+    mode = models.CharField(
+        _("mechanism"),
+        max_length=8,
+        choices=RoundMode.choices,
+        default="da",
+        help_text=_(
+            "Deferred acceptance, or an individually rational mode in which no applicant ends "
+            "worse off than at her current post."
+        ),
+    )
     max_choices = models.PositiveSmallIntegerField(_("most posts a teacher may rank"), default=20)
     # policy targets (2014 national rule by default: >= 10% of eligible teachers rotate, >= 20% of
     # those backbone teachers; eligible = at least 6 years at the same school)
@@ -208,6 +230,10 @@ class ExchangeRound(models.Model):
     def scope_label(self) -> str:
         return self.area.name if self.area_id else self.jurisdiction.display_name
 
+    @property
+    def is_ir(self) -> bool:
+        return self.mode in IR_MODES
+
 
 class PostKind(models.TextChoices):
     SECONDMENT = "secondment", _("Secondment (hanging post)")
@@ -244,6 +270,12 @@ class ExchangePost(models.Model):
 class Application(models.Model):
     round = models.ForeignKey(ExchangeRound, on_delete=models.CASCADE, related_name="applications")
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="applications")
+    home_rank = models.PositiveSmallIntegerField(
+        _("posts ranked above staying"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: staying at the current post comes after every ranked post."),
+    )
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,6 +19,8 @@ from xietong.schools.models import School
 
 from . import engine
 from .models import (
+    HOME_CODE,
+    IR_MODES,
     Application,
     Backbone,
     Choice,
@@ -26,6 +28,7 @@ from .models import (
     ExchangeRound,
     Exemption,
     PostKind,
+    RoundMode,
     RoundStatus,
     Subject,
     Teacher,
@@ -146,6 +149,7 @@ def teacher_update(*, teacher: Teacher, actor, **changes) -> Teacher:
 ROUND_SETTINGS = (
     "seed",
     "tie_break",
+    "mode",
     "max_choices",
     "min_years_at_school",
     "min_rotation_share",
@@ -167,7 +171,24 @@ def _round_snapshot(r: ExchangeRound) -> dict:
     }
 
 
-def _check_settings(fields: dict) -> None:
+def _check_settings(fields: dict, current: ExchangeRound | None = None) -> None:
+    """Check settings on their own and in combination with the round's other settings."""
+    if "mode" in fields and fields["mode"] not in RoundMode.values:
+        raise ValueError(
+            _("Unknown mechanism %(m)s (allowed: %(a)s).")
+            % {"m": fields["mode"], "a": ", ".join(RoundMode.values)}
+        )
+    mode = fields.get("mode", current.mode if current else RoundMode.DA)
+    cap = fields.get("school_cap", current.school_cap if current else -1)
+    if mode in IR_MODES and cap is not None and int(cap) >= 0:
+        raise ValueError(
+            _(
+                "School caps cannot be combined with the individually rational mechanisms "
+                "(%(m)s): the engine supports them only with deferred acceptance. Remove the "
+                "school cap (-1) or choose deferred acceptance."
+            )
+            % {"m": RoundMode(mode).label}
+        )
     for f in ("min_rotation_share", "min_backbone_share", "max_departure_share"):
         if f in fields and not 0 <= Decimal(str(fields[f])) <= 1:
             raise ValueError(_("%(f)s must be between 0 and 1.") % {"f": f})
@@ -263,7 +284,12 @@ def round_update(*, rnd: ExchangeRound, actor, **settings) -> ExchangeRound:
     unknown = set(settings) - set(ROUND_SETTINGS) - {"name"}
     if unknown:
         raise ValueError(_("Unknown settings: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    _check_settings(settings)
+    if "mode" in settings and settings["mode"] != rnd.mode and rnd.status != S.DRAFT:
+        raise LifecycleError(
+            _("The mechanism can only be changed while the round is a draft (it is %(s)s).")
+            % {"s": rnd.get_status_display()}
+        )
+    _check_settings(settings, rnd)
     before = _round_snapshot(rnd)
     for k, v in settings.items():
         setattr(rnd, k, v)
@@ -393,6 +419,10 @@ def post_create(
     if not 1 <= int(seats) <= 100:
         raise ValueError(_("A post has 1 to 100 seats."))
     code = code.strip()
+    if code.upper() == HOME_CODE:
+        raise ValueError(
+            _("Post code %(c)s is reserved for staying at the current post.") % {"c": code}
+        )
     if not code or ExchangePost.objects.filter(round=rnd, code=code).exists():
         raise ValueError(_("Post code %(c)s is empty or already used in this round.") % {"c": code})
     post = ExchangePost.objects.create(
@@ -463,6 +493,16 @@ def application_submit(
     if reason:
         raise ValueError(reason)
     codes = [c.strip() for c in post_codes if c and c.strip()]
+    # "HOME" marks where staying at the current post ranks: posts below it are moves the
+    # teacher likes less than staying (refused in the individually rational mechanisms)
+    homes = [i for i, c in enumerate(codes) if c.upper() == HOME_CODE]
+    if len(homes) > 1:
+        raise ValueError(_("%(h)s may appear once in the list.") % {"h": HOME_CODE})
+    home_rank = homes[0] if homes else None
+    if homes:
+        del codes[home_rank]
+        if home_rank == len(codes):
+            home_rank = None  # staying last is the default
     if not codes:
         raise ValueError(_("Rank at least one post."))
     if len(codes) > rnd.max_choices:
@@ -485,8 +525,9 @@ def application_submit(
             % {"c": ", ".join(own_school)}
         )
     app, _created = Application.objects.get_or_create(round=rnd, teacher=teacher)
-    before = list(app.choices.order_by("rank").values_list("post__code", flat=True))
+    before = listed_codes(app)
     app.choices.all().delete()
+    app.home_rank = home_rank
     points = default_points(teacher)
     Choice.objects.bulk_create(
         Choice(application=app, post=posts[c], rank=i, score=points) for i, c in enumerate(codes)
@@ -498,9 +539,17 @@ def application_submit(
         object_type="application",
         object_id=f"{rnd.pk}:{teacher.code}",
         before=before or None,
-        after=codes,
+        after=listed_codes(app),
     )
     return app
+
+
+def listed_codes(app: Application) -> list[str]:
+    """The ranked list as submitted, with HOME where staying ranks (if not last)."""
+    codes = list(app.choices.order_by("rank").values_list("post__code", flat=True))
+    if codes and app.home_rank is not None:
+        codes.insert(app.home_rank, HOME_CODE)
+    return codes
 
 
 @transaction.atomic

@@ -22,11 +22,13 @@ from xietong.web import charts
 
 from . import circulation, engine, imports, selectors, services
 from .models import (
+    HOME_CODE,
     Candidacy,
     Choice,
     Enrolment,
     ExchangePost,
     PostKind,
+    RoundMode,
     RoundStatus,
     Subject,
     Teacher,
@@ -154,6 +156,7 @@ def round_view(request, pk: int):
             "effect_chart": effect_chart,
             "me": selectors.teacher_of(request.user),
             "kinds": PostKind.choices,
+            "modes": RoundMode.choices,
             "subjects": Subject.choices,
             "stages": TeachingStage.choices,
         },
@@ -178,6 +181,20 @@ def round_step(request, pk: int, step: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Done."))
+    return redirect("talent_round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_settings(request, pk: int):
+    """The round's mechanism (changeable while the round is a draft)."""
+    rnd = _round_or_404(request, pk)
+    try:
+        services.round_update(rnd=rnd, actor=request.user, mode=request.POST.get("mode", ""))
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Settings saved."))
     return redirect("talent_round", pk=pk)
 
 
@@ -269,11 +286,13 @@ def apply(request, pk: int):
         else:
             messages.success(request, _("Your application is saved."))
         return redirect(f"{request.path}?teacher={teacher.code}")
-    current = list(
+    current: list = list(
         Choice.objects.filter(application__round=rnd, application__teacher=teacher)
-        .select_related("post", "post__host_school")
+        .select_related("post", "post__host_school", "application")
         .order_by("rank")
     )
+    if current and current[0].application.home_rank is not None:
+        current.insert(current[0].application.home_rank, None)  # None: staying at home
     posts = (
         ExchangePost.objects.filter(round=rnd, subject=teacher.subject, stage=teacher.stage)
         .exclude(host_school=teacher.school)
@@ -288,6 +307,7 @@ def apply(request, pk: int):
             "current": current,
             "posts": posts,
             "why": services.teacher_may_apply(rnd, teacher),
+            "home_code": HOME_CODE,
         },
     )
 
@@ -347,6 +367,7 @@ def results(request, pk: int):
                 "post": p.post.code if p.post_id else "",
                 "host_school": p.post.host_school.code if p.post_id else "",
                 "choice_rank": None if p.choice_rank is None else p.choice_rank + 1,
+                "stays_home": int(p.post_id is None),
                 "why_not": "; ".join(
                     f"{w['post']}:{w['reason']}:{w.get('your_points')}<{w.get('cutoff_points')}"
                     for w in p.why_not

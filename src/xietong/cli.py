@@ -66,7 +66,11 @@ def cmd_demo(args) -> int:
         + ("" if summary.created_schools else " (already loaded; kept)")
     )
     for name, result in full.modules.items():
-        print(f"  {name}: {result}")
+        if isinstance(result, dict):
+            shown = ", ".join(f"{k} {v}" for k, v in result.items() if not isinstance(v, dict | list))
+        else:
+            shown = str(result)
+        print(f"  {name}: {shown}")
     print(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
     for u in summary.users:
         print(f"  {u.username:18} {u.role:12} {u.scope}")

@@ -150,6 +150,12 @@ def round_view(request, pk: int):
             "n_posts": posts.count(),
             "n_applications": rnd.applications.count(),
             "policy": rnd.policy,
+            "member_names": {
+                j.code: j.display_name
+                for j in Jurisdiction.objects.filter(
+                    code__in=list((rnd.policy or {}).get("members", {}))
+                )
+            },
             "cert": rnd.certificate,
             "effect": effect,
             "effect_rows": (effect.get("counties") or [])[:50],

@@ -67,7 +67,9 @@ def cmd_demo(args) -> int:
     )
     for name, result in full.modules.items():
         if isinstance(result, dict):
-            shown = ", ".join(f"{k} {v}" for k, v in result.items() if not isinstance(v, dict | list))
+            shown = ", ".join(
+                f"{k} {v}" for k, v in result.items() if not isinstance(v, dict | list)
+            )
         else:
             shown = str(result)
         print(f"  {name}: {shown}")

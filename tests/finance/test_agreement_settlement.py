@@ -108,6 +108,13 @@ def test_netted_settlement_approved_by_all_and_posted(fund, bureaus, world):
         services.transfer_paid(transfer=t, actor=bureaus[t.payer_id], date=dt.date(2024, 12, 31))
     s.refresh_from_db()
     assert s.status == "settled"
+    # paying again says so, not that the settlement still awaits approval
+    n_entries = s.fund.entries.count()
+    for t in s.transfers.all():
+        with pytest.raises(ValueError, match="already recorded as paid") as exc:
+            services.transfer_paid(transfer=t, actor=bureaus[t.payer_id])
+        assert "approved by every member" not in str(exc.value)
+    assert s.fund.entries.count() == n_entries
     for code in (SH, JS, ZJ, AH):
         assert ledger.balance(fund, f"clear:{code}") == 0
     st = selectors.member_statement(

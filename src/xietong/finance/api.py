@@ -370,6 +370,34 @@ def round_call(request, slug: str, pk: int, payload: CallIn):
     )
 
 
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+@router.post(
+    "/finance/funds/{slug}/rounds/{pk}/withdraw",
+    response=RoundOut,
+    auth=WRITE_AUTH,
+    summary="Withdraw a round whose rule is still a draft",
+)
+def round_withdraw(request, slug: str, pk: int, payload: ReasonIn):
+    return services.draft_withdraw(
+        source=_round(request, slug, pk), reason=payload.reason, actor=request.actor
+    )
+
+
+@router.post(
+    "/finance/funds/{slug}/rounds/{pk}/cancel-call",
+    response=RoundOut,
+    auth=WRITE_AUTH,
+    summary="Cancel a call for payment before any receipt (reverses the call's entry)",
+)
+def round_call_cancel(request, slug: str, pk: int, payload: ReasonIn):
+    return services.call_cancel(
+        source=_round(request, slug, pk), reason=payload.reason, actor=request.actor
+    )
+
+
 class ChargeFilters(Schema):
     member: str | None = None
 
@@ -501,6 +529,30 @@ def project_freeze(request, slug: str, pk: int):
 def project_call(request, slug: str, pk: int, payload: CallIn):
     return services.project_call(
         project=_project(request, slug, pk), date=payload.date, actor=request.actor
+    )
+
+
+@router.post(
+    "/finance/funds/{slug}/projects/{pk}/withdraw",
+    response=ProjectOut,
+    auth=WRITE_AUTH,
+    summary="Withdraw a project whose rule is still a draft",
+)
+def project_withdraw(request, slug: str, pk: int, payload: ReasonIn):
+    return services.draft_withdraw(
+        source=_project(request, slug, pk), reason=payload.reason, actor=request.actor
+    )
+
+
+@router.post(
+    "/finance/funds/{slug}/projects/{pk}/cancel-call",
+    response=ProjectOut,
+    auth=WRITE_AUTH,
+    summary="Cancel a call for payment before any receipt (reverses the call's entry)",
+)
+def project_call_cancel(request, slug: str, pk: int, payload: ReasonIn):
+    return services.call_cancel(
+        source=_project(request, slug, pk), reason=payload.reason, actor=request.actor
     )
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,7 +184,11 @@ def payment_record(request, slug: str, pk: int):
 def project_create(request, slug: str):
     scope, fund, _level = _fund_or_404(request, slug, full=True)
     title = _("New joint project")
-    extra = {"shapley_note": True}
+    extra = {
+        "shapley_note": True,
+        "shapley_max": forms.SHAPLEY_FORM_MAX,
+        "shapley_url": reverse("finance_project_create_shapley", kwargs={"slug": slug}),
+    }
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
         return _form_page(request, fund, forms.ProjectForm(), title=title, **extra)
@@ -216,6 +221,112 @@ def project_create(request, slug: str):
 
 
 @login_required
+def project_create_shapley(request, slug: str):
+    """Step 1: title, programme and participants; step 2: one cost per group of them. "Check"
+    shows the Shapley shares, subadditivity and the core without writing; "Save" creates."""
+    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    title = _("New joint project shared by the Shapley value")
+    intro = _(
+        "Enter what each group of participants would pay if it carried out the project on its "
+        "own. Each member then pays its Shapley value: its extra cost when joining the others, "
+        "averaged over every order of joining. Up to %(n)d participants here; for more, use the "
+        "API."
+    ) % {"n": forms.SHAPLEY_FORM_MAX}
+    ctx = {"title": title, "intro": intro}
+    if request.method != "POST":
+        _require(services.can_manage(scope, fund))
+        form = forms.ShapleyProjectForm(fund=fund)
+        return render(request, "finance/project_shapley.html", {"fund": fund, "form": form, **ctx})
+    _require(services.can_manage(scope, fund))
+    step_costs = request.POST.get("step") == "costs"
+    form = forms.ShapleyProjectForm(request.POST, fund=fund, with_costs=step_costs)
+    status, preview = 200, None
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
+        status = 400
+    elif not step_costs:  # participants chosen: now ask for the costs
+        form = forms.ShapleyProjectForm(fund=fund, with_costs=True, initial={**form.cleaned_data})
+    else:
+        d = form.cleaned_data
+        inputs = {"coalitions": form.coalitions()}
+        if request.POST.get("action") != "save":
+            try:
+                _total, amounts, _x = services.project_compute(
+                    rule=ProjectRule.SHAPLEY, participants=d["participants"], inputs=inputs
+                )
+            except ValueError as exc:
+                messages.error(request, str(exc))
+                status = 400
+            else:
+                preview = [
+                    (m.display_name, ledger.from_fen(a))
+                    for m, a in zip(form.chosen, amounts, strict=True)
+                ]
+        else:
+            p, status = _run(
+                request,
+                lambda: services.project_create(
+                    fund=fund,
+                    title=d["title"],
+                    programme=d["programme"],
+                    rule=ProjectRule.SHAPLEY,
+                    participants=d["participants"],
+                    inputs=inputs,
+                    actor=request.user,
+                ),
+                _("Project created. Freeze it to compute the shares."),
+            )
+            if p is not None:
+                for text in _analysis_warnings(form.analysis):
+                    messages.warning(request, text)
+                return redirect("finance_project", slug=slug, pk=p.pk)
+    return render(
+        request,
+        "finance/project_shapley.html",
+        {
+            "fund": fund,
+            "form": form,
+            "preview": preview,
+            "analysis": form.analysis,
+            "warnings": _analysis_warnings(form.analysis),
+            **ctx,
+        },
+        status=status,
+    )
+
+
+def _analysis_warnings(analysis: dict | None) -> list[str]:
+    if not analysis:
+        return []
+    out = []
+    if not analysis["subadditive"]:
+        pairs = "; ".join(f"{a} / {b}" for a, b in analysis["violations"])
+        out.append(
+            _(
+                "The costs are not subadditive: %(k)d pairs of groups would pay less apart than "
+                "together (e.g. %(p)s)."
+            )
+            % {"k": analysis["n_violations"], "p": pairs}
+        )
+    if not analysis["core_nonempty"]:
+        out.append(
+            _(
+                "The core is empty: whatever the sharing, some group would pay more than its own "
+                "cost."
+            )
+        )
+    elif not analysis["shapley_in_core"]:
+        out.append(
+            _(
+                "The core is not empty, but the Shapley value is outside it: %(g)s would pay "
+                "more than its own cost."
+            )
+            % {"g": analysis["worst"]}
+        )
+    return out
+
+
+@login_required
 @require_POST
 def project_freeze(request, slug: str, pk: int):
     _scope, fund, _level = _fund_or_404(request, slug, full=True)
@@ -245,6 +356,73 @@ def project_call(request, slug: str, pk: int):
             _("Members called for payment."),
         )
     return redirect("finance_project", slug=slug, pk=pk)
+
+
+# ---- withdrawing a draft, cancelling a call ------------------------------------------------
+
+
+def _source_action(request, slug, pk, model, view_name, fn, ok):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    source = get_object_or_404(model, fund=fund, pk=pk)
+    reason = request.POST.get("reason", "")[:200]
+    _run(request, lambda: fn(source=source, actor=request.user, reason=reason), ok)
+    return redirect(view_name, slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def round_withdraw(request, slug: str, pk: int):
+    return _source_action(
+        request,
+        slug,
+        pk,
+        ContributionRound,
+        "finance_round",
+        services.draft_withdraw,
+        _("Draft withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def project_withdraw(request, slug: str, pk: int):
+    return _source_action(
+        request,
+        slug,
+        pk,
+        JointProject,
+        "finance_project",
+        services.draft_withdraw,
+        _("Draft withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def round_call_cancel(request, slug: str, pk: int):
+    return _source_action(
+        request,
+        slug,
+        pk,
+        ContributionRound,
+        "finance_round",
+        services.call_cancel,
+        _("Call cancelled; its entry is reversed and the shares await a new call."),
+    )
+
+
+@login_required
+@require_POST
+def project_call_cancel(request, slug: str, pk: int):
+    return _source_action(
+        request,
+        slug,
+        pk,
+        JointProject,
+        "finance_project",
+        services.call_cancel,
+        _("Call cancelled; its entry is reversed and the shares await a new call."),
+    )
 
 
 # ---- reciprocal agreements and settlements -------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -247,3 +248,134 @@ class ProjectForm(forms.Form):
         if data.get("rule") == ProjectRule.PROPORTIONAL and not data.get("total"):
             self.add_error("total", _("A proportional project needs a total."))
         return data
+
+
+SHAPLEY_FORM_MAX = 6  # 2**6 - 1 = 63 cost fields; larger games go through the API
+
+
+def coalition_members(mask: int, participants: list) -> list:
+    return [p for i, p in enumerate(participants) if mask >> i & 1]
+
+
+def shapley_analysis(costs_fen: list[int], names: list[str]) -> dict:
+    """Subadditivity and the core of a cost game given in fen, indexed by bitmask (no writes).
+
+    Subadditive: no two disjoint groups would pay less apart than together. The core is
+    non-empty when some sharing of the grand coalition's cost charges no group more than its
+    own cost; it is tested on the prenucleolus, which lies in the core whenever the core is not
+    empty (the prenucleolus, so that games worth less together than apart are handled).
+    Also says whether the Shapley value itself is in the core."""
+    from xietong.algorithms import cost_sharing
+
+    n = len(names)
+    full = (1 << n) - 1
+    violations = []
+    for s in range(1, full + 1):
+        rest = full & ~s
+        t = rest
+        while t:
+            if s < t and costs_fen[s | t] > costs_fen[s] + costs_fen[t]:
+                violations.append(
+                    (
+                        " + ".join(coalition_members(s, names)),
+                        " + ".join(coalition_members(t, names)),
+                    )
+                )
+            t = (t - 1) & rest
+    game = np.array(costs_fen, dtype=np.float64)
+    nucleolus = cost_sharing.nucleolus(game, kind="cost", prenucleolus=True)
+    core_nonempty = cost_sharing.in_core(game, nucleolus, kind="cost", tol=1e-6)
+    phi = cost_sharing.shapley(game)
+    check = cost_sharing.core_check(game, phi, kind="cost", tol=1e-6)
+    return {
+        "subadditive": not violations,
+        "violations": violations[:5],
+        "n_violations": len(violations),
+        "core_nonempty": bool(core_nonempty),
+        "shapley_in_core": bool(check.in_core),
+        "worst": " + ".join(coalition_members(check.worst_coalition, names)),
+    }
+
+
+class ShapleyProjectForm(forms.Form):
+    """Two steps: choose the participants (2 to 6 members), then one cost per non-empty group
+    of them (``cost_<bitmask>``, bit i = the i-th chosen member in the area's order)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    programme = forms.ChoiceField(
+        label=_("Programme"), choices=Programme.choices, initial=Programme.JOINT_PROJECT
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Between two and %(n)d members. For more participants, use the API "
+            "(POST /api/finance/funds/{slug}/projects with rule “shapley”)."
+        )
+        % {"n": SHAPLEY_FORM_MAX},
+    )
+
+    def __init__(self, *args, fund: Fund, with_costs: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = ledger.fund_members(fund)
+        self.fields["participants"].choices = [(m.code, m.display_name) for m in self.members]
+        self.chosen: list = []
+        self.analysis: dict | None = None
+        if with_costs:
+            source = self.data if self.is_bound else self.initial
+            getter = getattr(source, "getlist", None)
+            picked = getter("participants") if getter else list(source.get("participants", []))
+            chosen = [m for m in self.members if m.code in set(picked)]
+            if 2 <= len(chosen) <= SHAPLEY_FORM_MAX:
+                self.chosen = chosen
+                for mask in range(1, 1 << len(self.chosen)):
+                    names = " + ".join(m.display_name for m in coalition_members(mask, self.chosen))
+                    self.fields[f"cost_{mask}"] = forms.DecimalField(
+                        label=_("Cost of %(g)s (yuan)") % {"g": names},
+                        max_digits=18,
+                        decimal_places=2,
+                        min_value=0,
+                        required=True,
+                    )
+                self.fields["participants"].widget = forms.MultipleHiddenInput()
+
+    def cost_fields(self):
+        return [self[name] for name in self.fields if name.startswith("cost_")]
+
+    def clean_participants(self):
+        picked = self.cleaned_data["participants"]
+        if not 2 <= len(picked) <= SHAPLEY_FORM_MAX:
+            raise forms.ValidationError(
+                _(
+                    "Choose between two and %(n)d participants; for more, enter the coalition "
+                    "costs through the API."
+                ),
+                params={"n": SHAPLEY_FORM_MAX},
+            )
+        return [m.code for m in self.members if m.code in set(picked)]
+
+    def clean(self):
+        data = super().clean()
+        if not self.chosen or self.errors:
+            return data
+        n = len(self.chosen)
+        full = (1 << n) - 1
+        if not data.get(f"cost_{full}"):
+            self.add_error(
+                f"cost_{full}", _("The cost of all participants together must be positive.")
+            )
+            return data
+        costs = [0] + [int(data[f"cost_{m}"] * 100) for m in range(1, full + 1)]
+        self.analysis = shapley_analysis(costs, [m.display_name for m in self.chosen])
+        return data
+
+    def coalitions(self) -> list[dict]:
+        """The service's input: one row per non-empty group of participants."""
+        codes = [m.code for m in self.chosen]
+        return [
+            {
+                "members": coalition_members(mask, codes),
+                "cost": str(self.cleaned_data[f"cost_{mask}"]),
+            }
+            for mask in range(1, 1 << len(codes))
+        ]

@@ -198,6 +198,7 @@ class Stage(models.TextChoices):
     DRAFT = "draft", _("Draft")
     FROZEN = "frozen", _("Rule frozen, awaiting approval")
     CALLED = "called", _("Called for payment")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ContributionRound(models.Model):

@@ -705,6 +705,98 @@ def project_call(*, project: JointProject, actor, date: dt.date | None = None) -
     return project
 
 
+# ---- withdrawing a draft, cancelling a call ------------------------------------------------
+
+
+def _source_model(source):
+    return ContributionRound if isinstance(source, ContributionRound) else JointProject
+
+
+def _what(source) -> str:
+    return "round" if isinstance(source, ContributionRound) else "project"
+
+
+@transaction.atomic
+def draft_withdraw(*, source: ContributionRound | JointProject, actor, reason: str = ""):
+    """Withdraw a round or project whose rule is still a draft: nothing was computed, approved
+    or posted, so it is only marked withdrawn (kept, with its inputs, for the record)."""
+    _require_manage(scope_for(actor), source.fund)
+    source = _source_model(source).objects.select_for_update().get(pk=source.pk)
+    if source.status == Stage.WITHDRAWN:
+        raise ValueError(_("This is already withdrawn."))
+    if source.status != Stage.DRAFT:
+        raise ValueError(
+            _("Only a draft can be withdrawn; once the rule is frozen, the shares stand.")
+        )
+    source.status = Stage.WITHDRAWN
+    source.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=f"finance.{_what(source)}_withdraw",
+        object_type=f"finance.{type(source).__name__}",
+        object_id=source.pk,
+        before={"status": Stage.DRAFT},
+        after={"status": Stage.WITHDRAWN, "reason": reason.strip()},
+    )
+    return source
+
+
+@transaction.atomic
+def call_cancel(
+    *,
+    source: ContributionRound | JointProject,
+    actor,
+    reason: str = "",
+    date: dt.date | None = None,
+):
+    """Cancel a call for payment before anything was received: the call's entry is reversed
+    (the original stays), and the shares go back to frozen and approved, not yet called."""
+    _require_manage(scope_for(actor), source.fund)
+    source = _source_model(source).objects.select_for_update().get(pk=source.pk)
+    if source.status != Stage.CALLED:
+        raise ValueError(_("Only a call for payment can be cancelled."))
+    charges = list(source.charges.select_for_update())
+    if Payment.objects.filter(charge__in=charges, entry__reversed_by__isnull=True).exists():
+        raise ValueError(
+            _(
+                "Payments have already been received under this call; it can no longer be "
+                "cancelled. Reverse the receipts first if they were recorded in error."
+            )
+        )
+    entries = {c.call_entry_id for c in charges if c.call_entry_id}
+    reversals = []
+    for entry in JournalEntry.objects.filter(pk__in=entries).order_by("number"):
+        reversals.append(
+            ledger.reverse(
+                entry=entry,
+                date=date or _today(),
+                memo=_("Call cancelled: %(t)s") % {"t": source.title}
+                + (f" ({reason.strip()})" if reason.strip() else ""),
+                actor=actor,
+            )
+        )
+    Charge.objects.filter(pk__in=[c.pk for c in charges]).update(call_entry=None)
+    source.status = Stage.FROZEN
+    fields = ["status"]
+    if isinstance(source, ContributionRound):
+        source.due_date = None
+        fields.append("due_date")
+    source.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=f"finance.{_what(source)}_call_cancel",
+        object_type=f"finance.{type(source).__name__}",
+        object_id=source.pk,
+        before={"status": Stage.CALLED, "call_entries": sorted(entries)},
+        after={
+            "status": Stage.FROZEN,
+            "reversals": [e.number for e in reversals],
+            "reason": reason.strip(),
+        },
+    )
+    return source
+
+
 # ---- reciprocal agreements -----------------------------------------------------------------
 
 
@@ -959,10 +1051,12 @@ def transfer_paid(*, transfer: SettlementTransfer, actor, date: dt.date | None =
         _("record transfers of %(m)s") % {"m": transfer.payer.display_name},
     )
     transfer = SettlementTransfer.objects.select_for_update().get(pk=transfer.pk)
-    if settlement.status != SettlementStatus.APPROVED:
-        raise ValueError(_("The settlement must be approved by every member first."))
     if transfer.paid_entry_id:
         raise ValueError(_("This transfer is already recorded as paid."))
+    if settlement.status == SettlementStatus.SETTLED:
+        raise ValueError(_("This settlement is already settled; every transfer is paid."))
+    if settlement.status != SettlementStatus.APPROVED:
+        raise ValueError(_("The settlement must be approved by every member first."))
     memo = _("Settlement transfer %(a)s -> %(b)s, period %(p)s") % {
         "a": transfer.payer_id,
         "b": transfer.payee_id,

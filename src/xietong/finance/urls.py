@@ -17,7 +17,32 @@ urlpatterns = [
         "<slug:slug>/rounds/<int:pk>/freeze/", form_views.round_freeze, name="finance_round_freeze"
     ),
     path("<slug:slug>/rounds/<int:pk>/call/", form_views.round_call, name="finance_round_call"),
+    path(
+        "<slug:slug>/rounds/<int:pk>/withdraw/",
+        form_views.round_withdraw,
+        name="finance_round_withdraw",
+    ),
+    path(
+        "<slug:slug>/rounds/<int:pk>/cancel-call/",
+        form_views.round_call_cancel,
+        name="finance_round_call_cancel",
+    ),
+    path(
+        "<slug:slug>/projects/<int:pk>/withdraw/",
+        form_views.project_withdraw,
+        name="finance_project_withdraw",
+    ),
+    path(
+        "<slug:slug>/projects/<int:pk>/cancel-call/",
+        form_views.project_call_cancel,
+        name="finance_project_call_cancel",
+    ),
     path("<slug:slug>/projects/new/", form_views.project_create, name="finance_project_create"),
+    path(
+        "<slug:slug>/projects/new/shapley/",
+        form_views.project_create_shapley,
+        name="finance_project_create_shapley",
+    ),
     path("<slug:slug>/projects/<int:pk>/", views.project_view, name="finance_project"),
     path(
         "<slug:slug>/projects/<int:pk>/freeze/",

@@ -187,6 +187,7 @@ class RoundOut(Schema):
     max_departure_share: Decimal
     school_cap: int
     balance_tolerance: int | None
+    member_caps: dict
     matched_at: dt.datetime | None
     published_at: dt.datetime | None
     certificate: dict
@@ -217,6 +218,7 @@ class RoundIn(Schema):
     max_departure_share: Decimal = Decimal("0.2")
     school_cap: int = -1
     balance_tolerance: int | None = None
+    member_caps: dict = {}
 
 
 class RoundPatch(Schema):
@@ -231,6 +233,7 @@ class RoundPatch(Schema):
     max_departure_share: Decimal | None = None
     school_cap: int | None = None
     balance_tolerance: int | None = None
+    member_caps: dict | None = None
 
 
 @router.get("/talent/rounds", response=list[RoundOut], auth=READ_AUTH, summary="Exchange rounds")
@@ -524,6 +527,38 @@ def appointments(request):
     return Appointment.objects.filter(
         teacher__in=selectors.teacher_list(scope=request.scope)
     ).select_related("teacher", "school")
+
+
+class AppointmentPolicyIO(Schema):
+    max_weekly_lessons: int = circulation.WEEKLY_LOAD_CAP
+    max_distance_km: float = circulation.MAX_TRAVEL_KM
+
+
+@router.get(
+    "/talent/areas/{slug}/appointment-policy",
+    response=AppointmentPolicyIO,
+    auth=READ_AUTH,
+    summary="An area's limits for multi-school appointments (defaults if none set)",
+)
+def appointment_policy(request, slug: str):
+    from .models import AppointmentPolicy
+
+    area = get_object_or_404(CooperationArea, slug=slug)
+    p = AppointmentPolicy.objects.filter(area=area).first()
+    return p or AppointmentPolicyIO()
+
+
+@router.put(
+    "/talent/areas/{slug}/appointment-policy",
+    response=AppointmentPolicyIO,
+    auth=WRITE_AUTH,
+    summary="Set an area's appointment limits (the area's secretariat)",
+)
+def appointment_policy_set(request, slug: str, payload: AppointmentPolicyIO):
+    area = get_object_or_404(CooperationArea, slug=slug)
+    return _call(
+        circulation.appointment_policy_set, area=area, actor=request.actor, **payload.dict()
+    )
 
 
 # ---- training ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from xietong.schools.models import School
 
 from .models import (
     Appointment,
+    AppointmentPolicy,
     Candidacy,
     CandidacyStatus,
     Enrolment,
@@ -31,8 +32,82 @@ from .models import (
     VacancyStatus,
 )
 
+# defaults when no cooperation area containing both schools has set its own policy
 WEEKLY_LOAD_CAP = 20  # lessons a week over all schools
 MAX_TRAVEL_KM = 60.0  # one way between the home school and an appointed school
+
+
+def _area_depth(area_id: int, parents: dict[int, int | None]) -> int:
+    depth, seen = 0, set()
+    while parents.get(area_id) is not None and area_id not in seen:
+        seen.add(area_id)
+        area_id = parents[area_id]
+        depth += 1
+    return depth
+
+
+def appointment_policy_for(home: School, school: School) -> AppointmentPolicy | None:
+    """The policy of the cooperation area containing both schools; when several areas with a
+    policy contain both, the innermost one (a sub-area before its parent), then the oldest."""
+    policies = list(AppointmentPolicy.objects.select_related("area").order_by("area_id"))
+    if not policies:
+        return None
+    parents = dict(CooperationArea.objects.values_list("pk", "parent_id"))
+    best = None
+    for p in policies:
+        prefixes = area_member_prefixes(p.area)
+        if not all(any(s.county_id.startswith(x) for x in prefixes) for s in (home, school)):
+            continue
+        key = (-_area_depth(p.area_id, parents), p.area_id)
+        if best is None or key < best[0]:
+            best = (key, p)
+    return None if best is None else best[1]
+
+
+def appointment_limits(home: School, school: School) -> tuple[int, float]:
+    """Weekly lesson cap and distance limit for an appointment from ``home`` to ``school``."""
+    p = appointment_policy_for(home, school)
+    if p is None:
+        return WEEKLY_LOAD_CAP, MAX_TRAVEL_KM
+    return p.max_weekly_lessons, p.max_distance_km
+
+
+POLICY_FIELDS = ("max_weekly_lessons", "max_distance_km")
+
+
+@transaction.atomic
+def appointment_policy_set(
+    *, area: CooperationArea, actor, max_weekly_lessons: int, max_distance_km: float
+) -> AppointmentPolicy:
+    """Set an area's appointment limits; only the area's secretariat (or an administrator)."""
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_manage_area(area.pk),
+        _("set the appointment limits of %(a)s") % {"a": area.name},
+    )
+    try:
+        lessons = int(max_weekly_lessons)
+        km = float(max_distance_km)
+    except (TypeError, ValueError):
+        raise ValueError(_("The limits are a number of lessons and a distance in km.")) from None
+    if not 1 <= lessons <= 40:
+        raise ValueError(_("The weekly lesson cap must be between 1 and 40."))
+    if not (0 < km <= 1000):
+        raise ValueError(_("The distance limit must be above 0 and at most 1000 km."))
+    policy, _created = AppointmentPolicy.objects.select_for_update().get_or_create(area=area)
+    before = {f: getattr(policy, f) for f in POLICY_FIELDS}
+    policy.max_weekly_lessons = lessons
+    policy.max_distance_km = km
+    policy.save()
+    audit_record(
+        actor=actor,
+        action="talent.appointment_policy.set",
+        object_type="cooperation_area",
+        object_id=area.slug,
+        before=before,
+        after={f: getattr(policy, f) for f in POLICY_FIELDS},
+    )
+    return policy
 
 
 def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -74,11 +149,14 @@ def appointment_create(
     starts: dt.date,
     ends: dt.date | None = None,
     actor,
-    load_cap: int = WEEKLY_LOAD_CAP,
-    max_km: float = MAX_TRAVEL_KM,
+    load_cap: int | None = None,
+    max_km: float | None = None,
 ) -> Appointment:
     """Appoint a teacher to also serve ``school``. The bureau over the teacher's home school
-    decides (or the bureau over both, for cross-border appointments: either side's bureau)."""
+    decides (or the bureau over both, for cross-border appointments: either side's bureau).
+
+    The weekly lesson cap and the distance limit are those of the cooperation area containing
+    both schools (:func:`appointment_limits`) unless given."""
     scope = scope_for(actor)
     scope.require(
         scope.can_write_school(teacher.school) or scope.can_write_school(school),
@@ -109,6 +187,10 @@ def appointment_create(
                 _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
                 % {"t": teacher.name, "s": a.school.name_zh, "d": ",".join(map(str, clash))}
             )
+    if load_cap is None or max_km is None:
+        area_cap, area_km = appointment_limits(teacher.school, school)
+        load_cap = area_cap if load_cap is None else load_cap
+        max_km = area_km if max_km is None else max_km
     total = teacher.weekly_hours + sum(a.weekly_hours for a in others) + int(weekly_hours)
     if total > load_cap:
         raise AppointmentConflict(

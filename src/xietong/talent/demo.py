@@ -117,11 +117,44 @@ def _create_teachers(rng, schools, staff, n: int) -> None:
     Teacher.objects.bulk_create(batch, batch_size=5000)
 
 
+def _backbone_deficit(schools, year: int) -> np.ndarray:
+    """Per school, the backbone teachers it lacks to reach its county's rate per 100 students
+    (latest statistics up to ``year``); 0 at schools at or above the county rate or without
+    statistics."""
+    pks = [s[0] for s in schools]
+    stats = SchoolStatistic.objects.filter(
+        school_id__in=pks, indicator_id__in=("students", "teachers_backbone")
+    )
+    years = sorted(set(stats.values_list("year", flat=True).distinct()))
+    if not years:
+        return np.zeros(len(schools))
+    before = [y for y in years if y <= year]
+    use = before[-1] if before else years[-1]
+    values: dict[tuple[int, str], float] = {
+        (sid, ind): float(v)
+        for sid, ind, v in stats.filter(year=use).values_list("school_id", "indicator_id", "value")
+    }
+    students = np.array([values.get((pk, "students"), np.nan) for pk in pks])
+    backbone = np.array([values.get((pk, "teachers_backbone"), np.nan) for pk in pks])
+    ok = (students > 0) & ~np.isnan(backbone)
+    county = np.array([s[5] for s in schools])
+    deficit = np.zeros(len(schools))
+    for c in np.unique(county[ok]):
+        m = ok & (county == c)
+        rate = backbone[m].sum() / students[m].sum()
+        deficit[m] = np.maximum(rate * students[m] - backbone[m], 0)
+    return deficit
+
+
 def _create_posts(rng, rnd, schools, n_posts: int) -> None:
-    # receiving schools: rural and town schools (and Hebei's) more often
-    loc = np.array([s[2] for s in schools])
-    hebei = np.array([s[5].startswith("13") for s in schools])
-    w = np.where(loc == "rural", 4.0, np.where(loc == "town", 2.0, 0.5)) * np.where(hebei, 2, 1)
+    # receiving schools: those furthest below their county's backbone teachers per 100
+    # students, in proportion to the backbone teachers they lack, so that the round narrows the
+    # backbone gap; without statistics, rural and town schools (and Hebei's) more often
+    w = _backbone_deficit(schools, rnd.year)
+    if w.sum() <= 0:
+        loc = np.array([s[2] for s in schools])
+        hebei = np.array([s[5].startswith("13") for s in schools])
+        w = np.where(loc == "rural", 4.0, np.where(loc == "town", 2.0, 0.5)) * np.where(hebei, 2, 1)
     at = rng.choice(len(schools), size=n_posts, p=w / w.sum())
     stage = _stage_of(np.array([schools[i][1] for i in at], dtype=object), rng)
     subject = rng.choice(SUBJECTS, size=n_posts, p=SUBJECT_P)

@@ -128,9 +128,14 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
     # schools of the posts, for school caps (deferred acceptance only)
     host_schools = np.array([p[3] for p in posts], dtype=np.int64)
     regions = None
-    if rnd.school_cap >= 0 and posts and not ir:
+    member_caps = rnd.member_caps or {}
+    if (rnd.school_cap >= 0 or member_caps) and posts and not ir:
         uniq, post_school = np.unique(host_schools, return_inverse=True)
-        regions = Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap))
+        area_kw = {}
+        if member_caps:
+            school_area, area_caps = _member_areas(uniq, posts, post_school, member_caps)
+            area_kw = {"school_area": school_area, "area_caps": area_caps}
+        regions = Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap), **area_kw)
     departure = None
     if rnd.max_departure_share < 1 and teacher_ids.size:
         keys = [(info[t][0], info[t][1]) for t in teacher_ids.tolist()]
@@ -161,6 +166,8 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
     )
     if ir:  # unchanged fingerprints for deferred-acceptance rounds stored before modes existed
         key = (*key, rnd.mode)
+    if member_caps:  # likewise for rounds without member caps
+        key = (*key, tuple(sorted(member_caps.items())))
     h.update(repr(key).encode())
     return RoundInput(
         teacher_ids=teacher_ids,
@@ -179,6 +186,28 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
 
 
 HOME_LABEL = "home"
+
+
+def _member_areas(schools, posts, post_school, member_caps: dict) -> tuple[list[int], list[int]]:
+    """Each host school's receiving member (the capped jurisdiction containing its county) and
+    the cap of each member; schools outside every capped member share one uncapped area."""
+    from xietong.regions.models import Jurisdiction
+
+    codes = sorted(member_caps)
+    prefix = dict(Jurisdiction.objects.filter(code__in=codes).values_list("code", "prefix"))
+    county_of = {}
+    for i, p in enumerate(posts):
+        county_of[int(post_school[i])] = p[4]
+    area_caps = [int(member_caps[c]) for c in codes]
+    rest = len(codes)
+    school_area = []
+    for s in range(len(schools)):
+        county = county_of[s]
+        hit = next((i for i, c in enumerate(codes) if county.startswith(prefix.get(c, c))), rest)
+        school_area.append(hit)
+    if rest in school_area:
+        area_caps.append(-1)
+    return school_area, area_caps
 
 
 def _with_current_posts(rnd, teacher_ids, indptr, p_col, s_col, caps, posts, info):
@@ -613,6 +642,7 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     )
     for r in rows:
         r["name"] = names.get(r["county"], r["county"])
+    bb = [r.get("backbone_per_100_cv_change") or 0 for r in rows]
     return {
         "year": year,
         "moved": moved,
@@ -620,6 +650,8 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
         "shrinking": len(shrink),
         "growing": len(grow),
         "unchanged": len(rows) - len(shrink) - len(grow),
+        "backbone_shrinking": sum(1 for c in bb if c < -1e-12),
+        "backbone_growing": sum(1 for c in bb if c > 1e-12),
     }
 
 

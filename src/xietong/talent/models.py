@@ -195,6 +195,15 @@ class ExchangeRound(models.Model):
             "Empty: no balance rule. Otherwise how many more a member may send than receive."
         ),
     )
+    member_caps = models.JSONField(
+        _("most teachers each member receives"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Division code of a member (or of a jurisdiction inside the round's territory) to "
+            "the most teachers its schools may receive; empty: no caps."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -449,3 +458,36 @@ class Candidacy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant_id} -> {self.vacancy_id}"
+
+
+class AppointmentPolicy(models.Model):
+    """A cooperation area's limits for multi-school appointments between its schools."""
+
+    area = models.OneToOneField(
+        "regions.CooperationArea",
+        on_delete=models.CASCADE,
+        related_name="appointment_policy",
+        verbose_name=_("cooperation area"),
+    )
+    max_weekly_lessons = models.PositiveSmallIntegerField(
+        _("most lessons a week over all schools"), default=20
+    )
+    max_distance_km = models.FloatField(
+        _("farthest appointed school (km from the home school)"), default=60.0
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_weekly_lessons__gte=1, max_weekly_lessons__lte=40),
+                name="appointment_policy_lessons_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_distance_km__gt=0, max_distance_km__lte=1000),
+                name="appointment_policy_km_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.max_weekly_lessons} / {self.max_distance_km} km"

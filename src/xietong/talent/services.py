@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
-from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.models import AreaMembership, CooperationArea, Jurisdiction
 from xietong.schools.models import School
 
 from . import engine
@@ -157,6 +157,7 @@ ROUND_SETTINGS = (
     "max_departure_share",
     "school_cap",
     "balance_tolerance",
+    "member_caps",
 )
 
 
@@ -189,6 +190,16 @@ def _check_settings(fields: dict, current: ExchangeRound | None = None) -> None:
             )
             % {"m": RoundMode(mode).label}
         )
+    caps = fields.get("member_caps", current.member_caps if current else None)
+    if mode in IR_MODES and caps:
+        raise ValueError(
+            _(
+                "Caps per receiving member cannot be combined with the individually rational "
+                "mechanisms (%(m)s): the engine supports them only with deferred acceptance. "
+                "Remove the member caps or choose deferred acceptance."
+            )
+            % {"m": RoundMode(mode).label}
+        )
     for f in ("min_rotation_share", "min_backbone_share", "max_departure_share"):
         if f in fields and not 0 <= Decimal(str(fields[f])) <= 1:
             raise ValueError(_("%(f)s must be between 0 and 1.") % {"f": f})
@@ -198,6 +209,74 @@ def _check_settings(fields: dict, current: ExchangeRound | None = None) -> None:
         raise ValueError(_("A teacher may rank 1 to 50 posts."))
     if fields.get("balance_tolerance") is not None and int(fields["balance_tolerance"]) < 0:
         raise ValueError(_("The balance tolerance cannot be negative."))
+
+
+def clean_member_caps(value, rnd: ExchangeRound) -> dict[str, int]:
+    """Check caps per receiving member: a mapping from the division code of a member of the
+    round's area (or of a jurisdiction inside the bureau's territory) to a non-negative whole
+    number; codes may not contain one another. Returns the caps sorted by code."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(_("Member caps are a mapping from division code to a number."))
+    out: dict[str, int] = {}
+    for code, cap in value.items():
+        code = str(code).strip()
+        if isinstance(cap, bool) or not isinstance(cap, int | str):
+            raise ValueError(_("The cap of %(c)s must be a whole number.") % {"c": code})
+        try:
+            cap = int(cap)
+        except ValueError:
+            raise ValueError(_("The cap of %(c)s must be a whole number.") % {"c": code}) from None
+        if cap < 0:
+            raise ValueError(_("The cap of %(c)s cannot be negative.") % {"c": code})
+        out[code] = cap
+    if not out:
+        return {}
+    found = dict(Jurisdiction.objects.filter(code__in=list(out)).values_list("code", "prefix"))
+    if rnd.area_id:
+        allowed = set(
+            AreaMembership.objects.filter(area_id__in=_area_tree(rnd.area)).values_list(
+                "jurisdiction_id", flat=True
+            )
+        )
+        bad = sorted(c for c in out if c not in allowed)
+        if bad:
+            raise ValueError(
+                _("%(c)s: not a member of %(a)s (members: %(m)s).")
+                % {"c": ", ".join(bad), "a": rnd.area.name, "m": ", ".join(sorted(allowed))}
+            )
+    else:
+        root = rnd.jurisdiction.prefix
+        bad = sorted(c for c in out if c not in found or not found[c].startswith(root))
+        if bad:
+            raise ValueError(
+                _("%(c)s: not a jurisdiction inside %(j)s.")
+                % {"c": ", ".join(bad), "j": rnd.jurisdiction.display_name}
+            )
+    prefixes = sorted(found[c] for c in out)
+    for a, b in zip(prefixes, prefixes[1:], strict=False):
+        if b.startswith(a):
+            raise ValueError(
+                _("Member caps may not overlap: %(a)s contains %(b)s.")
+                % {
+                    "a": next(c for c in out if found[c] == a),
+                    "b": next(c for c in out if found[c] == b),
+                }
+            )
+    return dict(sorted(out.items()))
+
+
+def _area_tree(area: CooperationArea) -> set[int]:
+    ids = {area.pk}
+    frontier = {area.pk}
+    while frontier:
+        frontier = (
+            set(CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+            - ids
+        )
+        ids |= frontier
+    return ids
 
 
 @transaction.atomic
@@ -232,6 +311,7 @@ def round_create(
     scope.require(
         can_manage_round(scope, rnd), _("run exchange rounds in %(s)s") % {"s": rnd.scope_label}
     )
+    rnd.member_caps = clean_member_caps(settings.get("member_caps"), rnd)
     rnd.save()
     audit_record(
         actor=actor,
@@ -289,6 +369,13 @@ def round_update(*, rnd: ExchangeRound, actor, **settings) -> ExchangeRound:
             _("The mechanism can only be changed while the round is a draft (it is %(s)s).")
             % {"s": rnd.get_status_display()}
         )
+    if "member_caps" in settings:
+        if rnd.status != S.DRAFT and settings["member_caps"] != rnd.member_caps:
+            raise LifecycleError(
+                _("Member caps can only be changed while the round is a draft (it is %(s)s).")
+                % {"s": rnd.get_status_display()}
+            )
+        settings["member_caps"] = clean_member_caps(settings["member_caps"], rnd)
     _check_settings(settings, rnd)
     before = _round_snapshot(rnd)
     for k, v in settings.items():

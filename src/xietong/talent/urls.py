@@ -8,6 +8,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_view, name="talent_round"),
     path("rounds/<int:pk>/step/<slug:step>/", views.round_step, name="talent_round_step"),
     path("rounds/<int:pk>/settings/", views.round_settings, name="talent_round_settings"),
+    path("rounds/<int:pk>/member-caps/", views.round_member_caps, name="talent_round_member_caps"),
     path("rounds/<int:pk>/posts/", views.post_add, name="talent_post_add"),
     path("rounds/<int:pk>/posts/import/", views.posts_import, name="talent_posts_import"),
     path("rounds/<int:pk>/apply/", views.apply, name="talent_apply"),

@@ -163,6 +163,7 @@ def round_view(request, pk: int):
             "me": selectors.teacher_of(request.user),
             "kinds": PostKind.choices,
             "modes": RoundMode.choices,
+            "cap_members": _cap_members(rnd),
             "subjects": Subject.choices,
             "stages": TeachingStage.choices,
         },
@@ -197,6 +198,39 @@ def round_settings(request, pk: int):
     rnd = _round_or_404(request, pk)
     try:
         services.round_update(rnd=rnd, actor=request.user, mode=request.POST.get("mode", ""))
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Settings saved."))
+    return redirect("talent_round", pk=pk)
+
+
+def _cap_members(rnd) -> list[tuple[str, str, int | None]]:
+    """The members that may get a cap (area members, or the bureau's next level), with caps."""
+    caps = rnd.member_caps or {}
+    if rnd.area_id:
+        qs = Jurisdiction.objects.filter(
+            memberships__area_id__in=services._area_tree(rnd.area)
+        ).distinct()
+    else:
+        qs = Jurisdiction.objects.filter(parent_id=rnd.jurisdiction_id)
+    members = {j.code: j.display_name for j in qs.order_by("code")}
+    for code in caps:
+        members.setdefault(code, code)
+    return [(c, n, caps.get(c)) for c, n in sorted(members.items())]
+
+
+@login_required
+@require_POST
+def round_member_caps(request, pk: int):
+    """Caps per receiving member (changeable while the round is a draft); empty = no cap."""
+    rnd = _round_or_404(request, pk)
+    caps = {}
+    for key, value in request.POST.items():
+        if key.startswith("cap_") and value.strip():
+            caps[key[4:]] = value.strip()
+    try:
+        services.round_update(rnd=rnd, actor=request.user, member_caps=caps)
     except ERRORS as exc:
         messages.error(request, str(exc))
     else:
@@ -439,6 +473,22 @@ def sankey(rows: list[dict], *, title: str = "") -> str:
 @login_required
 def appointments(request):
     scope = scope_for(request.user)
+    if request.method == "POST" and request.POST.get("action") == "policy":
+        try:
+            area = CooperationArea.objects.get(slug=request.POST.get("area", ""))
+            circulation.appointment_policy_set(
+                area=area,
+                actor=request.user,
+                max_weekly_lessons=request.POST.get("max_weekly_lessons"),
+                max_distance_km=request.POST.get("max_distance_km"),
+            )
+        except CooperationArea.DoesNotExist:
+            messages.error(request, _("No such cooperation area."))
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Settings saved."))
+        return redirect("talent_appointments")
     if request.method == "POST":
         try:
             teacher = selectors.teacher_list(scope=scope).get(code=request.POST.get("teacher", ""))
@@ -466,8 +516,34 @@ def appointments(request):
     return render(
         request,
         "talent/appointments.html",
-        {"rows": rows, "cap": circulation.WEEKLY_LOAD_CAP, "km": circulation.MAX_TRAVEL_KM},
+        {
+            "rows": rows,
+            "cap": circulation.WEEKLY_LOAD_CAP,
+            "km": circulation.MAX_TRAVEL_KM,
+            "policies": _appointment_policies(scope),
+        },
     )
+
+
+def _appointment_policies(scope) -> list[dict]:
+    """Every cooperation area's appointment limits (the defaults where none are set), and
+    whether the viewer may change them."""
+    from .models import AppointmentPolicy
+
+    set_ = {p.area_id: p for p in AppointmentPolicy.objects.all()}
+    out = []
+    for area in CooperationArea.objects.order_by("pk"):
+        p = set_.get(area.pk)
+        out.append(
+            {
+                "area": area,
+                "lessons": p.max_weekly_lessons if p else circulation.WEEKLY_LOAD_CAP,
+                "km": p.max_distance_km if p else circulation.MAX_TRAVEL_KM,
+                "own": p is not None,
+                "manage": scope.can_manage_area(area.pk),
+            }
+        )
+    return out
 
 
 def training(request):

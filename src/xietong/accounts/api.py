@@ -35,7 +35,7 @@ def _role_out(a: RoleAssignment) -> RoleOut:
     )
 
 
-@router.get("/me", response=MeOut, auth=[Session()] + [], summary="The signed-in user and roles")
+@router.get("/me", response=MeOut, auth=[Session()], summary="The signed-in user and roles")
 def me(request):
     u = request.actor
     return MeOut(

@@ -346,13 +346,12 @@ def statistics_set(
     scope.require(
         scope.can_write_statistics(school), _("write statistics of %(c)s") % {"c": school.code}
     )
-    from .tabular import parse_statistics as _parse
     from .tabular import write_csv
 
     data = write_csv(
         [[school.code, year, *values.values()]], ["school_code", "year", *values.keys()]
     )
-    parsed = _parse(data, "api", known_schools={school.code: school})
+    parsed = parse_statistics(data, "api", known_schools={school.code: school})
     rows = [(school.pk, p.year, p.indicator, p.value) for p in parsed]
     return statistics_write(values=rows, actor=actor, source=f"api:{school.code}:{year}")
 

@@ -57,6 +57,16 @@ def school(sid, county, students=100, stage="primary", factor=1.0, **overrides):
     return row
 
 
+def plain(std_id):
+    """The standard with the combined-school rule of its first version: every raw count split
+    by unweighted enrolment (the tests of the proportional arithmetic use it)."""
+    return load_standard(std_id).derive(
+        f"{std_id}-plain",
+        split_weights={"primary": 1, "junior": 1, "senior": 1},
+        combined_schools={"rule": "proportional"},
+    )
+
+
 def columns(rows):
     keys = list(dict.fromkeys(k for r in rows for k in r))
     return {k: [r.get(k) for r in rows] for k in keys}
@@ -192,7 +202,7 @@ def test_equal_enrolments_give_the_plain_population_cv(x, p):
 def test_list_and_load_builtin_standards():
     assert list_standards() == (B12, Q17)
     basic = load_standard(B12)
-    assert basic.version == 1
+    assert basic.version == 2
     assert basic.document.number == "教督〔2012〕3号"
     assert basic.effective_date.isoformat() == "2012-01-20"
     assert basic.cv.apply_to == "composite_mean"
@@ -268,7 +278,7 @@ def test_derive_overrides_and_records_its_base():
         ],
         school_rule={"min_met": 7, "floor_ratio": None},
     )
-    assert (v.id, v.version, v.derived_from) == ("zj-2021", 3, (Q17, 1))
+    assert (v.id, v.version, v.derived_from) == ("zj-2021", 3, (Q17, 2))
     assert dict(v.cv.thresholds) == {"primary": 0.5, "junior": 0.4}
     assert v.indicator("sports_area_per_student").minimum_for("junior") == 11.0
     assert v.indicator("sports_area_per_student").minimum_for("primary") == 7.5
@@ -312,7 +322,7 @@ def test_variant_file_extends_builtin_and_another_file(tmp_path: Path):
         encoding="utf-8",
     )
     prov = load_standard(first)
-    assert prov.derived_from == (Q17, 1)
+    assert prov.derived_from == (Q17, 2)
     assert prov.cv.thresholds["junior"] == 0.4
     assert prov.indicator("building_area_per_student").minimum_for("primary") == 5.0
     assert prov.indicator("building_area_per_student").minimum_for("junior") == 5.8
@@ -692,14 +702,14 @@ def test_nine_year_school_split_proportionally_equals_two_separate_schools():
         | {k: nine[k] * 600 / 900 for k in {**GOOD_PRIMARY, **BASIC_EXTRA}},
         other,
     ]
-    for std in (B12, Q17):
+    for std in (plain(B12), plain(Q17)):
         combined = evaluate(std, columns([nine, other]), stage="primary")
         separate = evaluate(std, columns(split_rows), stage="primary")
         a, b = combined.county("C"), separate.county("C")
         assert [i.cv for i in a.indicators] == pytest.approx([i.cv for i in b.indicators])
         assert [i.value for i in a.indicators] == pytest.approx([i.value for i in b.indicators])
         assert a.enrolment == 900.0
-    table = evaluate(Q17, columns([nine, other]), stage="primary").school_table()
+    table = evaluate(plain(Q17), columns([nine, other]), stage="primary").school_table()
     assert table["enrolment"].tolist() == [600.0, 300.0]
     assert table["building_area_per_student"].tolist() == pytest.approx([6.0, 4.0])
 
@@ -708,7 +718,7 @@ def test_split_weights_from_the_standard():
     nine = school("N", "C", 210, stage="nine_year", students_primary=100, students_junior=110) | {
         "building_area": 2210.0
     }
-    weighted = load_standard(Q17).derive("w", split_weights={"junior": 1.1})
+    weighted = plain(Q17).derive("w", split_weights={"junior": 1.1})
     t = evaluate(weighted, columns([nine]), stage="primary").school_table()
     # primary share = 100 / (100 + 1.1 * 110) = 100 / 221
     assert t["building_area_per_student"][0] == pytest.approx(2210 * (100 / 221) / 100)
@@ -727,7 +737,7 @@ def test_twelve_year_and_complete_secondary_enter_junior():
     ]
     for r in rows:
         r.setdefault("students_primary", None)
-    ev = evaluate(Q17, columns(rows), stage="junior")
+    ev = evaluate(plain(Q17), columns(rows), stage="junior")
     t = ev.school_table()
     assert t["school_id"].tolist() == ["T", "K"]
     assert t["enrolment"].tolist() == [200.0, 200.0]
@@ -760,17 +770,17 @@ def test_by_stage_columns_and_exclude_rules():
 def test_combined_school_without_breakdown_columns():
     nine = school("N", "C", 900, stage="nine_year")
     with pytest.raises(ValueError, match="no 'students_primary' column"):
-        evaluate(Q17, columns([nine]), stage="primary")
+        evaluate(Q17, columns([nine]), split_rule="proportional", stage="primary")
     nine["students_primary"] = 600
     with pytest.raises(ValueError, match="needs the 'students_junior' column"):
-        evaluate(Q17, columns([nine]), stage="primary")
+        evaluate(Q17, columns([nine]), split_rule="proportional", stage="primary")
     nine["students_junior"] = None
     with pytest.raises(ValueError, match=r"school_id 'N'.*'students_junior' is missing"):
-        evaluate(Q17, columns([nine]), stage="primary")
+        evaluate(Q17, columns([nine]), split_rule="proportional", stage="primary")
     nine["students_junior"] = 0  # no junior part: all resources go to the primary part
-    t = evaluate(Q17, columns([nine]), stage="primary").school_table()
+    t = evaluate(Q17, columns([nine]), split_rule="proportional", stage="primary").school_table()
     assert t["building_area_per_student"][0] == pytest.approx(600 * 9 / 600)
-    ev = evaluate(Q17, columns([nine]), stage="junior")
+    ev = evaluate(Q17, columns([nine]), stage="junior", split_rule="proportional")
     assert [r.code for r in ev.excluded] == ["no_enrolment"]
     assert ev.county("C").status == "no_schools"
 
@@ -841,7 +851,8 @@ def test_to_rows_and_shortfall_outputs():
     assert first["sports_area_per_student_n_below_minimum"] == 1
     assert first["sports_area_per_student_cv_passed"] is True
     assert first["reason_codes"] == ""
-    assert len(first) == 12 + 4 * 7 + 1
+    assert first["n_missing"] == 0
+    assert len(first) == 13 + 4 * 7 + 1
     srows = ev.shortfall_rows()
     assert srows == [
         {

@@ -52,9 +52,12 @@ import numpy as np
 __all__ = [
     "RAW_INDICATOR_CODES",
     "SCHOOL_STAGES",
+    "MISSING_MODES",
+    "PHYSICAL_ITEMS",
     "SPLIT_RULES",
     "STAGE_PARTS",
     "CVRule",
+    "CombinedSchools",
     "CountyResult",
     "Evaluation",
     "Exclusions",
@@ -121,7 +124,22 @@ STAGE_PARTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 #: How a combined (multi-stage) school's resources are attributed to one stage.
-SPLIT_RULES: tuple[str, ...] = ("proportional", "by_stage_columns", "exclude")
+SPLIT_RULES: tuple[str, ...] = ("proportional", "physical_weighted", "by_stage_columns", "exclude")
+
+#: Raw counts that are shared physical resources of a combined school (buildings, grounds,
+#: equipment, books): under ``physical_weighted`` only these are split by weighted enrolment;
+#: counts of people (teachers) come from per-stage columns instead.
+PHYSICAL_ITEMS: tuple[str, ...] = (
+    "building_area",
+    "sports_area",
+    "instrument_value",
+    "multimedia_classrooms",
+    "computers",
+    "library_books",
+)
+
+#: What :func:`evaluate` does with a school that lacks a value the standard needs.
+MISSING_MODES: tuple[str, ...] = ("raise", "incomplete")
 
 _EVAL_STAGES = ("primary", "junior", "senior")
 _STAGE_ENROLMENT = {s: f"students_{s}" for s in _EVAL_STAGES}
@@ -144,6 +162,7 @@ _TOP_KEYS = frozenset(
         "school_rule",
         "exclusions",
         "split_weights",
+        "combined_schools",
         "notes",
         "derived_from",
     }
@@ -235,6 +254,19 @@ class SchoolRule:
 
 
 @dataclass(frozen=True)
+class CombinedSchools:
+    """How a combined school (nine-year, complete secondary, twelve-year) enters the evaluation
+    of one stage, unless the caller of :func:`evaluate` names a rule: ``rule`` is one of
+    :data:`SPLIT_RULES`, ``physical_items`` the raw counts that ``physical_weighted`` splits by
+    weighted enrolment (the weights are the standard's ``split_weights``), ``source`` where the
+    rule comes from."""
+
+    rule: str = "proportional"
+    physical_items: tuple[str, ...] = PHYSICAL_ITEMS
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Exclusions:
     """Schools left out of the evaluation: whole school stages (e.g. ``special``) and teaching
     points (rows whose optional ``teaching_point`` column is true) with fewer than
@@ -256,12 +288,12 @@ class Standard:
     --------
     >>> std = load_standard("quality-balance-2017")
     >>> std.id, std.version, std.document.number
-    ('quality-balance-2017', 1, '教督〔2017〕6号')
+    ('quality-balance-2017', 2, '教督〔2017〕6号')
     >>> std.indicator("sports_area_per_student").minimum_for("junior")
     10.2
     >>> strict = std.derive("zj-quality-2021", cv={"thresholds": {"primary": 0.45}})
     >>> strict.cv.thresholds["primary"], strict.cv.thresholds["junior"], strict.derived_from
-    (0.45, 0.45, ('quality-balance-2017', 1))
+    (0.45, 0.45, ('quality-balance-2017', 2))
     """
 
     id: str
@@ -276,6 +308,7 @@ class Standard:
     school_rule: SchoolRule | None
     exclusions: Exclusions
     split_weights: Mapping[str, float]
+    combined: CombinedSchools = CombinedSchools()
     derived_from: tuple[str, int] | None = None
     notes: tuple[str, ...] = ()
     spec_json: str = field(default="{}", repr=False, compare=False)
@@ -817,6 +850,8 @@ def _parse_standard(spec: Mapping[str, Any], origin: str) -> Standard:
             )
         weights[stage] = _number(w, f"{where}: split_weights[{stage!r}]", positive=True)
 
+    combined = _parse_combined(spec.get("combined_schools"), where)
+
     notes = spec.get("notes") or []
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise ValueError(f"{where}: 'notes' must be a list of strings")
@@ -845,10 +880,37 @@ def _parse_standard(spec: Mapping[str, Any], origin: str) -> Standard:
         school_rule=school_rule,
         exclusions=exclusions,
         split_weights=MappingProxyType(weights),
+        combined=combined,
         derived_from=derived_t,
         notes=tuple(notes),
         spec_json=json.dumps(spec, ensure_ascii=False, sort_keys=True),
     )
+
+
+def _parse_combined(spec: Any, where: str) -> CombinedSchools:
+    if spec is None:
+        return CombinedSchools()
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"{where}: 'combined_schools' must be an object")
+    bad = sorted(set(spec) - {"rule", "physical_items", "source"})
+    if bad:
+        raise ValueError(f"{where}: unknown combined_schools field(s) {', '.join(map(repr, bad))}")
+    rule = spec.get("rule", "proportional")
+    if rule not in SPLIT_RULES:
+        raise ValueError(
+            f"{where}: combined_schools 'rule' must be one of {', '.join(SPLIT_RULES)}, "
+            f"got {rule!r}"
+        )
+    items = spec.get("physical_items", list(PHYSICAL_ITEMS))
+    if not isinstance(items, list) or any(i not in RAW_INDICATOR_CODES for i in items):
+        raise ValueError(
+            f"{where}: combined_schools 'physical_items' must list raw indicator codes, "
+            f"got {items!r}"
+        )
+    source = spec.get("source", "")
+    if not isinstance(source, str):
+        raise ValueError(f"{where}: combined_schools 'source' must be a string")
+    return CombinedSchools(rule=rule, physical_items=tuple(items), source=source)
 
 
 def _parse_indicator(
@@ -1195,8 +1257,10 @@ class _SchoolDetails:
 class CountyResult:
     """The evaluation of one county for one stage.
 
-    ``status`` is ``"pass"``, ``"fail"`` or ``"no_schools"`` (no school left to evaluate).
-    ``reasons`` explain a failure; ``notes`` flag things worth knowing that are not failures
+    ``status`` is ``"pass"``, ``"fail"``, ``"incomplete"`` (``missing="incomplete"`` and at
+    least one of the county's schools lacks a value the standard needs: the county cannot be
+    judged, ``n_missing`` counts those schools and :attr:`Evaluation.missing` lists what each
+    lacks) or ``"no_schools"`` (no school left to evaluate). ``reasons`` explain a failure; ``notes`` flag things worth knowing that are not failures
     (``single_school``: one school has no dispersion, so every CV is 0). ``shortfalls``
     (every school below a minimum, per indicator) and ``failing_schools`` are built on first
     access from the evaluation's arrays, so a million-row evaluation stays cheap.
@@ -1215,6 +1279,7 @@ class CountyResult:
     school_pass_rate: float | None
     reasons: tuple[Reason, ...]
     notes: tuple[Reason, ...]
+    n_missing: int = 0
     _details: _SchoolDetails | None = field(default=None, repr=False, compare=False)
     _group: int = field(default=-1, repr=False, compare=False)
 
@@ -1251,7 +1316,9 @@ class CountyResult:
 class Evaluation:
     """Result of :func:`evaluate`: one :class:`CountyResult` per county (sorted by code).
 
-    ``excluded`` lists every school row left out, with a reason; ``notes`` holds remarks
+    ``excluded`` lists every school row left out by a rule of the standard, with a reason;
+    ``missing`` every school that could not be evaluated for lack of data (``missing_values``
+    with the columns it lacks; only with ``missing="incomplete"``); ``notes`` holds remarks
     about the whole run (e.g. a rule that could not be applied for lack of a column).
     """
 
@@ -1262,6 +1329,7 @@ class Evaluation:
     counties: tuple[CountyResult, ...]
     excluded: tuple[Reason, ...]
     notes: tuple[Reason, ...]
+    missing: tuple[Reason, ...] = ()
     _details: _SchoolDetails | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -1290,7 +1358,7 @@ class Evaluation:
         """One flat ``dict`` per county, ready for a table or ``csv.DictWriter``.
 
         Columns: ``standard_id``, ``standard_version``, ``stage``, ``county``, ``status``,
-        ``n_schools``, ``n_excluded``, ``enrolment``, ``composite_cv``,
+        ``n_schools``, ``n_excluded``, ``n_missing``, ``enrolment``, ``composite_cv``,
         ``composite_threshold``, ``n_schools_passing``, ``school_pass_rate``, then for every
         indicator ``<code>_value``, ``<code>_cv``, ``<code>_cv_passed``,
         ``<code>_n_below_minimum``, and finally ``reason_codes`` (``;``-separated).
@@ -1305,6 +1373,7 @@ class Evaluation:
                 "status": c.status,
                 "n_schools": c.n_schools,
                 "n_excluded": c.n_excluded,
+                "n_missing": c.n_missing,
                 "enrolment": c.enrolment,
                 "composite_cv": c.composite_cv,
                 "composite_threshold": c.composite_threshold,
@@ -1552,8 +1621,26 @@ class _Selection:
     enrol: np.ndarray  # (n,) enrolment of the evaluated stage
     share: np.ndarray  # (n,) proportional share of a combined school's counts
     ex_mask: np.ndarray  # (n,) row excluded with a reason
+    miss_mask: np.ndarray  # (n,) row lacks data the standard needs (missing="incomplete")
     excluded: list[Reason] = field(default_factory=list)
     notes: list[Reason] = field(default_factory=list)
+    missing: list[Reason] = field(default_factory=list)
+
+    def withdraw_missing(self, columns: Mapping[int, list[str]]) -> None:
+        """Take rows that lack values out of the evaluation, recording what each lacks."""
+        ids = self.table.ids()
+        for i in sorted(columns):
+            self.missing.append(
+                Reason.of(
+                    "missing_values",
+                    school_id=ids[i],
+                    county=str(self.table.county[i]),
+                    columns=sorted(set(columns[i])),
+                )
+            )
+            self.miss_mask[i] = True
+        self.teaches &= ~self.miss_mask
+        self.combined &= self.teaches
 
     def exclude(
         self,
@@ -1574,7 +1661,47 @@ class _Selection:
         self.combined &= self.teaches
 
 
-def _select(std: Standard, table: _Table, stage: str, split_rule: str) -> _Selection:
+def _row_columns(std: Standard, stage: str, split_rule: str, kind: str) -> list[str]:
+    """The columns a row of school kind ``kind`` needs to be evaluated for ``stage``."""
+    parts = STAGE_PARTS[kind]
+    codes = sorted(
+        {c for ind in std.indicators for c in (ind.numerator, ind.denominator)} - {"students"}
+    )
+    if len(parts) <= 1:
+        return ["students", *codes]
+    cols = [_STAGE_ENROLMENT[stage]]
+    if split_rule in ("proportional", "physical_weighted"):
+        cols += [_STAGE_ENROLMENT[p] for p in parts if p != stage]
+    for code in codes:
+        split = split_rule == "proportional" or (
+            split_rule == "physical_weighted" and code in std.combined.physical_items
+        )
+        cols.append(code if split else f"{code}_{stage}")
+    return cols
+
+
+def _missing_values(
+    std: Standard, table: _Table, sel: _Selection, stage: str, split_rule: str
+) -> dict[int, list[str]]:
+    """Rows taking part in ``stage`` whose needed values are NaN, with those columns. A column
+    absent from the table altogether is left to the checks that raise (a malformed table)."""
+    stage_of = table.stage()
+    found: dict[int, list[str]] = {}
+    for kind, parts in STAGE_PARTS.items():
+        rows = sel.teaches & (stage_of == kind)
+        if stage not in parts or not rows.any():
+            continue
+        for col in _row_columns(std, stage, split_rule, kind):
+            if col not in table.keys:
+                continue
+            for i in np.flatnonzero(rows & np.isnan(table.numeric(col))).tolist():
+                found.setdefault(i, []).append(col)
+    return found
+
+
+def _select(
+    std: Standard, table: _Table, stage: str, split_rule: str, missing: str = "raise"
+) -> _Selection:
     """Decide which rows take part in ``stage``, their enrolment and split share."""
     n = table.n
     stage_of = table.stage()
@@ -1593,6 +1720,7 @@ def _select(std: Standard, table: _Table, stage: str, split_rule: str) -> _Selec
         enrol=np.full(n, np.nan),
         share=np.ones(n),
         ex_mask=np.zeros(n, dtype=bool),
+        miss_mask=np.zeros(n, dtype=bool),
     )
     for kind in std.exclusions.school_stages:
         m = stage_of == kind
@@ -1613,6 +1741,12 @@ def _select(std: Standard, table: _Table, stage: str, split_rule: str) -> _Selec
                 f"{col!r} column to take its {stage} enrolment from"
             )
         sel.enrol[sel.combined] = table.numeric(col)[sel.combined]
+    if missing == "incomplete":
+        # An unknown enrolment is missing data, not "no enrolment": the school still counts.
+        unknown = sel.teaches & np.isnan(sel.enrol)
+        if unknown.any():
+            cols = np.where(sel.combined, _STAGE_ENROLMENT[stage], "students")
+            sel.withdraw_missing({i: [str(cols[i])] for i in np.flatnonzero(unknown).tolist()})
     no_enrol = sel.teaches & ~(np.isfinite(sel.enrol) & (sel.enrol > 0))
     if no_enrol.any():
         sel.exclude(no_enrol, "no_enrolment", stage=stage)
@@ -1637,7 +1771,12 @@ def _select(std: Standard, table: _Table, stage: str, split_rule: str) -> _Selec
                 )
             )
 
-    if split_rule == "proportional" and sel.combined.any():
+    if missing == "incomplete":
+        found = _missing_values(std, table, sel, stage, split_rule)
+        if found:
+            sel.withdraw_missing(found)
+
+    if split_rule in ("proportional", "physical_weighted") and sel.combined.any():
         denom = np.zeros(n)
         for kind, parts in STAGE_PARTS.items():
             m = sel.combined & (stage_of == kind)
@@ -1677,10 +1816,12 @@ def _stage_counts(
         if code not in table.keys:
             raise ValueError(f"schools has no {code!r} column, which standard {std.id!r} needs")
         raw = table.numeric(code)[rows]
-        if split_rule == "proportional":
+        if split_rule == "proportional" or (
+            split_rule == "physical_weighted" and code in std.combined.physical_items
+        ):
             table.check_values(raw, rows, code)
             out = raw * share
-        else:  # "by_stage_columns" ("exclude" has no combined rows left)
+        else:  # per-stage columns ("exclude" has no combined rows left)
             out = raw.copy()
             table.check_values(raw[~comb], rows[~comb], code)
             if comb.any():
@@ -1688,7 +1829,7 @@ def _stage_counts(
                 if col not in table.keys:
                     i = int(rows[np.flatnonzero(comb)[0]])
                     raise ValueError(
-                        f"split_rule='by_stage_columns' needs a {col!r} column for combined "
+                        f"split_rule={split_rule!r} needs a {col!r} column for combined "
                         f"schools (first: {table.row_name(i)})"
                     )
                 staged = table.numeric(col)[rows[comb]]
@@ -1718,7 +1859,8 @@ def evaluate(
     schools: Mapping[str, Any] | Sequence[Mapping[str, Any]] | Any,
     *,
     stage: str,
-    split_rule: str = "proportional",
+    split_rule: str | None = None,
+    missing: str = "raise",
 ) -> Evaluation:
     """Evaluate every county's schools of one stage against a balance standard.
 
@@ -1734,14 +1876,23 @@ def evaluate(
         marks teaching points. ``school_id`` and ``county`` are compared as strings.
     stage : str
         The stage to evaluate; one of ``standard.stages`` (``"primary"``, ``"junior"``).
-    split_rule : {"proportional", "by_stage_columns", "exclude"}
+    split_rule : {"proportional", "physical_weighted", "by_stage_columns", "exclude"}, optional
         How a combined school (``nine_year``, ``complete_secondary``, ``twelve_year``) enters
-        the evaluation of ``stage``. ``"proportional"``: its stage part has enrolment
-        ``students_<stage>`` and a share ``w_s * students_<stage> / sum_t(w_t * students_t)``
-        (weights ``standard.split_weights``, all 1 in the national standards) of every
-        other raw count. ``"by_stage_columns"``: the caller supplies ``<code>_<stage>``
-        columns (e.g. ``building_area_primary``) for every raw count used.
-        ``"exclude"``: combined schools are left out (recorded in ``excluded``).
+        the evaluation of ``stage``; default: the standard's ``combined.rule``.
+        ``"proportional"``: its stage part has enrolment ``students_<stage>`` and a share
+        ``w_s * students_<stage> / sum_t(w_t * students_t)`` (weights
+        ``standard.split_weights``) of every other raw count. ``"physical_weighted"``: that
+        share of the physical items only (``standard.combined.physical_items``: buildings,
+        grounds, equipment, books); teacher counts come from ``<code>_<stage>`` columns
+        (e.g. ``teachers_backbone_primary``), the teachers of that stage.
+        ``"by_stage_columns"``: the caller supplies ``<code>_<stage>`` columns for every raw
+        count used. ``"exclude"``: combined schools are left out (recorded in ``excluded``).
+    missing : {"raise", "incomplete"}, default "raise"
+        A school that takes part but has no value (NaN/None) in a column it needs:
+        ``"raise"`` stops with a ValueError naming the row and column; ``"incomplete"``
+        takes the school out of the computation, lists it in ``Evaluation.missing`` with
+        the columns it lacks and gives its county the status ``"incomplete"`` (reason
+        ``incomplete_data``): a county is never judged on part of its schools.
 
     Returns
     -------
@@ -1751,9 +1902,10 @@ def evaluate(
     Raises
     ------
     ValueError
-        If the stage or split rule is unknown, a required column is absent, a school id
-        repeats, or a school that takes part has a missing, negative or non-numeric value in
-        a column the standard needs (the message names the school row and the column).
+        If the stage, split rule or missing mode is unknown, a required column is absent, a
+        school id repeats, or a school that takes part has a negative or non-numeric value
+        (or, with ``missing="raise"``, a missing one) in a column the standard needs (the
+        message names the school row and the column).
 
     Notes
     -----
@@ -1813,8 +1965,12 @@ def evaluate(
             f"stage {stage!r} is not evaluated by standard {std.id!r}; its stages are "
             + ", ".join(std.stages)
         )
+    if split_rule is None:
+        split_rule = std.combined.rule
     if split_rule not in SPLIT_RULES:
         raise ValueError(f"split_rule must be one of {', '.join(SPLIT_RULES)}, got {split_rule!r}")
+    if missing not in MISSING_MODES:
+        raise ValueError(f"missing must be one of {', '.join(MISSING_MODES)}, got {missing!r}")
     table = _Table(schools)
     if "students" not in table.keys:
         raise ValueError("schools has no 'students' column")
@@ -1830,7 +1986,7 @@ def evaluate(
     labels = tuple(labels_arr.tolist())
     ng = len(labels)
 
-    sel = _select(std, table, stage, split_rule)
+    sel = _select(std, table, stage, split_rule, missing)
     rows, num, den = _stage_counts(std, table, sel, stage, split_rule)
     # group the participating rows by county (stable: input order within a county)
     order = np.argsort(ccode[rows], kind="stable")
@@ -1845,6 +2001,7 @@ def evaluate(
     n_sch = np.bincount(codes, minlength=ng)
     enrol_sum = np.bincount(codes, weights=sel.enrol[rows], minlength=ng)
     n_excl = np.bincount(ccode[sel.ex_mask], minlength=ng)
+    n_miss = np.bincount(ccode[sel.miss_mask], minlength=ng)
 
     # ---- minimums and the school rule ------------------------------------------------
     mins = np.array([np.nan if (x := i.minimum_for(stage)) is None else x for i in std.indicators])
@@ -1920,7 +2077,11 @@ def evaluate(
         )
         n_ok = None if n_pass is None or ns == 0 else int(n_pass[g])
         pass_rate = None if n_ok is None else n_ok / ns
-        if ns == 0:
+        nm = int(n_miss[g])
+        if ns == 0 and nm:
+            status = "incomplete"
+            reasons.append(Reason.of("incomplete_data", n_missing=nm, n_schools=nm))
+        elif ns == 0:
             status = "no_schools"
             reasons.append(Reason.of("no_schools", county=label, stage=stage))
         else:
@@ -1964,6 +2125,10 @@ def evaluate(
             if ns == 1:
                 notes.append(Reason.of("single_school", n_schools=1))
             status = "fail" if reasons else "pass"
+            if nm:
+                # What is known is reported, but the county is not judged on part of its schools.
+                reasons.insert(0, Reason.of("incomplete_data", n_missing=nm, n_schools=ns + nm))
+                status = "incomplete"
         counties.append(
             CountyResult(
                 county=label,
@@ -1979,6 +2144,7 @@ def evaluate(
                 school_pass_rate=pass_rate,
                 reasons=tuple(reasons),
                 notes=tuple(notes),
+                n_missing=nm,
                 _details=details,
                 _group=g,
             )
@@ -1991,5 +2157,6 @@ def evaluate(
         counties=tuple(counties),
         excluded=tuple(sel.excluded),
         notes=tuple(sel.notes),
+        missing=tuple(sel.missing),
         _details=details,
     )

@@ -239,10 +239,14 @@ def test_structure_and_invariants(full):
     assert v.shape == (n, len(YEARS), len(INDICATORS))
     assert v.dtype == np.float64
     assert full.years == YEARS
+    # every school reports the school-level counts; the per-stage teacher columns that follow
+    # are for combined schools only (test_combined_schools_report_teachers_by_stage)
+    school_level = IX["expenditure"] + 1
+    v = v[:, :, :school_level]
     assert np.all(np.isfinite(v))
     assert np.all(v >= 0)
     money = [IX["instrument_value"], IX["expenditure"]]
-    whole = [i for i in range(len(INDICATORS)) if i not in money]
+    whole = [i for i in range(school_level) if i not in money]
     assert np.array_equal(v[:, :, whole], np.round(v[:, :, whole]))
     assert np.allclose(v[:, :, money] * 100, np.round(v[:, :, money] * 100))
     # stage breakdown and teacher split
@@ -349,10 +353,10 @@ def test_deterministic(counties):
     b = generate(sample, [2023, 2022], seed=11, scale=0.3)
     c = generate(sample, [2022, 2023], seed=12, scale=0.3)
     assert a.schools == b.schools
-    assert np.array_equal(a.values, b.values)
+    assert np.array_equal(a.values, b.values, equal_nan=True)
     assert np.array_equal(a.teachers_by_stage, b.teachers_by_stage)
     assert a.seed == 11
-    assert not np.array_equal(a.values, c.values) or a.schools != c.schools
+    assert not np.array_equal(a.values, c.values, equal_nan=True) or a.schools != c.schools
 
 
 def _spec(**kw):
@@ -545,3 +549,25 @@ def test_allocate_exact_with_minimum():
     out = syn._allocate(totals, group, weights, minimum)
     assert np.array_equal(np.bincount(group, weights=out, minlength=5).astype(int), totals)
     assert np.all(out >= minimum)
+
+
+def test_combined_schools_report_teachers_by_stage(small):
+    """Per-stage teacher columns exist for combined schools only, are whole, and add up to the
+    school's totals (what the combined-school rule of the standards reads)."""
+    _, stage, _, _ = _arrays(small)
+    combined = np.isin(stage, ["nine_year", "complete_secondary", "twelve_year"])
+    assert combined.any() and (~combined).any()
+    v = small.values
+    for code in ("teachers", "teachers_qualified", "teachers_backbone", "teachers_pe_arts"):
+        parts = np.stack([v[:, :, IX[f"{code}_{s}"]] for s in ("primary", "junior", "senior")], 2)
+        assert np.isnan(parts[~combined]).all()
+        c = parts[combined]
+        assert not np.isnan(c).any()
+        assert np.array_equal(c, np.round(c)) and (c >= 0).all()
+        assert np.array_equal(c.sum(axis=2), v[combined][:, :, IX[code]])
+    # a nine-year school has no senior teachers; its primary part teaches its primary pupils
+    nine = stage == "nine_year"
+    assert (v[nine][:, :, IX["teachers_senior"]] == 0).all()
+    assert (v[nine][:, :, IX["teachers_primary"]] > 0).any()
+    tbs = small.teachers_by_stage
+    assert np.array_equal(v[combined][:, :, IX["teachers_primary"]], tbs[combined][:, :, 0])

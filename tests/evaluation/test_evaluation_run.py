@@ -51,7 +51,8 @@ def worked_example(world):
             },
         )
         schools.append(s)
-    # the school of the shared `world` fixture in the same county has only two values: it is left out
+    # the school of the shared `world` fixture in the same county has only two values: it cannot
+    # be evaluated, and the county is "incomplete" (it is not judged on part of its schools)
     return schools
 
 
@@ -71,7 +72,11 @@ def test_worked_example_cv_through_the_platform(worked_example, world):
     )
     assert books["cv"] == pytest.approx(0.5153, abs=5e-5)
     assert county.n_schools == 5
-    assert {"code": "missing_statistics", "school_id": world["schools"]["A"].code} in run.excluded
+    missing = [e for e in run.excluded if e["code"] == "missing_values"]
+    assert [m["school_id"] for m in missing] == [world["schools"]["A"].code]
+    assert "library_books" in missing[0]["columns"] and missing[0]["county"] == "131002000000"
+    assert county.status == "incomplete" and county.n_missing == 1
+    assert county.reasons[0] == {"code": "incomplete_data", "n_missing": 1, "n_schools": 6}
     assert len(run.fingerprint) == 64
 
 
@@ -104,7 +109,9 @@ def test_shortfalls_are_stored_per_school(worked_example, world):
         actor=None,
     )
     county = run.counties.get(county_id="131002000000")
-    assert county.status == "fail"
+    # one school has not reported (incomplete); what is known already fails
+    assert county.status == "incomplete"
+    assert [r["code"] for r in county.reasons] == ["incomplete_data", "schools_below_standard"]
     shortfalls = list(run.shortfalls.filter(indicator="building_area_per_student"))
     # building area 300*(i+1) over enrolment: school 0 has 6.67 m2, school 3 has 15.8, school 1 has 16.2 ...
     below = {s.school.code for s in shortfalls}
@@ -223,3 +230,43 @@ def test_api_run_and_bad_input(worked_example, world):
     )
     assert r.status_code == 422
     assert EvaluationRun.objects.count() == 1
+
+
+def test_a_county_with_one_school_lacking_data_is_incomplete_not_passing(worked_example, world):
+    """Under the 2017 standard every school must pass, so the county cannot pass while a school
+    has not reported: before, the platform dropped that school and judged the other five."""
+    lf = Jurisdiction.objects.get(code="131000000000")
+    actor = world["users"]["langfang"]
+    run = evaluation_run(
+        standard="quality-balance-2017", stage="primary", year=2024, jurisdiction=lf, actor=actor
+    )
+    county = run.counties.get(county_id="131002000000")
+    assert county.status == "incomplete" and county.n_missing == 1
+    assert run.n_passing == 0 or not run.counties.filter(status="pass", county_id="131002000000")
+    # once the school reports, the county is judged on all six schools
+    a = world["schools"]["A"]
+    statistics_set(school=a, year=2024, actor=actor, values=dict(_complete_values()))
+    again = evaluation_run(
+        standard="quality-balance-2017", stage="primary", year=2024, jurisdiction=lf, actor=actor
+    )
+    county = again.counties.get(county_id="131002000000")
+    assert county.status in ("pass", "fail") and county.n_missing == 0
+    assert county.n_schools == 6
+
+
+def _complete_values():
+    return {
+        "students": 60,
+        "teachers": 12,
+        "teachers_qualified": 6,
+        "teachers_backbone": 1,
+        "teachers_pe_arts": 2,
+        "teachers_mid_senior_title": 5,
+        "building_area": 600,
+        "sports_area": 700,
+        "instrument_value": Decimal(150000),
+        "multimedia_classrooms": 2,
+        "computers": 12,
+        "library_books": 300,
+        "classes": 3,
+    }

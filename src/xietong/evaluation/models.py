@@ -79,6 +79,8 @@ class CountyEvaluation(models.Model):
     status = models.CharField(_("status"), max_length=20)
     n_schools = models.PositiveIntegerField()
     n_excluded = models.PositiveIntegerField()
+    # schools left out for lack of data; any makes the county "incomplete"
+    n_missing = models.PositiveIntegerField(default=0)
     enrolment = models.FloatField()
     composite_cv = models.FloatField(null=True)
     composite_threshold = models.FloatField(null=True)

@@ -94,35 +94,6 @@ def _check_may_run(actor, area, jurisdiction) -> None:
         )
 
 
-def prepare_input(
-    table: dict, standard: std_engine.Standard, stage: str
-) -> tuple[dict, list[dict]]:
-    """Leave out schools whose statistics for the year lack a value the standard needs (they are
-    listed, never silently treated as zero)."""
-    needed = {"students"}
-    for ind in standard.indicators:
-        needed.update([ind.numerator, ind.denominator])
-    needed.update(f"students_{s}" for s in ("primary", "junior", "senior"))
-    combined = np.isin(table["stage"], ["nine_year", "complete_secondary", "twelve_year"])
-    missing = np.zeros(len(table["school_id"]), dtype=bool)
-    for col in needed:
-        if col not in table:
-            continue
-        bad = np.isnan(table[col])
-        if col.startswith("students_"):
-            bad &= combined  # the stage breakdown matters only for combined schools
-        missing |= bad
-    excluded = [
-        {"code": "missing_statistics", "school_id": str(s)} for s in table["school_id"][missing]
-    ]
-    keep = ~missing
-    clean = {k: v[keep] for k, v in table.items()}
-    for col in needed:
-        if col in clean:
-            clean[col] = np.nan_to_num(clean[col], nan=0.0)
-    return clean, excluded
-
-
 @transaction.atomic
 def evaluation_run(
     *,
@@ -132,9 +103,14 @@ def evaluation_run(
     actor,
     area: CooperationArea | None = None,
     jurisdiction: Jurisdiction | None = None,
-    split_rule: str = "proportional",
+    split_rule: str | None = None,
 ) -> EvaluationRun:
-    """Evaluate the registry of an area or jurisdiction, store the result and its fingerprint."""
+    """Evaluate the registry of an area or jurisdiction, store the result and its fingerprint.
+
+    A school lacking a value the standard needs is listed (``missing_values`` with the columns)
+    and makes its county ``incomplete``: a county is never judged on part of its schools
+    (docs/measures/standards.md). ``split_rule`` defaults to the standard's own rule for
+    combined schools."""
     prefixes, scope_key = _scope_of(area, jurisdiction)
     _check_may_run(actor, area, jurisdiction)
     std = std_engine.load_standard(standard)
@@ -143,10 +119,14 @@ def evaluation_run(
     table = school_table(prefixes=prefixes, year=year)
     if len(table["school_id"]) == 0:
         raise ValueError(_("No schools in this scope."))
-    clean, excluded_missing = prepare_input(table, std, stage)
     result = std_engine.evaluate(
-        std, {k: v for k, v in clean.items() if k != "pk"}, stage=stage, split_rule=split_rule
+        std,
+        {k: v for k, v in table.items() if k != "pk"},
+        stage=stage,
+        split_rule=split_rule,
+        missing="incomplete",
     )
+    split_rule = result.split_rule
     run = EvaluationRun.objects.create(
         standard_id=std.id,
         standard_version=std.version,
@@ -167,7 +147,9 @@ def evaluation_run(
         n_schools=len(table["school_id"]),
         n_counties=len(result.counties),
         n_passing=result.n_passing,
-        excluded=_clean(excluded_missing + [r.as_dict() for r in result.excluded])[:5000],
+        excluded=_clean(
+            [r.as_dict() for r in result.missing] + [r.as_dict() for r in result.excluded]
+        )[:5000],
         notes=_clean([r.as_dict() for r in result.notes]),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -179,6 +161,7 @@ def evaluation_run(
                 status=c.status,
                 n_schools=c.n_schools,
                 n_excluded=c.n_excluded,
+                n_missing=c.n_missing,
                 enrolment=c.enrolment,
                 composite_cv=_clean(c.composite_cv),
                 composite_threshold=c.composite_threshold,

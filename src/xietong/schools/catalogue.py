@@ -145,6 +145,41 @@ RAW: tuple[IndicatorDef, ...] = (
     IndicatorDef("expenditure", "教育经费支出", "Expenditure", "元", "yuan"),
 )
 
+# Teachers of a combined school (九年一贯制, 完全中学, 十二年一贯制) by the stage they teach. The
+# balance standards count teachers in the stage they teach rather than splitting a school's
+# teachers by enrolment (docs/measures/standards.md, "Combined schools"); single-stage schools
+# leave these empty.
+TEACHER_COUNTS: tuple[str, ...] = (
+    "teachers",
+    "teachers_qualified",
+    "teachers_backbone",
+    "teachers_pe_arts",
+    "teachers_mid_senior_title",
+)
+_STAGE_NAMES = {
+    "primary": ("小学段", "primary stage"),
+    "junior": ("初中段", "junior-secondary stage"),
+    "senior": ("高中段", "senior-secondary stage"),
+}
+_BY_CODE_RAW = {d.code: d for d in RAW}
+TEACHER_STAGE_BREAKDOWN: tuple[IndicatorDef, ...] = tuple(
+    IndicatorDef(
+        f"{code}_{stage}",
+        f"{zh}{_BY_CODE_RAW[code].name_zh}",
+        f"{_BY_CODE_RAW[code].name_en}, {en}",
+        "人",
+        "persons",
+        f"一贯制学校或完全中学中任教{zh}的{_BY_CODE_RAW[code].name_zh.removesuffix('数')}人数；"
+        "单一学段学校不填。",
+        f"{_BY_CODE_RAW[code].name_en} teaching the {en} of a combined school; empty for "
+        "single-stage schools.",
+        integral=True,
+    )
+    for code in TEACHER_COUNTS
+    for stage, (zh, en) in _STAGE_NAMES.items()
+)
+RAW = RAW + TEACHER_STAGE_BREAKDOWN
+
 _H = Decimal(100)
 DERIVED: tuple[IndicatorDef, ...] = (
     IndicatorDef(

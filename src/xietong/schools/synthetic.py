@@ -72,6 +72,18 @@ INDICATORS: tuple[str, ...] = (
     "computers",
     "library_books",
     "expenditure",
+    # teachers of a combined school by the stage they teach (NaN for single-stage schools)
+    *(
+        f"{code}_{stage}"
+        for code in (
+            "teachers",
+            "teachers_qualified",
+            "teachers_backbone",
+            "teachers_pe_arts",
+            "teachers_mid_senior_title",
+        )
+        for stage in ("primary", "junior", "senior")
+    ),
 )
 
 #: School stages (types of school).
@@ -911,6 +923,18 @@ def _allocate(
     return minimum + base_i + bonus
 
 
+def _split_whole(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split whole-number ``total`` (n, y) over the last axis of ``weights`` (n, y, k) in
+    proportion, by largest remainder, so that the parts are whole and sum to ``total``."""
+    w_sum = weights.sum(axis=2, keepdims=True)
+    exact = np.where(w_sum > 0, total[:, :, None] * weights / np.maximum(w_sum, 1e-12), 0.0)
+    base = np.floor(exact)
+    short = np.round(total - base.sum(axis=2)).astype(np.int64)
+    order = np.argsort(-(exact - base), axis=2, kind="stable")
+    rank = np.argsort(order, axis=2, kind="stable")
+    return base + (rank < short[:, :, None])
+
+
 def _allocate_counts(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
     """Split one integer total over items (at least ``minimum`` each)."""
     n = weights.size
@@ -1383,6 +1407,23 @@ def generate(
         students_by_stage[:, :, part] = school_sum(
             p_students.astype(np.float64), part_stage == part
         )
+    # teachers of combined schools by the stage they teach: each school total split over the
+    # stages in proportion to the teachers of that stage, to whole persons
+    combined = np.isin(stage_of, [_ST["nine_year"], _ST["complete_secondary"], _ST["twelve_year"]])
+    tb3 = np.stack(
+        [
+            teachers_by_stage[:, :, 0],
+            teachers_by_stage[:, :, 1],
+            teachers_by_stage[:, :, 2] + teachers_by_stage[:, :, 3],
+        ],
+        axis=2,
+    )
+    by_stage = []
+    for total in (T, qualified, backbone, pe_arts, title):
+        split = _split_whole(total, tb3)
+        split[~combined] = np.nan
+        by_stage.extend(split[:, :, k] for k in range(3))
+
     values = np.stack(
         [
             S,
@@ -1402,6 +1443,7 @@ def generate(
             computers,
             books,
             expenditure,
+            *by_stage,
         ],
         axis=2,
     ).astype(np.float64)

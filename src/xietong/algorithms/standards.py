@@ -52,6 +52,8 @@ import numpy as np
 __all__ = [
     "RAW_INDICATOR_CODES",
     "SCHOOL_STAGES",
+    "SCHOOL_TYPE_STAGE",
+    "TEACHING_POINT",
     "MISSING_MODES",
     "PHYSICAL_ITEMS",
     "SPLIT_RULES",
@@ -108,6 +110,21 @@ SCHOOL_STAGES: tuple[str, ...] = (
     "vocational",
     "special",
 )
+
+#: 办学类型 codes of the national education statistics for the schools the standards concern,
+#: and the kind of school (:data:`SCHOOL_STAGES`) each is; 218 is a teaching point (教学点).
+SCHOOL_TYPE_STAGE: Mapping[str, str] = MappingProxyType(
+    {
+        "211": "primary",
+        "218": "primary",
+        "311": "junior",
+        "312": "nine_year",
+        "341": "complete_secondary",
+        "342": "senior",
+        "345": "twelve_year",
+    }
+)
+TEACHING_POINT = "218"
 
 #: Which evaluation stages each kind of school teaches.
 STAGE_PARTS: Mapping[str, tuple[str, ...]] = MappingProxyType(

@@ -17,6 +17,7 @@ TEXT_COLUMNS = {
     "name",
     "school_name",
     "teaching_point",
+    "school_type",
 }
 
 
@@ -55,9 +56,11 @@ def read_school_table(
         header[header.index("school_code")] = "school_id"
     if by not in header:
         raise TableError(f"{path.name}: row 1: no column {by!r} to group by")
-    for required in ("school_id", "stage", "students"):
+    for required in ("school_id", "students"):
         if required not in header:
             raise TableError(f"{path.name}: row 1: missing column {required!r}")
+    if "stage" not in header and "school_type" not in header:
+        raise TableError(f"{path.name}: row 1: missing column 'stage' (or 'school_type')")
     cols: list[list[str]] = [[] for _ in header]
     n = 0
     for row in rows:
@@ -90,9 +93,41 @@ def read_school_table(
                         f"{path.name}: row {i + 2}, column {name}: {v!r} is not a number"
                     ) from None
             raise
+    if "school_type" in table:
+        _apply_school_type(table, path.name)
     if by != "county":
         table["county"] = table.pop(by)
     return table
+
+
+def _apply_school_type(table: dict, name: str) -> None:
+    """A 办学类型 code gives the stage where the file has none and marks teaching points (218),
+    unless the file has its own ``teaching_point`` column; a code that contradicts the stage is
+    an error naming the row."""
+    from xietong.algorithms.standards import SCHOOL_TYPE_STAGE, TEACHING_POINT
+
+    types = table["school_type"]
+    n = len(types)
+    stage = table.get("stage", np.array([""] * n, dtype=object))
+    for i, (t, st) in enumerate(zip(types.tolist(), stage.tolist(), strict=True)):
+        if not t:
+            if not st:
+                raise TableError(f"{name}: row {i + 2}: neither 'stage' nor 'school_type' is given")
+            continue
+        if t not in SCHOOL_TYPE_STAGE:
+            raise TableError(
+                f"{name}: row {i + 2}, column school_type: unknown 办学类型 code {t!r} "
+                f"(known: {', '.join(sorted(SCHOOL_TYPE_STAGE))})"
+            )
+        if st and st != SCHOOL_TYPE_STAGE[t]:
+            raise TableError(
+                f"{name}: row {i + 2}, column school_type: {t} is a "
+                f"{SCHOOL_TYPE_STAGE[t]} school but the stage says {st!r}"
+            )
+        stage[i] = SCHOOL_TYPE_STAGE[t]
+    table["stage"] = stage
+    if "teaching_point" not in table:
+        table["teaching_point"] = np.array([t == TEACHING_POINT for t in types.tolist()])
 
 
 def report_html(title: str, sections: list[tuple[str, str]]) -> str:

@@ -87,6 +87,7 @@ def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) 
             name_zh=s.name_zh,
             name_en=s.name_en,
             stage=s.stage,
+            school_type=s.school_type,
             county_id=s.county_code,
             location=s.location,
             ownership=s.ownership,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xietong.algorithms.standards import SCHOOL_TYPE_STAGE, TEACHING_POINT  # noqa: F401
 from xietong.regions.models import BilingualNameMixin, Jurisdiction
 
 
@@ -18,6 +19,22 @@ class Stage(models.TextChoices):
     TWELVE_YEAR = "twelve_year", _("Twelve-year")
     VOCATIONAL = "vocational", _("Secondary vocational")
     SPECIAL = "special", _("Special education")
+
+
+class SchoolType(models.TextChoices):
+    """办学类型: the school-type code of the national education statistics (教育统计报表), for
+    the kinds of school the balance standards concern. A teaching point (教学点, 218) is not a
+    school of its own: 教督〔2017〕6号 leaves teaching points under 50 students out of the
+    resource-allocation evaluation. Only the codes of compulsory and general senior-secondary
+    schools are listed; vocational and special schools are recorded by stage alone."""
+
+    PRIMARY = "211", _("Primary school (211)")
+    TEACHING_POINT = "218", _("Teaching point (218)")
+    JUNIOR = "311", _("Junior secondary school (311)")
+    NINE_YEAR = "312", _("Nine-year school (312)")
+    COMPLETE_SECONDARY = "341", _("Complete secondary school (341)")
+    SENIOR = "342", _("Senior secondary school (342)")
+    TWELVE_YEAR = "345", _("Twelve-year school (345)")
 
 
 class Location(models.TextChoices):
@@ -36,6 +53,13 @@ class School(BilingualNameMixin, models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, db_index=True)
+    school_type = models.CharField(
+        _("school type"),
+        max_length=3,
+        choices=SchoolType.choices,
+        blank=True,
+        help_text=_("办学类型 code of the national education statistics; 218 is a teaching point."),
+    )
     county = models.ForeignKey(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -72,6 +96,10 @@ class School(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.code})"
+
+    @property
+    def is_teaching_point(self) -> bool:
+        return self.school_type == TEACHING_POINT
 
 
 class IndicatorKind(models.TextChoices):

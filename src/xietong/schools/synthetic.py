@@ -98,6 +98,19 @@ STAGES: tuple[str, ...] = (
     "special",
 )
 
+#: 办学类型 code of each stage of school (teaching points are "218").
+SCHOOL_TYPES: dict[str, str] = {
+    "primary": "211",
+    "junior": "311",
+    "nine_year": "312",
+    "senior": "342",
+    "complete_secondary": "341",
+    "twelve_year": "345",
+    "vocational": "",
+    "special": "",
+}
+TEACHING_POINT_TYPE = "218"
+
 #: Location categories of the MoE statistics (城区 / 镇区 / 乡村).
 LOCATIONS: tuple[str, ...] = ("urban", "town", "rural")
 
@@ -164,6 +177,10 @@ class SyntheticSchool:
         One of :data:`LOCATIONS`.
     ownership : str
         One of :data:`OWNERSHIPS`.
+    school_type : str
+        办学类型 code of the national education statistics (:data:`SCHOOL_TYPES`): ``"218"``
+        for a teaching point, else the usual code of the stage (empty for vocational and
+        special schools, whose codes the registry does not list).
     lon, lat : float
         Coordinates in degrees, jittered around the county centroid.
     """
@@ -177,6 +194,7 @@ class SyntheticSchool:
     ownership: str
     lon: float
     lat: float
+    school_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -1490,6 +1508,7 @@ def generate(
                 ownership,
                 x,
                 y,
+                TEACHING_POINT_TYPE if tp else SCHOOL_TYPES[stage],
             )
         )
 

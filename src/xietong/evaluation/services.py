@@ -94,6 +94,13 @@ def _check_may_run(actor, area, jurisdiction) -> None:
         )
 
 
+def _registry_notes(table: dict) -> list[dict]:
+    """Registry gaps worth a note: schools without a 办学类型 code cannot be recognised as
+    teaching points, so the small-teaching-point rule may miss them."""
+    unknown = int(((table["school_type"] == "") & (table["stage"] == "primary")).sum())
+    return [{"code": "school_type_unknown", "n_schools": unknown}] if unknown else []
+
+
 @transaction.atomic
 def evaluation_run(
     *,
@@ -150,7 +157,7 @@ def evaluation_run(
         excluded=_clean(
             [r.as_dict() for r in result.missing] + [r.as_dict() for r in result.excluded]
         )[:5000],
-        notes=_clean([r.as_dict() for r in result.notes]),
+        notes=_clean([r.as_dict() for r in result.notes] + _registry_notes(table)),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     CountyEvaluation.objects.bulk_create(

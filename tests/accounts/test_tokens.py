@@ -33,7 +33,7 @@ def test_token_acts_with_its_users_scope_and_can_be_revoked(world):
     )
     assert r.status_code == 403
     token_revoke(token=token, actor=user)
-    assert c.get("/api/schools", **_bearer(secret)).json()["count"] == 0  # falls back to public
+    assert c.get("/api/schools", **_bearer(secret)).status_code == 401  # never the public
     r = c.put(
         f"/api/schools/{world['schools']['A'].code}/statistics/2023",
         data=json.dumps({"values": {"students": 11}}),
@@ -86,3 +86,35 @@ def test_token_pages_and_api(world):
     page = c.post("/account/", {"name": "from page"})
     assert page.status_code == 200 and b"xt_" in page.content
     assert ApiToken.objects.filter(user=world["users"]["langfang"], name="from page").exists()
+
+
+def test_bad_token_is_refused_on_read_endpoints(world):
+    """A caller who sends a wrong token is told so, not served public data (or her session's)."""
+    bad = _bearer("xt_not-a-real-token")
+    c = Client()
+    assert c.get("/api/schools").status_code == 200  # no token: the public
+    for path in ("/api/schools", "/api/aggregates?level=province", "/api/talent/rounds"):
+        r = c.get(path, **bad)
+        assert r.status_code == 401, (path, r.status_code)
+    assert c.get("/api/schools", HTTP_AUTHORIZATION="Bearer ").status_code == 401
+    c.force_login(world["users"]["langfang"])
+    assert c.get("/api/schools").json()["count"] == 1  # the session alone
+    assert c.get("/api/schools", **bad).status_code == 401
+    assert c.get("/api/me", **bad).status_code == 401
+
+
+def test_bad_token_is_refused_on_every_endpoint(world):
+    """Every operation of the API, whatever its parameters, answers a wrong token with 401."""
+    import re
+
+    from xietong.api import api
+
+    c = Client()
+    bad = _bearer("xt_not-a-real-token")
+    paths = api.get_openapi_schema()["paths"]
+    assert len(paths) > 50
+    for path, methods in paths.items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in methods:
+            r = getattr(c, method)(url, content_type="application/json", **bad)
+            assert r.status_code == 401, (method, path, r.status_code)

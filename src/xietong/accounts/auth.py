@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from .scope import ANONYMOUS, scope_for
@@ -15,7 +16,9 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         t = token_authenticate(token)
         if t is None:
-            return None
+            # a caller who presents a token and gets it wrong is told so (401), never served as
+            # the public or as the browser session that happens to come along
+            raise AuthenticationError()
         user = t.user
         user._xietong_scope = (
             scope_for(user, only=t.role_assignment) if t.role_assignment_id else scope_for(user)
@@ -26,8 +29,14 @@ class BearerToken(HttpBearer):
         return t
 
 
+def _sends_bearer(request) -> bool:
+    return request.headers.get("Authorization", "").split(" ")[0].lower() == "bearer"
+
+
 class Session(SessionAuth):
     def authenticate(self, request, key):
+        if _sends_bearer(request):
+            return None  # the token decides (BearerToken); a session never stands in for it
         user = super().authenticate(request, key)
         if user:
             request.actor = user

@@ -142,3 +142,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 XIETONG_AUDIT_TRIGGERS = _env_bool("XIETONG_AUDIT_TRIGGERS", True)
+# released aggregates over fewer schools than this are withheld from those outside the
+# jurisdiction (a cell of one or two schools would show those schools' own figures)
+XIETONG_PUBLIC_MIN_SCHOOLS = int(os.environ.get("XIETONG_PUBLIC_MIN_SCHOOLS", "3"))

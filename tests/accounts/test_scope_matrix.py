@@ -164,8 +164,9 @@ def test_school_registry_writes(world, who):
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_aggregates_respect_releases(world, who):
+def test_aggregates_respect_releases(world, who, settings):
     """Unreleased years are visible only inside the caller's statistics scope; school rows never."""
+    settings.XIETONG_PUBLIC_MIN_SCHOOLS = 1  # one school per county here: no suppression
     c = client_for(world, who)
     rows = c.get("/api/aggregates?level=county&year=2024").json()["items"]
     counties = {r["code"] for r in rows}
@@ -226,3 +227,95 @@ def test_bad_school_code_is_a_clear_error(world):
         content_type="application/json",
     )
     assert r.status_code == 422 and "20" in r.json()["detail"]
+
+
+# ---- aggregates: partial releases, small cells, the home page -------------------------------
+def _release(code: str, year: int = 2024):
+    from xietong.regions.models import Jurisdiction
+    from xietong.schools.services import release_publish
+
+    release_publish(jurisdiction=Jurisdiction.objects.get(code=code), year=year, actor=None)
+
+
+def _cells(c, level: str, year: int = 2024) -> dict[str, int]:
+    rows = c.get(f"/api/aggregates?level={level}&year={year}").json()["items"]
+    return {r["code"]: r["schools"] for r in rows}
+
+
+def test_province_aggregate_needs_every_county_released(world, settings):
+    """One county released is not "Hebei": a province or city is public for a year only once
+    every county with statistics in it has released."""
+    settings.XIETONG_PUBLIC_MIN_SCHOOLS = 1
+    public, langfang = Client(), client_for(world, "langfang")
+    _release("131000000000")  # Langfang (school A); Shijiazhuang (school E) has not released
+    assert "130000000000" not in _cells(public, "province")
+    assert _cells(public, "prefecture") == {"131000000000": 1}
+    assert _cells(public, "county") == {"131002000000": 1}
+    # the Langfang bureau reads its own counties, not Shijiazhuang's: no "Hebei" for it either
+    assert "130000000000" not in _cells(langfang, "province")
+    _release("130102000000")  # the last county of Hebei with statistics
+    assert _cells(public, "province") == {"130000000000": 2}
+    assert _cells(langfang, "province") == {"130000000000": 2}
+    assert _cells(client_for(world, "admin"), "province")["130000000000"] == 2
+
+
+def test_small_cells_are_suppressed_outside_the_jurisdiction(world, settings):
+    _release("130000000000")
+    public, langfang, jjj = Client(), client_for(world, "langfang"), client_for(world, "jjj-sec")
+    assert settings.XIETONG_PUBLIC_MIN_SCHOOLS == 3
+    assert _cells(public, "county") == {} and _cells(public, "province") == {}
+    # the bureau sees its own county's single school, not another county's
+    assert _cells(langfang, "county") == {"131002000000": 1}
+    assert set(_cells(jjj, "county")) == {
+        "131002000000",
+        "130102000000",
+        "110112000000",
+        "120114000000",
+    }
+    settings.XIETONG_PUBLIC_MIN_SCHOOLS = 2
+    assert _cells(public, "province") == {"130000000000": 2}
+    assert _cells(public, "county") == {}
+    csv = public.get("/aggregates.csv?level=county").content.decode()
+    assert "131002000000" not in csv
+
+
+def test_public_min_schools_comes_from_the_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = "import xietong.settings as s; print(s.XIETONG_PUBLIC_MIN_SCHOOLS)"
+    env = {**os.environ, "XIETONG_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 50}
+    env.pop("XIETONG_PUBLIC_MIN_SCHOOLS", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "3", out.stderr
+    env["XIETONG_PUBLIC_MIN_SCHOOLS"] = "7"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "7", out.stderr
+
+
+def test_home_page_cards_show_one_year(world, settings):
+    """An area's card adds up its members in one year, never Beijing's 2025 to Hebei's 2024."""
+    from decimal import Decimal
+
+    from xietong.schools.services import statistics_set
+
+    settings.XIETONG_PUBLIC_MIN_SCHOOLS = 1
+    statistics_set(
+        school=world["schools"]["B"],
+        year=2025,
+        values={"students": Decimal(900), "teachers": Decimal(40)},
+        actor=None,
+    )
+    for province in ("110000000000", "120000000000", "130000000000"):
+        _release(province, 2024)
+    _release("110000000000", 2025)
+    for who in ("public", "admin"):
+        cards = {c["area"].slug: c for c in client_for(world, who).get("/").context["cards"]}
+        jjj = cards["jjj"]
+        assert (jjj["year"], jjj["students"], jjj["schools"]) == (2024, 2000, 4), who
+        twl = cards["tongwulang"]  # members below province level: Tongzhou, Wuqing, Langfang
+        assert (twl["year"], twl["students"], twl["schools"]) == (2024, 1500, 3), who
+    # Beijing alone has 2025 figures: its own page shows them, the area's card does not
+    page = client_for(world, "public").get("/jurisdictions/110000000000/")
+    assert 2025 in page.context["years"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
@@ -113,6 +114,30 @@ def published_prefixes(year: int | None = None) -> dict[int, list[str]]:
     return out
 
 
+def aggregate_visible_q(scope: Scope, year: int | None = None) -> Q:
+    """County totals the caller may read: those of its own subtree or area (unreleased years
+    too), and the years a bureau above the county released."""
+    visible = prefixes_q(sorted(scope.read_prefixes), "county__code")
+    for y, prefixes in published_prefixes(year).items():
+        visible |= Q(year=y) & prefixes_q(prefixes, "county__code")
+    return visible
+
+
+def _partial_cells(base: QuerySet, visible: Q, cut: int) -> set[tuple[str, int]]:
+    """Cells (code prefix, year) above county level with a county the caller may not read: their
+    sum would cover part of the jurisdiction only, so the whole cell is withheld. A province or
+    city is public for a year only once every county with statistics in it has been released."""
+    every = set(base.values_list("county_id", "year").distinct())
+    readable = set(base.filter(visible).values_list("county_id", "year").distinct())
+    return {(county[:cut], y) for county, y in every - readable}
+
+
+def aggregate_suppressed(scope: Scope, code: str, n_schools: int) -> bool:
+    """A cell over fewer than XIETONG_PUBLIC_MIN_SCHOOLS schools shows those schools' own
+    figures: only callers whose scope covers the jurisdiction see it."""
+    return n_schools < settings.XIETONG_PUBLIC_MIN_SCHOOLS and not scope.jurisdiction_readable(code)
+
+
 def aggregates(
     *,
     scope: Scope,
@@ -124,7 +149,9 @@ def aggregates(
 ) -> list[dict]:
     """Sums of raw indicators per jurisdiction at ``level`` and year, with derived ratios from the
     sums. The public sees only years a bureau has released; scoped users also see their own
-    unpublished figures. Reads the county totals kept by the statistics services."""
+    unpublished figures. A province or city cell is shown only when every county in it is
+    readable, and small cells only inside the caller's scope (see ``aggregate_suppressed``).
+    Reads the county totals kept by the statistics services."""
     from django.db.models.functions import Substr
 
     from .models import CountyStatistic
@@ -146,12 +173,13 @@ def aggregates(
         base = (
             base.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else base.none()
         )
-    if not scope.is_admin:
-        visible = prefixes_q(sorted(scope.read_prefixes), "county__code")
-        for y, prefixes in published_prefixes(year).items():
-            visible |= Q(year=y) & prefixes_q(prefixes, "county__code")
-        base = base.filter(visible)
     cut = {"province": 2, "prefecture": 4, "county": 6}[level]
+    withheld: set[tuple[str, int]] = set()
+    if not scope.is_admin:
+        visible = aggregate_visible_q(scope, year)
+        if cut < 6:
+            withheld = _partial_cells(base, visible, cut)
+        base = base.filter(visible)
     sums: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(dict)
     schools: dict[tuple[str, int], int] = {}
     grouped = (
@@ -169,6 +197,10 @@ def aggregates(
     out = []
     for (prefix, y), vals in sorted(sums.items()):
         code = prefix + pad
+        if (prefix, y) in withheld or aggregate_suppressed(
+            scope, code, schools.get((prefix, y), 0)
+        ):
+            continue
         j = names.get(code)
         row = {
             "code": code,

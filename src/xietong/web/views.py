@@ -49,47 +49,30 @@ def plotly_js(request):
     return FileResponse(path.open("rb"), content_type="application/javascript")
 
 
-def _latest(rows: list[dict]) -> dict[str, dict]:
-    latest: dict[str, dict] = {}
-    for r in rows:
-        if r["code"] not in latest or r["year"] > latest[r["code"]]["year"]:
-            latest[r["code"]] = r
-    return latest
-
-
 def home(request):
     scope = scope_for(request.user)
-    areas = list(area_list())
-    cards = []
-    prov = _latest(school_selectors.aggregates(scope=scope, level="province", indicators=HEADLINE))
-    for a in areas:
-        members = [m.jurisdiction for m in a.memberships.all()]
-        students = teachers = 0.0
-        schools = 0
-        year = None
-        for m in members:
-            for code, r in prov.items():
-                if code.startswith(m.prefix):
-                    students += r["students"] or 0
-                    teachers += r["teachers"] or 0
-                    schools += r["schools"]
-                    year = r["year"]
-        cards.append(
-            {
-                "area": a,
-                "members": members,
-                "students": students,
-                "teachers": teachers,
-                "schools": schools,
-                "year": year,
-            }
-        )
+    cards = [_area_card(scope, a) for a in area_list()]
     synthetic = School.objects.filter(is_synthetic=True).exists()
     return render(
         request,
         "xietong/home.html",
         {"cards": cards, "public": scope.is_public, "synthetic": synthetic},
     )
+
+
+def _area_card(scope, area) -> dict:
+    """An area's schools and students in one year: the latest year every member has figures
+    the caller may see (never one member's 2025 next to another's 2024)."""
+    members = [m.jurisdiction for m in area.memberships.all()]
+    rows, _years = _member_rows(scope, members)
+    common = set.intersection(*(set(r["series"]) for r in rows)) if rows else set()
+    year = max(common) if common else None
+    card = {"area": area, "members": members, "year": year}
+    cells = [r["series"][year] for r in rows] if year else []
+    card["students"] = sum(c["students"] or 0 for c in cells)
+    card["teachers"] = sum(c["teachers"] or 0 for c in cells)
+    card["schools"] = sum(c["schools"] for c in cells)
+    return card
 
 
 def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[int]]:

@@ -128,7 +128,12 @@ def test_tobe_two_teachers_swap(tw):
     s = tw["schools"]
     sec = tw["users"]["jjj-sec"]
     d0 = Teacher.objects.create(
-        code="TD0", name="武清教师0", school=s["D"], subject="maths", stage="primary"
+        code="TD0",
+        name="武清教师0",
+        school=s["D"],
+        subject="maths",
+        stage="primary",
+        years_at_school=8,
     )
     rnd = services.round_update(rnd=tw["round"], actor=sec, mode="tobe")
     rnd = services.round_open(rnd=rnd, actor=sec)
@@ -167,7 +172,12 @@ def test_ir_with_staffing_floor_and_balance(tw):
     s = tw["schools"]
     sec = tw["users"]["jjj-sec"]
     d0 = Teacher.objects.create(
-        code="TD0", name="武清教师0", school=s["D"], subject="maths", stage="primary"
+        code="TD0",
+        name="武清教师0",
+        school=s["D"],
+        subject="maths",
+        stage="primary",
+        years_at_school=8,
     )
     rnd = services.round_update(rnd=tw["round"], actor=sec, mode="tobe", balance_tolerance=0)
     rnd = services.round_open(rnd=rnd, actor=sec)

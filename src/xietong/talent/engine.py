@@ -493,61 +493,141 @@ def verify_stored(rnd: ExchangeRound) -> dict:
 
 
 # ---- policy targets ----------------------------------------------------------------------------
+#: Backbone teachers in the sense of the catalogue's ``teachers_backbone`` and of the rotation
+#: rule: recognised at county level or above (县级及以上骨干教师); school-level backbones are not.
+BACKBONE_LEVELS = ("county", "city", "province")
+
+
+def _round_members(rnd: ExchangeRound) -> list[tuple[str, str]]:
+    """(code, prefix) of the members of the round's own area, or its jurisdiction."""
+    from xietong.regions.models import AreaMembership
+
+    if rnd.area_id:
+        return sorted(
+            AreaMembership.objects.filter(area_id=rnd.area_id).values_list(
+                "jurisdiction_id", "jurisdiction__prefix"
+            )
+        )
+    return [(rnd.jurisdiction_id, rnd.jurisdiction.prefix)]
+
+
 def policy_check(rnd: ExchangeRound, outcome: Outcome | None = None) -> dict:
-    """The round's targets: share of eligible teachers rotating and backbone share of those."""
+    """The rotation targets of 教师〔2014〕4号 and 教督〔2017〕6号 (government guarantee, item 10),
+    per county: at least ``min_rotation_share`` (10%) of the eligible teachers of the county's urban
+    and high-quality schools rotate to rural or weaker schools, and county-level-and-above
+    backbone teachers are at least ``min_backbone_share`` (20%) of those who rotate.
+
+    Eligible: ``eligible``, not exempt, at least ``min_years_at_school`` (6) years at the school.
+    Only moves *towards* rural or weaker schools count (a rural-to-urban move does not); "urban",
+    "rural", "high-quality" and "weaker" are defined in :mod:`xietong.evaluation.standing`. The
+    result is structured (no sentences) and totalled per member of the round's own area.
+    """
+    from xietong.evaluation.standing import school_standing
+
     from .selectors import round_prefixes
 
     prefixes = round_prefixes(rnd)
-    teachers = Teacher.objects.filter(prefixes_q(prefixes, "school__county__code"))
-    eligible_q = teachers.filter(
-        eligible=True, exemption="none", years_at_school__gte=rnd.min_years_at_school
+    year = _latest_year(prefixes, rnd)
+    standing = school_standing(prefixes=prefixes, year=year) if year is not None else {}
+
+    def sending(pk: int) -> bool:
+        st = standing.get(pk)
+        return st is not None and (not st.rural or st.high_quality)
+
+    def receiving(pk: int) -> bool:
+        st = standing.get(pk)
+        return st is not None and (st.rural or st.weaker)
+
+    counties: dict[str, dict] = defaultdict(
+        lambda: {"eligible": 0, "placed": 0, "backbone": 0, "not_counted": 0}
     )
-    per_member: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"eligible": 0, "placed": 0, "backbone": 0}
+    eligible_q = Teacher.objects.filter(
+        prefixes_q(prefixes, "school__county__code"),
+        eligible=True,
+        exemption="none",
+        years_at_school__gte=rnd.min_years_at_school,
+        position="teacher",
     )
-    for county, n in _count_by(eligible_q, "school__county_id"):
-        per_member[county[:2]]["eligible"] += n
-    placed_qs = Placement.objects.filter(round=rnd, post__isnull=False)
-    for county, n in _count_by(placed_qs, "teacher__school__county_id"):
-        per_member[county[:2]]["placed"] += n
-    for county, n in _count_by(
-        placed_qs.exclude(teacher__backbone="none"), "teacher__school__county_id"
-    ):
-        per_member[county[:2]]["backbone"] += n
-    eligible = sum(v["eligible"] for v in per_member.values())
-    placed = sum(v["placed"] for v in per_member.values())
-    backbone = sum(v["backbone"] for v in per_member.values())
-    need_rot = math.ceil(float(rnd.min_rotation_share) * eligible - 1e-9)
-    need_bb = math.ceil(float(rnd.min_backbone_share) * placed - 1e-9)
+    for school_id, county, n in _count_by(eligible_q, "school_id", "school__county_id"):
+        if sending(school_id):
+            counties[county]["eligible"] += n
+    moves = Placement.objects.filter(round=rnd, post__isnull=False).values_list(
+        "teacher__school_id",
+        "teacher__school__county_id",
+        "post__host_school_id",
+        "teacher__backbone",
+        "post__kind",
+    )
+    principals = 0
+    for home, county, host, backbone, kind in moves.iterator(chunk_size=20000):
+        if kind == "principal":  # 校长交流 has its own rule: not in the teachers' 10% / 20%
+            principals += 1
+            continue
+        if sending(home) and receiving(host):
+            counties[county]["placed"] += 1
+            counties[county]["backbone"] += backbone in BACKBONE_LEVELS
+        else:
+            counties[county]["not_counted"] += 1
+    members = _round_members(rnd)
+    by_member: dict[str, dict] = {
+        code: {"eligible": 0, "placed": 0, "backbone": 0, "counties": 0, "counties_met": 0}
+        for code, _p in members
+    }
     missed = []
-    if placed < need_rot:
-        missed.append(
-            f"rotation {placed}/{eligible} < {float(rnd.min_rotation_share):.0%} (needs {need_rot})"
-        )
-    if backbone < need_bb:
-        missed.append(
-            f"backbone {backbone}/{placed} < {float(rnd.min_backbone_share):.0%} (needs {need_bb})"
-        )
+    for county, c in sorted(counties.items()):
+        c["required_rotating"] = math.ceil(float(rnd.min_rotation_share) * c["eligible"] - 1e-9)
+        c["required_backbone"] = math.ceil(float(rnd.min_backbone_share) * c["placed"] - 1e-9)
+        c["met"] = c["placed"] >= c["required_rotating"] and c["backbone"] >= c["required_backbone"]
+        if c["placed"] < c["required_rotating"]:
+            missed.append(
+                {
+                    "county": county,
+                    "target": "rotation",
+                    "have": c["placed"],
+                    "need": c["required_rotating"],
+                }
+            )
+        if c["backbone"] < c["required_backbone"]:
+            missed.append(
+                {
+                    "county": county,
+                    "target": "backbone",
+                    "have": c["backbone"],
+                    "need": c["required_backbone"],
+                }
+            )
+        member = next((code for code, p in members if county.startswith(p)), None)
+        c["member"] = member
+        if member is not None:
+            m = by_member[member]
+            for k in ("eligible", "placed", "backbone"):
+                m[k] += c[k]
+            m["counties"] += 1
+            m["counties_met"] += c["met"]
+    total = {k: sum(c[k] for c in counties.values()) for k in ("eligible", "placed", "backbone")}
     return {
-        "eligible": eligible,
-        "placed": placed,
-        "backbone": backbone,
-        "rotation_share": placed / eligible if eligible else None,
-        "backbone_share": backbone / placed if placed else None,
+        **total,
+        "year": year,
+        "not_counted": sum(c["not_counted"] for c in counties.values()),
+        "principals_rotating": principals,
+        "rotation_share": total["placed"] / total["eligible"] if total["eligible"] else None,
+        "backbone_share": total["backbone"] / total["placed"] if total["placed"] else None,
         "min_rotation_share": float(rnd.min_rotation_share),
         "min_backbone_share": float(rnd.min_backbone_share),
-        "required_rotating": need_rot,
-        "required_backbone": need_bb,
+        "min_years_at_school": rnd.min_years_at_school,
+        "required_rotating": sum(c["required_rotating"] for c in counties.values()),
+        "required_backbone": sum(c["required_backbone"] for c in counties.values()),
         "met": not missed,
         "missed": missed,
-        "members": {k + "0" * 10: v for k, v in sorted(per_member.items())},
+        "counties": dict(counties),
+        "members": by_member,
     }
 
 
-def _count_by(qs, field: str):
+def _count_by(qs, *fields: str):
     from django.db.models import Count
 
-    return qs.values_list(field).annotate(n=Count("pk")).order_by()
+    return qs.values_list(*fields).annotate(n=Count("pk")).order_by()
 
 
 # ---- predicted effect on balance indicators ----------------------------------------------------
@@ -600,8 +680,8 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     for home, host, bb in moves.iterator(chunk_size=20000):
         moved += 1
         for raw, _k in EFFECT_INDICATORS:
-            if raw == "teachers_backbone" and bb == "none":
-                continue
+            if raw == "teachers_backbone" and bb not in BACKBONE_LEVELS:
+                continue  # the statistic counts county-level-and-above backbones only
             if home in index:
                 delta[raw][index[home]] -= 1
             if host in index:

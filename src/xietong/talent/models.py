@@ -52,6 +52,12 @@ class Backbone(models.TextChoices):
     PROVINCE = "province", _("Provincial backbone")
 
 
+class Position(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    VICE_PRINCIPAL = "vice_principal", _("Vice principal")
+    PRINCIPAL = "principal", _("Principal")
+
+
 class Exemption(models.TextChoices):
     NONE = "none", _("None")
     NEAR_RETIREMENT = "near_retirement", _("Near retirement")
@@ -84,6 +90,9 @@ class Teacher(models.Model):
         _("backbone level"), max_length=10, choices=Backbone.choices, default="none"
     )
     years_at_school = models.PositiveSmallIntegerField(_("years at the current school"), default=0)
+    position = models.CharField(
+        _("position"), max_length=16, choices=Position.choices, default="teacher"
+    )
     eligible = models.BooleanField(_("eligible for exchange"), default=True)
     exemption = models.CharField(
         _("exemption"), max_length=20, choices=Exemption.choices, default="none"
@@ -180,6 +189,11 @@ class ExchangeRound(models.Model):
     # policy targets (2014 national rule by default: >= 10% of eligible teachers rotate, >= 20% of
     # those backbone teachers; eligible = at least 6 years at the same school)
     min_years_at_school = models.PositiveSmallIntegerField(default=6)
+    # 县管校聘: the county (its education bureau) employs the teachers and the schools engage
+    # them, so a teacher moving between schools of the county changes post, not employer
+    county_managed = models.BooleanField(
+        _("teachers managed by the county (县管校聘)"), default=False
+    )
     min_rotation_share = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.1"))
     min_backbone_share = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.2"))
     # staffing floor: at most this share of a school's teachers of one subject may leave
@@ -248,6 +262,8 @@ class PostKind(models.TextChoices):
     SECONDMENT = "secondment", _("Secondment (hanging post)")
     ROTATION = "rotation", _("Rotation")
     SUPPORT = "support", _("Support teaching")
+    # 校长交流: a principal (or vice principal) rotates to lead another school
+    PRINCIPAL = "principal", _("Principal rotation")
 
 
 class ExchangePost(models.Model):

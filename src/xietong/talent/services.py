@@ -27,6 +27,7 @@ from .models import (
     ExchangePost,
     ExchangeRound,
     Exemption,
+    Position,
     PostKind,
     RoundMode,
     RoundStatus,
@@ -35,6 +36,7 @@ from .models import (
     TeachingStage,
     Title,
 )
+from .policy_words import missed_summary
 from .selectors import can_manage_round, round_prefixes
 
 S = RoundStatus
@@ -45,6 +47,7 @@ TEACHER_FIELDS = (
     "title",
     "backbone",
     "years_at_school",
+    "position",
     "eligible",
     "exemption",
     "weekly_hours",
@@ -158,6 +161,7 @@ ROUND_SETTINGS = (
     "school_cap",
     "balance_tolerance",
     "member_caps",
+    "county_managed",
 )
 
 
@@ -443,13 +447,18 @@ def round_review(*, rnd: ExchangeRound, actor, note: str = "") -> ExchangeRound:
     return _move(rnd, S.REVIEWED, actor, {"verified": True, "note": rnd.review_note})
 
 
+def _county_names(policy: dict) -> dict[str, str]:
+    codes = [m.get("county") for m in policy.get("missed") or [] if isinstance(m, dict)]
+    return {j.code: j.display_name for j in Jurisdiction.objects.filter(code__in=codes)}
+
+
 @transaction.atomic
 def round_publish(*, rnd: ExchangeRound, actor, override_reason: str = "") -> ExchangeRound:
     rnd = _lock(rnd, actor, (S.REVIEWED,), _("publish this round"))
     if not rnd.policy.get("met", False) and not override_reason.strip():
         raise LifecycleError(
             _("The round misses its policy targets (%(m)s); give a reason to publish anyway.")
-            % {"m": "; ".join(rnd.policy.get("missed", []))}
+            % {"m": missed_summary(rnd.policy, _county_names(rnd.policy))}
         )
     rnd.published_at = timezone.now()
     return _move(rnd, S.PUBLISHED, actor, {"override_reason": override_reason.strip()})
@@ -548,9 +557,25 @@ def teacher_may_apply(rnd: ExchangeRound, teacher: Teacher) -> str | None:
         return _("The teacher is not eligible for exchange.")
     if teacher.exemption != Exemption.NONE:
         return _("The teacher is exempt (%(e)s).") % {"e": teacher.get_exemption_display()}
+    if teacher.years_at_school < rnd.min_years_at_school:
+        # 教师〔2014〕4号: teachers who have taught at the same school for the set number of years
+        # (6 by default) take part in rotation; the round's setting is the county's rule.
+        return _(
+            "The teacher has %(y)s years at the school; this round takes teachers with at least "
+            "%(n)s."
+        ) % {"y": teacher.years_at_school, "n": rnd.min_years_at_school}
     if not _in_territory(rnd, teacher.school):
         return _("The teacher's school is outside the round's territory.")
     return None
+
+
+def employer_of_record(rnd: ExchangeRound, teacher: Teacher) -> tuple[str, str]:
+    """Who employs a teacher during the round's service: ("school", school code) as a rule;
+    ("county", county code) when the round's teachers are managed by the county (县管校聘), so a
+    move between the county's schools changes the post, not the employer."""
+    if rnd.county_managed:
+        return ("county", teacher.school.county_id)
+    return ("school", teacher.school.code)
 
 
 def default_points(teacher: Teacher) -> float:
@@ -605,6 +630,12 @@ def application_submit(
     missing = [c for c in codes if c not in posts]
     if missing:
         raise ValueError(_("No such posts in this round: %(c)s") % {"c": ", ".join(missing)})
+    leading = [c for c in codes if posts[c].kind == PostKind.PRINCIPAL]
+    if leading and teacher.position == Position.TEACHER:
+        raise ValueError(
+            _("Principal posts are for principals and vice principals: %(c)s")
+            % {"c": ", ".join(leading)}
+        )
     own_school = [c for c in codes if posts[c].host_school_id == teacher.school_id]
     if own_school:
         raise ValueError(

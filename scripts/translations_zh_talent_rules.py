@@ -12,4 +12,12 @@ ZH = {
     "position": "职务",
     "Principal rotation": "校长交流",
     "teachers managed by the county (县管校聘)": "县管校聘",
+    "Per county: at least 10%% of the eligible teachers (at least %(y)s years at their school) of urban and high-quality schools rotate to rural or weaker schools, and county-level-and-above backbone teachers are at least 20%% of them (教师〔2014〕4号). Moves in other directions are not counted.": "按县计算：城镇学校和优质学校符合交流条件的教师（在本校任教满 %(y)s 年）中，每学年至少 10%% 向农村学校或薄弱学校交流轮岗，其中县级及以上骨干教师不低于交流总数的 20%%（教师〔2014〕4号）。其他方向的流动不计入。",
 }
+
+ZH.update(
+    {
+        "The shares of the rule add up to %(s)s%%, not 100%%.": "分摊规则各项比例之和为 %(s)s%%，而不是 100%%。",
+        "The due date %(due)s is before the call date %(date)s.": "缴款截止日 %(due)s 早于催缴日 %(date)s。",
+    }
+)

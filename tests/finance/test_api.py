@@ -135,7 +135,7 @@ def test_scope_and_bad_input(world, bureaus, fund):
     assert _post(
         public,
         "/api/finance/funds/yrd/rounds",
-        {"title": "x", "year": 2024, "total": "1", "mix": {"equal": 1}},
+        {"title": "x", "year": 2024, "total": "1", "mix": {"equal": 100}},
     ).status_code in (401, 403)
     # a member's bureau reads but may not create a round; another area's secretariat sees nothing
     js = _client(bureaus[JS])
@@ -144,7 +144,7 @@ def test_scope_and_bad_input(world, bureaus, fund):
         _post(
             js,
             "/api/finance/funds/yrd/rounds",
-            {"title": "x", "year": 2024, "total": "1", "mix": {"equal": 1}},
+            {"title": "x", "year": 2024, "total": "1", "mix": {"equal": 100}},
         ).status_code
         == 403
     )
@@ -157,7 +157,7 @@ def test_scope_and_bad_input(world, bureaus, fund):
     r = _post(
         sec,
         "/api/finance/funds/yrd/rounds",
-        {"title": "x", "year": 2024, "total": "1.001", "mix": {"equal": 1}},
+        {"title": "x", "year": 2024, "total": "1.001", "mix": {"equal": 100}},
     )
     assert r.status_code == 422 and "decimal places" in r.json()["detail"]
     r = _post(

@@ -73,7 +73,7 @@ def test_concurrent_payments_never_overpay_and_disbursements_never_overdraw(regi
 
     fund = services.fund_open(area=CooperationArea.objects.get(slug="yrd"), actor=None)
     r = services.round_create(
-        fund=fund, title="t", year=2024, total="400.00", mix={"equal": 1}, actor=None
+        fund=fund, title="t", year=2024, total="400.00", mix={"equal": 100}, actor=None
     )
     r = services.round_freeze(round=r, actor=None)
     for c in r.charges.all():

@@ -87,7 +87,7 @@ def test_wrong_users(fund, bureaus, world):
             title="r",
             year=2024,
             total="1",
-            mix={"equal": 1},
+            mix={"equal": 100},
             actor=world["users"]["jjj-sec"],
         )
     r = _round(fund)
@@ -144,7 +144,7 @@ def test_bad_input(fund):
 
 
 def test_equal_rule_with_floor_and_cap_rounds_to_the_fen(fund):
-    r = _round(fund, total="100.00", mix={"equal": 1}, caps={SH: "20.00"})
+    r = _round(fund, total="100.00", mix={"equal": 100}, caps={SH: "20.00"})
     r = services.round_freeze(round=r, actor=None)
     amounts = {c.member_id: c.amount for c in r.charges.all()}
     assert amounts[SH] == Decimal("20.00")
@@ -154,3 +154,34 @@ def test_equal_rule_with_floor_and_cap_rounds_to_the_fen(fund):
         Decimal("26.67"),
     ]
     assert sum(amounts.values()) == Decimal("100.00")
+
+
+def test_rule_shares_must_add_up_to_100_percent(fund):
+    with pytest.raises(ValueError, match="90"):
+        _round(fund, mix={"students": 40, "population": 30, "gdp": 20})
+    with pytest.raises(ValueError, match="110"):
+        _round(fund, mix={"students": 40, "population": 40, "gdp": 30})
+    assert _round(fund, mix={"students": 40, "population": 30, "gdp": 30}).mix == {
+        "students": "40.00",
+        "population": "30.00",
+        "gdp": "30.00",
+    }
+
+
+def test_a_call_cannot_fall_due_before_it_is_made(fund):
+    import datetime as dt
+
+    r = _round(fund, total="100.00", mix={"equal": 100})
+    services.round_freeze(round=r, actor=None)
+    for charge in r.charges.all():
+        services.charge_approve(charge=charge, actor=None)
+    with pytest.raises(ValueError, match="2025-03-01 is before the call date 2025-03-10"):
+        services.round_call(
+            round=r, actor=None, date=dt.date(2025, 3, 10), due_date=dt.date(2025, 3, 1)
+        )
+    r.refresh_from_db()
+    assert r.status != "called"
+    called = services.round_call(
+        round=r, actor=None, date=dt.date(2025, 3, 10), due_date=dt.date(2025, 6, 30)
+    )
+    assert called.due_date == dt.date(2025, 6, 30)

@@ -172,11 +172,11 @@ def test_round_create_bad_input_and_wrong_user(world, fund, bureaus, sec):
     # more than two decimals: the form refuses it
     resp = sec.post(
         "/finance/yrd/rounds/new/",
-        {"title": "x", "year": 2025, "total": "100.001", "mix_equal": "1"},
+        {"title": "x", "year": 2025, "total": "100.001", "mix_equal": "100"},
     )
     assert resp.status_code == 400 and "nothing was saved" in _text(resp)
     resp = _client(bureaus[SH]).post(
-        "/finance/yrd/rounds/new/", {"title": "x", "year": 2025, "total": "100", "mix_equal": "1"}
+        "/finance/yrd/rounds/new/", {"title": "x", "year": 2025, "total": "100", "mix_equal": "100"}
     )
     assert resp.status_code == 403 and "may not" in _text(resp)
     assert _counts() == before

@@ -78,7 +78,7 @@ def test_approve_share_from_the_page(world, fund, bureaus):
     from xietong.finance import services
 
     r = services.round_create(
-        fund=fund, title="r", year=2024, total="100", mix={"equal": 1}, actor=None
+        fund=fund, title="r", year=2024, total="100", mix={"equal": 100}, actor=None
     )
     r = services.round_freeze(round=r, actor=None)
     charge = r.charges.get(member_id=SH)

@@ -49,7 +49,7 @@ def test_bad_input(called_round, fund):
     with pytest.raises(ValueError):
         services.payment_record(charge=sh, amount="1.005", date=D, actor=None)
     r = services.round_create(
-        fund=fund, title="x", year=2025, total="10", mix={"equal": 1}, actor=None
+        fund=fund, title="x", year=2025, total="10", mix={"equal": 100}, actor=None
     )
     r = services.round_freeze(round=r, actor=None)
     with pytest.raises(ValueError, match="not been called"):

@@ -28,7 +28,7 @@ def _post(c, url, data=None):
 
 def _draft_round(fund):
     return services.round_create(
-        fund=fund, title="draft", year=2025, total="100.00", mix={"equal": 1}, actor=None
+        fund=fund, title="draft", year=2025, total="100.00", mix={"equal": 100}, actor=None
     )
 
 

@@ -196,8 +196,16 @@ def _parse_mix(mix: dict) -> dict[str, str]:
         if share < 0:
             raise ValueError(_("Shares of the rule must not be negative."))
         out[k] = str(share)
-    if sum(Fraction(v) for v in out.values()) <= 0:
+    total = sum(Fraction(v) for v in out.values())
+    if total <= 0:
         raise ValueError(_("The shares of the rule add up to zero."))
+    if total != 100:
+        # The rule is declared in percent; a mix adding to 90 would leave a tenth of the
+        # contributions to no criterion (or silently rescale everyone's share).
+        raise ValueError(
+            _("The shares of the rule add up to %(s)s%%, not 100%%.")
+            % {"s": format(Decimal(total.numerator) / Decimal(total.denominator), "f")}
+        )
     return out
 
 
@@ -431,13 +439,19 @@ def round_call(
 ) -> ContributionRound:
     """Call every member for its approved share: receivables in the ledger."""
     _require_manage(scope_for(actor), round.fund)
+    date = date or _today()
+    if due_date is not None and due_date < date:
+        raise ValueError(
+            _("The due date %(due)s is before the call date %(date)s.")
+            % {"due": due_date.isoformat(), "date": date.isoformat()}
+        )
     round = ContributionRound.objects.select_for_update().get(pk=round.pk)
     charges = list(round.charges.select_related("member").select_for_update())
     _call(
         source=round,
         charges=charges,
         income_account="income:contributions",
-        date=date or _today(),
+        date=date,
         memo=_("Call for contributions: %(t)s") % {"t": round.title},
         actor=actor,
     )

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from tests.talent.conftest import run_to, talent_world
 from xietong.schools.tabular import write_csv
 
 ALL = {"A", "B", "C", "D", "E"}
@@ -319,3 +320,229 @@ def test_home_page_cards_show_one_year(world, settings):
     # Beijing alone has 2025 figures: its own page shows them, the area's card does not
     page = client_for(world, "public").get("/jurisdictions/110000000000/")
     assert 2025 in page.context["years"]
+
+
+# ---- talent: the jjj exchange round of the `tw` fixture ---------------------------------------
+# Teachers TB0-TB7 at school B (Tongzhou), TA0-TA3 at A (Langfang; TA0 is teacher-a's record);
+# posts at A, D (Wuqing) and E (Shijiazhuang). The jjj secretariat runs the round.
+@pytest.fixture
+def tw(world):
+    return talent_world(world)
+
+
+MANAGERS = {"admin", "jjj-sec"}
+AREA_OR_BUREAU = {"yrd-sec", "jjj-sec", "twl-sec", "jiangsu", "langfang", "tongzhou"}
+# who sees the round while it is open ... reviewed: managers and every role inside the territory
+ROUND_SEEN = {"admin", "jjj-sec", "twl-sec", "langfang", "tongzhou", "school-a", "teacher-a"}
+# who sees the matching's outcome before publication: no school, teacher or public
+OUTCOME_SEEN = {"admin", "jjj-sec", "twl-sec", "langfang", "tongzhou"}
+# applying for TA0 while the round is open: 404 where TA0 or the round is out of scope
+APPLY_FOR_TA0 = {
+    "admin": 200,
+    "yrd-sec": 404,
+    "jjj-sec": 200,
+    "twl-sec": 403,  # reads the teacher, may not apply for her
+    "jiangsu": 404,
+    "langfang": 200,
+    "tongzhou": 404,
+    "school-a": 200,
+    "teacher-a": 200,
+    "public": 404,
+    None: 401,
+}
+
+
+def _key(world, school_id) -> str:
+    return next(k for k, s in world["schools"].items() if s.pk == school_id)
+
+
+def teacher_seen(world, who, teacher) -> bool:
+    """A bureau or secretariat reads the teachers of its subtree or area, a school its staff, a
+    teacher herself, the public nobody."""
+    if who == "teacher-a":
+        return teacher.user_id == world["users"]["teacher-a"].pk
+    if who == "school-a":
+        return teacher.school_id == world["schools"]["A"].pk
+    return who not in ("public", None) and _key(world, teacher.school_id) in READ[who]
+
+
+def move_seen(world, who, teacher, host_school_id) -> bool:
+    """Placements and appointments: the teacher's readers, and bureaus and secretariats over
+    the school she serves at."""
+    if who in MANAGERS or teacher_seen(world, who, teacher):
+        return True
+    return who in AREA_OR_BUREAU and host_school_id and _key(world, host_school_id) in READ[who]
+
+
+def expected_results(world, who, rnd) -> set[str]:
+    rows = rnd.placements.select_related("teacher", "post")
+    return {
+        p.teacher.code
+        for p in rows
+        if move_seen(world, who, p.teacher, p.post and p.post.host_school_id)
+    }
+
+
+def _result_codes(c, pk: int) -> tuple[int, set[str], set[str], set[str]]:
+    """Status and the teachers in the results API, page and CSV download."""
+    import re
+
+    api = c.get(f"/api/talent/rounds/{pk}/results?limit=100")
+    if api.status_code != 200:
+        return api.status_code, set(), set(), set()
+    page = c.get(f"/talent/rounds/{pk}/results/")
+    csv = c.get(f"/talent/rounds/{pk}/results/?format=csv").content.decode().splitlines()
+    return (
+        200,
+        {i["teacher"] for i in api.json()["items"]},
+        set(re.findall(r"\((T[AB]\d)\)", page.content.decode())),
+        {line.split(",")[0] for line in csv[1:]},
+    )
+
+
+OUTCOME_PATHS = [
+    "/api/talent/rounds/{pk}/flows",
+    "/api/talent/rounds/{pk}/flows?format=csv&level=county",
+    "/api/talent/rounds/{pk}/effect",
+    "/talent/rounds/{pk}/flows/",
+    "/talent/rounds/{pk}/flows/?format=csv",
+]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_round_before_publication(tw, who):
+    from xietong.regions.models import Jurisdiction
+    from xietong.talent.services import round_create
+
+    draft = round_create(
+        name="江苏 2025",
+        year=2025,
+        jurisdiction=Jurisdiction.objects.get(code="320000000000"),
+        actor=tw["users"]["jiangsu"],
+    )
+    rnd = run_to(tw, "reviewed")
+    c = client_for(tw, who)
+    seen, outcome = who in ROUND_SEEN, who in OUTCOME_SEEN
+    listed = {r["id"]: r for r in c.get("/api/talent/rounds").json()}
+    drafts = {draft.pk} if who in ("admin", "jiangsu") else set()
+    assert set(listed) == ({rnd.pk} if seen else set()) | drafts
+    detail = c.get(f"/api/talent/rounds/{rnd.pk}")
+    page = c.get(f"/talent/rounds/{rnd.pk}/")
+    assert detail.status_code == page.status_code == (200 if seen else 404)
+    if seen:
+        for r in (detail.json(), listed[rnd.pk]):
+            assert bool(r["certificate"]) == bool(r["policy"]) == outcome, who
+        html = page.content.decode()
+        assert ('id="certificate"' in html) == ('id="policy"' in html) == outcome
+    for path in OUTCOME_PATHS:
+        r = c.get(path.format(pk=rnd.pk))
+        assert r.status_code == (200 if outcome else 404), (who, path, r.status_code)
+    status, *found = _result_codes(c, rnd.pk)
+    assert status == (200 if seen else 404)
+    expected = expected_results(tw, who, rnd) if outcome else set()
+    assert found == [expected] * 3, who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_round_after_publication(tw, who):
+    from xietong.talent.services import round_publish
+
+    rnd = run_to(tw, "reviewed")
+    rnd = round_publish(rnd=rnd, actor=tw["users"]["jjj-sec"], override_reason="test")
+    c = client_for(tw, who)
+    assert [r["id"] for r in c.get("/api/talent/rounds").json()] == [rnd.pk]
+    assert c.get(f"/api/talent/rounds/{rnd.pk}").json()["certificate"]["ok"] is True
+    assert 'id="certificate"' in c.get(f"/talent/rounds/{rnd.pk}/").content.decode()
+    for path in OUTCOME_PATHS:
+        assert c.get(path.format(pk=rnd.pk)).status_code == 200, (who, path)
+    status, *found = _result_codes(c, rnd.pk)
+    expected = expected_results(tw, who, rnd)
+    assert status == 200 and found == [expected] * 3, who
+    # the Tongzhou bureau gets its own teachers, not the whole round (nor Langfang's TA0)
+    if who == "tongzhou":
+        assert expected == {f"TB{i}" for i in range(8)}
+    if who == "langfang":
+        assert "TA0" in expected and expected & {"TB0", "TB1"} == set()
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_application(tw, who):
+    from xietong.talent.models import Application
+    from xietong.talent.services import round_open
+
+    rnd = round_open(rnd=tw["round"], actor=None)
+    c = client_for(tw, who)
+    r = c.put(
+        f"/api/talent/rounds/{rnd.pk}/application",
+        data=json.dumps({"teacher": "TA0", "posts": ["PD"]}),
+        content_type="application/json",
+    )
+    assert r.status_code == APPLY_FOR_TA0[who], (who, r.status_code, r.content)
+    saved = Application.objects.filter(round=rnd, teacher=tw["teachers"]["a0"]).exists()
+    assert saved == (r.status_code == 200)
+
+
+@pytest.fixture
+def appointments(tw):
+    """TB0 (Tongzhou) also serves D (Wuqing), TB1 (Tongzhou) serves A (Langfang), TA1 (Langfang)
+    serves E (Shijiazhuang); and a jjj training programme."""
+    import datetime as dt
+
+    from xietong.talent.circulation import appointment_create, programme_create
+
+    s, t, u = tw["schools"], tw["teachers"], tw["users"]
+    start = dt.date(2025, 9, 1)
+    for teacher, school, by in (
+        ("b0", "D", "tongzhou"),
+        ("b1", "A", "tongzhou"),
+        ("a1", "E", "langfang"),
+    ):
+        appointment_create(
+            teacher=t[teacher],
+            school=s[school],
+            weekly_hours=2,
+            weekdays="2",
+            starts=start,
+            actor=u[by],
+        )
+    programme_create(
+        area=tw["areas"]["jjj"],
+        code="JJJ-1",
+        title="京津冀研修",
+        credit_hours="12",
+        starts=start,
+        ends=dt.date(2025, 12, 1),
+        actor=None,
+    )
+    return tw
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_teachers_appointments_training(appointments, who):
+    from xietong.talent.models import Appointment, Teacher
+
+    tw = appointments
+    c = client_for(tw, who)
+    teachers = c.get("/api/talent/teachers?limit=100")
+    appointed = c.get("/api/talent/appointments?limit=100")
+    credits = c.get("/api/talent/teachers/TA0/credits")
+    page = c.get("/talent/appointments/")
+    if who is None:
+        assert teachers.status_code == appointed.status_code == credits.status_code == 401
+        assert page.status_code == 302
+    else:
+        expected = {t.code for t in Teacher.objects.all() if teacher_seen(tw, who, t)}
+        assert {t["code"] for t in teachers.json()["items"]} == expected
+        ta0 = teacher_seen(tw, who, tw["teachers"]["a0"]) or who == "admin"
+        assert credits.status_code == (200 if ta0 else 404)
+        expected = {
+            (a.teacher.code, a.school.code)
+            for a in Appointment.objects.select_related("teacher", "school")
+            if move_seen(tw, who, a.teacher, a.school_id)
+        }
+        assert {(a["teacher"], a["school"]) for a in appointed.json()["items"]} == expected
+        html = page.content.decode()
+        assert {t for t, _s in expected} == {t for t in ("TB0", "TB1", "TA1") if f"({t})" in html}
+    # training programmes are public information
+    assert [p["code"] for p in c.get("/api/talent/training").json()] == ["JJJ-1"]
+    assert "京津冀研修" in c.get("/talent/training/").content.decode()

@@ -8,6 +8,11 @@ from xietong.talent.models import Teacher
 def tw(world):
     """The shared world plus teachers, and a draft round of the jjj secretariat with posts at
     schools A (Langfang), D (Wuqing) and E (Shijiazhuang)."""
+    return talent_world(world)
+
+
+def talent_world(world):
+    """The body of ``tw``, for other test packages (the role x endpoint matrix) to reuse."""
     s = world["schools"]
     u = world["users"]
     teachers = {}

@@ -67,6 +67,27 @@ class Scope:
             **{f"{pk}__in": sorted(self.stat_school_ids)}
         )
 
+    def teachers_q(self, field_prefix: str = "") -> Q:
+        """Filter for Teacher rows: a bureau or secretariat reads the teachers of the schools in
+        its subtree or area, a school its own staff, a teacher herself; the public nobody."""
+        if self.is_admin:
+            return Q()
+        q = _prefix_q(self.read_prefixes, f"{field_prefix}school__county__code") | Q(
+            **{f"{field_prefix}school_id__in": sorted(self.stat_school_ids)}
+        )
+        if self.user_id is not None:
+            q |= Q(**{f"{field_prefix}user_id": self.user_id})
+        return q
+
+    def teacher_moves_q(self, host: str) -> Q:
+        """Filter for rows about a teacher serving at another school (an exchange round's
+        placements, multi-school appointments): the teachers the caller reads (``teachers_q``)
+        and, for a bureau or secretariat, those serving at a host school in its subtree or area.
+        ``host`` is the path to the host school, e.g. ``"post__host_school__"``."""
+        if self.is_admin:
+            return Q()
+        return self.teachers_q("teacher__") | _prefix_q(self.read_prefixes, f"{host}county__code")
+
     def jurisdiction_readable(self, code: str) -> bool:
         """May the caller see unpublished aggregates of this jurisdiction?"""
         return self.is_admin or any(code.startswith(p) for p in self.read_prefixes)

@@ -19,7 +19,6 @@ from .models import (
     Candidacy,
     Enrolment,
     ExchangePost,
-    Teacher,
     TrainingProgramme,
     Vacancy,
 )
@@ -42,6 +41,14 @@ def _call(fn, **kwargs):
 def _round(request, pk: int):
     rnd = selectors.round_get(scope=request.scope, pk=pk)
     if rnd is None:
+        raise HttpError(404, "Not found")
+    return rnd
+
+
+def _outcome_round(request, pk: int):
+    """A round whose matching outcome the caller may read (404 before it is visible to her)."""
+    rnd = _round(request, pk)
+    if not selectors.round_outcome_visible(request.scope, rnd):
         raise HttpError(404, "Not found")
     return rnd
 
@@ -257,7 +264,7 @@ def round_create(request, payload: RoundIn):
 
 @router.get("/talent/rounds/{pk}", response=RoundOut, auth=READ_AUTH)
 def round_detail(request, pk: int):
-    return _round(request, pk)
+    return selectors.round_redacted(request.scope, _round(request, pk))
 
 
 @router.patch("/talent/rounds/{pk}", response=RoundOut, auth=WRITE_AUTH)
@@ -305,15 +312,13 @@ def round_step(request, pk: int, step: str, payload: StepIn | None = None):
 
 @router.get("/talent/rounds/{pk}/effect", auth=READ_AUTH, summary="Predicted effect on balance")
 def round_effect(request, pk: int):
-    rnd = _round(request, pk)
-    if not selectors.may_see_people(request.scope, rnd) and not rnd.published_at:
-        raise HttpError(404, "Not found")
+    rnd = _outcome_round(request, pk)
     return rnd.effect or engine.predicted_effect(rnd)
 
 
 @router.get("/talent/rounds/{pk}/flows", auth=READ_AUTH, summary="Teachers moving between members")
 def round_flows(request, pk: int, level: str = "province", format: str = "json"):
-    rnd = _round(request, pk)
+    rnd = _outcome_round(request, pk)
     if level not in engine.LEVEL_DIGITS:
         raise HttpError(422, "level must be province, prefecture or county")
     rows = engine.flows(rnd, level)
@@ -396,7 +401,7 @@ class ApplicationOut(Schema):
 def application_put(request, pk: int, payload: ApplicationIn):
     rnd = _round(request, pk)
     if payload.teacher:
-        teacher = Teacher.objects.filter(code=payload.teacher).select_related("school").first()
+        teacher = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
     else:
         teacher = selectors.teacher_of(request.actor)
     if teacher is None:
@@ -522,11 +527,7 @@ def appointment_create(request, payload: AppointmentIn):
 @router.get("/talent/appointments", response=list[AppointmentOut], auth=WRITE_AUTH)
 @paginate(LimitOffsetPagination)
 def appointments(request):
-    from .models import Appointment
-
-    return Appointment.objects.filter(
-        teacher__in=selectors.teacher_list(scope=request.scope)
-    ).select_related("teacher", "school")
+    return selectors.appointment_list(scope=request.scope)
 
 
 class AppointmentPolicyIO(Schema):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import copy
+
+from django.db.models import Count, QuerySet
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea
@@ -10,6 +12,7 @@ from xietong.regions.selectors import area_member_prefixes, prefixes_q
 from xietong.schools.models import School
 
 from .models import (
+    Appointment,
     ExchangeRound,
     Placement,
     RoundStatus,
@@ -48,13 +51,37 @@ def _touches(scope: Scope, prefixes: list[str]) -> bool:
 
 
 def round_visible(scope: Scope, rnd: ExchangeRound) -> bool:
-    """Managers, and bureaus, schools and teachers inside the territory, see a round; the public
-    sees published rounds' aggregate flows only."""
+    """Managers, and bureaus, schools and teachers inside the territory, see a round once it is
+    open (teachers apply, host schools rank); the public sees published rounds only."""
     if can_manage_round(scope, rnd):
         return True
     if rnd.status == RoundStatus.DRAFT:
         return False
     return _touches(scope, round_prefixes(rnd))
+
+
+def round_outcome_visible(scope: Scope, rnd: ExchangeRound) -> bool:
+    """The outcome of the matching (certificate, policy check, predicted effect, flows, results)
+    before publication: the round's managers and the bureaus and secretariats inside its
+    territory; schools, teachers and the public only once the round is published."""
+    if rnd.status in PUBLIC_STATUSES:
+        return True
+    if can_manage_round(scope, rnd):
+        return True
+    return bool(scope.read_prefixes) and _touches(scope, round_prefixes(rnd))
+
+
+def round_redacted(scope: Scope, rnd: ExchangeRound) -> ExchangeRound:
+    """The round as the caller may read it: without the matching's outcome if that is not
+    visible to the caller yet (a copy; the stored round is unchanged)."""
+    if round_outcome_visible(scope, rnd):
+        return rnd
+    out = copy.copy(rnd)
+    out.certificate, out.policy, out.effect = {}, {}, {}
+    return out
+
+
+PUBLIC_STATUSES = (RoundStatus.PUBLISHED, RoundStatus.IN_SERVICE, RoundStatus.RETURNED)
 
 
 def round_list(*, scope: Scope) -> list[ExchangeRound]:
@@ -67,10 +94,11 @@ def round_list(*, scope: Scope) -> list[ExchangeRound]:
     )
     if scope.is_public:
         return list(rounds.filter(status__in=PUBLIC_STATUSES))
-    return [r for r in rounds if round_visible(scope, r) or r.status in PUBLIC_STATUSES]
-
-
-PUBLIC_STATUSES = (RoundStatus.PUBLISHED, RoundStatus.IN_SERVICE, RoundStatus.RETURNED)
+    return [
+        round_redacted(scope, r)
+        for r in rounds
+        if round_visible(scope, r) or r.status in PUBLIC_STATUSES
+    ]
 
 
 def round_get(*, scope: Scope, pk: int) -> ExchangeRound | None:
@@ -83,17 +111,12 @@ def round_get(*, scope: Scope, pk: int) -> ExchangeRound | None:
 
 
 def may_see_people(scope: Scope, rnd: ExchangeRound) -> bool:
-    """Per-teacher results: managers and bureaus in the territory (not the public)."""
-    if can_manage_round(scope, rnd):
-        return True
-    return bool(scope.read_prefixes) and _touches(scope, round_prefixes(rnd))
+    """Does the caller see other teachers' results (not only her own)?"""
+    return can_manage_round(scope, rnd) or bool(scope.read_prefixes or scope.stat_school_ids)
 
 
 def teacher_list(*, scope: Scope, school: School | None = None) -> QuerySet[Teacher]:
-    qs = Teacher.objects.select_related("school").filter(scope.schools_q("school__"))
-    if not scope.is_admin and not scope.read_prefixes:
-        # a school administrator sees its staff; a teacher sees herself
-        qs = qs.filter(Q(school_id__in=scope.stat_school_ids) | Q(user_id=scope.user_id))
+    qs = Teacher.objects.select_related("school").filter(scope.teachers_q())
     if school is not None:
         qs = qs.filter(school=school)
     return qs
@@ -105,16 +128,29 @@ def teacher_of(user) -> Teacher | None:
     return Teacher.objects.select_related("school").filter(user=user).first()
 
 
-def placements(*, scope: Scope, rnd: ExchangeRound, user=None) -> QuerySet[Placement]:
+def placements(*, scope: Scope, rnd: ExchangeRound) -> QuerySet[Placement]:
+    """Per-teacher results: nothing before the outcome is visible to the caller; then a round's
+    managers see everyone, a bureau or secretariat the teachers whose home or host school is in
+    its subtree or area, a school its own teachers, a teacher herself."""
     qs = Placement.objects.filter(round=rnd).select_related(
         "teacher", "teacher__school", "post", "post__host_school"
     )
     qs = qs.order_by("teacher__code")
-    if may_see_people(scope, rnd):
-        return qs
-    if scope.user_id is None or rnd.status not in PUBLIC_STATUSES:
+    if not round_outcome_visible(scope, rnd):
         return qs.none()
-    return qs.filter(teacher__user_id=scope.user_id)
+    if can_manage_round(scope, rnd):
+        return qs
+    return qs.filter(scope.teacher_moves_q(host="post__host_school__"))
+
+
+def appointment_list(*, scope: Scope) -> QuerySet[Appointment]:
+    """Multi-school appointments: those of the teachers the caller reads, and for a bureau or
+    secretariat those serving at a school in its subtree or area."""
+    return (
+        Appointment.objects.filter(scope.teacher_moves_q(host="school__"))
+        .select_related("teacher", "teacher__school", "school")
+        .order_by("teacher__code", "pk")
+    )
 
 
 def programme_list(*, scope: Scope) -> QuerySet[TrainingProgramme]:

@@ -124,8 +124,8 @@ STEPS = {
 
 
 def round_view(request, pk: int):
-    rnd = _round_or_404(request, pk)
     scope = scope_for(request.user)
+    rnd = selectors.round_redacted(scope, _round_or_404(request, pk))
     posts = rnd.posts.select_related("host_school").order_by("code")
     effect = rnd.effect or {}
     effect_chart = ""
@@ -429,6 +429,8 @@ def results(request, pk: int):
 
 def flows(request, pk: int):
     rnd = _round_or_404(request, pk)
+    if not selectors.round_outcome_visible(scope_for(request.user), rnd):
+        raise Http404(_("The results of this round are not published yet."))
     level = request.GET.get("level", "province")
     if level not in engine.LEVEL_DIGITS:
         level = "province"
@@ -508,11 +510,7 @@ def appointments(request):
         else:
             messages.success(request, _("Appointment recorded."))
         return redirect("talent_appointments")
-    from .models import Appointment
-
-    rows = Appointment.objects.filter(
-        teacher__in=selectors.teacher_list(scope=scope)
-    ).select_related("teacher", "teacher__school", "school")[:500]
+    rows = selectors.appointment_list(scope=scope)[:500]
     return render(
         request,
         "talent/appointments.html",

@@ -582,8 +582,11 @@ _MIN_CLASSES = np.array([6, 3, 3, 3, 1], dtype=np.int64)
 
 def _student_growth(part: int, year: int) -> float:
     """Growth of a stage's enrolment from ``year - 1`` to ``year`` (modelling assumption)."""
-    if part == 0:  # primary: slow growth, then the smaller post-2017 birth cohorts arrive
-        return 0.015 if year <= 2022 else -0.025
+    if part == 0:
+        # primary: national enrolment 10,780万 (2021) -> 10,732万 (2022) -> 10,836万 (2023)
+        # in the MoE statistical bulletins; from 2024 on, the smaller birth cohorts since 2017
+        # enter school (a modelling assumption, not a published figure)
+        return {2022: -0.0045, 2023: 0.0097}.get(year, 0.015 if year < 2022 else -0.025)
     if part == 1:
         return 0.03 if year <= 2024 else -0.005
     if part == 2:

@@ -181,7 +181,7 @@ def test_public_sees_published_runs_only(worked_example, world):
     page = public.get(f"/evaluation/runs/{draft.pk}/").content.decode()
     assert 'id="counties"' in page and "plotly-graph-div" in page
     drill = public.get(f"/evaluation/runs/{draft.pk}/counties/131002000000/")
-    assert drill.status_code == 200 and b'id="shortfalls"' in drill.content
+    assert drill.status_code == 200 and b'id="shortfalls-withheld"' in drill.content
     csv = public.get(f"/evaluation/runs/{draft.pk}/?format=csv").content.decode()
     assert csv.startswith("county,") and "131002000000" in csv
 
@@ -270,3 +270,44 @@ def _complete_values():
         "library_books": 300,
         "classes": 3,
     }
+
+
+# who reads a published run's school shortfalls (rows of schools in Langfang's Anci district)
+SHORTFALL_READERS = {"admin", "jjj-sec", "twl-sec", "langfang"}
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["admin", "yrd-sec", "jjj-sec", "twl-sec", "jiangsu", "langfang", "tongzhou"]
+    + ["school-a", "teacher-a", "public", None],
+)
+def test_shortfalls_need_a_role_that_reaches_the_school(worked_example, world, who):
+    """A published run's county results are public; its school rows are not."""
+    lf = Jurisdiction.objects.get(code="131000000000")
+    run = evaluation_run(
+        standard="quality-balance-2017", stage="primary", year=2024, jurisdiction=lf, actor=None
+    )
+    evaluation_publish(run=run, actor=None)
+    assert run.shortfalls.exists()
+    c = Client()
+    if who is not None:
+        c.force_login(world["users"][who])
+    counties = c.get(f"/api/evaluations/{run.pk}/counties")
+    assert counties.status_code == 200 and counties.json()[0]["county"] == "131002000000"
+    r = c.get(f"/api/evaluations/{run.pk}/shortfalls?limit=500")
+    drill = c.get(f"/evaluation/runs/{run.pk}/counties/131002000000/")
+    csv = c.get(f"/evaluation/runs/{run.pk}/counties/131002000000/?format=csv")
+    assert drill.status_code == 200 and "安次" in drill.content.decode()  # the county's results
+    if who in (None, "public"):
+        assert r.status_code == (401 if who is None else 403)
+        assert b'id="shortfalls"' not in drill.content and csv.status_code == 403
+        return
+    expected = (
+        {(s.school.code, s.indicator) for s in run.shortfalls.select_related("school")}
+        if who in SHORTFALL_READERS
+        else set()
+    )
+    assert {(i["school"], i["indicator"]) for i in r.json()["items"]} == expected
+    rows = csv.content.decode().splitlines()[1:]
+    assert {tuple(line.split(",")[:3:2]) for line in rows if line} == expected
+    assert b'id="shortfalls"' in drill.content

@@ -1,5 +1,5 @@
-"""Reads on evaluations, scoped: published runs are public; unpublished ones are seen by those
-who may run them."""
+"""Reads on evaluations, scoped: published runs (their county results) are public; unpublished
+ones are seen by those who may run them; school rows only by roles that reach the school."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import StatisticsRelease
 
-from .models import EvaluationRun
+from .models import EvaluationRun, SchoolShortfall
 
 
 def _readable_q(scope: Scope) -> Q:
@@ -43,6 +43,20 @@ def evaluation_list(
 
 def evaluation_get(*, scope: Scope, pk: int) -> EvaluationRun | None:
     return evaluation_list(scope=scope).filter(pk=pk).first()
+
+
+def shortfall_list(
+    *, scope: Scope, run: EvaluationRun, county: str | None = None
+) -> QuerySet[SchoolShortfall]:
+    """Schools below a minimum: school rows, so only for roles that read those schools'
+    statistics (the bureaus above them, the school itself), never the public, even for a
+    published run whose county results are public."""
+    qs = (
+        SchoolShortfall.objects.filter(run=run)
+        .filter(scope.statistics_q())
+        .select_related("school")
+    )
+    return qs.filter(county_id=county) if county else qs
 
 
 def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[Jurisdiction]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +21,6 @@ from xietong.web import charts
 
 from . import selectors, services
 from .gap import gap_report
-from .models import SchoolShortfall
 
 STATUS_LABELS = {
     "pass": gettext_lazy("pass"),
@@ -188,10 +188,11 @@ def evaluation_run_view(request, pk: int):
 
 def evaluation_county(request, pk: int, code: str):
     run = _run_or_404(request, pk)
+    scope = scope_for(request.user)
     county = get_object_or_404(run.counties.select_related("county"), county_id=code)
-    shortfalls = list(
-        SchoolShortfall.objects.filter(run=run, county_id=code).select_related("school")
-    )
+    if scope.is_public and request.GET.get("format") == "csv":
+        raise PermissionDenied(_("School rows are never public; county results are."))
+    shortfalls = list(selectors.shortfall_list(scope=scope, run=run, county=code))
     names = {
         i["code"]: (i.get("name_en") if request.LANGUAGE_CODE == "en" else i.get("name_zh"))
         or i["code"]
@@ -230,6 +231,8 @@ def evaluation_county(request, pk: int, code: str):
             "run": run,
             "c": county,
             "shortfalls": shortfalls,
+            "school_rows": not scope.is_public,
+            "all_meet": not any(i.get("n_below_minimum") for i in county.indicators),
             "names": names,
             "chart": chart,
             "status_labels": STATUS_LABELS,

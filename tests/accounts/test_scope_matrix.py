@@ -546,3 +546,86 @@ def test_talent_teachers_appointments_training(appointments, who):
     # training programmes are public information
     assert [p["code"] for p in c.get("/api/talent/training").json()] == ["JJJ-1"]
     assert "京津冀研修" in c.get("/talent/training/").content.decode()
+
+
+# ---- finance: the demo fund of the Yangtze River Delta (totals published), and a jjj fund ----
+SH, JS, ZJ, AH = "310000000000", "320000000000", "330000000000", "340000000000"
+FUND_ACCESS = {"admin": "manage", "yrd-sec": "manage", "jiangsu": "member"}
+FUNDS = {who: {"yrd": FUND_ACCESS.get(who, "public")} for who in ROLES}
+FUNDS["admin"]["jjj"] = FUNDS["jjj-sec"]["jjj"] = "manage"  # the jjj fund is not published
+FUND_READS = [
+    "trial-balance",
+    "entries?limit=100",
+    "rounds",
+    "charges?limit=100",
+    "contributions",
+    "projects",
+    "agreements",
+    "flows?limit=100",
+    "settlements",
+    "donations?limit=100",
+    "disbursements?limit=100",
+]
+
+
+@pytest.fixture
+def funds(world):
+    from xietong.finance.demo import finance_demo_load
+    from xietong.finance.services import fund_open
+
+    finance_demo_load()
+    fund_open(area=world["areas"]["jjj"], actor=None)
+    return world
+
+
+def entry_seen(level: str, entry) -> bool:
+    """Managers read the journal; a member's bureau the fund-level entries and those on its own
+    accounts, not the other members' payments and transfers."""
+    members = {ln.account.member_id for ln in entry.lines.all()} - {None}
+    return level == "manage" or (level == "member" and (not members or JS in members))
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_finance_reads(funds, who):
+    from xietong.finance.models import ContributionRound, JointProject, JournalEntry, Settlement
+
+    c = client_for(funds, who)
+    level = FUND_ACCESS.get(who, "public")
+    assert {f["area"]: f["access"] for f in c.get("/api/finance/funds").json()} == FUNDS[who]
+    assert c.get("/api/finance/funds/yrd/totals").status_code == 200
+    for what in FUND_READS:
+        r = c.get(f"/api/finance/funds/yrd/{what}")
+        assert r.status_code == (404 if level == "public" else 200), (who, what, r.status_code)
+    jjj = 200 if "jjj" in FUNDS[who] else 404
+    assert c.get("/api/finance/funds/jjj/trial-balance").status_code == jjj
+    assert c.get("/api/finance/funds/jjj/totals").status_code == jjj
+    assert c.get("/finance/jjj/").status_code == jjj
+    for code in (SH, JS, ZJ, AH):
+        may = level == "manage" or (level == "member" and code == JS)
+        status = 200 if may else 404
+        assert c.get(f"/api/finance/funds/yrd/statements/{code}?period=2024").status_code == status
+        assert c.get(f"/finance/yrd/statements/{code}/?period=2024").status_code == status
+        csv = c.get(f"/finance/yrd/statements/{code}/?period=2024&format=csv")
+        assert csv.status_code == status
+    if level != "public":
+        items = c.get("/api/finance/funds/yrd/entries?limit=100").json()["items"]
+        entries = JournalEntry.objects.filter(fund__area__slug="yrd").prefetch_related(
+            "lines__account"
+        )
+        expected = {e.number for e in entries if entry_seen(level, e)}
+        assert {e["number"] for e in items} == expected
+        assert len(expected) < entries.count() or level == "manage"
+    pages = [
+        "/finance/yrd/contributions/",
+        "/finance/yrd/contributions/?format=csv",
+        f"/finance/yrd/rounds/{ContributionRound.objects.get().pk}/",
+        f"/finance/yrd/projects/{JointProject.objects.get().pk}/",
+        f"/finance/yrd/settlements/{Settlement.objects.get().pk}/",
+        f"/finance/yrd/settlements/{Settlement.objects.get().pk}/?format=csv",
+    ]
+    for path in pages:
+        assert c.get(path).status_code == (404 if level == "public" else 200), (who, path)
+    assert c.get("/finance/").status_code == 200
+    html = c.get("/finance/yrd/").content.decode()
+    assert 'id="cash-public"' in html
+    assert ('id="trial-balance"' in html) == (level != "public")

@@ -167,7 +167,9 @@ class EntryOut(Schema):
 @router.get("/finance/funds/{slug}/entries", response=list[EntryOut], auth=READ_AUTH)
 @paginate(LimitOffsetPagination)
 def entries(request, slug: str, q: Query[PeriodQuery]):
-    return selectors.entry_list(fund=_fund(request, slug), date_from=q.date_from, date_to=q.date_to)
+    return selectors.entry_list(
+        scope=request.scope, fund=_fund(request, slug), date_from=q.date_from, date_to=q.date_to
+    )
 
 
 class LineIn(Schema):

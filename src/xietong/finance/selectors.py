@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import Jurisdiction
@@ -185,9 +185,23 @@ def settlement_list(*, fund: Fund) -> QuerySet[Settlement]:
 
 
 def entry_list(
-    *, fund: Fund, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    scope: Scope,
+    fund: Fund,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> QuerySet[JournalEntry]:
+    """The journal: all of it for the fund's managers; for a member's bureau the fund-level
+    entries and those on the accounts of the members it acts for (its statements), not the
+    payments and transfers of the others."""
     qs = JournalEntry.objects.filter(fund=fund).prefetch_related("lines__account")
+    if not can_manage(scope, fund):
+        mine = [m.code for m in ledger.fund_members(fund) if can_act_for(scope, m.code)]
+        lines = JournalLine.objects.filter(entry=OuterRef("pk"))
+        qs = qs.filter(
+            Exists(lines.filter(account__member_id__in=mine))
+            | ~Exists(lines.filter(account__member__isnull=False))
+        )
     if date_from:
         qs = qs.filter(date__gte=date_from)
     if date_to:

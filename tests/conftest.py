@@ -5,11 +5,36 @@ import os
 import pytest
 from django.conf import settings
 
-# Transactional tests flush tables between tests, which the append-only triggers forbid; the
-# triggers are installed explicitly by the tests that check them (tests/audit/test_triggers.py).
+# Transactional tests flush tables between tests, which the ledger's append-only triggers forbid;
+# they are installed explicitly by the tests that check them (tests/finance/test_ledger.py). The
+# audit log's triggers do not read this setting: they are always there (see _audit_flush below).
 settings.XIETONG_AUDIT_TRIGGERS = False
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush(tmp_path_factory):
+    """The audit tables refuse DELETE and TRUNCATE, and transactional tests end with a flush of
+    every table: lift the audit triggers for that flush only, in the same statement list, and put
+    them back right after it. The checkpoint signing key lives in a temporary directory."""
+    from django.core.management.commands import flush
+
+    from xietong.audit import triggers
+
+    settings.XIETONG_AUDIT_KEY_FILE = str(tmp_path_factory.mktemp("audit-key") / "key.pem")
+    original = flush.sql_flush
+
+    def sql_flush(style, connection, **kwargs):
+        return [
+            *triggers.uninstall_sql(connection),
+            *original(style, connection, **kwargs),
+            *triggers.install_sql(connection),
+        ]
+
+    flush.sql_flush = sql_flush
+    yield
+    flush.sql_flush = original
 
 
 @pytest.fixture(scope="session")

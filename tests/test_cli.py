@@ -1,7 +1,9 @@
 """The `xietong` command end to end, in a fresh SQLite data directory (whatever DATABASE_URL the
 suite runs with), as a user would type it."""
 
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -37,16 +39,22 @@ def run(env, *args):
 def test_demo_creates_database_and_prints_logins(demo_dir):
     data, env, out = demo_dir
     assert (data / "xietong.sqlite3").is_file()
-    assert "621 jurisdictions" in out and "3 cooperation areas" in out
+    assert "644 jurisdictions" in out and "3 cooperation areas" in out
     for user in ("admin", "yrd-secretariat", "hebei-bureau", "school-admin", "teacher", "public"):
         assert user in out
     assert "xietong-demo" in out
     db = sqlite3.connect(data / "xietong.sqlite3")
     counties_without_schools = db.execute(
         """SELECT count(*) FROM regions_jurisdiction j WHERE j.level='county' AND NOT j.is_placeholder
+           AND j.valid_until IS NULL
            AND NOT EXISTS (SELECT 1 FROM schools_school s WHERE s.county_id = j.code)"""
     ).fetchone()[0]
     assert counties_without_schools == 0
+    schools_in_abolished_counties = db.execute(
+        """SELECT count(*) FROM schools_school s JOIN regions_jurisdiction j ON s.county_id = j.code
+           WHERE j.valid_until IS NOT NULL"""
+    ).fetchone()[0]
+    assert schools_in_abolished_counties == 0
     assert (
         db.execute("SELECT count(*) FROM schools_school WHERE NOT is_synthetic").fetchone()[0] == 0
     )
@@ -61,6 +69,42 @@ def test_demo_twice_is_safe(demo_dir):
     assert "already loaded" in again.stdout
     assert db.execute("SELECT count(*) FROM schools_school").fetchone()[0] == before
     assert run(env, "audit", "verify").returncode == 0
+
+
+def test_checkpoint_catches_a_truncated_and_rewound_log(demo_dir, tmp_path):
+    """Someone with the database file cuts the log's tail, moves the head back and puts the
+    triggers back: the log verifies on its own, not against a checkpoint a member kept. (Runs
+    on a copy, before the test below that tampers with the shared demo database.)"""
+    data, env, _ = demo_dir
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    env = {**env, "XIETONG_DATA_DIR": str(copy)}
+    held = tmp_path / "checkpoint.json"
+    r = run(env, "audit", "checkpoint", "--out", str(held))
+    assert r.returncode == 0, r.stderr
+    size = json.loads(held.read_text())["size"]
+    db = sqlite3.connect(copy / "xietong.sqlite3")
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_%'"
+    ).fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    keep = size - 3
+    db.execute("DELETE FROM audit_auditentry WHERE seq > ?", (keep,))
+    db.execute("DELETE FROM audit_auditcheckpoint")
+    (head,) = db.execute(
+        "SELECT entry_hash FROM audit_auditentry WHERE seq = ?", (keep,)
+    ).fetchone()
+    db.execute("UPDATE audit_audithead SET seq = ?, entry_hash = ?", (keep, head))
+    db.commit()
+    db.close()
+    assert run(env, "migrate").returncode == 0  # which re-installs the triggers
+    alone = run(env, "audit", "verify")
+    assert alone.returncode == 0, alone.stderr
+    against = run(env, "audit", "verify", "--checkpoint", str(held))
+    assert against.returncode == 1
+    # the first entry the checkpoint covers that is gone; the message is in the default language
+    assert f"AUDIT CHAIN BROKEN at entry #{keep + 1}: {held} " in against.stderr
+    assert f" {size} " in against.stderr and f" {keep} " in against.stderr
 
 
 def test_import_export_and_errors(demo_dir, tmp_path):

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from xietong import __version__
 from xietong.accounts.api import router as accounts_router
+from xietong.audit.api import router as audit_router
 from xietong.evaluation.api import router as evaluation_router
 from xietong.finance.api import router as finance_router
 from xietong.regions.api import router as regions_router
@@ -31,6 +32,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", talent_router)
 api.add_router("/", finance_router)
+api.add_router("/", audit_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -142,6 +142,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 XIETONG_AUDIT_TRIGGERS = _env_bool("XIETONG_AUDIT_TRIGGERS", True)
+# Ed25519 key that signs audit checkpoints: PEM or base64 seed here, else the key file (made on
+# first use); ORIGIN names this log in every checkpoint
+XIETONG_AUDIT_SIGNING_KEY = os.environ.get("XIETONG_AUDIT_SIGNING_KEY", "")
+XIETONG_AUDIT_KEY_FILE = os.environ.get(
+    "XIETONG_AUDIT_KEY_FILE", str(DATA_DIR / "audit-signing-key.pem")
+)
+XIETONG_AUDIT_ORIGIN = os.environ.get("XIETONG_AUDIT_ORIGIN", "xietong")
+XIETONG_AUDIT_TRUSTED_KEYS = os.environ.get("XIETONG_AUDIT_TRUSTED_KEYS", "")  # earlier keys
 # released aggregates over fewer schools than this are withheld from those outside the
 # jurisdiction (a cell of one or two schools would show those schools' own figures)
 XIETONG_PUBLIC_MIN_SCHOOLS = int(os.environ.get("XIETONG_PUBLIC_MIN_SCHOOLS", "3"))

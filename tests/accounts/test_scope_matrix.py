@@ -629,3 +629,44 @@ def test_finance_reads(funds, who):
     html = c.get("/finance/yrd/").content.decode()
     assert 'id="cash-public"' in html
     assert ('id="trial-balance"' in html) == (level != "public")
+
+
+# Audit checkpoints: every member (a role other than public, or an administrator) downloads them;
+# the public key that verifies them is public.
+CHECKPOINT_READERS = {who for who in ROLES if who not in ("public", None)}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_audit_checkpoints(world, who):
+    from django.db import transaction
+
+    from xietong.audit.services import audit_checkpoint_issue
+
+    with transaction.atomic():
+        cp = audit_checkpoint_issue(actor=None)
+    c = client_for(world, who)
+    responses = {
+        "list": c.get("/api/audit/checkpoints"),
+        "one": c.get(f"/api/audit/checkpoints/{cp.pk}"),
+        "page": c.get("/audit/checkpoints/"),
+        "file": c.get(f"/audit/checkpoints/{cp.pk}.json"),
+    }
+    if who in CHECKPOINT_READERS:
+        assert {k: r.status_code for k, r in responses.items()} == dict.fromkeys(responses, 200)
+        assert cp.pk in [i["id"] for i in responses["list"].json()["items"]]
+        one = responses["one"].json()
+        assert (one["size"], one["head"]) == (cp.size, cp.head_hash)
+        assert json.loads(responses["file"].content) == one  # the file is what the API returns
+        assert cp.head_hash[:16] in responses["page"].content.decode()
+        assert c.get(f"/api/audit/checkpoints/{cp.pk + 1000}").status_code == 404
+        assert c.get(f"/audit/checkpoints/{cp.pk + 1000}.json").status_code == 404
+    elif who is None:
+        assert responses["list"].status_code == responses["one"].status_code == 401
+        for k in ("page", "file"):
+            assert responses[k].status_code == 302 and "/login/" in responses[k]["Location"]
+    else:
+        assert {k: r.status_code for k, r in responses.items()} == dict.fromkeys(responses, 403)
+    key = c.get("/api/audit/public-key")
+    assert key.status_code == 200 and key.json()["key_id"] == cp.key_id
+    pem = c.get("/audit/public-key.pem")
+    assert pem.status_code == 200 and pem.content.startswith(b"-----BEGIN PUBLIC KEY-----")

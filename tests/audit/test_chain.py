@@ -1,9 +1,17 @@
 import pytest
 from django.db import connection, transaction
 
+from xietong.audit import triggers
 from xietong.audit.models import AuditEntry
 from xietong.audit.services import audit_record, verify_chain
 from xietong.cli import cmd_audit_verify
+
+
+@pytest.fixture(autouse=True)
+def attacker_dropped_the_triggers(db):
+    """These tests play someone with database access who first drops the append-only triggers
+    (inside the test's transaction, so they are back afterwards)."""
+    triggers.uninstall(connection)
 
 
 def _write(n):

@@ -65,3 +65,36 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the chain had ``size`` entries ending in ``head_hash`` at
+    ``issued_at`` (Certificate Transparency style). Members keep copies; a later rewrite of any
+    entry up to ``size`` no longer matches them. Append-only, like the entries."""
+
+    size = models.BigIntegerField(_("entries"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    origin = models.CharField(_("log"), max_length=200)
+    key_id = models.CharField(_("key id"), max_length=16)
+    public_key = models.CharField(_("public key"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    class Meta:
+        ordering = ["-size", "-id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="audit_checkpoint_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.pk} ({self.size})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit checkpoints are append-only")

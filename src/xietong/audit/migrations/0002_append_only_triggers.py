@@ -1,20 +1,10 @@
-from django.conf import settings
 from django.db import migrations
 
-
-def forwards(apps, schema_editor):
-    from xietong.audit.triggers import install
-
-    if getattr(settings, "XIETONG_AUDIT_TRIGGERS", True):
-        install(schema_editor.connection)
-
-
-def backwards(apps, schema_editor):
-    from xietong.audit.triggers import uninstall
-
-    uninstall(schema_editor.connection)
+# This step used to install the entry triggers unless settings.XIETONG_AUDIT_TRIGGERS was False.
+# 0004 now installs every audit guard unconditionally (and post_migrate re-installs them), so it is
+# kept only for the migration history.
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

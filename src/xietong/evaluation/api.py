@@ -162,7 +162,7 @@ class ShortfallOut(Schema):
 )
 @paginate(LimitOffsetPagination)
 def run_shortfalls(request, run_id: int, county: str | None = None):
-    if request.scope.is_public:
+    if not selectors.school_rows_visible(request.scope):
         raise HttpError(403, _("School rows are never public; county results are."))
     return selectors.shortfall_list(scope=request.scope, run=_get(request, run_id), county=county)
 

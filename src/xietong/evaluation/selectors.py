@@ -59,6 +59,12 @@ def shortfall_list(
     return qs.filter(county_id=county) if county else qs
 
 
+def school_rows_visible(scope: Scope) -> bool:
+    """School-by-school results (shortfalls) are never shown to the public: asking for them as
+    the public is refused, not answered with an empty list."""
+    return not scope.is_public
+
+
 def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[Jurisdiction]]:
     """Areas and jurisdictions the caller may evaluate."""
     if scope.is_admin:

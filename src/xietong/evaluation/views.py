@@ -190,7 +190,7 @@ def evaluation_county(request, pk: int, code: str):
     run = _run_or_404(request, pk)
     scope = scope_for(request.user)
     county = get_object_or_404(run.counties.select_related("county"), county_id=code)
-    if scope.is_public and request.GET.get("format") == "csv":
+    if not selectors.school_rows_visible(scope) and request.GET.get("format") == "csv":
         raise PermissionDenied(_("School rows are never public; county results are."))
     shortfalls = list(selectors.shortfall_list(scope=scope, run=run, county=code))
     names = {
@@ -231,7 +231,7 @@ def evaluation_county(request, pk: int, code: str):
             "run": run,
             "c": county,
             "shortfalls": shortfalls,
-            "school_rows": not scope.is_public,
+            "school_rows": selectors.school_rows_visible(scope),
             "all_meet": not any(i.get("n_below_minimum") for i in county.indicators),
             "names": names,
             "chart": chart,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +47,8 @@ def _require_grant_rights(actor, *, role: str, area=None, jurisdiction=None, sch
         and scope.can_write_school(school)
     ):
         return
+    if role == Role.TEACHER and school is not None and school.pk in scope.write_school_ids:
+        return  # a school's administrator brings its own teachers in
     if role == Role.PUBLIC:
         return
     raise OutOfScope(_("%(user)s may not grant this role.") % {"user": scope.username})
@@ -68,6 +72,10 @@ def user_create(
     user.is_superuser = is_superuser
     user.is_staff = is_superuser
     if password:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -80,6 +88,45 @@ def user_create(
         after={"username": username, "display_name": display_name, "superuser": is_superuser},
     )
     return user
+
+
+@transaction.atomic
+def user_invite(
+    *, username: str, display_name: str = "", role: str, school=None, actor
+) -> tuple[User, str]:
+    """An account for someone the actor may grant ``role`` to (a school administrator its
+    teachers): no password yet; returns the user and the path of a one-time link on which the
+    invited person sets one (Django's password-reset token, valid for PASSWORD_RESET_TIMEOUT)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    _require_grant_rights(actor, role=role, school=school)
+    username = username.strip()
+    if not username:
+        raise ValueError(_("Give a user name."))
+    if User.objects.filter(username=username).exists():
+        raise ValueError(_("A user named %(name)s already exists.") % {"name": username})
+    user = User(username=username, display_name=display_name.strip())
+    user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.invite",
+        object_type="user",
+        object_id=user.pk,
+        after={"username": username, "display_name": user.display_name, "role": role},
+    )
+    role_grant(user=user, role=role, school=school, actor=actor)
+    link = reverse(
+        "password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return user, link
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from xietong.accounts.services import role_grant, user_create
 from xietong.audit.services import audit_record
 from xietong.regions.divisions import MEMBER_PROVINCES
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import counties_valid_in
 from xietong.regions.services import jurisdictions_load, standard_areas_ensure
 
 from .models import School, SchoolStatistic
@@ -40,12 +41,12 @@ class DemoSummary:
     users: tuple[DemoUser, ...]
 
 
-def county_specs():
+def county_specs(year: int = DEMO_YEARS[-1]):
+    """The county-level divisions of the seven members valid in ``year`` (the demo's latest
+    year): schools are generated only where they can be registered today."""
     from .synthetic import CountySpec
 
-    counties = Jurisdiction.objects.filter(
-        level="county", is_placeholder=False, code__regex=r"^(" + "|".join(MEMBER_PROVINCES) + ")"
-    ).select_related("parent", "parent__parent")
+    counties = counties_valid_in(year, MEMBER_PROVINCES).select_related("parent", "parent__parent")
     specs = []
     for c in counties.order_by("code"):
         lon, lat = c.longitude, c.latitude
@@ -80,7 +81,7 @@ def county_specs():
 def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) -> tuple[int, int]:
     from .synthetic import generate
 
-    region = generate(county_specs(), years, seed=seed, scale=scale)
+    region = generate(county_specs(max(years)), years, seed=seed, scale=scale)
     schools = [
         School(
             code=s.code,
@@ -119,12 +120,18 @@ DEMO_USERS = [
     ("yrd-secretariat", "长三角区域合作办公室", Role.SECRETARIAT, "area:yrd"),
     ("jjj-secretariat", "京津冀教育协同办公室", Role.SECRETARIAT, "area:jjj"),
     ("twl-secretariat", "通武廊联席会议办公室", Role.SECRETARIAT, "area:tongwulang"),
+    # one bureau per member of each area: Yangtze River Delta, Beijing-Tianjin-Hebei and
+    # Tongzhou-Wuqing-Langfang
     ("shanghai-bureau", "上海市教育委员会", Role.BUREAU, "j:310000000000"),
     ("jiangsu-bureau", "江苏省教育厅", Role.BUREAU, "j:320000000000"),
+    ("zhejiang-bureau", "浙江省教育厅", Role.BUREAU, "j:330000000000"),
     ("anhui-bureau", "安徽省教育厅", Role.BUREAU, "j:340000000000"),
+    ("beijing-bureau", "北京市教育委员会", Role.BUREAU, "j:110000000000"),
+    ("tianjin-bureau", "天津市教育委员会", Role.BUREAU, "j:120000000000"),
     ("hebei-bureau", "河北省教育厅", Role.BUREAU, "j:130000000000"),
-    ("langfang-bureau", "廊坊市教育局", Role.BUREAU, "j:131000000000"),
     ("tongzhou-bureau", "北京市通州区教委", Role.BUREAU, "j:110112000000"),
+    ("wuqing-bureau", "天津市武清区教育局", Role.BUREAU, "j:120114000000"),
+    ("langfang-bureau", "廊坊市教育局", Role.BUREAU, "j:131000000000"),
     ("school-admin", "学校管理员", Role.SCHOOL, "school:first:131000000000"),
     ("teacher", "教师", Role.TEACHER, "school:first:131000000000"),
     ("public", "公众", Role.PUBLIC, None),

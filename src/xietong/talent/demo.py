@@ -348,6 +348,8 @@ def talent_demo_load(
     t0 = time.perf_counter()
     say("applications")
     n_apps, n_choices = _applications(rng, rnd, choices, apply_share)
+    if _demo_teacher_applies(rnd):
+        n_apps += 1
     timings["applications"] = time.perf_counter() - t0
     services.round_close_applications(rnd=rnd, actor=None)
     t0 = time.perf_counter()
@@ -366,6 +368,40 @@ def talent_demo_load(
     )
     rnd.refresh_from_db()
     return _summary(rnd, timings, created=True, applications=n_apps, choices=n_choices)
+
+
+def _demo_teacher_applies(rnd: ExchangeRound) -> bool:
+    """The demo's ``teacher`` account gets a teacher record at its school, linked to it, and an
+    application in the round, so a person trying the demo can follow a teacher from login to
+    their result. Through the services, as a school administrator would do it."""
+    from collections import Counter
+
+    from xietong.accounts.models import RoleAssignment, User
+
+    user = User.objects.filter(username="teacher").first()
+    grant = RoleAssignment.objects.filter(user=user, role="teacher").select_related("school")
+    if user is None or not grant.exists() or Teacher.objects.filter(user=user).exists():
+        return False
+    school = grant.first().school
+    posts = list(rnd.posts.exclude(host_school=school).select_related("host_school"))
+    if not posts:
+        return False
+    (subject, stage), _n = Counter((p.subject, p.stage) for p in posts).most_common(1)[0]
+    teacher = services.teacher_create(
+        code="DEMO-TEACHER",
+        school=school,
+        name="示例教师（演示账号）",
+        subject=subject,
+        stage=stage,
+        years_at_school=8,
+        title="first",
+        actor=None,
+    )
+    Teacher.objects.filter(pk=teacher.pk).update(is_synthetic=True)
+    teacher = services.teacher_link_user(teacher=teacher, user=user, actor=None)
+    mine = [p.code for p in posts if (p.subject, p.stage) == (subject, stage)][:5]
+    services.application_submit(rnd=rnd, teacher=teacher, post_codes=mine, actor=user)
+    return True
 
 
 def _summary(rnd: ExchangeRound, timings: dict, **extra) -> dict:

@@ -122,6 +122,71 @@ def teacher_create(
 
 
 @transaction.atomic
+def teacher_link_user(*, teacher: Teacher, user, actor) -> Teacher:
+    """Link a teacher record to the account its teacher logs in with (or unlink: ``user=None``).
+    The account must hold the teacher role at the teacher's school, so a link never hands a
+    record to someone the school has not brought in."""
+    from xietong.accounts.models import Role, RoleAssignment
+
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_statistics(teacher.school),
+        _("link teacher %(c)s to an account") % {"c": teacher.code},
+    )
+    teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
+    if user is not None:
+        if not RoleAssignment.objects.filter(
+            user=user, role=Role.TEACHER, school=teacher.school
+        ).exists():
+            raise ValueError(
+                _("%(u)s is not a teacher of %(s)s; invite them from this page instead.")
+                % {"u": user.username, "s": teacher.school.name}
+            )
+        other = Teacher.objects.filter(user=user).exclude(pk=teacher.pk).first()
+        if other is not None:
+            raise ValueError(
+                _("%(u)s is already linked to teacher %(c)s.")
+                % {"u": user.username, "c": other.code}
+            )
+    before = teacher.user.username if teacher.user_id else None
+    teacher.user = user
+    teacher.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action="teacher.link_user",
+        object_type="teacher",
+        object_id=teacher.code,
+        before={"user": before},
+        after={"user": user.username if user is not None else None},
+    )
+    return teacher
+
+
+@transaction.atomic
+def teacher_invite(*, teacher: Teacher, username: str, actor) -> tuple[Teacher, str]:
+    """Make an account for a teacher (teacher role at the school, no password yet), link it and
+    return the one-time link on which the teacher sets a password."""
+    from xietong.accounts.models import Role
+    from xietong.accounts.services import user_invite
+
+    scope = scope_for(actor)
+    scope.require(
+        scope.can_write_statistics(teacher.school),
+        _("invite teacher %(c)s") % {"c": teacher.code},
+    )
+    if teacher.user_id:
+        raise ValueError(_("Teacher %(c)s already has an account.") % {"c": teacher.code})
+    user, link = user_invite(
+        username=username,
+        display_name=teacher.name,
+        role=Role.TEACHER,
+        school=teacher.school,
+        actor=actor,
+    )
+    return teacher_link_user(teacher=teacher, user=user, actor=actor), link
+
+
+@transaction.atomic
 def teacher_update(*, teacher: Teacher, actor, **changes) -> Teacher:
     scope = scope_for(actor)
     scope.require(
@@ -176,6 +241,13 @@ def _round_snapshot(r: ExchangeRound) -> dict:
     }
 
 
+INT_SETTING_BOUNDS = (
+    ("seed", 0, 2**32 - 1),
+    ("school_cap", -1, 10**6),
+    ("balance_tolerance", 0, 10**6),
+)
+
+
 def _check_settings(fields: dict, current: ExchangeRound | None = None) -> None:
     """Check settings on their own and in combination with the round's other settings."""
     if "mode" in fields and fields["mode"] not in RoundMode.values:
@@ -213,6 +285,11 @@ def _check_settings(fields: dict, current: ExchangeRound | None = None) -> None:
         raise ValueError(_("A teacher may rank 1 to 50 posts."))
     if fields.get("balance_tolerance") is not None and int(fields["balance_tolerance"]) < 0:
         raise ValueError(_("The balance tolerance cannot be negative."))
+    for f, lo, hi in INT_SETTING_BOUNDS:  # beyond these the database refuses the number
+        if fields.get(f) is not None and not lo <= int(fields[f]) <= hi:
+            raise ValueError(
+                _("%(f)s must be between %(lo)d and %(hi)d.") % {"f": f, "lo": lo, "hi": hi}
+            )
 
 
 def clean_member_caps(value, rnd: ExchangeRound) -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import teacher_views, views
 
 urlpatterns = [
     path("", views.home, name="talent_home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("rounds/<int:pk>/results/", views.results, name="talent_results"),
     path("rounds/<int:pk>/flows/", views.flows, name="talent_flows"),
     path("teachers/import/", views.teachers_import, name="talent_teachers_import"),
+    path("teachers/", teacher_views.teachers, name="talent_teachers"),
+    path("teachers/<str:code>/invite/", teacher_views.teacher_invite, name="talent_teacher_invite"),
+    path("teachers/<str:code>/link/", teacher_views.teacher_link, name="talent_teacher_link"),
     path("appointments/", views.appointments, name="talent_appointments"),
     path("training/", views.training, name="talent_training"),
     path("recruitment/", views.recruitment, name="talent_recruitment"),

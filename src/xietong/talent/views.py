@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +19,10 @@ from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
+from xietong.tabular import UploadTooLarge, read_as_message
+from xietong.tabular.uploads import read_upload
 from xietong.web import charts
+from xietong.web.uploads import upload_refused
 
 from . import circulation, engine, imports, selectors, services
 from .models import (
@@ -36,6 +40,7 @@ from .models import (
     TrainingProgramme,
     Vacancy,
 )
+from .policy_words import missed_sentence
 
 REASONS = {
     "blocking": gettext_lazy("should have been admitted (the certificate flags this)"),
@@ -84,6 +89,8 @@ def home(request):
             "manage_areas": manage_areas,
             "manage_juris": manage_juris,
             "me": selectors.teacher_of(request.user),
+            "keeps_teachers": scope.is_admin
+            or bool(scope.write_school_ids or scope.write_prefixes),
             "year": dt.date.today().year,
         },
     )
@@ -123,6 +130,16 @@ STEPS = {
 }
 
 
+def _policy_missed(policy: dict | None) -> list[str]:
+    """The missed targets of a round in the reader's language (stored structured)."""
+    items = [m for m in (policy or {}).get("missed") or [] if isinstance(m, dict)]
+    names = {
+        j.code: j.display_name
+        for j in Jurisdiction.objects.filter(code__in=[m["county"] for m in items])
+    }
+    return [missed_sentence(m, names) for m in items]
+
+
 def round_view(request, pk: int):
     scope = scope_for(request.user)
     rnd = selectors.round_redacted(scope, _round_or_404(request, pk))
@@ -150,6 +167,7 @@ def round_view(request, pk: int):
             "n_posts": posts.count(),
             "n_applications": rnd.applications.count(),
             "policy": rnd.policy,
+            "policy_missed": _policy_missed(rnd.policy),
             "member_names": {
                 j.code: j.display_name
                 for j in Jurisdiction.objects.filter(
@@ -263,12 +281,16 @@ def post_add(request, pk: int):
 
 
 def _upload(request, fn, **kwargs):
+    """Import the uploaded file with ``fn``; problems become messages. UploadTooLarge is raised
+    for the caller to answer 413."""
     f = request.FILES.get("file")
     if f is None:
         messages.error(request, _("Choose a file."))
         return None
     try:
-        r = fn(data=f.read(), filename=f.name, actor=request.user, **kwargs)
+        r = fn(data=read_upload(f), filename=f.name, actor=request.user, **kwargs)
+    except UploadTooLarge:
+        raise
     except ImportFailed as exc:
         messages.error(request, _("Nothing was imported: %(n)d problem(s).") % {"n": exc.total})
         for p in exc.problems[:30]:
@@ -282,6 +304,8 @@ def _upload(request, fn, **kwargs):
         _("Imported %(rows)d rows: %(c)d created, %(u)d updated.")
         % {"rows": r.rows, "c": r.created, "u": r.updated},
     )
+    if r.encoding:
+        messages.info(request, read_as_message(r.encoding))
     return r
 
 
@@ -289,14 +313,26 @@ def _upload(request, fn, **kwargs):
 @require_POST
 def posts_import(request, pk: int):
     rnd = _round_or_404(request, pk)
-    _upload(request, imports.posts_import, rnd=rnd)
+    try:
+        _upload(request, imports.posts_import, rnd=rnd)
+    except UploadTooLarge as exc:
+        return upload_refused(request, exc, back=reverse("talent_round", args=[pk]))
     return redirect("talent_round", pk=pk)
 
 
 @login_required
 def teachers_import(request):
     if request.method == "POST":
-        _upload(request, imports.teachers_import)
+        try:
+            _upload(request, imports.teachers_import)
+        except UploadTooLarge as exc:
+            return upload_refused(
+                request,
+                exc,
+                back=request.path,
+                template="talent/teachers_import.html",
+                columns=imports.TEACHER_COLUMNS,
+            )
         return redirect("talent_teachers_import")
     return render(request, "talent/teachers_import.html", {"columns": imports.TEACHER_COLUMNS})
 

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 
 from xietong.audit.admin_mixins import AuditedAdminMixin
 
 from .models import Indicator, School, SchoolStatistic, StatisticsRelease
+from .services import county_totals_refresh
 
 
 @admin.register(School)
@@ -20,6 +22,19 @@ class SchoolAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("stage", "location", "ownership", "is_open", "is_synthetic")
     search_fields = ("code", "name_zh", "name_en")
     raw_id_fields = ("county",)
+
+    def save_model(self, request, obj, form, change):
+        """A school moved to another county takes its statistics along: both counties' totals
+        are recomputed in the same transaction as the move and its audit entry."""
+        with transaction.atomic():
+            old = (
+                School.objects.filter(pk=obj.pk).values_list("county_id", flat=True).first()
+                if change
+                else None
+            )
+            super().save_model(request, obj, form, change)
+            if old is not None and old != obj.county_id:
+                county_totals_refresh(county_codes=[old, obj.county_id])
 
 
 @admin.register(Indicator)

@@ -311,3 +311,18 @@ def test_cli_checkpoint_and_verify(db, key_file, tmp_path, capsys):
     (tmp_path / "bad.json").write_text('{"format": "xietong-audit-checkpoint/v1", "size": -1}')
     assert main(["audit", "verify", "--checkpoint", str(tmp_path / "bad.json")]) == 2
     assert "bad.json: field size must not be negative" in capsys.readouterr().err
+
+
+def test_verifying_without_the_private_key_makes_none(db, key_file, settings, tmp_path):
+    """An auditor's copy of the database has no signing key: it trusts the published public key
+    it is given, and verifying does not quietly make a key of its own."""
+    _write(2)
+    _issue()
+    pem = tmp_path / "published.pem"
+    pem.write_text(signing.public_key_pem(signing.public_key()))
+    settings.XIETONG_AUDIT_KEY_FILE = str(tmp_path / "auditor" / "none.pem")
+    report = verify_chain()
+    assert not report.ok and "not a trusted key" in report.problem
+    assert not (tmp_path / "auditor").exists()
+    published = signing.load_public_key(pem.read_bytes(), str(pem))
+    assert verify_chain(trusted_keys=[published]).ok

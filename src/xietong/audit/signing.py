@@ -247,10 +247,17 @@ def from_document(data, source: str) -> Checkpoint:
     )
 
 
+def _key_configured() -> bool:
+    return bool(getattr(settings, "XIETONG_AUDIT_SIGNING_KEY", "")) or (
+        Path(settings.XIETONG_AUDIT_KEY_FILE).exists()
+    )
+
+
 def trusted_public_keys(extra=()) -> list[Ed25519PublicKey]:
     """The current key, the keys of earlier periods listed in ``XIETONG_AUDIT_TRUSTED_KEYS``
-    (base64, separated by spaces or commas) and any passed in."""
-    keys = [public_key()]
+    (base64, separated by spaces or commas) and any passed in. Verifying never makes a key: an
+    auditor's copy without the private key trusts only the public keys it is given."""
+    keys = [public_key()] if _key_configured() else []
     listed = getattr(settings, "XIETONG_AUDIT_TRUSTED_KEYS", "")
     for i, text in enumerate(t for t in re.split(r"[\s,]+", listed) if t):
         keys.append(load_public_key(text.encode("ascii"), f"XIETONG_AUDIT_TRUSTED_KEYS[{i + 1}]"))

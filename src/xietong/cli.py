@@ -108,13 +108,29 @@ def _actor(username: str | None):
 
 def cmd_import(args) -> int:
     _setup()
+    from django.utils import translation
+
+    with translation.override("en"):  # the command speaks English, its problems too
+        return _import_statistics(args)
+
+
+def _import_statistics(args) -> int:
     from xietong.schools.services import statistics_import
     from xietong.schools.tabular import ImportFailed
+    from xietong.tabular import Limits
 
     path = Path(args.file)
     if not path.is_file():
         print(f"xietong: {path}: no such file", file=sys.stderr)
         return 2
+    limit = Limits.from_settings().max_bytes
+    if path.stat().st_size > limit:
+        print(
+            f"xietong: {path}: the file is {path.stat().st_size} bytes; files up to {limit} bytes "
+            "can be imported (XIETONG_UPLOAD_MAX_BYTES); split it into smaller files",
+            file=sys.stderr,
+        )
+        return 1
     data = path.read_bytes()
     parse_bar = _bar(None, "checking rows")
     write_bar = _bar(None, "writing")
@@ -140,6 +156,7 @@ def cmd_import(args) -> int:
     print(
         f"Imported {result.values} values ({result.rows} rows, {result.schools} schools, "
         f"years {', '.join(map(str, result.years))}): {result.created} new, {result.updated} updated."
+        + (f" Read as {result.encoding} text." if result.encoding else "")
     )
     return 0
 

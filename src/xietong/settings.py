@@ -135,6 +135,33 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+
+def _env_number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return type(default)(value) if value else default
+
+
+# Bounds on imported files (xietong.tabular): an upload past XIETONG_UPLOAD_MAX_BYTES is answered
+# with 413 and never stored; an XLSX is refused before parsing when it unpacks past the bounds;
+# reading stops at the row/column/cell bounds and after XIETONG_IMPORT_MAX_SECONDS.
+XIETONG_UPLOAD_MAX_BYTES = int(_env_number("XIETONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+XIETONG_UPLOAD_MAX_UNPACKED_BYTES = int(
+    _env_number("XIETONG_UPLOAD_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+)
+XIETONG_UPLOAD_MAX_SHARED_STRINGS_BYTES = int(
+    _env_number("XIETONG_UPLOAD_MAX_SHARED_STRINGS_BYTES", 16 * 1024 * 1024)
+)
+XIETONG_UPLOAD_MAX_RATIO = int(_env_number("XIETONG_UPLOAD_MAX_RATIO", 100))
+XIETONG_IMPORT_MAX_ROWS = int(_env_number("XIETONG_IMPORT_MAX_ROWS", 1_000_000))
+XIETONG_IMPORT_MAX_COLUMNS = int(_env_number("XIETONG_IMPORT_MAX_COLUMNS", 1000))
+XIETONG_IMPORT_MAX_CELL_CHARS = int(_env_number("XIETONG_IMPORT_MAX_CELL_CHARS", 32_767))
+XIETONG_IMPORT_MAX_SECONDS = _env_number("XIETONG_IMPORT_MAX_SECONDS", 60.0)
+FILE_UPLOAD_HANDLERS = [
+    "xietong.tabular.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,16 @@ from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_csv, write_xlsx
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read English messages; the interface's default language is zh-Hans."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def _csv(rows, header=None):
     return write_csv(
         rows, header or ["school_code", "year", "students", "teachers", "building_area"]
@@ -195,3 +205,16 @@ def test_county_totals_follow_every_write(world):
         CountyStatistic.objects.get(county_id=a.county_id, year=2023, indicator_id="students").total
         == 400
     )
+
+
+def test_problems_are_told_in_the_readers_language(world):
+    from django.utils import translation
+
+    data = _csv([[world["schools"]["A"].code, "二〇二三", 480, 28, 2150]])
+    with translation.override("zh-hans"), pytest.raises(ImportFailed) as exc:
+        statistics_import(data=data, filename="zh.csv", actor=world["users"]["langfang"])
+    with translation.override("zh-hans"):
+        assert str(exc.value.problems[0]) == (
+            "zh.csv：第 2 行，year 列：'二〇二三' 含有 二（CJK UNIFIED IDEOGRAPH-4E8C），"
+            "这不是普通数字；请使用数字 0-9"
+        )

@@ -3,8 +3,6 @@ member statements (CSV/XLSX). Thin: reads come from selectors, writes from servi
 
 from __future__ import annotations
 
-import io
-
 import plotly.graph_objects as go
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.regions.models import Jurisdiction
-from xietong.schools.tabular import write_csv
+from xietong.tabular import XLSX_CONTENT_TYPE, write_csv, xlsx_bytes
 from xietong.web import charts
 
 from . import ledger, selectors, services
@@ -33,21 +31,8 @@ def _fund_or_404(request, slug: str, *, full: bool = False):
 
 def _download(rows: list[list], header: list[str], filename: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.append(header)
-        for r in rows:
-            ws.append(
-                [str(x) if x is not None and not isinstance(x, int | float) else x for x in r]
-            )
-        buf = io.BytesIO()
-        wb.save(buf)
-        resp = HttpResponse(
-            buf.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        # money stays Decimal (a number cell to the fen), text is never a formula
+        resp = HttpResponse(xlsx_bytes([(filename, header, rows)]), content_type=XLSX_CONTENT_TYPE)
         filename += ".xlsx"
     else:
         resp = HttpResponse(write_csv(rows, header), content_type="text/csv")

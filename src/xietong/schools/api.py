@@ -8,6 +8,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.regions.models import Jurisdiction
+from xietong.tabular.uploads import read_upload
 
 from . import selectors, services
 from .models import Indicator, School
@@ -220,6 +221,7 @@ class ImportOut(Schema):
     years: list[int]
     created: int
     updated: int
+    encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
 class ImportErrorOut(Schema):
@@ -230,18 +232,20 @@ class ImportErrorOut(Schema):
 
 @router.post(
     "/statistics/import",
-    response={200: ImportOut, 422: ImportErrorOut},
+    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
     auth=WRITE_AUTH,
     summary="Import a CSV/XLSX statistics file: all of it or nothing",
 )
 def statistics_import(request, file: File[UploadedFile]):
     try:
-        r = services.statistics_import(data=file.read(), filename=file.name, actor=request.actor)
-    except ImportFailed as exc:
+        r = services.statistics_import(
+            data=read_upload(file), filename=file.name, actor=request.actor
+        )
+    except ImportFailed as exc:  # 413 when the file is past the size bounds (UploadTooLarge)
         return Status(
-            422,
+            exc.status,
             ImportErrorOut(
-                detail="nothing was imported",
+                detail=exc.problems[0].message if exc.status == 413 else "nothing was imported",
                 total=exc.total,
                 problems=[ProblemOut(**p.__dict__) for p in exc.problems],
             ),

@@ -218,7 +218,8 @@ def aggregates(
 def export_rows(
     *, scope: Scope, within: str | None = None, years: list[int] | None = None
 ) -> tuple[list[str], list[list]]:
-    """The template layout (school_code, year, raw indicators...) for everything in scope."""
+    """The template layout (school_code, year, raw indicators...) for everything in scope; values
+    are Decimals (whole numbers without places), unreported cells None."""
     qs = SchoolStatistic.objects.filter(scope.statistics_q())
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
@@ -235,7 +236,9 @@ def export_rows(
     ):
         row = rows.get((code, year))
         if row is None:
-            row = rows[(code, year)] = [code, year] + [""] * len(RAW_CODES)
-        v = value.normalize() if value == value.to_integral_value() else value
-        row[index[ind]] = format(v.quantize(Decimal(1)) if v == v.to_integral_value() else v, "f")
+            row = rows[(code, year)] = [code, year] + [None] * len(RAW_CODES)
+        # numbers stay numbers (an XLSX column can be summed): 480, not 480.00 or "480"
+        row[index[ind]] = (
+            value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+        )
     return header, list(rows.values())

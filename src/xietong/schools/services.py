@@ -18,7 +18,7 @@ from xietong.regions.models import Jurisdiction
 
 from .catalogue import CATALOGUE
 from .models import Indicator, School, SchoolStatistic, StatisticsRelease
-from .tabular import ImportFailed, Problem, parse_statistics
+from .tabular import ImportFailed, Problem, parse_statistics, read_table
 
 SCHOOL_FIELDS = (
     "name_zh",
@@ -163,6 +163,7 @@ class ImportResult:
     years: tuple[int, ...]
     created: int
     updated: int
+    encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
 def _upsert(
@@ -311,9 +312,10 @@ def statistics_import(
         raise ImportFailed(
             [Problem(filename, 0, "", _("you have no role that may write statistics"))]
         )
+    table = read_table(data, filename)
     known = {s.code: s for s in School.objects.only("id", "code", "county_id")}
     parsed = parse_statistics(
-        data,
+        table,
         filename,
         known_schools=known,
         may_write=scope.can_write_statistics,
@@ -334,6 +336,7 @@ def statistics_import(
         years=tuple(sorted({p.year for p in parsed})),
         created=created,
         updated=updated,
+        encoding=table.encoding,
     )
 
 

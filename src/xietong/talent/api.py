@@ -13,6 +13,7 @@ from xietong.accounts.scope import OutOfScope
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
+from xietong.tabular.uploads import read_upload
 
 from . import circulation, engine, imports, selectors, services
 from .models import (
@@ -133,6 +134,7 @@ class ImportOut(Schema):
     rows: int
     created: int
     updated: int
+    encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
 class ImportErrorOut(Schema):
@@ -143,12 +145,12 @@ class ImportErrorOut(Schema):
 
 def _import(fn, file, request, **kwargs):
     try:
-        r = _call(fn, data=file.read(), filename=file.name, actor=request.actor, **kwargs)
-    except ImportFailed as exc:
+        r = _call(fn, data=read_upload(file), filename=file.name, actor=request.actor, **kwargs)
+    except ImportFailed as exc:  # 413 when the file is past the size bounds (UploadTooLarge)
         return Status(
-            422,
+            exc.status,
             ImportErrorOut(
-                detail="nothing was imported",
+                detail=exc.problems[0].message if exc.status == 413 else "nothing was imported",
                 total=exc.total,
                 problems=[ProblemOut(**p.__dict__) for p in exc.problems],
             ),
@@ -158,7 +160,7 @@ def _import(fn, file, request, **kwargs):
 
 @router.post(
     "/talent/teachers/import",
-    response={200: ImportOut, 422: ImportErrorOut},
+    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
     auth=WRITE_AUTH,
     summary="Import teachers from CSV/XLSX: all of it or nothing",
 )
@@ -374,7 +376,7 @@ def post_create(request, pk: int, payload: PostIn):
 
 @router.post(
     "/talent/rounds/{pk}/posts/import",
-    response={200: ImportOut, 422: ImportErrorOut},
+    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
     auth=WRITE_AUTH,
     summary="Import a round's posts from CSV/XLSX: all of it or nothing",
 )

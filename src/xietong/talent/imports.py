@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
 from xietong.schools.models import School
-from xietong.schools.tabular import MAX_LISTED_PROBLEMS, ImportFailed, Problem, read_rows
+from xietong.tabular import (
+    MAX_LISTED_PROBLEMS,
+    ImportFailed,
+    NumberError,
+    Problem,
+    parse_whole,
+    read_table,
+)
 
 from .models import (
     HOME_CODE,
@@ -56,6 +63,7 @@ class ImportResult:
     rows: int
     created: int
     updated: int
+    encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
 class _Collector:
@@ -75,11 +83,13 @@ class _Collector:
 
 
 def _table(data: bytes, filename: str, columns, required, problem):
-    rows = iter(read_rows(data, filename))
+    """(row number, {column: text}) for every non-empty row, and the CSV text encoding used."""
+    table = read_table(data, filename)
+    rows = table.rows
     header = next(rows, None)
     if header is None:
         problem(1, "", _("the file is empty"))
-        return []
+        return [], table.encoding
     header = [h.strip().lower() for h in header]
     for col in required:
         if col not in header:
@@ -88,14 +98,14 @@ def _table(data: bytes, filename: str, columns, required, problem):
         if h and h not in columns:
             problem(1, h, _("unknown column"))
     if problem.total:
-        return []
+        return [], table.encoding
     out = []
     for n, raw in enumerate(rows, start=2):
-        if not any(c.strip() for c in raw):
+        if not raw or not any(c.strip() for c in raw):
             continue
         rec = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(header) if h}
         out.append((n, rec))
-    return out
+    return out, table.encoding
 
 
 def _enum(rec, n, col, choices, problem, default=None):
@@ -114,16 +124,10 @@ def _int(rec, n, col, lo, hi, problem, default):
     if v == "":
         return default
     try:
-        x = int(float(v))
-        if x != float(v):
-            raise ValueError
-    except ValueError:
-        problem(n, col, _("%(v)r is not a whole number") % {"v": v})
+        return parse_whole(v, lo=lo, hi=hi)
+    except NumberError as exc:
+        problem(n, col, str(exc))
         return None
-    if not lo <= x <= hi:
-        problem(n, col, _("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi})
-        return None
-    return x
 
 
 def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
@@ -133,7 +137,7 @@ def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
     if scope.is_public:
         problem(0, "", _("you have no role that may register teachers"))
         problem.raise_if_any()
-    rows = _table(data, filename, TEACHER_COLUMNS, TEACHER_REQUIRED, problem)
+    rows, encoding = _table(data, filename, TEACHER_COLUMNS, TEACHER_REQUIRED, problem)
     schools = {s.code: s for s in School.objects.only("id", "code", "county_id")}
     parsed = []
     seen: dict[str, int] = {}
@@ -212,7 +216,7 @@ def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
                 "updated": len(changed),
             },
         )
-    return ImportResult(filename, digest, len(parsed), len(new), len(changed))
+    return ImportResult(filename, digest, len(parsed), len(new), len(changed), encoding)
 
 
 def posts_import(*, rnd: ExchangeRound, data: bytes, filename: str, actor) -> ImportResult:
@@ -225,7 +229,7 @@ def posts_import(*, rnd: ExchangeRound, data: bytes, filename: str, actor) -> Im
     if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
         problem(0, "", _("posts can only be added while the round is a draft or open"))
         problem.raise_if_any()
-    rows = _table(data, filename, POST_COLUMNS, POST_REQUIRED, problem)
+    rows, encoding = _table(data, filename, POST_COLUMNS, POST_REQUIRED, problem)
     prefixes = round_prefixes(rnd)
     schools = {s.code: s for s in School.objects.only("id", "code", "county_id")}
     used = set(ExchangePost.objects.filter(round=rnd).values_list("code", flat=True))
@@ -275,4 +279,4 @@ def posts_import(*, rnd: ExchangeRound, data: bytes, filename: str, actor) -> Im
             object_id=rnd.pk,
             after={"file": filename, "sha256": digest, "created": len(posts)},
         )
-    return ImportResult(filename, digest, len(posts), len(posts), 0)
+    return ImportResult(filename, digest, len(posts), len(posts), 0, encoding)

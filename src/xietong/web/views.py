@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import plotly
@@ -27,6 +25,8 @@ from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
 from xietong.schools.models import Location, School, Stage
 from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_csv, write_xlsx
+from xietong.tabular import UploadTooLarge, read_as_message
+from xietong.tabular.uploads import read_upload
 
 from . import charts
 
@@ -294,6 +294,7 @@ def statistics_import_view(request):
     scope = scope_for(request.user)
     result = problems = None
     total = 0
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -301,14 +302,19 @@ def statistics_import_view(request):
         else:
             try:
                 result = statistics_import(
-                    data=upload.read(), filename=upload.name, actor=request.user
+                    data=read_upload(upload), filename=upload.name, actor=request.user
                 )
                 messages.success(
                     request,
                     _("Imported %(n)d values from %(f)s.") % {"n": result.values, "f": result.file},
                 )
+                if result.encoding:
+                    messages.info(request, read_as_message(result.encoding))
+            except UploadTooLarge as exc:
+                messages.error(request, str(exc.problems[0]))
+                status = exc.status
             except ImportFailed as exc:
-                problems, total = exc.problems, exc.total
+                problems, total, status = exc.problems, exc.total, exc.status
     return render(
         request,
         "xietong/import.html",
@@ -319,6 +325,7 @@ def statistics_import_view(request):
             "public": scope.is_public,
             "raw": RAW,
         },
+        status=status,
     )
 
 
@@ -403,12 +410,9 @@ def aggregates_csv(request):
         area=request.GET.get("area") or None,
         indicators=HEADLINE,
     )
-    buf = io.StringIO()
-    w = csv.writer(buf)
     header = ["code", "name_zh", "name_en", "year", "schools", *HEADLINE]
-    w.writerow(header)
-    for r in rows:
-        w.writerow([r.get(h) for h in header])
-    resp = HttpResponse(buf.getvalue(), content_type="text/csv")
+    resp = HttpResponse(
+        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
+    )
     resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
     return resp

@@ -1,0 +1,78 @@
+"""What goes wrong in a file, said with its file, row and column in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+MAX_LISTED_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int  # 1-based row number in the file, the header being row 1; 0: the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
+        if self.row <= 0:
+            return _("%(file)s: %(message)s") % where
+        if self.column:
+            return _("%(file)s: row %(row)d, column %(column)s: %(message)s") % where
+        return _("%(file)s: row %(row)d: %(message)s") % where
+
+
+class ImportFailed(ValueError):
+    """The file has problems; nothing was written."""
+
+    status = 422
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        shown = "\n".join(str(p) for p in problems[:20])
+        head = ngettext(
+            "%(n)d problem; nothing was imported:",
+            "%(n)d problems; nothing was imported:",
+            self.total,
+        ) % {"n": self.total}
+        more = ""
+        if self.total > 20:
+            more = "\n" + _("... and %(n)d more") % {"n": self.total - 20}
+        super().__init__(f"{head}\n{shown}{more}")
+
+
+class UploadTooLarge(ImportFailed):
+    """The file, or what it unpacks to, is past a bound: HTTP 413, nothing was read."""
+
+    status = 413
+
+    def __init__(self, filename: str, message: str):
+        super().__init__([Problem(filename, 0, "", message)])
+
+    @property
+    def message(self) -> str:
+        return self.problems[0].message
+
+
+def megabytes(n: int) -> str:
+    """Sizes in messages: '20 MB', '1.5 MB', '0.3 MB'."""
+    mb = n / (1024 * 1024)
+    return f"{mb:.0f} MB" if mb >= 10 or mb == int(mb) else f"{mb:.1f} MB"
+
+
+def too_large(filename: str, size: int, limit: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        filename,
+        _("the file is %(size)s; files up to %(limit)s can be imported")
+        % {"size": megabytes(size), "limit": megabytes(limit)},
+    )
+
+
+def read_as_message(encoding: str) -> str:
+    """What a page or command says after reading a CSV file, so a wrong guess is noticed."""
+    return _("Read the file as %(encoding)s text.") % {"encoding": encoding}

@@ -15,13 +15,7 @@ TEACHERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,7 @@ MB = 1024 * 1024
 HEADER = ["school_code", "year", "students"]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture

@@ -7,15 +7,7 @@ from xietong.schools.models import SchoolStatistic
 from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """These tests read English messages; the interface's default language is zh-Hans."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def _csv(rows, header=None):

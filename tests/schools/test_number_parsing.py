@@ -8,14 +8,7 @@ import pytest
 from xietong.schools.services import statistics_import
 from xietong.tabular import ImportFailed, NumberError, parse_decimal, parse_whole
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.mark.parametrize(

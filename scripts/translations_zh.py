@@ -366,7 +366,9 @@ def main(path: str) -> int:
             else:
                 entry.msgstr_plural = {0: ""}
                 missing.append(entry.msgid)
-        elif entry.msgid in ZH:
+        elif entry.msgctxt and f"{entry.msgctxt}\x04{entry.msgid}" in ZH:
+            entry.msgstr = ZH[f"{entry.msgctxt}\x04{entry.msgid}"]
+        elif entry.msgid in ZH and not entry.msgctxt:
             entry.msgstr = ZH[entry.msgid]
         else:
             entry.msgstr = ""

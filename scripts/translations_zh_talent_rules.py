@@ -21,3 +21,12 @@ ZH.update(
         "The due date %(due)s is before the call date %(date)s.": "缴款截止日 %(due)s 早于催缴日 %(date)s。",
     }
 )
+
+# Entries with a context (msgctxt): applied by key "context\x04msgid"
+ZH.update(
+    {
+        "ownership\x04Public": "公办",
+        "ownership\x04Private": "民办",
+        "subject\x04English": "英语",
+    }
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xietong.algorithms.standards import SCHOOL_TYPE_STAGE, TEACHING_POINT  # noqa: F401
 from xietong.regions.models import BilingualNameMixin, Jurisdiction
@@ -44,8 +45,9 @@ class Location(models.TextChoices):
 
 
 class Ownership(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    PRIVATE = "private", _("Private")
+    # "Public" is also the name of a role (公众): the context keeps the two apart
+    PUBLIC = "public", pgettext_lazy("ownership", "Public")
+    PRIVATE = "private", pgettext_lazy("ownership", "Private")
 
 
 class School(BilingualNameMixin, models.Model):

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Subject(models.TextChoices):
     CHINESE = "chinese", _("Chinese")
     MATHS = "maths", _("Mathematics")
-    ENGLISH = "english", _("English")
+    ENGLISH = "english", pgettext_lazy("subject", "English")  # not the language name
     SCIENCE = "science", _("Science")
     PHYSICS = "physics", _("Physics")
     CHEMISTRY = "chemistry", _("Chemistry")

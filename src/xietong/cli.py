@@ -287,6 +287,40 @@ def cmd_load_divisions(args) -> int:
     print(
         f"Divisions: {r['divisions']} ({r['created']} new, {r['updated']} updated); cooperation areas ensured."
     )
+    return _division_changes(args)
+
+
+def _division_changes(args) -> int:
+    """Schools of abolished counties follow the official changes; the undecided are listed."""
+    from django.utils import translation
+
+    from xietong.schools.division_changes import division_change_apply, read_assignments
+
+    with translation.override("en"):
+        try:
+            assignments = (
+                read_assignments(Path(args.assign).read_bytes(), args.assign) if args.assign else {}
+            )
+            report = division_change_apply(actor=None, assignments=assignments)
+        except (OSError, ValueError) as exc:
+            print(f"Division changes: {exc}", file=sys.stderr)
+            return 1
+    print(
+        f"Division changes: {len(report.moved)} schools moved to their county's successor; "
+        f"{len(report.to_assign)} in divisions split between several wait for a county; "
+        f"{len(report.to_review)} in divisions that lost part of their territory to a new one "
+        "may belong there."
+    )
+    if report.to_assign:
+        import csv
+
+        print("Choose one county per school and pass the file with --assign FILE.csv:")
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(
+            ["school_code", "county_code", "name", "registered_in", "choose_from", "change"]
+        )
+        for s in report.to_assign:
+            out.writerow([s.school, "", s.name, s.county, " ".join(s.candidates), s.change])
     return 0
 
 
@@ -461,9 +495,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(
         func=cmd_migrate
     )
-    sub.add_parser(
-        "load-divisions", help="load the administrative divisions and areas"
-    ).set_defaults(func=cmd_load_divisions)
+    ld = sub.add_parser(
+        "load-divisions",
+        help="load the administrative divisions and areas; move schools of abolished counties",
+    )
+    ld.add_argument(
+        "--assign",
+        metavar="FILE.csv",
+        help="school_code,county_code: counties chosen for schools of split divisions",
+    )
+    ld.set_defaults(func=cmd_load_divisions)
+
 
     imp = sub.add_parser("import", help="import data files")
     imp_sub = imp.add_subparsers(dest="what", required=True)

@@ -2,11 +2,12 @@ from xietong.regions.divisions import english_name, load_divisions, pinyin_name
 
 
 def test_row_counts_match_the_shipped_table():
+    """cpca's 621 rows (392 + 229) and the 23 divisions created since (15 + 8)."""
     divisions = load_divisions()
     yrd = [d for d in divisions if d.code[:2] in ("31", "32", "33", "34")]
     jjj = [d for d in divisions if d.code[:2] in ("11", "12", "13")]
-    assert len(yrd) == 392
-    assert len(jjj) == 229
+    assert len(yrd) == 392 + 15
+    assert len(jjj) == 229 + 8
 
 
 def test_codes_are_unique_twelve_digits_and_parents_come_first():
@@ -47,15 +48,15 @@ def test_load_into_database_is_idempotent(db):
     from xietong.regions.services import jurisdictions_load
 
     first = jurisdictions_load()
-    assert first["divisions"] == 621
-    assert Jurisdiction.objects.count() == 621
+    assert first["divisions"] == 644
+    assert Jurisdiction.objects.count() == 644
     Jurisdiction.objects.filter(code="131000000000").update(name_en="Wrong")
     repaired = jurisdictions_load()
     assert repaired["updated"] == 1
     entries = AuditEntry.objects.count()
     second = jurisdictions_load()
-    assert second == {"divisions": 621, "created": 0, "updated": 0}
-    assert Jurisdiction.objects.count() == 621
+    assert second == {"divisions": 644, "created": 0, "updated": 0}
+    assert Jurisdiction.objects.count() == 644
     assert AuditEntry.objects.count() == entries  # nothing changed, nothing recorded
     langfang = Jurisdiction.objects.get(code="131000000000")
     assert langfang.level == "prefecture" and langfang.parent_id == "130000000000"

@@ -7,8 +7,17 @@ from .models import AreaMembership, CooperationArea, Jurisdiction
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name_zh", "name_en", "level", "parent", "is_placeholder")
-    list_filter = ("level", "is_placeholder")
+    list_display = (
+        "code",
+        "name_zh",
+        "name_en",
+        "level",
+        "parent",
+        "is_placeholder",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("level", "is_placeholder", "valid_until")
     search_fields = ("code", "name_zh", "name_en")
     readonly_fields = ("prefix",)
 

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
@@ -20,6 +20,8 @@ class JurisdictionOut(Schema):
     longitude: float | None
     latitude: float | None
     is_placeholder: bool
+    valid_from: int | None  # first statistics year (empty: predates the cpca table)
+    valid_until: int | None  # last statistics year (empty: still in force)
 
     @staticmethod
     def resolve_parent(obj) -> str | None:
@@ -32,6 +34,7 @@ class JurisdictionFilters(Schema):
     within: str | None = None
     q: str | None = None
     include_placeholders: bool = True
+    valid_in: int | None = Field(None, ge=1949, le=2100, description="divisions valid that year")
 
 
 @router.get(

@@ -51,12 +51,32 @@ class Jurisdiction(BilingualNameMixin, models.Model):
         ),
     )
     prefix = models.CharField(max_length=6, db_index=True, editable=False)
+    # Statistics of year Y describe the divisions as they stand at the end of Y: a division is
+    # valid for year Y when valid_from <= Y <= valid_until (inclusive; empty = open-ended).
+    valid_from = models.PositiveSmallIntegerField(
+        _("valid from"),
+        null=True,
+        blank=True,
+        help_text=_("First statistics year of this division; empty when it predates the table."),
+    )
+    valid_until = models.PositiveSmallIntegerField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Last statistics year of this division; empty while it is still in force."),
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_until")),
+                name="jurisdiction_validity_order",
+            ),
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[0-9]{12}$"), name="jurisdiction_code_12_digits"
             ),
@@ -73,6 +93,11 @@ class Jurisdiction(BilingualNameMixin, models.Model):
     def save(self, *args, **kwargs):
         self.prefix = code_prefix(self.code, self.level)
         super().save(*args, **kwargs)
+
+    def valid_in(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_until is None or year <= self.valid_until
+        )
 
     @property
     def display_name(self) -> str:

@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
+from .divisions import successors as _successor_codes
 from .models import AreaMembership, CooperationArea, Jurisdiction
+
+
+def valid_in_q(year: int | None = None) -> Q:
+    """Divisions valid for the statistics of ``year`` (inclusive years); None: those in force
+    today. Statistics of a year describe the divisions as they stand at the end of that year."""
+    if year is None:
+        return Q(valid_until__isnull=True)
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=year)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=year)
+    )
+
+
+def counties_valid_in(year: int, prefixes: Iterable[str] | None = None) -> QuerySet[Jurisdiction]:
+    """The county-level divisions (no 市辖区 placeholders) valid in ``year``, optionally only
+    those whose codes start with one of ``prefixes`` ("33" for Zhejiang, "3301" for Hangzhou)."""
+    qs = Jurisdiction.objects.filter(valid_in_q(year), level="county", is_placeholder=False)
+    if prefixes is not None:
+        qs = qs.filter(prefixes_q(list(prefixes), "code"))
+    return qs.order_by("code")
+
+
+def successors(code: str, *, year: int | None = None) -> list[Jurisdiction]:
+    """The divisions that hold an abolished division's territory in ``year`` (default: today);
+    a division still in force is its own successor."""
+    codes = _successor_codes(code, year=year)
+    found = Jurisdiction.objects.in_bulk(codes)
+    return [found[c] for c in codes if c in found]
 
 
 def jurisdiction_list(
@@ -14,8 +44,11 @@ def jurisdiction_list(
     within: str | None = None,
     q: str | None = None,
     include_placeholders: bool = True,
+    valid_in: int | None = None,
 ) -> QuerySet[Jurisdiction]:
     qs = Jurisdiction.objects.all()
+    if valid_in is not None:
+        qs = qs.filter(valid_in_q(valid_in))
     if level:
         qs = qs.filter(level=level)
     if parent:

@@ -17,14 +17,18 @@ from .models import AreaMembership, CooperationArea, Jurisdiction
 
 @transaction.atomic
 def jurisdictions_load(*, province_prefixes: list[str] | None = None, actor=None) -> dict[str, int]:
-    """Load (or refresh) the division tree from the cpca package. Safe to run repeatedly."""
+    """Load (or refresh) the division tree: the cpca package's table with the official changes
+    since it applied (``regions/data/division_changes.json``), each division with the years it
+    is valid for. Safe to run repeatedly. Schools in a division that has ended are moved by
+    ``xietong.schools.division_changes.division_change_apply``."""
     if actor is not None and not scope_for(actor).is_admin:
         raise OutOfScope(_("Only administrators load the division tree."))
     divisions = load_divisions(province_prefixes)
     existing = {
         j.code: j for j in Jurisdiction.objects.filter(code__in=[d.code for d in divisions])
     }
-    created = updated = 0
+    created: list[str] = []
+    updated: list[str] = []
     for d in divisions:
         fields = {
             "level": d.level,
@@ -34,25 +38,27 @@ def jurisdictions_load(*, province_prefixes: list[str] | None = None, actor=None
             "full_name_zh": d.full_name_zh,
             "longitude": d.longitude,
             "latitude": d.latitude,
-            "is_placeholder": d.is_placeholder or bool(d.superseded),
+            "is_placeholder": d.is_placeholder,
+            "valid_from": d.valid_from,
+            "valid_until": d.valid_until,
         }
         j = existing.get(d.code)
         if j is None:
             Jurisdiction(code=d.code, **fields).save()
-            created += 1
+            created.append(d.code)
         elif any(getattr(j, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(j, k, v)
             j.save()
-            updated += 1
-    result = {"divisions": len(divisions), "created": created, "updated": updated}
+            updated.append(d.code)
+    result = {"divisions": len(divisions), "created": len(created), "updated": len(updated)}
     if created or updated:
         audit_record(
             actor=actor,
             action="jurisdictions.load",
             object_type="jurisdiction_tree",
             object_id=",".join(sorted(province_prefixes or [])) or "members",
-            after=result,
+            after={**result, "created_codes": created, "updated_codes": updated},
         )
     return result
 

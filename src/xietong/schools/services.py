@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
@@ -92,9 +93,7 @@ def school_create(
     actor,
 ) -> School:
     scope = scope_for(actor)
-    county = Jurisdiction.objects.filter(code=county_code, level="county").first()
-    if county is None:
-        raise ValueError(_("No county with code %(code)s.") % {"code": county_code})
+    county = _county_in_force(county_code)
     scope.require(
         scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code}
     )
@@ -151,6 +150,73 @@ def school_update(*, school: School, actor, **changes) -> School:
         after=_school_snapshot(school),
     )
     return school
+
+
+def _county_in_force(county_code: str) -> Jurisdiction:
+    """The county a school may be registered in: county-level and not ended."""
+    county = Jurisdiction.objects.filter(
+        code=county_code, level="county", is_placeholder=False
+    ).first()
+    if county is None:
+        raise ValueError(_("No county with code %(code)s.") % {"code": county_code})
+    if county.valid_until is not None:
+        from xietong.regions.selectors import successors
+
+        raise ValueError(
+            _(
+                "%(name)s (%(code)s) was abolished after %(year)s; its territory now belongs to "
+                "%(successors)s."
+            )
+            % {
+                "name": county.display_name,
+                "code": county.code,
+                "year": county.valid_until,
+                "successors": pgettext("list separator", ", ").join(
+                    _("%(name)s (%(code)s)") % {"name": j.display_name, "code": j.code}
+                    for j in successors(county.code)
+                ),
+            }
+        )
+    return county
+
+
+@transaction.atomic
+def schools_move_county(
+    *, schools: Iterable[School], county_code: str, actor, reason: str = ""
+) -> list[School]:
+    """Register schools in another county (a division change, a corrected registration).
+
+    Each move is audited with the school before and after; the county totals of the counties
+    left and of the new one are recomputed in the same transaction, so the aggregates read from
+    CountyStatistic stay in step with the school values. A school already there is left alone.
+    """
+    scope = scope_for(actor)
+    county = _county_in_force(county_code)
+    scope.require(
+        scope.can_write_in_county(county.code), _("move schools to %(c)s") % {"c": county.code}
+    )
+    ids = [s.pk for s in schools]
+    locked = list(School.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    moved = []
+    for school in locked:
+        scope.require(scope.can_write_school(school), _("change school %(c)s") % {"c": school.code})
+        if school.county_id == county.code:
+            continue
+        before = _school_snapshot(school)
+        school.county = county
+        school.save(update_fields=["county"])
+        audit_record(
+            actor=actor,
+            action="school.move",
+            object_type="school",
+            object_id=school.code,
+            before=before,
+            after={**_school_snapshot(school), "reason": reason},
+        )
+        moved.append((before["county"], school))
+    if moved:
+        county_totals_refresh(county_codes=sorted({old for old, _s in moved} | {county.code}))
+    return [school for _old, school in moved]
 
 
 @dataclass(frozen=True)

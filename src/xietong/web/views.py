@@ -108,6 +108,7 @@ def _map_for(scope, prefixes: list[tuple[str, str]]) -> str:
                 code__startswith=prefix,
                 level="county",
                 is_placeholder=False,
+                valid_until__isnull=True,
                 longitude__isnull=False,
             )
             pts = list(
@@ -161,14 +162,16 @@ def area_detail(request, slug: str):
 def jurisdiction_detail(request, code: str):
     scope = scope_for(request.user)
     j = get_object_or_404(Jurisdiction, code=code)
-    children = list(j.children.filter(is_placeholder=False)) if j.level != "county" else []
+    # divisions in force today (an abolished one keeps its own page, reached by its code)
+    current = {"is_placeholder": False, "valid_until__isnull": True}
+    children = list(j.children.filter(**current)) if j.level != "county" else []
     if j.level == "province" and not children:
-        children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
+        children = list(Jurisdiction.objects.filter(parent__parent=j, **current))
     # municipalities: skip the 市辖区 placeholder and show districts
     if j.level == "province" and all(
         c.level == "prefecture" and c.is_placeholder for c in j.children.all()
     ):
-        children = list(Jurisdiction.objects.filter(parent__parent=j, is_placeholder=False))
+        children = list(Jurisdiction.objects.filter(parent__parent=j, **current))
     rows, years = _member_rows(scope, children)
     ancestors = []
     p = j.parent

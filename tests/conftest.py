@@ -118,7 +118,7 @@ def world(regions):
     users = {}
     for name, grant in spec.items():
         users[name] = user_create(
-            username=name, password="pw-" + name, is_superuser=grant is None, actor=None
+            username=name, password="kestrel-harbour-42", is_superuser=grant is None, actor=None
         )
         if grant is not None:
             role_grant(user=users[name], role=grant[0], actor=None, **grant[1])

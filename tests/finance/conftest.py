@@ -28,7 +28,7 @@ def bureaus(world):
         (AH, "anhui"),
         ("320100000000", "nanjing"),
     ):
-        u = user_create(username=name, password="pw", actor=None)
+        u = user_create(username=name, password="kestrel-harbour-42", actor=None)
         role_grant(
             user=u, role=Role.BUREAU, jurisdiction=Jurisdiction.objects.get(code=code), actor=None
         )

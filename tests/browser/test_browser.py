@@ -1,37 +1,10 @@
 """Key pages in a real headless browser: Playwright driving Debian's chromium package."""
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from .helpers import login, require_chromium
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("XIETONG_REQUIRE_BROWSER"):
-        raise RuntimeError("chromium is required for the browser tests (apt-get install chromium)")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+require_chromium()
 
 
 @pytest.fixture
@@ -42,14 +15,6 @@ def demo(transactional_db):
     jurisdictions_load()
     standard_areas_ensure()
     return demo_load(scale=0.01, years=(2023, 2024))
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "xietong-demo")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def test_public_overview_area_and_language(browser, live_server, demo):

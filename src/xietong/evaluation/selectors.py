@@ -99,3 +99,22 @@ def gap_years(*, scope: Scope, area: CooperationArea, years: list[int]) -> list[
         if all(any(m.prefix.startswith(p) for p in prefixes) for m in members):
             ok.append(y)
     return ok
+
+
+def missing_schools(*, scope: Scope, run: EvaluationRun, county: str) -> list[tuple[object, dict]]:
+    """Schools of ``county`` that the run could not evaluate for lack of data, with what each
+    lacks: the schools the caller's role reaches (school rows are never public)."""
+    from xietong.schools.models import School
+
+    entries = [
+        e for e in run.excluded if e.get("code") == "missing_values" and e.get("county") == county
+    ]
+    if not entries or scope.is_public:
+        return []
+    by_code = {
+        s.code: s
+        for s in School.objects.filter(scope.schools_q()).filter(
+            code__in=[e["school_id"] for e in entries]
+        )
+    }
+    return [(by_code[e["school_id"]], e) for e in entries if e["school_id"] in by_code]

@@ -21,10 +21,12 @@ from xietong.web import charts
 
 from . import selectors, services
 from .gap import gap_report
+from .reasons import describe
 
 STATUS_LABELS = {
     "pass": gettext_lazy("pass"),
     "fail": gettext_lazy("fail"),
+    "incomplete": gettext_lazy("incomplete data"),
     "no_schools": gettext_lazy("no schools"),
 }
 
@@ -136,15 +138,19 @@ def evaluation_run_view(request, pk: int):
     by_member: dict[str, dict[str, int]] = {}
     for c in counties:
         prov = c.county.code[:2] + "0" * 10
-        by_member.setdefault(prov, {"pass": 0, "fail": 0, "no_schools": 0})[c.status] += 1
+        by_member.setdefault(prov, dict.fromkeys(STATUS_LABELS, 0))[c.status] += 1
     provs = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=by_member)}
     member_chart = charts.stacked(
         [provs.get(p, p) for p in by_member],
-        {str(STATUS_LABELS[s]): [by_member[p][s] for p in by_member] for s in ("pass", "fail")},
+        {
+            str(STATUS_LABELS[s]): [by_member[p][s] for p in by_member]
+            for s in ("pass", "fail", "incomplete")
+        },
         title=_("Counties passing and failing by province"),
         colors={
             str(STATUS_LABELS["pass"]): charts.STATUS_COLOURS["pass"],
             str(STATUS_LABELS["fail"]): charts.STATUS_COLOURS["fail"],
+            str(STATUS_LABELS["incomplete"]): charts.STATUS_COLOURS["incomplete"],
         },
     )
     ind_codes = [i["code"] for i in std.get("indicators", [])]
@@ -224,12 +230,18 @@ def evaluation_county(request, pk: int, code: str):
         ],
         title=_("CV per indicator"),
     )
+    english = request.LANGUAGE_CODE == "en"
     return render(
         request,
         "evaluation/county.html",
         {
             "run": run,
             "c": county,
+            "reasons": [describe(r, names, english=english) for r in county.reasons],
+            "missing": [
+                (school, describe(entry, names, english=english))
+                for school, entry in selectors.missing_schools(scope=scope, run=run, county=code)
+            ],
             "shortfalls": shortfalls,
             "school_rows": selectors.school_rows_visible(scope),
             "all_meet": not any(i.get("n_below_minimum") for i in county.indicators),

@@ -127,7 +127,12 @@ def stacked(
     return to_div(fig)
 
 
-STATUS_COLOURS = {"pass": "#2e8540", "fail": "#b4232a", "no_schools": "#9aa6b2"}
+STATUS_COLOURS = {
+    "pass": "#2e8540",
+    "fail": "#b4232a",
+    "incomplete": "#d98c1f",
+    "no_schools": "#9aa6b2",
+}
 
 
 def status_map(

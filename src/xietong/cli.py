@@ -8,11 +8,25 @@ import sys
 from pathlib import Path
 
 
-def _setup() -> None:
+def _settings():
+    """Django's settings, or a plain message and exit status 2 when they refuse to load (no
+    SECRET_KEY in production)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
-    import django
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
+    except ImproperlyConfigured as exc:
+        print(f"xietong: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return settings
+
+
+def _setup() -> None:
+    import django
+
+    settings = _settings()
     django.setup()
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
@@ -34,6 +48,8 @@ def _bar(total: int | None, desc: str):
 
 
 def _serve(host: str, port: int) -> None:
+    """The demo's server: Django's own (a thread per request; XIETONG_DEMO closes each thread's
+    database connection after its request). `xietong serve` is the production server."""
     from django.core.management import call_command
 
     print(f"Serving Xietong on http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
@@ -41,6 +57,10 @@ def _serve(host: str, port: int) -> None:
 
 
 def cmd_demo(args) -> int:
+    # the demo keeps a random SECRET_KEY in XIETONG_DATA_DIR, and its server's thread per request
+    # must not keep a database connection each
+    os.environ["XIETONG_DEMO"] = "1"
+    os.environ["XIETONG_DB_CONN_MAX_AGE"] = "0"
     _setup()
     from django.conf import settings
 
@@ -83,9 +103,29 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from xietong.server import gunicorn_options, run_gunicorn, serving_problem
+
     _setup()
+    from django.conf import settings
+
+    problem = serving_problem(settings)
+    if problem:
+        print(f"xietong: {problem}", file=sys.stderr)
+        return 2
+    try:
+        options = gunicorn_options(
+            host=args.host, port=args.port, workers=args.workers, threads=args.threads
+        )
+    except ValueError as exc:
+        print(f"xietong: {exc}", file=sys.stderr)
+        return 2
     _migrate()
-    _serve(args.host, args.port)
+    print(
+        f"Serving Xietong on http://{args.host}:{args.port}/ with gunicorn: {args.workers} "
+        f"worker(s) x {args.threads} threads (Ctrl-C to stop)",
+        flush=True,
+    )
+    run_gunicorn(options)
     return 0
 
 
@@ -455,7 +495,7 @@ def _report_row(row: dict) -> str:
 
 
 def cmd_manage(args) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xietong.settings")
+    _settings()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["xietong manage", *args.rest])
@@ -487,9 +527,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("serve", help="serve the web app and API (development server)")
+    s = sub.add_parser(
+        "serve", help="serve the web app and API (gunicorn; needs SECRET_KEY unless DEBUG=1)"
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    from xietong.server import DEFAULT_THREADS, DEFAULT_WORKERS
+
+    s.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes")
+    s.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help="threads per worker; the server holds at most workers x threads database connections",
+    )
     s.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(

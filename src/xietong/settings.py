@@ -6,11 +6,13 @@ DATABASE_URL selects the database (default: an SQLite file under XIETONG_DATA_DI
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from xietong.web.csp import plotly_style_hashes
@@ -38,9 +40,42 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = (
-    os.environ.get("SECRET_KEY") or "xietong-insecure-development-key-set-SECRET_KEY-in-production"
-)
+# `xietong demo` sets XIETONG_DEMO=1 before it loads these settings; pytest sets PYTEST_VERSION.
+DEMO = _env_bool("XIETONG_DEMO", False)
+TESTING = bool(os.environ.get("PYTEST_VERSION"))
+
+
+def _local_secret_key(path: Path) -> str:
+    """The random key of a demo or development data directory, made on first use (mode 0600)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
+def _secret_key() -> tuple[str, str]:
+    """(key, where it came from). Production sets SECRET_KEY; the demo and DEBUG runs keep a
+    random key in the data directory; a test run gets a throwaway one. There is no fixed key."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key, "environment"
+    path = DATA_DIR / "secret_key"
+    if DEMO or DEBUG or path.is_file():
+        return _local_secret_key(path), "data-dir"
+    if TESTING:
+        return secrets.token_urlsafe(50), "tests"
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set it in the environment to a long random string, e.g. "
+        "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+        "for a local copy run `xietong demo`, or set DEBUG=1."
+    )
+
+
+SECRET_KEY, SECRET_KEY_SOURCE = _secret_key()
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -49,9 +84,19 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-# XIETONG_PROXY_COUNT=N: N reverse proxies in front; take the client's address from
-# X-Forwarded-For (login throttling counts per address)
+
+# Served over HTTPS (XIETONG_HTTPS=1): cookies only over HTTPS, HSTS, plain HTTP redirected.
+# XIETONG_PROXY_COUNT=N: N reverse proxies in front; trust their X-Forwarded-Proto and take the
+# client's address from X-Forwarded-For (login throttling counts per address).
+HTTPS = _env_bool("XIETONG_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = _env_bool("XIETONG_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("XIETONG_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("XIETONG_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("XIETONG_HSTS_PRELOAD", HTTPS)
 XIETONG_PROXY_COUNT = int(os.environ.get("XIETONG_PROXY_COUNT", "0"))
+if XIETONG_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,7 +154,13 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'xietong.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db),
+        # a connection lives on in its thread: fine for gunicorn's fixed worker threads, a leak
+        # for a server that starts a thread per request (the demo's runserver sets 0)
+        conn_max_age=int(os.environ.get("XIETONG_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE avoids lock upgrades.

@@ -25,6 +25,7 @@ SCHOOL_FIELDS = (
     "name_zh",
     "name_en",
     "stage",
+    "school_type",
     "location",
     "ownership",
     "longitude",
@@ -62,11 +63,29 @@ def _school_snapshot(s: School) -> dict:
     return {"code": s.code, "county": s.county_id, **{f: getattr(s, f) for f in SCHOOL_FIELDS}}
 
 
-def _check_school_fields(fields: dict) -> None:
-    from .models import Location, Ownership, Stage
+def _check_school_fields(fields: dict, school: School | None = None) -> None:
+    from .models import SCHOOL_TYPE_STAGE, Location, Ownership, SchoolType, Stage
 
+    kind = fields.get("school_type", school.school_type if school is not None else "")
+    if kind and kind not in SchoolType.values:
+        raise ValueError(
+            _("Unknown school type %(v)s; use a 办学类型 code such as 211, 218, 311 or 312.")
+            % {"v": kind}
+        )
     if "stage" in fields and fields["stage"] not in Stage.values:
         raise ValueError(_("Unknown stage %(v)s.") % {"v": fields["stage"]})
+    if kind:
+        stage = fields.get("stage") or (school.stage if school is not None else None)
+        expected = SCHOOL_TYPE_STAGE[kind]
+        if stage and stage != expected:
+            raise ValueError(
+                _("School type %(t)s is a %(expected)s school, not %(stage)s.")
+                % {
+                    "t": kind,
+                    "expected": Stage(expected).label,
+                    "stage": Stage(stage).label if stage in Stage.values else stage,
+                }
+            )
     if "location" in fields and fields["location"] not in Location.values:
         raise ValueError(_("Unknown location %(v)s.") % {"v": fields["location"]})
     if "ownership" in fields and fields["ownership"] not in Ownership.values:
@@ -84,9 +103,10 @@ def school_create(
     code: str,
     county_code: str,
     name_zh: str,
-    stage: str,
+    stage: str = "",
     location: str,
     ownership: str = "public",
+    school_type: str = "",
     name_en: str = "",
     longitude: float | None = None,
     latitude: float | None = None,
@@ -102,10 +122,15 @@ def school_create(
         raise ValueError(_("A school code is 1 to 20 letters, digits or hyphens."))
     if School.objects.filter(code=code).exists():
         raise ValueError(_("School code %(code)s is empty or already used.") % {"code": code})
+    if not stage and school_type:
+        from .models import SCHOOL_TYPE_STAGE
+
+        stage = SCHOOL_TYPE_STAGE.get(school_type, "")
     fields = dict(
         name_zh=name_zh.strip(),
         name_en=name_en.strip(),
         stage=stage,
+        school_type=school_type,
         location=location,
         ownership=ownership,
         longitude=longitude,
@@ -135,7 +160,7 @@ def school_update(*, school: School, actor, **changes) -> School:
         raise ValueError(
             _("Fields that cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
-    _check_school_fields(changes)
+    _check_school_fields(changes, school)
     school = School.objects.select_for_update().get(pk=school.pk)
     before = _school_snapshot(school)
     for k, v in changes.items():

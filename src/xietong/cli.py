@@ -397,7 +397,9 @@ def cmd_evaluate(args) -> int:
     results = {}
     for stage in stages:
         try:
-            results[stage] = standards.evaluate(std, table, stage=stage, split_rule=args.split_rule)
+            results[stage] = standards.evaluate(
+                std, table, stage=stage, split_rule=args.split_rule, missing="incomplete"
+            )
         except ValueError as exc:
             print(f"xietong: {path.name}: {exc}", file=sys.stderr)
             return 1
@@ -413,6 +415,7 @@ def cmd_evaluate(args) -> int:
                     "passing": r.n_passing,
                     "shortfalls": len(r.shortfall_rows()),
                     "excluded": len(r.excluded),
+                    "missing": [m.as_dict() for m in r.missing],
                     "notes": [n.as_dict() for n in r.notes],
                 }
                 for s, r in results.items()
@@ -433,6 +436,14 @@ def cmd_evaluate(args) -> int:
                 print(f"{c.county:14} {c.status:10} {c.n_schools:7d} {keytxt}  {reasons}")
             if len(r.counties) > args.limit:
                 print(f"... {len(r.counties) - args.limit} more (use --json or --html for all)")
+            if r.missing:
+                print(
+                    f"{len(r.missing)} school(s) lack data the standard needs, so their "
+                    f"{args.by} is 'incomplete':"
+                )
+                for m in r.missing[: args.limit]:
+                    p = m.params
+                    print(f"  {p['school_id']} ({p['county']}): {', '.join(p['columns'])}")
     if args.html:
         sections = []
         for stage, r in results.items():
@@ -557,7 +568,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ld.set_defaults(func=cmd_load_divisions)
 
-
     imp = sub.add_parser("import", help="import data files")
     imp_sub = imp.add_subparsers(dest="what", required=True)
     st = imp_sub.add_parser(
@@ -625,8 +635,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument(
         "--split-rule",
-        default="proportional",
-        choices=["proportional", "by_stage_columns", "exclude"],
+        default=None,
+        choices=["physical_weighted", "proportional", "by_stage_columns", "exclude"],
+        help="how combined schools are split between stages (default: the standard's own rule)",
     )
     ev.add_argument("--json", action="store_true", help="print the full result as JSON")
     ev.add_argument("--html", help="also write a self-contained HTML report with charts")

@@ -62,3 +62,27 @@ def test_evaluate_group_column_and_errors(tmp_path, table):
     assert r.returncode == 1
     assert "bad.csv: row 2, column library_books" in r.stderr
     assert _run(tmp_path / "none.csv").returncode == 2
+
+
+def test_a_school_with_an_empty_cell_makes_its_county_incomplete(table, tmp_path):
+    text = table.read_text(encoding="utf-8").splitlines()
+    cells = text[3].split(",")  # S2 of C1
+    cells[9] = ""  # instrument_value not reported
+    text[3] = ",".join(cells)
+    gap = tmp_path / "gap.csv"
+    gap.write_text("\n".join(text) + "\n", encoding="utf-8")
+    r = _run(gap, "--standard", "basic-balance-2012", "--stage", "primary")
+    assert r.returncode == 0, r.stderr
+    assert "S2 (C1): instrument_value" in r.stdout
+    r = _run(gap, "--standard", "basic-balance-2012", "--stage", "primary", "--json")
+    stage = json.loads(r.stdout)["stages"]["primary"]
+    status = {c["county"]: c["status"] for c in stage["counties"]}
+    assert status["C1"] == "incomplete" and status["C2"] != "incomplete"
+    assert stage["missing"] == [
+        {
+            "code": "missing_values",
+            "school_id": "S2",
+            "county": "C1",
+            "columns": ["instrument_value"],
+        }
+    ]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from xietong import __version__
 from xietong.accounts.api import router as accounts_router
+from xietong.api_support import DEFAULT_PAGE_SIZE, max_page_size
 from xietong.audit.api import router as audit_router
 from xietong.evaluation.api import router as evaluation_router
 from xietong.finance.api import router as finance_router
+from xietong.finance.ledger import AlreadyReversed
 from xietong.regions.api import router as regions_router
 from xietong.schools.api import router as schools_router
 from xietong.talent.api import router as talent_router
@@ -20,7 +24,10 @@ api = NinjaAPI(
     description=(
         "Registry of jurisdictions, cooperation areas, schools and yearly statistics. "
         "Authenticate with `Authorization: Bearer xt_...` (an API token) or a browser session; "
-        "anonymous callers are the public and see reference data and released aggregates only."
+        "anonymous callers are the public and see reference data and released aggregates only. "
+        f"Lists are paged with `limit` (1 to {max_page_size()} items, {DEFAULT_PAGE_SIZE} by "
+        "default; the server's XIETONG_API_MAX_PAGE_SIZE) and `offset` (0 to 10^9); a value "
+        "outside is a 422 that names the parameter."
     ),
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -43,3 +50,17 @@ def _forbidden(request, exc):
 @api.exception_handler(ValueError)
 def _bad_input(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+@api.exception_handler(AlreadyReversed)
+def _conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    """The last guard behind the services' own checks: a value the database cannot hold (a
+    number beyond 64 bits, a text longer than its column) is the caller's error, not a 500."""
+    detail = _("A value does not fit in the database: %(error)s") % {"error": exc}
+    return api.create_response(request, {"detail": detail}, status=422)

@@ -275,6 +275,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 XIETONG_AUDIT_TRIGGERS = _env_bool("XIETONG_AUDIT_TRIGGERS", True)
+# largest page any list endpoint of the API returns (?limit=); offsets stop at 10**9
+XIETONG_API_MAX_PAGE_SIZE = int(os.environ.get("XIETONG_API_MAX_PAGE_SIZE", "1000"))
+NINJA_PAGINATION_CLASS = "xietong.api_support.LimitOffset"  # for a bare @paginate
+NINJA_PAGINATION_MAX_LIMIT = XIETONG_API_MAX_PAGE_SIZE  # bounds ninja's own class too
 # Ed25519 key that signs audit checkpoints: PEM or base64 seed here, else the key file (made on
 # first use); ORIGIN names this log in every checkpoint
 XIETONG_AUDIT_SIGNING_KEY = os.environ.get("XIETONG_AUDIT_SIGNING_KEY", "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import LimitOffset
 
 from . import selectors
 from .services import checkpoint_of
@@ -55,7 +56,7 @@ class PublicKeyOut(Schema):
     auth=WRITE_AUTH,
     summary="Signed checkpoints of the audit log, newest first (members)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def checkpoints(request):
     return selectors.checkpoint_list(scope=request.scope)
 

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import LimitOffset
 from xietong.regions.models import CooperationArea, Jurisdiction
 
 from . import selectors, services
@@ -54,7 +55,7 @@ class RunFilters(Schema):
     auth=READ_AUTH,
     summary="Evaluations: published ones, and drafts in the caller's scope",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def runs(request, filters: Query[RunFilters]):
     return selectors.evaluation_list(scope=request.scope, **filters.dict())
 
@@ -160,7 +161,7 @@ class ShortfallOut(Schema):
     auth=WRITE_AUTH,
     summary="Schools below a minimum, and by how much (the schools the caller's role reaches)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def run_shortfalls(request, run_id: int, county: str | None = None):
     if not selectors.school_rows_visible(request.scope):
         raise HttpError(403, _("School rows are never public; county results are."))

@@ -120,6 +120,10 @@ def evaluation_run(
     combined schools."""
     prefixes, scope_key = _scope_of(area, jurisdiction)
     _check_may_run(actor, area, jurisdiction)
+    if not 1949 <= int(year) <= 2100:
+        raise ValueError(
+            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
+        )
     std = std_engine.load_standard(standard)
     if stage not in std.stages:
         raise ValueError(_("%(std)s has no stage %(stage)s.") % {"std": std.id, "stage": stage})

@@ -4,9 +4,10 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import ConflictOut, LimitOffset
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.talent.models import ExchangeRound, TrainingProgramme
 
@@ -165,7 +166,7 @@ class EntryOut(Schema):
 
 
 @router.get("/finance/funds/{slug}/entries", response=list[EntryOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def entries(request, slug: str, q: Query[PeriodQuery]):
     return selectors.entry_list(
         scope=request.scope, fund=_fund(request, slug), date_from=q.date_from, date_to=q.date_to
@@ -209,7 +210,7 @@ class ReverseIn(Schema):
 
 @router.post(
     "/finance/funds/{slug}/entries/{number}/reverse",
-    response={201: EntryOut},
+    response={201: EntryOut, 409: ConflictOut},
     auth=WRITE_AUTH,
     summary="Correct an entry by posting its reversal",
 )
@@ -297,7 +298,7 @@ class ChargeOut(Schema):
         return obj.approved_at is not None
 
 
-class RoundOut(Schema):
+class ContributionRoundOut(Schema):
     id: int
     title: str
     year: int
@@ -308,7 +309,7 @@ class RoundOut(Schema):
     due_date: dt.date | None
 
 
-class RoundIn(Schema):
+class ContributionRoundIn(Schema):
     title: str
     year: int
     total: Decimal
@@ -317,14 +318,14 @@ class RoundIn(Schema):
     caps: dict[str, Decimal] = {}
 
 
-@router.get("/finance/funds/{slug}/rounds", response=list[RoundOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@router.get("/finance/funds/{slug}/rounds", response=list[ContributionRoundOut], auth=READ_AUTH)
+@paginate(LimitOffset)
 def rounds(request, slug: str):
     return selectors.round_list(fund=_fund(request, slug))
 
 
-@router.post("/finance/funds/{slug}/rounds", response={201: RoundOut}, auth=WRITE_AUTH)
-def round_create(request, slug: str, payload: RoundIn):
+@router.post("/finance/funds/{slug}/rounds", response={201: ContributionRoundOut}, auth=WRITE_AUTH)
+def round_create(request, slug: str, payload: ContributionRoundIn):
     r = services.round_create(fund=_fund(request, slug), actor=request.actor, **payload.dict())
     return Status(201, r)
 
@@ -340,7 +341,7 @@ class WeightsIn(Schema):
 
 @router.post(
     "/finance/funds/{slug}/rounds/{pk}/weights",
-    response=RoundOut,
+    response=ContributionRoundOut,
     auth=WRITE_AUTH,
     summary="Declare a member's weights (students, population, gdp, fiscal_revenue)",
 )
@@ -352,7 +353,9 @@ def round_weights(request, slug: str, pk: int, payload: WeightsIn):
     return r
 
 
-@router.post("/finance/funds/{slug}/rounds/{pk}/freeze", response=RoundOut, auth=WRITE_AUTH)
+@router.post(
+    "/finance/funds/{slug}/rounds/{pk}/freeze", response=ContributionRoundOut, auth=WRITE_AUTH
+)
 def round_freeze(request, slug: str, pk: int):
     return services.round_freeze(round=_round(request, slug, pk), actor=request.actor)
 
@@ -362,7 +365,9 @@ class CallIn(Schema):
     due_date: dt.date | None = None
 
 
-@router.post("/finance/funds/{slug}/rounds/{pk}/call", response=RoundOut, auth=WRITE_AUTH)
+@router.post(
+    "/finance/funds/{slug}/rounds/{pk}/call", response=ContributionRoundOut, auth=WRITE_AUTH
+)
 def round_call(request, slug: str, pk: int, payload: CallIn):
     return services.round_call(
         round=_round(request, slug, pk),
@@ -378,7 +383,7 @@ class ReasonIn(Schema):
 
 @router.post(
     "/finance/funds/{slug}/rounds/{pk}/withdraw",
-    response=RoundOut,
+    response=ContributionRoundOut,
     auth=WRITE_AUTH,
     summary="Withdraw a round whose rule is still a draft",
 )
@@ -390,7 +395,7 @@ def round_withdraw(request, slug: str, pk: int, payload: ReasonIn):
 
 @router.post(
     "/finance/funds/{slug}/rounds/{pk}/cancel-call",
-    response=RoundOut,
+    response=ContributionRoundOut,
     auth=WRITE_AUTH,
     summary="Cancel a call for payment before any receipt (reverses the call's entry)",
 )
@@ -410,7 +415,7 @@ class ChargeFilters(Schema):
     auth=READ_AUTH,
     summary="Members' shares of rounds and projects, with what is paid",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def charges(request, slug: str, filters: Query[ChargeFilters]):
     return selectors.charge_list(fund=_fund(request, slug), member=filters.member)
 
@@ -502,7 +507,7 @@ class ProjectIn(Schema):
 
 
 @router.get("/finance/funds/{slug}/projects", response=list[ProjectOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def projects(request, slug: str):
     return selectors.project_list(fund=_fund(request, slug))
 
@@ -592,7 +597,7 @@ class AgreementIn(Schema):
 
 
 @router.get("/finance/funds/{slug}/agreements", response=list[AgreementOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def agreements(request, slug: str):
     return selectors.agreement_list(fund=_fund(request, slug))
 
@@ -662,7 +667,7 @@ class FlowFilters(Schema):
 
 
 @router.get("/finance/funds/{slug}/flows", response=list[FlowOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def flows(request, slug: str, filters: Query[FlowFilters]):
     return selectors.flow_list(fund=_fund(request, slug), period=filters.period)
 
@@ -728,7 +733,7 @@ class SettlementIn(Schema):
 
 
 @router.get("/finance/funds/{slug}/settlements", response=list[SettlementOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def settlements(request, slug: str):
     return selectors.settlement_list(fund=_fund(request, slug))
 
@@ -806,7 +811,7 @@ class DonationOut(Schema):
 
 
 @router.get("/finance/funds/{slug}/donations", response=list[DonationOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def donations(request, slug: str):
     return _fund(request, slug).donations.select_related("donor")
 
@@ -881,7 +886,7 @@ class DisbursementOut(Schema):
 
 
 @router.get("/finance/funds/{slug}/disbursements", response=list[DisbursementOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def disbursements(request, slug: str):
     return _fund(request, slug).disbursements.select_related(
         "entry", "exchange_round", "training_programme"

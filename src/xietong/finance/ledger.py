@@ -52,13 +52,14 @@ def money(value, what: str = "amount") -> Decimal:
         ) from None
     if not d.is_finite():
         raise ValueError(_("%(what)s is not an amount: %(v)r.") % {"what": what, "v": value})
+    # the size first: quantizing a number of more than 28 digits raises InvalidOperation
+    if abs(d) >= Decimal(10) ** 16:
+        raise ValueError(_("%(what)s is too large.") % {"what": what})
     if d != d.quantize(CENT):
         raise ValueError(
             _("%(what)s has more than two decimal places (%(v)s); amounts are exact to the fen.")
             % {"what": what, "v": d}
         )
-    if abs(d) >= Decimal(10) ** 16:
-        raise ValueError(_("%(what)s is too large.") % {"what": what})
     return d.quantize(CENT)
 
 
@@ -230,11 +231,21 @@ def post(
     return entry
 
 
+class AlreadyReversed(ValueError):
+    """The entry has a reversal already, perhaps posted a moment ago by someone else (HTTP 409)."""
+
+
 def reverse(*, entry: JournalEntry, date: dt.date, memo: str, actor) -> JournalEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.reverse must run inside transaction.atomic()")
     if entry.reverses_id is not None:
         raise ValueError(_("A reversing entry cannot itself be reversed; post the entry again."))
+    # The fund lock before the check: of two reversals at once, the second waits here until the
+    # first commits and then sees it, instead of both passing the check and one failing on the
+    # database's unique constraint.
+    _lock_fund(entry.fund)
     if JournalEntry.objects.filter(reverses=entry).exists():
-        raise ValueError(_("Entry #%(n)d has already been reversed.") % {"n": entry.number})
+        raise AlreadyReversed(_("Entry #%(n)d has already been reversed.") % {"n": entry.number})
     lines = [
         Line(account=ln.account.code, debit=ln.credit, credit=ln.debit, memo=ln.memo)
         for ln in entry.lines.select_related("account")

@@ -240,6 +240,10 @@ def round_create(
         raise ValueError(_("The total of a round must be positive."))
     if not title.strip():
         raise ValueError(_("Give the round a title."))
+    if not 1949 <= int(year) <= 2100:
+        raise ValueError(
+            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
+        )
     r = ContributionRound.objects.create(
         fund=fund,
         title=title.strip(),

@@ -1,8 +1,9 @@
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import LimitOffset, PatchIn
 
 from . import selectors, services
 from .models import CooperationArea, Jurisdiction
@@ -43,7 +44,7 @@ class JurisdictionFilters(Schema):
     auth=READ_AUTH,
     summary="Jurisdictions (12-digit codes), filterable",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def jurisdictions(request, filters: Query[JurisdictionFilters]):
     return selectors.jurisdiction_list(**filters.dict())
 
@@ -94,7 +95,7 @@ class AreaOut(Schema):
 
 
 @router.get("/areas", response=list[AreaOut], auth=READ_AUTH, summary="Cooperation areas")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def areas(request):
     return selectors.area_list()
 
@@ -104,7 +105,7 @@ def area(request, slug: str):
     return get_object_or_404(selectors.area_list(), slug=slug)
 
 
-class AreaPatch(Schema):
+class AreaPatch(PatchIn):
     name_zh: str | None = None
     name_en: str | None = None
     description_zh: str | None = None

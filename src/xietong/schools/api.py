@@ -4,9 +4,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
 from xietong.regions.models import Jurisdiction
 from xietong.tabular.uploads import read_upload
 
@@ -83,7 +84,7 @@ class SchoolFilters(Schema):
 @router.get(
     "/schools", response=list[SchoolOut], auth=READ_AUTH, summary="Schools in the caller's scope"
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def schools(request, filters: Query[SchoolFilters]):
     return selectors.school_list(scope=request.scope, **filters.dict())
 
@@ -123,7 +124,9 @@ def school_create(request, payload: SchoolIn):
     return Status(201, s)
 
 
-class SchoolPatch(Schema):
+class SchoolPatch(PatchIn):
+    NULLABLE = frozenset({"longitude", "latitude"})
+
     name_zh: str | None = None
     name_en: str | None = None
     stage: str | None = None
@@ -172,7 +175,7 @@ class StatisticFilters(Schema):
     auth=READ_AUTH,
     summary="School-level statistics in the caller's scope (never public)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def statistics(request, filters: Query[StatisticFilters]):
     return selectors.statistics_list(scope=request.scope, **filters.dict())
 
@@ -205,14 +208,7 @@ def statistics_put(request, code: str, year: int, payload: StatisticsIn):
     return WriteOut(created=created, updated=updated)
 
 
-class ProblemOut(Schema):
-    file: str
-    row: int
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
+class StatisticsImportOut(Schema):
     file: str
     sha256: str
     values: int
@@ -224,15 +220,9 @@ class ImportOut(Schema):
     encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
-class ImportErrorOut(Schema):
-    detail: str
-    total: int
-    problems: list[ProblemOut]
-
-
 @router.post(
     "/statistics/import",
-    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
+    response={200: StatisticsImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     auth=WRITE_AUTH,
     summary="Import a CSV/XLSX statistics file: all of it or nothing",
 )
@@ -241,16 +231,9 @@ def statistics_import(request, file: File[UploadedFile]):
         r = services.statistics_import(
             data=read_upload(file), filename=file.name, actor=request.actor
         )
-    except ImportFailed as exc:  # 413 when the file is past the size bounds (UploadTooLarge)
-        return Status(
-            exc.status,
-            ImportErrorOut(
-                detail=exc.problems[0].message if exc.status == 413 else "nothing was imported",
-                total=exc.total,
-                problems=[ProblemOut(**p.__dict__) for p in exc.problems],
-            ),
-        )
-    return Status(200, ImportOut(**{**r.__dict__, "years": list(r.years)}))
+    except ValueError as exc:  # ImportFailed with its problems, or a file that cannot be read
+        return import_refused(exc, file.name)
+    return Status(200, StatisticsImportOut(**{**r.__dict__, "years": list(r.years)}))
 
 
 class AggregateFilters(Schema):

@@ -453,6 +453,10 @@ def statistics_set(
 @transaction.atomic
 def release_publish(*, jurisdiction: Jurisdiction, year: int, actor) -> StatisticsRelease:
     """Let the public see the year's aggregates of this jurisdiction (never school rows)."""
+    if not 1949 <= int(year) <= 2100:
+        raise ValueError(
+            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
+        )
     scope = scope_for(actor)
     scope.require(
         scope.can_publish(jurisdiction.code),

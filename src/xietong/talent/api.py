@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.accounts.scope import OutOfScope
+from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
@@ -88,7 +89,7 @@ class TeacherIn(Schema):
     weekly_hours: int = 12
 
 
-class TeacherPatch(Schema):
+class TeacherPatch(PatchIn):
     name: str | None = None
     subject: str | None = None
     stage: str | None = None
@@ -103,7 +104,7 @@ class TeacherPatch(Schema):
 @router.get(
     "/talent/teachers", response=list[TeacherOut], auth=WRITE_AUTH, summary="Teachers in scope"
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def teachers(request, school: str | None = None):
     qs = selectors.teacher_list(scope=request.scope)
     if school:
@@ -121,14 +122,7 @@ def teacher_create(request, payload: TeacherIn):
     return Status(201, t)
 
 
-class ProblemOut(Schema):
-    file: str
-    row: int
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
+class TalentImportOut(Schema):
     file: str
     sha256: str
     rows: int
@@ -137,30 +131,19 @@ class ImportOut(Schema):
     encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
-class ImportErrorOut(Schema):
-    detail: str
-    total: int
-    problems: list[ProblemOut]
-
-
 def _import(fn, file, request, **kwargs):
     try:
-        r = _call(fn, data=read_upload(file), filename=file.name, actor=request.actor, **kwargs)
-    except ImportFailed as exc:  # 413 when the file is past the size bounds (UploadTooLarge)
-        return Status(
-            exc.status,
-            ImportErrorOut(
-                detail=exc.problems[0].message if exc.status == 413 else "nothing was imported",
-                total=exc.total,
-                problems=[ProblemOut(**p.__dict__) for p in exc.problems],
-            ),
-        )
-    return Status(200, ImportOut(**r.__dict__))
+        r = fn(data=read_upload(file), filename=file.name, actor=request.actor, **kwargs)
+    except OutOfScope as exc:
+        raise HttpError(403, str(exc)) from exc
+    except ValueError as exc:  # ImportFailed with its problems, or a file that cannot be read
+        return import_refused(exc, file.name)
+    return Status(200, TalentImportOut(**r.__dict__))
 
 
 @router.post(
     "/talent/teachers/import",
-    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
+    response={200: TalentImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     auth=WRITE_AUTH,
     summary="Import teachers from CSV/XLSX: all of it or nothing",
 )
@@ -179,7 +162,7 @@ def teacher_patch(request, code: str, payload: TeacherPatch):
 
 
 # ---- rounds ----------------------------------------------------------------------------------
-class RoundOut(Schema):
+class ExchangeRoundOut(Schema):
     id: int
     name: str
     year: int
@@ -212,7 +195,7 @@ class RoundOut(Schema):
         return obj.jurisdiction_id
 
 
-class RoundIn(Schema):
+class ExchangeRoundIn(Schema):
     name: str
     year: int
     area: str | None = None
@@ -230,7 +213,9 @@ class RoundIn(Schema):
     member_caps: dict = {}
 
 
-class RoundPatch(Schema):
+class ExchangeRoundPatch(PatchIn):
+    NULLABLE = frozenset({"balance_tolerance"})
+
     name: str | None = None
     seed: int | None = None
     tie_break: str | None = None
@@ -245,13 +230,17 @@ class RoundPatch(Schema):
     member_caps: dict | None = None
 
 
-@router.get("/talent/rounds", response=list[RoundOut], auth=READ_AUTH, summary="Exchange rounds")
+@router.get(
+    "/talent/rounds", response=list[ExchangeRoundOut], auth=READ_AUTH, summary="Exchange rounds"
+)
 def rounds(request):
     return selectors.round_list(scope=request.scope)
 
 
-@router.post("/talent/rounds", response={201: RoundOut}, auth=WRITE_AUTH, summary="Create a round")
-def round_create(request, payload: RoundIn):
+@router.post(
+    "/talent/rounds", response={201: ExchangeRoundOut}, auth=WRITE_AUTH, summary="Create a round"
+)
+def round_create(request, payload: ExchangeRoundIn):
     data = payload.dict()
     area = jurisdiction = None
     if data.pop("area"):
@@ -264,13 +253,13 @@ def round_create(request, payload: RoundIn):
     return Status(201, rnd)
 
 
-@router.get("/talent/rounds/{pk}", response=RoundOut, auth=READ_AUTH)
+@router.get("/talent/rounds/{pk}", response=ExchangeRoundOut, auth=READ_AUTH)
 def round_detail(request, pk: int):
     return selectors.round_redacted(request.scope, _round(request, pk))
 
 
-@router.patch("/talent/rounds/{pk}", response=RoundOut, auth=WRITE_AUTH)
-def round_patch(request, pk: int, payload: RoundPatch):
+@router.patch("/talent/rounds/{pk}", response=ExchangeRoundOut, auth=WRITE_AUTH)
+def round_patch(request, pk: int, payload: ExchangeRoundPatch):
     rnd = _round(request, pk)
     return _call(
         services.round_update, rnd=rnd, actor=request.actor, **payload.dict(exclude_unset=True)
@@ -295,7 +284,7 @@ STEPS = {
 
 @router.post(
     "/talent/rounds/{pk}/steps/{step}",
-    response=RoundOut,
+    response=ExchangeRoundOut,
     auth=WRITE_AUTH,
     summary="Move a round on: open, close, match, review, publish, service, return",
 )
@@ -359,7 +348,7 @@ class PostIn(Schema):
 
 
 @router.get("/talent/rounds/{pk}/posts", response=list[PostOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def posts(request, pk: int):
     return ExchangePost.objects.filter(round=_round(request, pk)).select_related("host_school")
 
@@ -376,7 +365,7 @@ def post_create(request, pk: int, payload: PostIn):
 
 @router.post(
     "/talent/rounds/{pk}/posts/import",
-    response={200: ImportOut, 413: ImportErrorOut, 422: ImportErrorOut},
+    response={200: TalentImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     auth=WRITE_AUTH,
     summary="Import a round's posts from CSV/XLSX: all of it or nothing",
 )
@@ -473,7 +462,7 @@ class PlacementOut(Schema):
     auth=READ_AUTH,
     summary="Results with 'why not' per teacher (managers and bureaus; a teacher her own)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def results(request, pk: int, teacher: str | None = None):
     qs = selectors.placements(scope=request.scope, rnd=_round(request, pk))
     if teacher:
@@ -527,7 +516,7 @@ def appointment_create(request, payload: AppointmentIn):
 
 
 @router.get("/talent/appointments", response=list[AppointmentOut], auth=WRITE_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def appointments(request):
     return selectors.appointment_list(scope=request.scope)
 
@@ -680,7 +669,7 @@ class VacancyOut(Schema):
 
 
 @router.get("/talent/vacancies", response=list[VacancyOut], auth=READ_AUTH)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def vacancies(request, area: str | None = None):
     a = get_object_or_404(CooperationArea, slug=area) if area else None
     return selectors.vacancy_list(scope=request.scope, area=a)

@@ -66,7 +66,7 @@ class RunIn(Schema):
     year: int
     area: str | None = None
     jurisdiction: str | None = None
-    split_rule: str = "proportional"
+    split_rule: str | None = None
 
 
 @router.post(

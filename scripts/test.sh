@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-  echo "Installing Debian's chromium for the browser tests ..."
+# GNU gettext: the translation test runs makemessages to find strings missing from the catalogue
+if { [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; } \
+  && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "Installing Debian's chromium and gettext for the browser and translation tests ..."
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

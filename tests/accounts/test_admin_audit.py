@@ -153,7 +153,9 @@ def test_role_grant_change_and_revoke_in_admin_are_audited_with_scope(world):
 def test_unchanged_roles_write_no_role_entries(world):
     c, user = _admin(world), world["users"]["langfang"]
     seq = _last_seq()
-    assert c.post(f"/admin/accounts/user/{user.pk}/change/", _change_form(c, user)).status_code == 302
+    assert (
+        c.post(f"/admin/accounts/user/{user.pk}/change/", _change_form(c, user)).status_code == 302
+    )
     assert _entries_since(seq, "role.grant") == _entries_since(seq, "role.revoke") == []
 
 

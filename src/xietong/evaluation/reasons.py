@@ -76,10 +76,13 @@ def describe(reason: Mapping, names: Mapping[str, str], *, english: bool = False
     if code == "teaching_point_rule_not_applied":
         return _("The rule on small teaching points could not be applied: no school type data.")
     if code == "school_type_unknown":
-        return _(
-            "%(n_schools)s primary schools have no school type in the registry: any teaching "
-            "points among them are not recognised."
-        ) % p
+        return (
+            _(
+                "%(n_schools)s primary schools have no school type in the registry: any teaching "
+                "points among them are not recognised."
+            )
+            % p
+        )
     if code == "no_enrolment":
         return _("no pupils in this stage: left out")
     if code == "excluded_school_stage":

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0001_initial'),
+        ("evaluation", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='countyevaluation',
-            name='n_missing',
+            model_name="countyevaluation",
+            name="n_missing",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

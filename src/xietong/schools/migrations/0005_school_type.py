@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0004_statistic_fewer_indexes'),
+        ("schools", "0004_statistic_fewer_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='school_type',
-            field=models.CharField(blank=True, choices=[('211', 'Primary school (211)'), ('218', 'Teaching point (218)'), ('311', 'Junior secondary school (311)'), ('312', 'Nine-year school (312)'), ('341', 'Complete secondary school (341)'), ('342', 'Senior secondary school (342)'), ('345', 'Twelve-year school (345)')], help_text='办学类型 code of the national education statistics; 218 is a teaching point.', max_length=3, verbose_name='school type'),
+            model_name="school",
+            name="school_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("211", "Primary school (211)"),
+                    ("218", "Teaching point (218)"),
+                    ("311", "Junior secondary school (311)"),
+                    ("312", "Nine-year school (312)"),
+                    ("341", "Complete secondary school (341)"),
+                    ("342", "Senior secondary school (342)"),
+                    ("345", "Twelve-year school (345)"),
+                ],
+                help_text="办学类型 code of the national education statistics; 218 is a teaching point.",
+                max_length=3,
+                verbose_name="school type",
+            ),
         ),
     ]

@@ -129,3 +129,41 @@ def test_evaluate_file_reads_school_type(tmp_path):
     bad.write_text("school_id,county,stage,school_type,students\nA,X,junior,211,300\n")
     with pytest.raises(TableError, match="row 2, column school_type: 211 is a primary school"):
         read_school_table(bad)
+
+
+def test_the_api_reads_and_writes_the_school_type(world):
+    import json
+
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world["users"]["langfang"])
+    r = c.post(
+        "/api/schools",
+        json.dumps(
+            {
+                "code": "1310029905",
+                "county": "131002000000",
+                "name_zh": "示例教学点",
+                "school_type": "218",
+                "location": "rural",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["school_type"] == "218" and r.json()["stage"] == "primary"
+    r = c.patch(
+        "/api/schools/1310029905",
+        json.dumps({"school_type": "312"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "312" in r.json()["detail"]
+    r = c.patch(
+        "/api/schools/1310029905",
+        json.dumps({"school_type": "211"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["school_type"] == "211"
+    page = c.get("/schools/1310029905/").content.decode()
+    assert "211" in page

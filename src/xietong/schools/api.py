@@ -53,6 +53,7 @@ class SchoolOut(Schema):
     name_zh: str
     name_en: str
     stage: str
+    school_type: str  # 办学类型 code (218 = teaching point); empty when not recorded
     county: str
     county_name_zh: str
     location: str
@@ -108,7 +109,8 @@ class SchoolIn(Schema):
     county: str
     name_zh: str
     name_en: str = ""
-    stage: str
+    stage: str = ""  # may be left out when school_type gives it
+    school_type: str = ""
     location: str
     ownership: str = "public"
     longitude: float | None = None
@@ -130,6 +132,7 @@ class SchoolPatch(PatchIn):
     name_zh: str | None = None
     name_en: str | None = None
     stage: str | None = None
+    school_type: str | None = None
     location: str | None = None
     ownership: str | None = None
     longitude: float | None = None

@@ -167,3 +167,17 @@ def test_the_api_reads_and_writes_the_school_type(world):
     assert r.status_code == 200 and r.json()["school_type"] == "211"
     page = c.get("/schools/1310029905/").content.decode()
     assert "211" in page
+
+
+def test_the_evaluation_form_proposes_the_latest_complete_year(world):
+    from django.test import Client
+
+    from xietong.evaluation.selectors import default_year
+
+    # world: every school reported 2024; one school alone reports 2025 (still being collected)
+    statistics_set(school=world["schools"]["A"], year=2025, actor=None, values={"students": 10})
+    assert default_year([2024, 2025]) == 2024
+    c = Client()
+    c.force_login(world["users"]["langfang"])
+    page = c.get("/evaluation/").content.decode()
+    assert "<option selected>2024</option>" in page

@@ -97,3 +97,8 @@ def test_bureau_links_an_existing_teacher_account(tw):
     assert tw["teachers"]["a3"].__class__.objects.get(code="TA3").user == u
     c.post("/talent/teachers/TA3/link/", {"username": ""})
     assert tw["teachers"]["a3"].__class__.objects.get(code="TA3").user is None
+
+
+def test_a_new_round_proposes_the_statistics_year(tw):
+    page = _client(tw["users"]["jjj-sec"]).get("/talent/").content.decode()
+    assert 'name="year" type="number" value="2024"' in page  # the world's statistics year

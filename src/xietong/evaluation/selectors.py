@@ -118,3 +118,31 @@ def missing_schools(*, scope: Scope, run: EvaluationRun, county: str) -> list[tu
         )
     }
     return [(by_code[e["school_id"]], e) for e in entries if e["school_id"] in by_code]
+
+
+def default_year(years: list[int]) -> int | None:
+    """The year an evaluation form proposes: the latest year in which every open school has
+    reported its enrolment (a year still being collected would make counties "incomplete"),
+    else the latest year with any statistics."""
+    from django.db.models import Count
+
+    from xietong.schools.models import School, SchoolStatistic
+
+    open_schools = School.objects.filter(is_open=True).count()
+    reported = dict(
+        SchoolStatistic.objects.filter(indicator_id="students", school__is_open=True)
+        .values_list("year")
+        .annotate(n=Count("school_id", distinct=True))
+        .order_by()
+    )
+    complete = [y for y in years if open_schools and reported.get(y, 0) >= open_schools]
+    if complete:
+        return max(complete)
+    return max(years) if years else None
+
+
+def statistics_years() -> list[int]:
+    """Every year with school statistics, ascending."""
+    from xietong.schools.models import SchoolStatistic
+
+    return sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))

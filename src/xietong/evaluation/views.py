@@ -15,7 +15,7 @@ from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
-from xietong.schools.models import SchoolStatistic, Stage
+from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
 from xietong.web import charts
 
@@ -41,7 +41,7 @@ def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
 
 
 def _years() -> list[int]:
-    return sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))
+    return selectors.statistics_years()
 
 
 def evaluation_home(request):
@@ -49,6 +49,7 @@ def evaluation_home(request):
     runs = selectors.evaluation_list(scope=scope)[:100]
     areas, juris = selectors.runnable_scopes(scope)
     standards = [load_standard(s) for s in list_standards()]
+    years = _years()
     return render(
         request,
         "evaluation/home.html",
@@ -57,7 +58,8 @@ def evaluation_home(request):
             "areas": areas,
             "jurisdictions": juris,
             "standards": standards,
-            "years": _years(),
+            "years": years,
+            "default_year": selectors.default_year(years),
             "all_areas": CooperationArea.objects.all(),
         },
     )

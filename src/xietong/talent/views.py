@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.evaluation import selectors as evaluation_selectors
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
@@ -91,7 +92,10 @@ def home(request):
             "me": selectors.teacher_of(request.user),
             "keeps_teachers": scope.is_admin
             or bool(scope.write_school_ids or scope.write_prefixes),
-            "year": dt.date.today().year,
+            # a round is planned on the latest complete year of statistics (its predicted
+            # effect and the "weaker school" test read that year)
+            "year": evaluation_selectors.default_year(evaluation_selectors.statistics_years())
+            or dt.date.today().year,
         },
     )
 

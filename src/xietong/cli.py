@@ -364,6 +364,9 @@ def _division_changes(args) -> int:
     return 0
 
 
+SAMPLE_SCHOOLS = Path(__file__).with_name("evaluation") / "data" / "sample_schools.csv"
+
+
 def cmd_evaluate(args) -> int:
     """Evaluate a school table file against a standard, without the web app or database."""
     import html as _html
@@ -374,7 +377,7 @@ def cmd_evaluate(args) -> int:
     from xietong.algorithms import standards
     from xietong.evaluation.filetable import TableError, read_school_table, report_html
 
-    path = Path(args.file)
+    path = Path(args.file) if args.file else SAMPLE_SCHOOLS
     if not path.is_file():
         print(f"xietong: {path}: no such file", file=sys.stderr)
         return 2
@@ -387,12 +390,15 @@ def cmd_evaluate(args) -> int:
 
     bar = tqdm(desc="reading rows", unit=" rows", unit_scale=True, disable=None, file=sys.stderr)
     try:
-        table = read_school_table(path, by=args.by, progress=bar.update)
+        table = read_school_table(path, by=args.by, progress=bar.update, year=args.year)
     except TableError as exc:
         bar.close()
         print(f"xietong: {exc}", file=sys.stderr)
         return 1
     bar.close()
+    year = table.pop("_year", None)
+    if year is not None:
+        print(f"{path.name}: evaluating the rows of {year}", file=sys.stderr)
     stages = [args.stage] if args.stage else list(std.stages)
     results = {}
     for stage in stages:
@@ -623,7 +629,14 @@ def build_parser() -> argparse.ArgumentParser:
     ak.set_defaults(func=cmd_audit_public_key)
 
     ev = sub.add_parser("evaluate", help="evaluate a school table file against a balance standard")
-    ev.add_argument("file", help="CSV or XLSX: school_id, county, stage, students, raw indicators")
+    ev.add_argument(
+        "file",
+        nargs="?",
+        help="CSV or XLSX: school_id (or school_code), county, stage or school_type, students, "
+        "raw indicators; also what `xietong export statistics` writes. Default: the shipped "
+        "sample of 27 schools in three Langfang counties",
+    )
+    ev.add_argument("--year", type=int, help="the year to evaluate in a file of several years")
     ev.add_argument(
         "--standard",
         default="quality-balance-2017",

@@ -86,3 +86,35 @@ def test_a_school_with_an_empty_cell_makes_its_county_incomplete(table, tmp_path
             "columns": ["instrument_value"],
         }
     ]
+
+
+def test_evaluate_without_a_file_reads_the_shipped_sample():
+    r = _run("--stage", "primary", "--json")
+    assert r.returncode == 0, r.stderr
+    stage = json.loads(r.stdout)["stages"]["primary"]
+    assert {c["status"] for c in stage["counties"]} >= {"incomplete"}
+    assert stage["excluded"] >= 1  # the sample's teaching points under 50 pupils
+
+
+def test_evaluate_reads_what_export_statistics_writes(world, tmp_path):
+    from xietong.accounts.scope import scope_for
+    from xietong.algorithms.standards import evaluate
+    from xietong.evaluation.filetable import read_school_table
+    from xietong.schools.selectors import export_rows
+    from xietong.schools.services import statistics_set
+    from xietong.tabular import write_csv
+
+    a = world["schools"]["A"]
+    statistics_set(school=a, year=2023, actor=None, values={"students": 400, "teachers": 25})
+    header, rows = export_rows(scope=scope_for(None))
+    assert header[-3:] == ["county", "stage", "school_type"]
+    path = tmp_path / "export.csv"
+    path.write_bytes(write_csv(rows, header))
+    table = read_school_table(path)
+    assert table.pop("_year") == 2024  # the latest year of the file
+    assert set(table["county"].tolist()) == {s.county_id for s in world["schools"].values()}
+    ev = evaluate("basic-balance-2012", table, stage="primary", missing="incomplete")
+    # the world's schools report only students and teachers: every county is incomplete
+    assert {c.status for c in ev.counties} == {"incomplete"}
+    older = read_school_table(path, year=2023)
+    assert older.pop("_year") == 2023 and older["school_id"].tolist() == [a.code]

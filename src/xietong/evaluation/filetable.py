@@ -43,7 +43,11 @@ def _rows(path: Path):
 
 
 def read_school_table(
-    path: Path, *, by: str = "county", progress: Callable[[int], None] | None = None
+    path: Path,
+    *,
+    by: str = "county",
+    progress: Callable[[int], None] | None = None,
+    year: int | None = None,
 ) -> dict:
     """Columns as numpy arrays: text columns as str objects, every other column as float
     (empty cell = NaN). Errors name the file, row and column."""
@@ -93,11 +97,34 @@ def read_school_table(
                         f"{path.name}: row {i + 2}, column {name}: {v!r} is not a number"
                     ) from None
             raise
+    if "year" in table:
+        table = _one_year(table, path.name, year)
+    elif year is not None:
+        raise TableError(f"{path.name}: row 1: --year {year} given but the file has no year column")
     if "school_type" in table:
         _apply_school_type(table, path.name)
     if by != "county":
         table["county"] = table.pop(by)
     return table
+
+
+def _one_year(table: dict, name: str, year: int | None) -> dict:
+    """A file of several years (what `xietong export statistics` writes) is evaluated one year
+    at a time: ``year``, or the latest in the file."""
+    years = table["year"]
+    if np.isnan(years).any():
+        i = int(np.flatnonzero(np.isnan(years))[0])
+        raise TableError(f"{name}: row {i + 2}, column year: empty")
+    present = sorted({int(y) for y in years.tolist()})
+    pick = max(present) if year is None else year
+    if pick not in present:
+        raise TableError(
+            f"{name}: no rows of year {pick}; the file has {', '.join(map(str, present))}"
+        )
+    keep = years == pick
+    out = {k: v[keep] for k, v in table.items() if k != "year"}
+    out["_year"] = pick
+    return out
 
 
 def _apply_school_type(table: dict, name: str) -> None:

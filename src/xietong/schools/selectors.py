@@ -218,25 +218,37 @@ def aggregates(
 def export_rows(
     *, scope: Scope, within: str | None = None, years: list[int] | None = None
 ) -> tuple[list[str], list[list]]:
-    """The template layout (school_code, year, raw indicators...) for everything in scope; values
-    are Decimals (whole numbers without places), unreported cells None."""
+    """The template layout (school_code, year, raw indicators...) for everything in scope, then
+    each school's county, stage and school type (an import reads past them; with them the file
+    is also an input of `xietong evaluate`); values are Decimals (whole numbers without places),
+    unreported cells None."""
     qs = SchoolStatistic.objects.filter(scope.statistics_q())
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
         qs = qs.filter(school__county__code__startswith=j.prefix) if j else qs.none()
     if years:
         qs = qs.filter(year__in=years)
-    header = ["school_code", "year", *RAW_CODES]
+    header = ["school_code", "year", *RAW_CODES, "county", "stage", "school_type"]
     index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
     rows: dict[tuple[str, int], list] = {}
-    for code, year, ind, value in (
-        qs.values_list("school__code", "year", "indicator_id", "value")
+    for code, year, ind, value, county, stage, kind in (
+        qs.values_list(
+            "school__code",
+            "year",
+            "indicator_id",
+            "value",
+            "school__county_id",
+            "school__stage",
+            "school__school_type",
+        )
         .order_by("school__code", "year")
         .iterator(chunk_size=20000)
     ):
         row = rows.get((code, year))
         if row is None:
-            row = rows[(code, year)] = [code, year] + [None] * len(RAW_CODES)
+            row = rows[(code, year)] = (
+                [code, year] + [None] * len(RAW_CODES) + [county, stage, kind]
+            )
         # numbers stay numbers (an XLSX column can be summed): 480, not 480.00 or "480"
         row[index[ind]] = (
             value.quantize(Decimal(1)) if value == value.to_integral_value() else value

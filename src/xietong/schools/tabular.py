@@ -55,6 +55,20 @@ class ParsedValue(NamedTuple):
     value: Decimal
 
 
+#: Columns an import reads past: they describe the school (what an export adds so that the file
+#: can also be evaluated with `xietong evaluate`), the registry is their source.
+DESCRIPTIVE_COLUMNS = (
+    "school_code",
+    "year",
+    "school_name",
+    "name",
+    "county",
+    "stage",
+    "school_type",
+    "note",
+)
+
+
 def parse_statistics(
     data: bytes | Table,
     filename: str,
@@ -99,7 +113,7 @@ def parse_statistics(
     indicator_cols: list[tuple[int, str]] = []
     if not long_layout:
         for i, h in enumerate(lower):
-            if h in ("school_code", "year", "school_name", "name", "county", "note"):
+            if h in DESCRIPTIVE_COLUMNS:
                 continue
             if h == "":
                 problem(1, f"#{i + 1}", _("column without a name"))

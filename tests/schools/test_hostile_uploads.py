@@ -142,9 +142,20 @@ def _wsgi_post(path, body_file, size: int, boundary: str, **headers):
         "CONTENT_LENGTH": str(size),
         **headers,
     }
-    status = []
-    chunks = WSGIHandler()(environ, lambda s, h, exc_info=None: status.append(s))
-    return int(status[0].split()[0]), b"".join(chunks)
+    from django.core import signals
+    from django.db import close_old_connections
+
+    # As Django's test client does: the request signals would close the test's database
+    # connection (inside the test transaction) on PostgreSQL.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        status = []
+        chunks = WSGIHandler()(environ, lambda s, h, exc_info=None: status.append(s))
+        return int(status[0].split()[0]), b"".join(chunks)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_big_csv_gets_413_and_is_never_stored(world, code, tmp_path, settings):

@@ -227,6 +227,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# zh-Hans numbers grouped by thousands with a comma (xietong/formats/zh_Hans/formats.py)
+FORMAT_MODULE_PATH = ["xietong.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -14,11 +14,12 @@ from xietong.schools.models import TEACHING_POINT, School, SchoolStatistic
 def school_table(*, prefixes: list[str], year: int, raw_codes: tuple[str, ...] = RAW_CODES) -> dict:
     """One row per open school in the prefixes with its raw values of ``year`` (NaN = not
     reported). Columns: ``school_id`` (code), ``pk``, ``county``, ``stage``, ``teaching_point``
-    (school type 218), ``school_type`` (empty when the registry lacks it) and each raw code."""
+    (school type 218), ``school_type`` (empty when the registry lacks it), ``location`` and each
+    raw code."""
     schools = list(
         School.objects.filter(prefixes_q(prefixes, "county__code"), is_open=True)
         .order_by("code")
-        .values_list("id", "code", "county_id", "stage", "school_type")
+        .values_list("id", "code", "county_id", "stage", "school_type", "location")
     )
     index = {pk: i for i, (pk, *_rest) in enumerate(schools)}
     n = len(schools)
@@ -37,6 +38,7 @@ def school_table(*, prefixes: list[str], year: int, raw_codes: tuple[str, ...] =
         "stage": np.array([s[3] for s in schools], dtype=object),
         "school_type": np.array([s[4] for s in schools], dtype=object),
         "teaching_point": np.array([s[4] == TEACHING_POINT for s in schools], dtype=bool),
+        "location": np.array([s[5] for s in schools], dtype=object),
         **cols,
     }
 

@@ -120,6 +120,22 @@ def missing_schools(*, scope: Scope, run: EvaluationRun, county: str) -> list[tu
     return [(by_code[e["school_id"]], e) for e in entries if e["school_id"] in by_code]
 
 
+def funding_schools(*, scope: Scope, run: EvaluationRun, county: str) -> dict[str, list[object]]:
+    """The schools behind a county's item-6 result, ``{"short": [...], "missing": [...]}``:
+    those the caller's role reaches (school rows are never public)."""
+    from xietong.schools.models import School
+
+    c = run.counties.filter(county_id=county).values_list("funding", flat=True).first()
+    if not c or scope.is_public:
+        return {"short": [], "missing": []}
+    codes = [*c.get("short_schools", []), *c.get("missing_schools", [])]
+    by_code = {s.code: s for s in School.objects.filter(scope.schools_q()).filter(code__in=codes)}
+    return {
+        k: [by_code[x] for x in c.get(f"{k}_schools", []) if x in by_code]
+        for k in ("short", "missing")
+    }
+
+
 def default_year(years: list[int]) -> int | None:
     """The year an evaluation form proposes: the latest year in which every open school has
     reported its enrolment (a year still being collected would make counties "incomplete"),

@@ -17,6 +17,7 @@ from xietong.audit.services import audit_record
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_member_prefixes
 
+from .guarantee import funding_by_county
 from .inputs import school_table
 from .models import CountyEvaluation, EvaluationRun, SchoolShortfall
 
@@ -138,6 +139,7 @@ def evaluation_run(
         missing="incomplete",
     )
     split_rule = result.split_rule
+    funds = funding_by_county(table, int(year))
     run = EvaluationRun.objects.create(
         standard_id=std.id,
         standard_version=std.version,
@@ -194,6 +196,7 @@ def evaluation_run(
                 ),
                 reasons=_clean([r.as_dict() for r in c.reasons]),
                 notes=_clean([r.as_dict() for r in c.notes]),
+                funding=None if funds is None else funds.get(c.county),
             )
             for c in result.counties
         ],

@@ -29,6 +29,11 @@ STATUS_LABELS = {
     "incomplete": gettext_lazy("incomplete data"),
     "no_schools": gettext_lazy("no schools"),
 }
+FUNDING_LABELS = {
+    "meets": gettext_lazy("every school funded at or above the base rates"),
+    "short": gettext_lazy("schools funded below the base rates"),
+    "incomplete": gettext_lazy("incomplete data"),
+}
 
 
 def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
@@ -250,6 +255,9 @@ def evaluation_county(request, pk: int, code: str):
             "names": names,
             "chart": chart,
             "status_labels": STATUS_LABELS,
+            "funding": county.funding,
+            "funding_status": FUNDING_LABELS.get((county.funding or {}).get("status")),
+            "funding_schools": selectors.funding_schools(scope=scope, run=run, county=code),
         },
     )
 

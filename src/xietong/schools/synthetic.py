@@ -73,6 +73,8 @@ INDICATORS: tuple[str, ...] = (
     "computers",
     "library_books",
     "expenditure",
+    "public_operating_funds",
+    "boarding_students",
     # teachers of a combined school by the stage they teach (NaN for single-stage schools)
     *(
         f"{code}_{stage}"
@@ -1001,6 +1003,58 @@ def _stratified_normal(rng: np.random.Generator, group: np.ndarray, scale: float
     return ndtri(_stratified_uniform(rng, group, scale))
 
 
+_COMPULSORY_STAGES = ("primary", "junior", "nine_year", "complete_secondary", "twelve_year")
+_BOARDING_SHARE = np.array([[0.01, 0.05], [0.06, 0.30], [0.12, 0.45]])  # location x (pri, jun)
+
+
+def _operating_funds(
+    rng: np.random.Generator,
+    *,
+    provinces: np.ndarray,
+    prosperity: np.ndarray,
+    loc_of: np.ndarray,
+    is_tp: np.ndarray,
+    primary: np.ndarray,
+    junior: np.ndarray,
+    compulsory: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boarding pupils and the public operating funds each compulsory school received.
+
+    Funds are the base rates of 国发〔2015〕67号 (``algorithms/funding.py``) times a province
+    top-up that grows with prosperity (rich provinces set rates of their own well above the
+    national ones). The shortfall the government-guarantee check looks for is modelled too: in
+    poorer counties some rural schools under 100 pupils are funded on their real enrolment
+    instead of the 100-pupil floor, and a few schools receive 5-15% less than due."""
+    from xietong.algorithms.funding import load_base_rates, required_funds
+
+    rates = load_base_rates("compulsory-operating-2016")
+    n_s, n_y = primary.shape
+    share = _BOARDING_SHARE[loc_of] * np.exp(rng.normal(0.0, 0.3, (n_s, 1)))
+    boarding = np.round(primary * share[:, :1] + junior * share[:, 1:])
+    boarding = np.where(is_tp[:, None], 0.0, boarding)
+    rural = (loc_of > 0) | is_tp
+    top_up = 1.02 * np.exp(
+        1.6 * np.maximum(prosperity - 0.45, 0.0) + np.abs(rng.normal(0.0, 0.06, n_s))
+    )
+    on_real = rural & (rng.random(n_s) < 0.35 * (1.0 - prosperity) ** 1.5)
+    late = rng.random(n_s) < 0.02
+    cut = np.where(late, rng.uniform(0.85, 0.95, n_s), 1.0)
+    funds = np.full((n_s, n_y), np.nan)
+    for yi in range(n_y):
+        due, _ = required_funds(
+            rates,
+            provinces=provinces,
+            primary=primary[:, yi],
+            junior=junior[:, yi],
+            boarding=boarding[:, yi],
+            rural=rural & ~on_real,
+        )
+        funds[:, yi] = np.round(due * top_up * cut, -2)
+    funds = np.where(compulsory[:, None], funds, np.nan)
+    boarding = np.where(compulsory[:, None], boarding, np.nan)
+    return funds, boarding
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 
@@ -1463,6 +1517,16 @@ def generate(
         students_by_stage[:, :, part] = school_sum(
             p_students.astype(np.float64), part_stage == part
         )
+    funds, boarding = _operating_funds(
+        rng,
+        provinces=np.array(prov_codes, dtype=object)[s_prov],
+        prosperity=pi_s,
+        loc_of=loc_of,
+        is_tp=is_tp,
+        primary=students_by_stage[:, :, 0],
+        junior=students_by_stage[:, :, 1],
+        compulsory=np.isin(stage_of, [_ST[s] for s in _COMPULSORY_STAGES]),
+    )
     # teachers of combined schools by the stage they teach: each school total split over the
     # stages in proportion to the teachers of that stage, to whole persons
     combined = np.isin(stage_of, [_ST["nine_year"], _ST["complete_secondary"], _ST["twelve_year"]])
@@ -1499,6 +1563,8 @@ def generate(
             computers,
             books,
             expenditure,
+            funds,
+            boarding,
             *by_stage,
         ],
         axis=2,

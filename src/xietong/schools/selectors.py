@@ -215,6 +215,29 @@ def aggregates(
     return out
 
 
+def past_counties(years: list[int] | int) -> dict[int, dict[int, str]]:
+    """Year -> {school pk: county} for the schools that were in another county that year than
+    the one they are registered in now (``SchoolCountyHistory``); the rest are where
+    ``School.county`` says."""
+    from .models import SchoolCountyHistory
+
+    years = [years] if isinstance(years, int) else list(years)
+    out: dict[int, dict[int, str]] = {y: {} for y in years}
+    if not years:
+        return out
+    lo, hi = min(years), max(years)
+    rows = SchoolCountyHistory.objects.filter(until_year__gte=lo).filter(
+        Q(from_year__isnull=True) | Q(from_year__lte=hi)
+    )
+    for school_id, county, start, until in rows.values_list(
+        "school_id", "county_id", "from_year", "until_year"
+    ):
+        for y in years:
+            if (start is None or start <= y) and y <= until:
+                out[y][school_id] = county
+    return out
+
+
 def export_rows(
     *, scope: Scope, within: str | None = None, years: list[int] | None = None
 ) -> tuple[list[str], list[list]]:
@@ -231,8 +254,10 @@ def export_rows(
     header = ["school_code", "year", *RAW_CODES, "county", "stage", "school_type"]
     index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
     rows: dict[tuple[str, int], list] = {}
-    for code, year, ind, value, county, stage, kind in (
+    past = past_counties(sorted(set(qs.order_by().values_list("year", flat=True).distinct())))
+    for school_pk, code, year, ind, value, county, stage, kind in (
         qs.values_list(
+            "school_id",
             "school__code",
             "year",
             "indicator_id",
@@ -246,6 +271,7 @@ def export_rows(
     ):
         row = rows.get((code, year))
         if row is None:
+            county = past[year].get(school_pk, county)
             row = rows[(code, year)] = (
                 [code, year] + [None] * len(RAW_CODES) + [county, stage, kind]
             )

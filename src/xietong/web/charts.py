@@ -324,7 +324,7 @@ def choropleth_map(
     fig.update_geos(
         visible=False, fitbounds="locations", projection_type="mercator", bgcolor="white"
     )
-    fig.update_layout(title=title)
+    fig.update_layout(title=title, meta={"map": "choropleth"})
     _map_legend(fig, colouring)
     _credit(fig, credit or [])
     return to_div(fig, height=560, config=_map_config())
@@ -428,7 +428,7 @@ def tile_map(
     )
     fig.update_xaxes(visible=False, range=[-0.6, layout.n_columns - 0.4])
     fig.update_yaxes(visible=False, scaleanchor="x", range=[-0.6, layout.n_rows - 0.4])
-    fig.update_layout(title=title)
+    fig.update_layout(title=title, meta={"map": "cartogram"})
     _map_legend(fig, colouring)
     _credit(fig, credit or [])
     return to_div(fig, height=height)

@@ -41,7 +41,7 @@ class TileLayout:
 
 def _grid_shape(n: int, aspect: float, slack: float) -> tuple[int, int]:
     cells = max(n, math.ceil(slack * n))
-    n_columns = max(1, round(math.sqrt(cells * aspect)))
+    n_columns = min(cells, max(1, round(math.sqrt(cells * aspect))))
     n_rows = max(1, math.ceil(cells / n_columns))
     while n_columns * n_rows < n:
         n_rows += 1

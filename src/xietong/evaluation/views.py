@@ -17,7 +17,7 @@ from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
 from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
-from xietong.web import charts
+from xietong.web import charts, maps
 
 from . import selectors, services
 from .gap import gap_report
@@ -106,6 +106,13 @@ def _run_or_404(request, pk: int):
     return run
 
 
+def _county_detail(c) -> str:
+    schools = _("%(n)d schools") % {"n": c.n_schools}
+    if c.composite_cv is not None:
+        return f"{schools} · CV {c.composite_cv:.3f}"
+    return schools
+
+
 def evaluation_run_view(request, pk: int):
     run = _run_or_404(request, pk)
     counties = list(run.counties.select_related("county", "county__parent"))
@@ -132,16 +139,6 @@ def evaluation_run_view(request, pk: int):
         rows.append(row)
     if request.GET.get("format") == "csv":
         return _csv_response(rows, f"evaluation-{run.pk}.csv")
-    points = [
-        (
-            c.county.longitude,
-            c.county.latitude,
-            c.status,
-            f"{c.county.name} · {STATUS_LABELS.get(c.status)}",
-        )
-        for c in counties
-        if c.county.longitude is not None
-    ]
     by_member: dict[str, dict[str, int]] = {}
     for c in counties:
         prov = c.county.code[:2] + "0" * 10
@@ -189,7 +186,12 @@ def evaluation_run_view(request, pk: int):
             "counties": counties,
             "names": names,
             "ind_codes": ind_codes,
-            "map": charts.status_map(points, STATUS_LABELS, title=_("County compliance")),
+            "map": maps.status_map(
+                scope=scope_for(request.user),
+                counties=[(c.county, c.status, _county_detail(c)) for c in counties],
+                labels=STATUS_LABELS,
+                title=_("County compliance"),
+            ),
             "member_chart": member_chart,
             "cv_chart": cv_chart,
             "status_labels": STATUS_LABELS,

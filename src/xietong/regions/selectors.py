@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .divisions import successors as _successor_codes
-from .models import AreaMembership, CooperationArea, Jurisdiction
+from .models import AreaMembership, Boundary, CooperationArea, Jurisdiction
 
 
 def valid_in_q(year: int | None = None) -> Q:
@@ -92,3 +92,25 @@ def prefixes_q(prefixes: list[str], field_name: str) -> Q:
     for p in prefixes:
         q |= Q(**{f"{field_name}__startswith": p})
     return q
+
+
+def boundaries_for(codes: Iterable[str]) -> dict[str, dict]:
+    """The loaded outlines (GeoJSON geometries) of those of ``codes`` that have one. Boundaries
+    are public reference data, like the division tree."""
+    return dict(
+        Boundary.objects.filter(jurisdiction_id__in=list(codes)).values_list(
+            "jurisdiction_id", "geometry"
+        )
+    )
+
+
+def boundary_credits(codes: Iterable[str]) -> list[dict[str, str]]:
+    """Where the outlines of ``codes`` come from: each distinct source, licence and map
+    approval number (审图号), which a published map must show."""
+    rows = (
+        Boundary.objects.filter(jurisdiction_id__in=list(codes))
+        .values("source", "licence", "approval_number")
+        .distinct()
+        .order_by("source", "approval_number", "licence")
+    )
+    return list(rows)

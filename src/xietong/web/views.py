@@ -28,7 +28,7 @@ from xietong.schools.tabular import ImportFailed, template_header, write_csv, wr
 from xietong.tabular import UploadTooLarge, read_as_message
 from xietong.tabular.uploads import read_upload
 
-from . import charts
+from . import charts, maps
 
 HEADLINE = [
     "students",
@@ -90,34 +90,6 @@ def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[i
     return rows, sorted(years)
 
 
-def _map_for(scope, prefixes: list[tuple[str, str]]) -> str:
-    """Schools the caller may see, or county centroids for the public."""
-    groups = []
-    for label, prefix in prefixes:
-        qs = School.objects.filter(
-            scope.schools_q(), county__code__startswith=prefix, longitude__isnull=False
-        )
-        pts = list(
-            qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:20000]
-        )
-        if pts:
-            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
-    if not groups:
-        for label, prefix in prefixes:
-            counties = Jurisdiction.objects.filter(
-                code__startswith=prefix,
-                level="county",
-                is_placeholder=False,
-                valid_until__isnull=True,
-                longitude__isnull=False,
-            )
-            pts = list(
-                counties.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")
-            )
-            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
-    return charts.point_map(groups)
-
-
 def area_detail(request, slug: str):
     scope = scope_for(request.user)
     area = get_object_or_404(area_list(), slug=slug)
@@ -151,7 +123,7 @@ def area_detail(request, slug: str):
         "rows": rows,
         "years": years,
         "children": CooperationArea.objects.filter(parent=area),
-        "map": _map_for(scope, [(m.name, m.prefix) for m in members]),
+        "map": maps.region_map(scope=scope, members=members),
         "students_chart": students_chart,
         "ratio_chart": ratio_chart,
         "public": scope.is_public,
@@ -197,7 +169,7 @@ def jurisdiction_detail(request, code: str):
             "years": years,
             "own": own,
             "trend": trend,
-            "map": _map_for(scope, [(j.name, j.prefix)]),
+            "map": maps.region_map(scope=scope, members=[j]),
             "public": scope.is_public,
             "can_list_schools": not scope.is_public,
         },

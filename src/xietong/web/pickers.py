@@ -64,6 +64,11 @@ class TreeSelect(forms.Select):
         return option
 
 
+def tree_label(j, depth: int) -> str:
+    """A root by its full name, the divisions under it by their own, indented."""
+    return f"{indent(depth)}{j.name}" if depth else j.display_name
+
+
 def jurisdiction_search_text(j) -> str:
     return f"{j.name_en} {j.code}".lower()
 
@@ -71,7 +76,7 @@ def jurisdiction_search_text(j) -> str:
 def jurisdiction_choices(tree: list, value_prefix: str = "") -> list[tuple[str, str]]:
     """(value, indented name) per division of a ``jurisdiction_tree``, for a ChoiceField that
     mixes divisions with other choices (a cooperation area)."""
-    return [(f"{value_prefix}{j.code}", f"{indent(d)}{j.display_name}") for j, d in tree]
+    return [(f"{value_prefix}{j.code}", tree_label(j, d)) for j, d in tree]
 
 
 class JurisdictionField(forms.ModelChoiceField):
@@ -95,7 +100,7 @@ class JurisdictionField(forms.ModelChoiceField):
         super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
     def label_from_instance(self, obj):
-        return f"{indent(self.depths.get(obj.code, 0))}{obj.display_name}"
+        return tree_label(obj, self.depths.get(obj.code, 0))
 
 
 class SearchPicker(forms.TextInput):

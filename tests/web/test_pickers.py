@@ -11,8 +11,8 @@ from tests.talent.conftest import talent_world
 from xietong.talent import services
 
 
-def client_for(world, who) -> Client:
-    c = Client()
+def client_for(world, who, language="en") -> Client:
+    c = Client(headers={"accept-language": language})
     if who is not None:
         c.force_login(world["users"][who])
     return c
@@ -65,6 +65,8 @@ def test_school_list_filter_offers_the_subtree_and_refuses_others(world):
     html = r.content.decode()
     assert "320612000000 is not a jurisdiction you may choose here" in html
     assert world["schools"]["A"].code in html and world["schools"]["C"].code not in html
+    zh = client_for(world, "langfang", "zh-hans").get("/schools/?within=320612000000")
+    assert "320612000000 不是您在此可以选择的行政区" in zh.content.decode()
     r = langfang.get("/schools/?within=131002000000")
     assert r.context["total"] == 1
 
@@ -207,3 +209,33 @@ def test_appointment_form_picks_teacher_and_school(tw):
     from xietong.talent.models import Appointment
 
     assert not Appointment.objects.exists()
+
+
+# ---- a joint project's participants: one box per member, no codes typed ----------------------
+def test_project_participants_are_boxes_per_member(world):
+    from xietong.finance.models import JointProject
+    from xietong.finance.services import fund_open
+
+    fund_open(area=world["areas"]["yrd"], actor=None)
+    sec = client_for(world, "yrd-sec")
+    html = sec.get("/finance/yrd/projects/new/").content.decode()
+    sh, js, zj, ah = "310000000000", "320000000000", "330000000000", "340000000000"
+    for code in (sh, js, zj, ah):
+        assert f'name="values_{code}"' in html
+    assert '<textarea name="values"' not in html
+    r = sec.post(
+        "/finance/yrd/projects/new/",
+        {
+            "title": "共享平台",
+            "programme": "shared_resources",
+            "rule": "airport",
+            f"values_{sh}": "100",
+            f"values_{js}": "300",
+            f"values_{zj}": " ",  # left empty: not a participant
+            "values_110000000000": "500",  # not a member of the area: no box, ignored
+        },
+    )
+    assert r.status_code == 302
+    p = JointProject.objects.get()
+    assert p.total == 300  # the airport game costs what the largest need costs: 300
+    assert sorted(p.participants) == [sh, js]

@@ -220,3 +220,45 @@ def errors_of(form) -> list[str]:
         label = form.fields[name].label if name in form.fields else ""
         out += [f"{label}: {e}" if label else str(e) for e in errors]
     return out
+
+
+class MemberValuesWidget(forms.Widget):
+    """One number box per member instead of typing "code value" lines: the field still gets
+    those lines (so its parsing and every check stay where they are). A client that posts the
+    lines themselves under the field's name (older pages, scripts) is read as before."""
+
+    def __init__(self, members: list[tuple[str, str]], attrs=None):
+        super().__init__(attrs)
+        self.members = members
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data[name]
+        lines = []
+        for code, _label in self.members:
+            value = (data.get(f"{name}_{code}") or "").strip()
+            if value:
+                lines.append(f"{code} {value}")
+        return "\n".join(lines)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}_{code}" in data for code, _l in self.members)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        given = {}
+        for line in str(value or "").splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                given[parts[0]] = parts[1]
+        base = (attrs or {}).get("id") or f"id_{name}"
+        rows = format_html_join(
+            "",
+            '<label for="{0}_{1}"><span>{2}</span>'
+            '<input id="{0}_{1}" name="{3}_{1}" value="{4}" inputmode="decimal" size="12">'
+            "</label>",
+            ((base, code, label, name, given.get(code, "")) for code, label in self.members),
+        )
+        return format_html('<span class="member-values" id="{}">{}</span>', base, rows)
+
+    def id_for_label(self, id_):
+        return f"{id_}_{self.members[0][0]}" if id_ and self.members else id_

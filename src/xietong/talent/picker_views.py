@@ -24,7 +24,7 @@ def host_schools(request, pk: int):
     """Schools where the caller may offer a post of round ``pk``."""
     rnd = _round(request, pk)
     qs = selectors.post_host_schools(scope_for(request.user), rnd)
-    found = school_search(qs, request.GET.get("q", ""))
+    found = school_search(qs, pickers.search_query(request))
     return pickers.search_response(found, pickers.search_limit(request), pickers.school_label)
 
 
@@ -42,12 +42,12 @@ def posts(request, pk: int):
         qs = selectors.post_choices(rnd, teacher)
     else:
         qs = rnd.posts.select_related("host_school", "host_school__county").order_by("code")
-    found = selectors.post_search(qs, request.GET.get("q", ""))
+    found = selectors.post_search(qs, pickers.search_query(request))
     return pickers.search_response(found, pickers.search_limit(request), post_label)
 
 
 def teachers(request):
     """Teachers the caller sees."""
     qs = selectors.teacher_list(scope=scope_for(request.user)).order_by("code")
-    found = selectors.teacher_search(qs, request.GET.get("q", ""))
+    found = selectors.teacher_search(qs, pickers.search_query(request))
     return pickers.search_response(found, pickers.search_limit(request), teacher_label)

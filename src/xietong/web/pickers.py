@@ -190,6 +190,11 @@ class PickerField(forms.ModelChoiceField):
         return found
 
 
+def search_query(request) -> str:
+    """The ``q`` of a search request, cut to 100 characters (no name or code is longer)."""
+    return request.GET.get("q", "")[:100]
+
+
 def search_limit(request) -> int:
     """The ``limit`` of a search request, 1 to SEARCH_MAX (SEARCH_LIMIT when absent or bad)."""
     try:

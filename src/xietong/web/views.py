@@ -452,5 +452,5 @@ def school_search(request):
     writes) matching ``q``, at most ``limit``."""
     scope = scope_for(request.user)
     qs = school_selectors.school_choices(scope=scope, writable=request.GET.get("writable") == "1")
-    found = school_selectors.school_search(qs, request.GET.get("q", ""))
+    found = school_selectors.school_search(qs, pickers.search_query(request))
     return pickers.search_response(found, pickers.search_limit(request), pickers.school_label)

@@ -165,3 +165,23 @@ def test_post_form(tw, who):
     form |= {"term_years": 1, "seats": 1, "school": tw["schools"]["A"].code}
     c.post(f"/talent/rounds/{rnd.pk}/posts/", form)
     assert not rnd.posts.filter(code="PZ").exists()
+
+
+# ranking applicants at a post: the round's managers, and those who write the host school
+RANKERS = {"admin", "jjj-sec", "langfang", "school-a"}  # posts at A, D and E
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_rank_form(tw, who):
+    from tests.talent.conftest import run_to
+
+    rnd = run_to(tw, "ranking")
+    c = client_for(tw, who)
+    page = c.get(f"/talent/rounds/{rnd.pk}/rank/")
+    if page.status_code != 200:
+        assert who not in RANKERS
+        return
+    html = page.content.decode()
+    assert ('id="rank-post-form"' in html) == (who in RANKERS), who
+    if who not in RANKERS:
+        assert c.get(f"/talent/rounds/{rnd.pk}/rank/?post=PA").status_code == 404

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import jurisdiction_tree
 from xietong.schools.models import StatisticsRelease
 
 from .models import EvaluationRun, SchoolShortfall
@@ -65,22 +66,13 @@ def school_rows_visible(scope: Scope) -> bool:
     return not scope.is_public
 
 
-def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[Jurisdiction]]:
-    """Areas and jurisdictions the caller may evaluate."""
+def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[tuple[Jurisdiction, int]]]:
+    """Areas and jurisdictions the caller may evaluate (``services._check_may_run``): the areas
+    it manages, and every division of the subtrees it reads, as a ``jurisdiction_tree``."""
     if scope.is_admin:
-        return list(CooperationArea.objects.all()), list(
-            Jurisdiction.objects.filter(level="province").order_by("code")
-        )
+        return list(CooperationArea.objects.all()), jurisdiction_tree(None)
     areas = list(CooperationArea.objects.filter(pk__in=sorted(scope.area_ids)))
-    juris = []
-    for prefix in sorted(scope.read_prefixes):
-        j = (
-            Jurisdiction.objects.filter(prefix=prefix, is_placeholder=False)
-            .order_by("code")
-            .first()
-        )
-        if j is not None:
-            juris.append(j)
+    juris = jurisdiction_tree(sorted(scope.read_prefixes)) if scope.read_prefixes else []
     return areas, juris
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
 from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
-from xietong.web import charts, maps
+from xietong.web import charts, maps, pickers
 
 from . import selectors, services
 from .gap import gap_report
@@ -49,10 +50,37 @@ def _years() -> list[int]:
     return selectors.statistics_years()
 
 
+class RunScopeForm(forms.Form):
+    """What to evaluate: an area the caller manages or a division of the subtrees it reads
+    (``selectors.runnable_scopes``), picked from a tree, never typed as a code."""
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas, tree = selectors.runnable_scopes(scope)
+        choices = []
+        if areas:
+            choices.append((_("Cooperation areas"), [(f"area:{a.slug}", a.name) for a in areas]))
+        if tree:
+            choices.append((_("Jurisdictions"), pickers.jurisdiction_choices(tree, "j:")))
+        self.fields["scope"] = forms.ChoiceField(
+            label=_("Scope"),
+            choices=choices,
+            widget=pickers.TreeSelect(
+                search={f"j:{j.code}": pickers.jurisdiction_search_text(j) for j, _d in tree}
+            ),
+            error_messages={
+                "invalid_choice": _(
+                    "%(value)s is not an area or jurisdiction you may evaluate: pick one from "
+                    "the list."
+                )
+            },
+        )
+
+
 def evaluation_home(request):
     scope = scope_for(request.user)
     runs = selectors.evaluation_list(scope=scope)[:100]
-    areas, juris = selectors.runnable_scopes(scope)
+    form = RunScopeForm(scope=scope)
     standards = [load_standard(s) for s in list_standards()]
     years = _years()
     return render(
@@ -60,8 +88,7 @@ def evaluation_home(request):
         "evaluation/home.html",
         {
             "runs": runs,
-            "areas": areas,
-            "jurisdictions": juris,
+            "form": form if form.fields["scope"].choices else None,
             "standards": standards,
             "years": years,
             "default_year": selectors.default_year(years),
@@ -73,7 +100,12 @@ def evaluation_home(request):
 @login_required
 @require_POST
 def evaluation_start(request):
-    target = request.POST.get("scope", "")
+    form = RunScopeForm(request.POST, scope=scope_for(request.user))
+    if not form.is_valid():
+        for problem in pickers.errors_of(form):
+            messages.error(request, problem)
+        return redirect("evaluation_home")
+    target = form.cleaned_data["scope"]
     area = jurisdiction = None
     if target.startswith("area:"):
         area = get_object_or_404(CooperationArea, slug=target[5:])
@@ -196,6 +228,8 @@ def evaluation_run_view(request, pk: int):
             "cv_chart": cv_chart,
             "status_labels": STATUS_LABELS,
             "scope": scope_for(request.user),
+            "can_publish": services.can_publish_run(scope_for(request.user), run),
+            "can_reproduce": services.can_run(scope_for(request.user), run.area, run.jurisdiction),
             "stage_label": dict(Stage.choices).get(run.stage, run.stage),
         },
     )

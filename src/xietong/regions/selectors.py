@@ -114,3 +114,30 @@ def boundary_credits(codes: Iterable[str]) -> list[dict[str, str]]:
         .order_by("source", "approval_number", "licence")
     )
     return list(rows)
+
+
+TREE_LEVELS = ("province", "prefecture", "county")
+
+
+def jurisdiction_tree(prefixes: Iterable[str] | None = None) -> list[tuple[Jurisdiction, int]]:
+    """The divisions in force under ``prefixes`` (None: all), province > prefecture > county in
+    code order, each with its depth in the tree. 市辖区 placeholders are left out and the
+    districts of a municipality sit directly under it, as people name them."""
+    qs = Jurisdiction.objects.filter(
+        valid_in_q(None), level__in=TREE_LEVELS, is_placeholder=False
+    ).select_related("parent")
+    if prefixes is not None:
+        qs = qs.filter(prefixes_q(sorted(set(prefixes)), "code"))
+    out = []
+    for j in qs.order_by("code"):
+        if j.level == "province":
+            depth = 0
+        elif j.level == "prefecture" or j.parent is None or j.parent.is_placeholder:
+            depth = 1
+        else:
+            depth = 2
+        out.append((j, depth))
+    if out:
+        top = min(d for _j, d in out)
+        out = [(j, d - top) for j, d in out]
+    return out

@@ -47,6 +47,44 @@ def school_list(
     return qs.order_by("code")
 
 
+def school_choices(
+    *, scope: Scope, writable: bool = False, prefixes: list[str] | None = None
+) -> QuerySet[School]:
+    """The open schools a form offers the caller: those it sees (``writable``: those whose
+    statistics it writes), optionally inside the territory ``prefixes``. Pickers search this
+    and the form validates against it, so a code typed by hand obeys the same scope."""
+    qs = School.objects.filter(scope.statistics_write_q() if writable else scope.schools_q())
+    if prefixes is not None:
+        qs = qs.filter(prefixes_q(prefixes, "county__code"))
+    return qs.filter(is_open=True).select_related("county").order_by("code")
+
+
+def school_search(qs: QuerySet[School], q: str) -> QuerySet[School]:
+    """Schools of ``qs`` whose code starts with ``q`` or whose Chinese or English name, or whose
+    county's Chinese name or pinyin, contains it."""
+    q = q.strip()
+    if not q:
+        return qs
+    return qs.filter(
+        Q(code__startswith=q)
+        | Q(name_zh__icontains=q)
+        | Q(name_en__icontains=q)
+        | Q(county__name_zh__icontains=q)
+        | Q(county__name_en__icontains=q)
+    )
+
+
+def jurisdiction_prefixes_seen(scope: Scope) -> list[str] | None:
+    """Division-code prefixes of the subtrees the caller reads (None: everything); a school's
+    or teacher's role reads its school's county."""
+    if scope.is_admin:
+        return None
+    own = School.objects.filter(pk__in=sorted(scope.read_school_ids)).values_list(
+        "county__prefix", flat=True
+    )
+    return sorted(set(scope.read_prefixes) | set(own))
+
+
 def school_get(*, scope: Scope, code: str) -> School | None:
     return (
         School.objects.filter(scope.schools_q())

@@ -1,8 +1,8 @@
 """Input model of the teacher-post matching: the market (lists and priorities).
 
 Shared by the solvers (:mod:`xietong.algorithms.matching`) and the
-independent certificate (:mod:`xietong.algorithms.matching_certify`); caps and
-gates live in :mod:`xietong.algorithms.matching_caps`.  Classes are frozen
+independent certificate (:mod:`xietong.algorithms.matching.certify`); caps and
+gates live in :mod:`xietong.algorithms.matching.caps`.  Classes are frozen
 dataclasses holding read-only numpy arrays; build them with the ``from_*``
 constructors, which validate their input and raise ``ValueError`` with an
 actionable message.
@@ -24,13 +24,13 @@ GATE_BALANCE = 2
 TieBreak = Literal["single", "multiple"]
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
+def readonly(a: np.ndarray) -> np.ndarray:
     v = a.view()
     v.flags.writeable = False
     return v
 
 
-def _int_vector(values: object, name: str) -> np.ndarray:
+def int_vector(values: object, name: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
@@ -44,7 +44,7 @@ def _int_vector(values: object, name: str) -> np.ndarray:
     return arr
 
 
-def _first_bad(mask: np.ndarray) -> int:
+def first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
@@ -56,7 +56,7 @@ def _check_indptr(indptr: np.ndarray, n_entries: int) -> None:
     if indptr.size == 0 or indptr[0] != 0:
         raise ValueError("prefs_indptr must start with 0 (length n_teachers + 1)")
     if indptr.size > 1 and (np.diff(indptr) < 0).any():
-        t = _first_bad(np.diff(indptr) < 0)
+        t = first_bad(np.diff(indptr) < 0)
         raise ValueError(f"prefs_indptr must be non-decreasing (fails at teacher {t})")
     if indptr[-1] != n_entries:
         raise ValueError(
@@ -74,14 +74,14 @@ def _check_row_duplicates(indptr: np.ndarray, posts: np.ndarray, n_posts: int) -
         dup_rows = (rows[:, 1:] == rows[:, :-1]).any(axis=1)
         if not dup_rows.any():
             return
-        t = _first_bad(dup_rows)
+        t = first_bad(dup_rows)
     else:
         keys = _row_ids(indptr) * np.int64(n_posts) + posts
         keys.sort()
         dup = keys[1:] == keys[:-1]
         if not dup.any():
             return
-        t = int(keys[_first_bad(dup)] // n_posts)
+        t = int(keys[first_bad(dup)] // n_posts)
     row = posts[indptr[t] : indptr[t + 1]].tolist()
     seen: set[int] = set()
     twice = next(p for p in row if p in seen or seen.add(p))
@@ -136,28 +136,28 @@ class Market:
     rank_radix: int | None = None
 
     def __post_init__(self) -> None:
-        indptr = _int_vector(self.indptr, "prefs_indptr").astype(np.int64, copy=False)
-        posts = _int_vector(self.posts, "prefs_indices")
-        ranks = _int_vector(self.ranks, "ranks")
-        caps = _int_vector(self.capacities, "capacities").astype(np.int64, copy=False)
+        indptr = int_vector(self.indptr, "prefs_indptr").astype(np.int64, copy=False)
+        posts = int_vector(self.posts, "prefs_indices")
+        ranks = int_vector(self.ranks, "ranks")
+        caps = int_vector(self.capacities, "capacities").astype(np.int64, copy=False)
         _check_indptr(indptr, posts.size)
         if ranks.size != posts.size:
             raise ValueError(f"ranks has {ranks.size} entries, prefs_indices has {posts.size}")
         if caps.size and caps.min() < 0:
-            p = _first_bad(caps < 0)
+            p = first_bad(caps < 0)
             raise ValueError(f"capacities[{p}] = {int(caps[p])} is negative")
         n_posts = caps.size
         if posts.size:
             lo, hi = int(posts.min()), int(posts.max())
             if lo < 0 or hi >= n_posts:
-                k = _first_bad((posts < 0) | (posts >= n_posts))
+                k = first_bad((posts < 0) | (posts >= n_posts))
                 t = int(np.searchsorted(indptr, k, side="right") - 1)
                 raise ValueError(
                     f"teacher {t} lists post {int(posts[k])}, but posts are numbered "
                     f"0..{n_posts - 1} (len(capacities) = {n_posts})"
                 )
             if int(ranks.min()) < -1:
-                k = _first_bad(ranks < -1)
+                k = first_bad(ranks < -1)
                 raise ValueError(f"ranks[{k}] = {int(ranks[k])}; use -1 for 'not ranked'")
         _check_row_duplicates(indptr, posts, n_posts)
         scores = self.scores
@@ -165,11 +165,11 @@ class Market:
             scores = np.asarray(scores, dtype=np.float64)
             if scores.shape != posts.shape:
                 raise ValueError("scores must have one entry per list entry")
-            scores = _readonly(scores)
-        object.__setattr__(self, "indptr", _readonly(indptr))
-        object.__setattr__(self, "posts", _readonly(posts))
-        object.__setattr__(self, "ranks", _readonly(ranks))
-        object.__setattr__(self, "capacities", _readonly(caps))
+            scores = readonly(scores)
+        object.__setattr__(self, "indptr", readonly(indptr))
+        object.__setattr__(self, "posts", readonly(posts))
+        object.__setattr__(self, "ranks", readonly(ranks))
+        object.__setattr__(self, "capacities", readonly(caps))
         object.__setattr__(self, "scores", scores)
         if self.rank_radix is not None and int(self.rank_radix) < max(posts.size, 1):
             raise ValueError("rank_radix must be at least the number of list entries")
@@ -240,7 +240,7 @@ class Market:
         p_len = _lengths(post_priorities)
         p_teachers = _flat_ints(post_priorities, "post_priorities", int(p_len.sum()))
         if p_teachers.size and (p_teachers.min() < 0 or p_teachers.max() >= n_t):
-            k = _first_bad((p_teachers < 0) | (p_teachers >= n_t))
+            k = first_bad((p_teachers < 0) | (p_teachers >= n_t))
             p = int(np.searchsorted(np.cumsum(p_len), k, side="right"))
             raise ValueError(
                 f"post {p} lists teacher {int(p_teachers[k])}, but teachers are numbered "
@@ -329,7 +329,7 @@ class Market:
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
         n_p = len(post_scores)
         if posts.size and (posts.min() < 0 or posts.max() >= n_p):
-            k = _first_bad((posts < 0) | (posts >= n_p))
+            k = first_bad((posts < 0) | (posts >= n_p))
             raise ValueError(
                 f"teacher_prefs refers to post {int(posts[k])}; posts are 0..{n_p - 1}"
             )
@@ -397,8 +397,8 @@ class Market:
             return cls(prefs_indptr, prefs_indices, ranks, capacities)
         if tie_break not in ("single", "multiple"):
             raise ValueError(f"tie_break must be 'single' or 'multiple', got {tie_break!r}")
-        indptr = _int_vector(prefs_indptr, "prefs_indptr").astype(np.int64, copy=False)
-        posts = _int_vector(prefs_indices, "prefs_indices")
+        indptr = int_vector(prefs_indptr, "prefs_indptr").astype(np.int64, copy=False)
+        posts = int_vector(prefs_indices, "prefs_indices")
         sc = np.asarray(scores, dtype=np.float64)
         if sc.shape != posts.shape:
             raise ValueError(f"scores has shape {sc.shape}, prefs_indices has {posts.shape}")
@@ -461,7 +461,7 @@ def _lookup_pair_values(
     code_s = code[order]
     dup = code_s[1:] == code_s[:-1]
     if dup.any():
-        k = int(code_s[_first_bad(dup)])
+        k = int(code_s[first_bad(dup)])
         raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its {what}")
     valid = (posts >= 0) & (posts < n_p)
     query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)

@@ -96,6 +96,7 @@ def test_concurrent_payments_never_overpay_and_disbursements_never_overdraw(regi
         return services.disbursement_record(
             fund=fund,
             programme="training",
+            function_code="2050801",
             label=f"t{i}",
             amount="25.00",
             date=dt.date(2024, 3, 1),

@@ -36,7 +36,9 @@ def test_api_returns_the_record_and_the_text_in_the_readers_language(called_roun
     items = c.get("/api/finance/funds/yrd/charges?limit=10", HTTP_ACCEPT_LANGUAGE="zh-hans")
     charge = next(i for i in items.json()["items"] if i["member"] == AH)
     assert charge["explanation"]["member"] == AH and charge["explanation"]["rule"] == "share"
-    assert charge["explanation_text"].startswith("安徽省") and "在校生" in charge["explanation_text"]
+    assert (
+        charge["explanation_text"].startswith("安徽省") and "在校生" in charge["explanation_text"]
+    )
     en = c.get("/api/finance/funds/yrd/charges?limit=10", HTTP_ACCEPT_LANGUAGE="en").json()
     text = next(i for i in en["items"] if i["member"] == AH)["explanation_text"]
     assert text.startswith("Anhui") and "Students" in text and "pays" in text

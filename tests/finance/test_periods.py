@@ -58,7 +58,11 @@ def test_closing_a_quarter(q1, world):
     fund = q1
     before = AuditEntry.objects.count()
     p = closing.period_close(fund=fund, period="2024-q1", actor=world["users"]["yrd-sec"])
-    assert (p.period, p.date_from, p.date_to) == ("2024-Q1", dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert (p.period, p.date_from, p.date_to) == (
+        "2024-Q1",
+        dt.date(2024, 1, 1),
+        dt.date(2024, 3, 31),
+    )
     fund.refresh_from_db()
     assert fund.closed_through == dt.date(2024, 3, 31)
     assert AuditEntry.objects.filter(action="finance.period_close").count() == 1

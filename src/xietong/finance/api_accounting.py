@@ -45,7 +45,7 @@ def restricted_funds(request, slug: str):
     return selectors.restricted_funds(fund_or_404(request, slug))
 
 
-class ReleaseIn(Schema):
+class EarmarkReleaseIn(Schema):
     reason: str
     amount: Decimal | None = None
     date: dt.date | None = None
@@ -57,7 +57,7 @@ class ReleaseIn(Schema):
     auth=WRITE_AUTH,
     summary="Release donations earmarked for a programme to unrestricted money",
 )
-def earmark_release(request, slug: str, programme: str, payload: ReleaseIn):
+def earmark_release(request, slug: str, programme: str, payload: EarmarkReleaseIn):
     e = closing.earmark_release(
         fund=fund_or_404(request, slug),
         programme=programme,

@@ -528,6 +528,8 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
             % {"p": period}
         )
     year = int(m.group(1))
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("Period %(p)r is outside the years 1900-2100.") % {"p": period})
     if m.group(2):
         month = int(m.group(2))
         if not 1 <= month <= 12:

@@ -78,42 +78,57 @@ def fund_view(request, slug: str):
 
 
 def cash_chart(totals: dict) -> str:
-    """Cash at hand, public and society's money side by side, each bar split into what only its
-    purposes may spend (restricted) and the rest; every part labelled with its amount."""
-    restricted = [totals["restricted_public"], totals["restricted_society"]]
-    cash = [totals["cash_public"], totals["cash_society"]]
-    parts = {
-        _("Unrestricted"): ([c - r for c, r in zip(cash, restricted, strict=True)], "#1f5fa8"),
-        _("Restricted (joint projects, earmarked donations)"): (restricted, "#c77c02"),
-    }
-    categories = [_("Public money"), _("Society's money")]
-    fig = go.Figure()
-    for name, (values, colour) in parts.items():
-        fig.add_trace(
-            go.Bar(
-                x=categories,
-                y=[float(v) for v in values],
-                name=name,
-                marker_color=colour,
-                text=[explain.yuan(v) if v else "" for v in values],
-                textposition="inside",
-                customdata=[explain.yuan(v) for v in values],
-                hovertemplate="%{x} · " + name + ": %{customdata}<extra></extra>",
+    """Cash at hand: public and society's money in two panels, each on its own scale (society's
+    money is often a hundredth of the public money and would vanish beside it), each bar split
+    into what only its purposes may spend (restricted) and the rest, labelled with amounts."""
+    from plotly.subplots import make_subplots
+
+    kinds = [
+        (_("Public money"), totals["cash_public"], totals["restricted_public"]),
+        (_("Society's money"), totals["cash_society"], totals["restricted_society"]),
+    ]
+    parts = [
+        (_("Unrestricted"), "#1f5fa8", lambda cash, restricted: cash - restricted),
+        (_("Restricted (joint projects, earmarked donations)"), "#c77c02", lambda c, r: r),
+    ]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[k[0] for k in kinds])
+    for col, (label, cash, restricted) in enumerate(kinds, start=1):
+        both = restricted > 0 and cash - restricted > 0
+        for name, colour, value in parts:
+            v = value(cash, restricted)
+            fig.add_trace(
+                go.Bar(
+                    x=[label],
+                    y=[float(v)],
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    marker_color=colour,
+                    text=[explain.yuan(v) if both and v else ""],
+                    textposition="inside",
+                    customdata=[explain.yuan(v)],
+                    hovertemplate=f"{label} · {name}: %{{customdata}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
             )
+        fig.add_trace(
+            go.Scatter(
+                x=[label],
+                y=[float(cash)],
+                mode="text",
+                text=[_("Total %(a)s") % {"a": explain.yuan(cash)}],
+                textposition="top center",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=categories,
-            y=[float(c) for c in cash],
-            mode="text",
-            text=[_("Total %(a)s") % {"a": explain.yuan(c)} for c in cash],
-            textposition="top center",
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
+        top = float(cash) * 1.15 or 1.0
+        fig.update_yaxes(tickformat=",.0f", gridcolor="#eef1f5", range=[0, top], row=1, col=col)
     fig.update_layout(title=_("Cash at hand (yuan)"), barmode="stack", legend=dict(orientation="h"))
-    fig.update_yaxes(tickformat=",.0f", gridcolor="#eef1f5", rangemode="tozero")
+    fig.update_xaxes(showticklabels=False)
     return charts.to_div(fig)
 
 

@@ -330,7 +330,10 @@ def round_compute(round: ContributionRound) -> tuple[list[Jurisdiction], object,
     recorded = {
         (w.member_id, w.criterion): w.value for w in RoundWeight.objects.filter(round=round)
     }
-    for crit in round.mix:
+    # criteria in their fixed order (PostgreSQL's jsonb does not keep the order of keys), so
+    # that explanations list them the same way on every database
+    order = {c: i for i, c in enumerate(Criterion.values)}
+    for crit in sorted(round.mix, key=lambda c: order.get(c, len(order))):
         if crit == Criterion.EQUAL:
             continue
         vec = []
@@ -341,7 +344,9 @@ def round_compute(round: ContributionRound) -> tuple[list[Jurisdiction], object,
                 )
             vec.append(recorded[(m.code, crit)])
         weights[crit] = vec
-    mix = {k: Fraction(v) for k, v in round.mix.items()}
+    mix = {
+        k: Fraction(round.mix[k]) for k in sorted(round.mix, key=lambda c: order.get(c, len(order)))
+    }
     floors = [to_fen(money(round.floors.get(m.code, "0"))) for m in members]
     caps = [to_fen(money(round.caps[m.code])) if m.code in round.caps else None for m in members]
     labels = [m.code for m in members]  # explanations name members by code, pages by name

@@ -42,7 +42,9 @@ def explanations(apps, schema_editor):
     for r in ContributionRound.objects.exclude(frozen_rule=None):
         snap = r.frozen_rule
         members = snap["members"]
-        mix = {k: Fraction(v) for k, v in snap["mix"].items()}
+        order = ["students", "population", "gdp", "fiscal_revenue", "equal"]  # Criterion
+        keys = sorted(snap["mix"], key=lambda c: order.index(c) if c in order else len(order))
+        mix = {k: Fraction(snap["mix"][k]) for k in keys}
         floors = [_fen(snap["floors"].get(m, "0")) for m in members]
         caps = [_fen(snap["caps"][m]) if m in snap["caps"] else None for m in members]
         weights = {k: [Decimal(x) for x in v] for k, v in snap["weights"].items()}

@@ -42,7 +42,8 @@ def rule_text(mix):
     if not mix:
         return ""
     parts = []
-    for code, share in mix.items():
+    order = {c: i for i, c in enumerate(Criterion.values)}  # jsonb keeps no order of keys
+    for code, share in sorted(mix.items(), key=lambda kv: order.get(kv[0], len(order))):
         name = Criterion(code).label if code in Criterion.values else code
         parts.append(
             pgettext("criterion and its share", "%(c)s %(s)s%%")

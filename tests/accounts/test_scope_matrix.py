@@ -565,6 +565,9 @@ FUND_READS = [
     "settlements",
     "donations?limit=100",
     "disbursements?limit=100",
+    "restricted-funds",
+    "periods",
+    "report?period=2024",
 ]
 
 
@@ -622,6 +625,8 @@ def test_finance_reads(funds, who):
         f"/finance/yrd/projects/{JointProject.objects.get().pk}/",
         f"/finance/yrd/settlements/{Settlement.objects.get().pk}/",
         f"/finance/yrd/settlements/{Settlement.objects.get().pk}/?format=csv",
+        "/finance/yrd/report/?period=2024",
+        "/finance/yrd/report/?period=2024&format=xlsx",
     ]
     for path in pages:
         assert c.get(path).status_code == (404 if level == "public" else 200), (who, path)

@@ -115,7 +115,13 @@ def test_cycle_through_the_api(world, bureaus):
     x = _post(
         sec,
         "/api/finance/funds/yrd/disbursements",
-        {"programme": "training", "label": "t", "amount": "5.00", "date": "2024-05-02"},
+        {
+            "programme": "training",
+            "function_code": "2050803",
+            "label": "t",
+            "amount": "5.00",
+            "date": "2024-05-02",
+        },
     )
     assert x.status_code == 201, x.content
     assert sec.get("/api/finance/funds/yrd/disbursements").json()["count"] == 1

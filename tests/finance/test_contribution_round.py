@@ -63,7 +63,21 @@ def test_happy_path_shares_add_up_to_the_fen(fund, bureaus, world):
     assert amounts[AH] == Decimal("350000.00")
     others = [amounts[c] for c in (SH, JS, ZJ)]
     assert max(others) - min(others) <= Decimal("0.01")
-    assert "pays" in r.charges.get(member_id=AH).explanation and r.explanation
+    # how Anhui's share was computed, as codes and numbers: 1,000,000.01 yuan x 0.35 is
+    # 350,000.0035 yuan = 35,000,000.35 fen, rounded down by 0.35 fen to 350,000.00 yuan
+    why = r.charges.get(member_id=AH).explanation
+    assert why["components"] == [
+        ["students", "0.500000"],
+        ["population", "0.250000"],
+        ["gdp", "0.250000"],
+    ]
+    assert (why["weight"], why["quota"], why["rounding"], why["amount"]) == (
+        "0.350000",
+        "35000000.3500",
+        "-0.3500",
+        35000000,
+    )
+    assert r.explanation["rule"] == "proportional" and len(r.explanation["shares"]) == 4
     assert r.frozen_rule["mix"] == {"students": "40.00", "population": "30.00", "gdp": "30.00"}
     # the rule is frozen: no more weights
     with pytest.raises(ValueError, match="frozen"):

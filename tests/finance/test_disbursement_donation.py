@@ -31,6 +31,7 @@ def test_disbursement_happy_path(fund, world):
     x = services.disbursement_record(
         fund=fund,
         programme="teacher_exchange",
+        function_code="2050801",
         label="exchange",
         amount="400.00",
         date=D,
@@ -42,7 +43,13 @@ def test_disbursement_happy_path(fund, world):
     assert ledger.balance(fund, "cash:public") == Decimal("600.00")
     with pytest.raises(ValueError, match="Only 600.00 is available"):
         services.disbursement_record(
-            fund=fund, programme="training", label="t", amount="600.01", date=D, actor=None
+            fund=fund,
+            programme="training",
+            function_code="2050801",
+            label="t",
+            amount="600.01",
+            date=D,
+            actor=None,
         )
     services.entry_reverse(entry=x.entry, actor=None)
     assert selectors.public_totals(fund)["disbursed"] == 0
@@ -62,6 +69,7 @@ def test_donations_apart_and_earmarks_respected(fund, world):
         services.disbursement_record(
             fund=fund,
             programme="teacher_exchange",
+            function_code="2050801",
             label="x",
             amount="150.00",
             date=D,
@@ -71,6 +79,7 @@ def test_donations_apart_and_earmarks_respected(fund, world):
     services.disbursement_record(
         fund=fund,
         programme="training",
+        function_code="2050801",
         label="t",
         amount="350.00",
         date=D,
@@ -89,7 +98,13 @@ def test_wrong_user(fund, bureaus, world):
     for wrong in (bureaus[SH], world["users"]["jjj-sec"], world["users"]["public"]):
         with pytest.raises(OutOfScope):
             services.disbursement_record(
-                fund=fund, programme="training", label="t", amount="1", date=D, actor=wrong
+                fund=fund,
+                programme="training",
+                function_code="2050801",
+                label="t",
+                amount="1",
+                date=D,
+                actor=wrong,
             )
         with pytest.raises(OutOfScope):
             services.donor_create(fund=fund, name="x", kind="company", actor=wrong)
@@ -102,15 +117,33 @@ def test_bad_input(fund):
     _cash(fund)
     with pytest.raises(ValueError, match="Unknown programme"):
         services.disbursement_record(
-            fund=fund, programme="party", label="t", amount="1", date=D, actor=None
+            fund=fund,
+            programme="party",
+            function_code="2050801",
+            label="t",
+            amount="1",
+            date=D,
+            actor=None,
         )
     with pytest.raises(ValueError, match="positive"):
         services.disbursement_record(
-            fund=fund, programme="training", label="t", amount="0", date=D, actor=None
+            fund=fund,
+            programme="training",
+            function_code="2050801",
+            label="t",
+            amount="0",
+            date=D,
+            actor=None,
         )
     with pytest.raises(ValueError, match="label"):
         services.disbursement_record(
-            fund=fund, programme="training", label=" ", amount="1", date=D, actor=None
+            fund=fund,
+            programme="training",
+            function_code="2050801",
+            label=" ",
+            amount="1",
+            date=D,
+            actor=None,
         )
     with pytest.raises(ValueError, match="Unknown kind"):
         services.donor_create(fund=fund, name="x", kind="alien", actor=None)

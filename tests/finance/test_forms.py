@@ -397,6 +397,7 @@ def test_disbursement_form(world, called_round, bureaus, sec):
         "/finance/yrd/disbursements/new/",
         {
             "programme": "training",
+            "function_code": "2050801",
             "label": "Summer school",
             "amount": "400.00",
             "date": "2024-06-01",
@@ -408,7 +409,12 @@ def test_disbursement_form(world, called_round, bureaus, sec):
     x = Disbursement.objects.get()
     assert x.beneficiary == Jurisdiction.objects.get(code=JS) and x.amount == 400
     before = _counts()
-    base = {"programme": "training", "label": "More", "date": "2024-06-01"}
+    base = {
+        "programme": "training",
+        "function_code": "2050801",
+        "label": "More",
+        "date": "2024-06-01",
+    }
     resp = sec.post("/finance/yrd/disbursements/new/", {**base, "amount": "700.00"})
     assert resp.status_code == 400 and "Only 600.00 is available" in _text(resp)
     resp = sec.post("/finance/yrd/disbursements/new/", {**base, "amount": "abc"})

@@ -42,7 +42,19 @@ def test_shapley_airport_game_matches_closed_form(fund, bureaus, world):
     assert sum(amounts.values()) == Decimal("300.00")
     assert amounts[SH] == Decimal("33.34") and amounts[JS] == Decimal("83.33")
     assert amounts[ZJ] == Decimal("183.33")
-    assert "Shapley value" in p.explanation
+    # the explanation is stored as codes and numbers; Shanghai's Shapley value is 100/3 yuan
+    assert p.explanation["rule"] == "shapley"
+    assert p.explanation["members"][0] == {
+        "member": SH,
+        "value": "33.3333",
+        "standalone": "100.0000",
+        "joins_last": "0.0000",  # Zhejiang's 300 already covers Shanghai's 100
+        "min": "0.0000",
+        "max": "100.0000",
+    }
+    from xietong.finance import explain
+
+    assert "Shapley value 33.33 yuan" in explain.lines(p.explanation)[1]
     q = services.project_create(
         fund=fund,
         title="lab2",

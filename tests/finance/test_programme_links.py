@@ -61,6 +61,7 @@ def _pay(fund, programme, **links):
     return services.disbursement_record(
         fund=fund,
         programme=programme,
+        function_code="2050801",
         label="linked",
         amount="100.00",
         date=D,
@@ -112,6 +113,7 @@ def test_link_shown_on_fund_page_and_in_api(world, cash, talent):
         json.dumps(
             {
                 "programme": "training",
+                "function_code": "2050801",
                 "label": "summer",
                 "amount": "50.00",
                 "date": "2024-07-01",
@@ -128,6 +130,7 @@ def test_link_shown_on_fund_page_and_in_api(world, cash, talent):
         json.dumps(
             {
                 "programme": "teacher_exchange",
+                "function_code": "2050801",
                 "label": "x",
                 "amount": "50.00",
                 "date": "2024-07-01",
@@ -154,6 +157,7 @@ def test_disbursement_form_offers_only_the_areas_rounds(world, cash, talent):
         "/finance/yrd/disbursements/new/",
         {
             "programme": "teacher_exchange",
+            "function_code": "2050801",
             "label": "exchange",
             "amount": "10.00",
             "date": "2024-06-01",
@@ -167,6 +171,7 @@ def test_disbursement_form_offers_only_the_areas_rounds(world, cash, talent):
         "/finance/yrd/disbursements/new/",
         {
             "programme": "teacher_exchange",
+            "function_code": "2050801",
             "label": "exchange",
             "amount": "10.00",
             "date": "2024-06-01",

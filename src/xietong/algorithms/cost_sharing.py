@@ -87,6 +87,8 @@ __all__ = [
     "ProportionalAllocation",
     "SampledShapley",
     "ShapleyExplanation",
+    "AirportExplanation",
+    "airport_detailed",
     "airport_game",
     "airport_shares",
     "coalition_sums",
@@ -218,6 +220,16 @@ def format_fen(fen: int) -> str:
 def _fmt_fraction_fen(q: Fraction) -> str:
     """Display a rational amount of fen as yuan with four decimals (display only)."""
     return f"{float(q) / 100:,.4f}"
+
+
+def _decimal_text(q: Fraction | float, places: int) -> str:
+    """A rational (or float) as a decimal string rounded half-even to ``places`` decimals, for
+    JSON records: exact enough to show, and never a binary float in the record."""
+    if isinstance(q, Fraction):
+        d = Decimal(q.numerator) / Decimal(q.denominator)
+    else:
+        d = Decimal(repr(float(q)))
+    return str(d.quantize(Decimal(1).scaleb(-places)))
 
 
 # --------------------------------------------------------------------------
@@ -403,6 +415,30 @@ class MemberShare:
         parts.append(f"pays {format_fen(self.amount)} yuan")
         return "; ".join(parts)
 
+    def record(self) -> dict:
+        """The explanation as codes and numbers, for storing as JSON and rendering in the
+        reader's language: the label (a member code), weights as decimal fractions (6 places),
+        fen amounts as integers or decimal strings (4 places).
+
+        Examples
+        --------
+        >>> r = proportional_shares(10, [1, 1, 1], labels=["A", "B", "C"])
+        >>> r.shares[0].record()["amount"], r.shares[0].record()["rounding"]
+        (4, '0.6667')
+        """
+        return {
+            "member": self.label,
+            "weight": _decimal_text(self.weight, 6),
+            "components": [[name, _decimal_text(s, 6)] for name, s in self.components],
+            "proportional": _decimal_text(self.proportional, 4),
+            "quota": _decimal_text(self.quota, 4),
+            "clamped": self.clamped,
+            "floor": self.floor,
+            "cap": self.cap,
+            "rounding": _decimal_text(self.rounding, 4),
+            "amount": self.amount,
+        }
+
 
 @dataclass(frozen=True)
 class ProportionalAllocation:
@@ -430,6 +466,14 @@ class ProportionalAllocation:
         """Plain-language explanation, one line per member."""
         head = f"total {format_fen(self.total)} yuan shared among {len(self.amounts)} members"
         return "\n".join([head] + [s.describe() for s in self.shares])
+
+    def record(self) -> dict:
+        """The whole allocation as codes and numbers (see :meth:`MemberShare.record`)."""
+        return {
+            "rule": "proportional",
+            "total": self.total,
+            "shares": [s.record() for s in self.shares],
+        }
 
 
 def _weight_vector(values: object, name: str, n: int | None) -> list[Fraction]:
@@ -931,6 +975,35 @@ class ShapleyExplanation:
             )
         return "\n".join(lines)
 
+    def record(self, labels: Sequence[str] | None = None) -> dict:
+        """Per member, as codes and numbers (4 decimals, in the units of the game): the Shapley
+        value, the stand-alone value, what it adds joining all others and the range of its
+        marginal contributions.
+
+        Examples
+        --------
+        >>> shapley_detailed([0, 0, 0, 1, 0, 1, 0, 1]).record(["L", "R1", "R2"])["members"][0]
+        {'member': 'L', 'value': '0.6667', 'standalone': '0.0000', 'joins_last': '1.0000', 'min': '0.0000', 'max': '1.0000'}
+        """
+        n = self.values.shape[0]
+        names = list(labels) if labels is not None else [f"member {i}" for i in range(n)]
+        if len(names) != n:
+            raise ValueError(f"{len(names)} labels for {n} members")
+        return {
+            "rule": "shapley",
+            "members": [
+                {
+                    "member": names[i],
+                    "value": _decimal_text(float(self.values[i]), 4),
+                    "standalone": _decimal_text(float(self.standalone[i]), 4),
+                    "joins_last": _decimal_text(float(self.joins_last[i]), 4),
+                    "min": _decimal_text(float(self.min_marginal[i]), 4),
+                    "max": _decimal_text(float(self.max_marginal[i]), 4),
+                }
+                for i in range(n)
+            ],
+        }
+
 
 def shapley_detailed(coalition_values: Sequence[float] | np.ndarray) -> ShapleyExplanation:
     """Exact Shapley value with an explanation of every member's share.
@@ -1255,6 +1328,76 @@ def airport_shares(costs: Sequence, counts: Sequence[int]) -> tuple[Fraction, ..
         remaining -= ns[k]
         out[k] = charge
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class AirportExplanation:
+    """Result of :func:`airport_detailed`: the classes of an airport game and the charge per
+    user of each.
+
+    Attributes
+    ----------
+    costs : tuple of Fraction
+        Cost of a facility able to serve each class, in input order.
+    counts : tuple of int
+        Users in each class.
+    per_user : tuple of Fraction
+        Shapley charge per user of each class (:func:`airport_shares`).
+    """
+
+    costs: tuple[Fraction, ...]
+    counts: tuple[int, ...]
+    per_user: tuple[Fraction, ...]
+
+    @property
+    def total(self) -> Fraction:
+        return max(self.costs)
+
+    def record(self) -> dict:
+        """The classes as numbers (costs and charges to 4 decimals, in the units of the costs).
+
+        Examples
+        --------
+        >>> airport_detailed([100, 200], [1, 2]).record()["classes"][1]
+        {'cost': '200.0000', 'count': 2, 'per_user': '83.3333'}
+        """
+        return {
+            "rule": "airport",
+            "total": _decimal_text(self.total, 4),
+            "classes": [
+                {"cost": _decimal_text(c, 4), "count": n, "per_user": _decimal_text(q, 4)}
+                for c, n, q in zip(self.costs, self.counts, self.per_user, strict=True)
+            ],
+        }
+
+
+def airport_detailed(costs: Sequence, counts: Sequence[int]) -> AirportExplanation:
+    """:func:`airport_shares` with the classes it was computed from, for an explanation.
+
+    Parameters
+    ----------
+    costs, counts
+        As for :func:`airport_shares`.
+
+    Returns
+    -------
+    AirportExplanation
+
+    Raises
+    ------
+    ValueError
+        As for :func:`airport_shares`.
+
+    Examples
+    --------
+    >>> e = airport_detailed([8, 11, 13, 18], [1, 1, 1, 1])
+    >>> [int(x) for x in e.per_user], int(e.total)
+    ([2, 3, 4, 9], 18)
+    """
+    cs, ns = _airport_input(costs, counts)
+    return AirportExplanation(
+        costs=tuple(cs), counts=tuple(ns), per_user=airport_shares(costs, counts)
+    )
 
 
 def airport_game(costs: Sequence, counts: Sequence[int]) -> np.ndarray:

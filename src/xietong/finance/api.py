@@ -11,7 +11,7 @@ from xietong.api_support import ConflictOut, LimitOffset
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.talent.models import ExchangeRound, TrainingProgramme
 
-from . import ledger, selectors, services
+from . import classification, closing, explain, ledger, selectors, services
 from .models import (
     Agreement,
     Charge,
@@ -80,6 +80,8 @@ class TotalsOut(Schema):
     disbursed_by_programme: dict[str, Decimal]
     cash_public: Decimal
     cash_society: Decimal
+    restricted_public: Decimal
+    restricted_society: Decimal
 
 
 @router.get(
@@ -271,7 +273,12 @@ class ChargeOut(Schema):
     paid: Decimal
     called: bool
     approved: bool
-    explanation: str
+    explanation: dict
+    explanation_text: str
+
+    @staticmethod
+    def resolve_explanation_text(obj):
+        return explain.text(obj.explanation)
 
     @staticmethod
     def resolve_member(obj):
@@ -305,8 +312,18 @@ class ContributionRoundOut(Schema):
     total: Decimal
     mix: dict[str, Decimal]
     status: str
-    explanation: str
+    explanation: dict
+    explanation_text: str
     due_date: dt.date | None
+    project: int | None
+
+    @staticmethod
+    def resolve_explanation_text(obj):
+        return explain.text(obj.explanation)
+
+    @staticmethod
+    def resolve_project(obj):
+        return obj.project_id
 
 
 class ContributionRoundIn(Schema):
@@ -316,6 +333,7 @@ class ContributionRoundIn(Schema):
     mix: dict[str, Decimal]
     floors: dict[str, Decimal] = {}
     caps: dict[str, Decimal] = {}
+    project: int | None = None
 
 
 @router.get("/finance/funds/{slug}/rounds", response=list[ContributionRoundOut], auth=READ_AUTH)
@@ -326,7 +344,12 @@ def rounds(request, slug: str):
 
 @router.post("/finance/funds/{slug}/rounds", response={201: ContributionRoundOut}, auth=WRITE_AUTH)
 def round_create(request, slug: str, payload: ContributionRoundIn):
-    r = services.round_create(fund=_fund(request, slug), actor=request.actor, **payload.dict())
+    fund = _fund(request, slug)
+    data = payload.dict()
+    project = data.pop("project")
+    if project is not None:
+        project = get_object_or_404(JointProject, fund=fund, pk=project)
+    r = services.round_create(fund=fund, actor=request.actor, project=project, **data)
     return Status(201, r)
 
 
@@ -494,7 +517,12 @@ class ProjectOut(Schema):
     participants: list[str]
     total: Decimal
     status: str
-    explanation: str
+    explanation: dict
+    explanation_text: str
+
+    @staticmethod
+    def resolve_explanation_text(obj):
+        return explain.text(obj.explanation)
 
 
 class ProjectIn(Schema):
@@ -536,6 +564,26 @@ def project_freeze(request, slug: str, pk: int):
 def project_call(request, slug: str, pk: int, payload: CallIn):
     return services.project_call(
         project=_project(request, slug, pk), date=payload.date, actor=request.actor
+    )
+
+
+class CloseIn(Schema):
+    reason: str = ""
+    date: dt.date | None = None
+
+
+@router.post(
+    "/finance/funds/{slug}/projects/{pk}/close",
+    response=ProjectOut,
+    auth=WRITE_AUTH,
+    summary="Close a joint project: what is left in its restricted fund is released",
+)
+def project_close(request, slug: str, pk: int, payload: CloseIn):
+    return closing.project_close(
+        project=_project(request, slug, pk),
+        reason=payload.reason,
+        date=payload.date,
+        actor=request.actor,
     )
 
 
@@ -831,6 +879,7 @@ def donation_record(request, slug: str, payload: DonationIn):
 
 class DisbursementIn(Schema):
     programme: str
+    function_code: str
     label: str
     amount: Decimal
     date: dt.date
@@ -844,6 +893,8 @@ class DisbursementIn(Schema):
 class DisbursementOut(Schema):
     id: int
     programme: str
+    function_code: str
+    function_name: str
     label: str
     amount: Decimal
     date: dt.date
@@ -855,6 +906,10 @@ class DisbursementOut(Schema):
     training_programme: int | None
     training_programme_title: str | None
     entry: int
+
+    @staticmethod
+    def resolve_function_name(obj):
+        return classification.name(obj.function_code)
 
     @staticmethod
     def resolve_exchange_round(obj):
@@ -904,6 +959,7 @@ def disbursement_record(request, slug: str, payload: DisbursementIn):
     d = services.disbursement_record(
         fund=fund,
         programme=payload.programme,
+        function_code=payload.function_code,
         label=payload.label,
         amount=payload.amount,
         date=payload.date,
@@ -923,3 +979,9 @@ def disbursement_record(request, slug: str, payload: DisbursementIn):
         actor=request.actor,
     )
     return Status(201, d)
+
+
+# the fund-accounting endpoints (restricted funds, periods, statements) live in their own module
+from .api_accounting import router as _accounting  # noqa: E402 - needs the schemas above
+
+router.add_router("", _accounting)

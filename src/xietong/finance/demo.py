@@ -1,8 +1,10 @@
 """A year (2024) of the Yangtze River Delta fund for the demo: synthetic but plausible figures.
 
 Contributions by a 40/30/30 rule (students, population, GDP), one shared teacher-training platform
-split by the Shapley value, reciprocal tuition and secondment agreements with a netted settlement,
-disbursements to programmes and a donation from society. Everything goes through the services as
+split by the Shapley value (its receipts in the project's restricted fund, spent on it), reciprocal
+tuition and secondment agreements with a netted settlement, disbursements to programmes classified
+by the government functional classification, an earmarked donation from society, and the first
+quarter closed. Everything goes through the services as
 the operator (``actor=None``), so it is all in the ledger and the audit chain.
 """
 
@@ -17,7 +19,7 @@ from django.db import transaction
 
 from xietong.regions.models import CooperationArea, Jurisdiction
 
-from . import services
+from . import closing, services
 from .models import Fund
 
 SH, JS, ZJ, AH = "310000000000", "320000000000", "330000000000", "340000000000"
@@ -111,6 +113,7 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
     services.disbursement_record(
         fund=fund,
         programme="shared_resources",
+        function_code="2050299",
         label="研修平台建设（第一期）",
         amount=project.total,
         date=dt.date(2024, 8, 1),
@@ -164,24 +167,31 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
     services.donation_record(
         donor=donor, amount="500000.00", date=dt.date(2024, 4, 10), earmark="training", actor=None
     )
-    services.disbursement_record(
-        fund=fund,
-        programme="teacher_exchange",
-        label="跨省教师交流轮岗补助",
-        amount="3000000.00",
-        date=dt.date(2024, 9, 1),
-        beneficiary=j[AH],
-        actor=None,
-    )
+    for label, code, amount in (
+        ("跨省教师交流轮岗补助（小学）", "2050202", "1800000.00"),
+        ("跨省教师交流轮岗补助（初中）", "2050203", "1200000.00"),
+    ):
+        services.disbursement_record(
+            fund=fund,
+            programme="teacher_exchange",
+            function_code=code,
+            label=label,
+            amount=amount,
+            date=dt.date(2024, 9, 1),
+            beneficiary=j[AH],
+            actor=None,
+        )
     services.disbursement_record(
         fund=fund,
         programme="training",
+        function_code="2050801",
         label="乡村教师暑期研修（社会捐赠）",
         amount="200000.00",
         date=dt.date(2024, 7, 20),
         from_society=True,
         actor=None,
     )
+    closing.period_close(fund=fund, period="2024-Q1", actor=None)
     services.fund_publish_totals(fund=fund, published=True, actor=None)
     return {
         "created": True,

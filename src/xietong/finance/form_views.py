@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import OutOfScope
 from xietong.regions.models import Jurisdiction
 
-from . import forms, ledger, services
+from . import closing, forms, ledger, services
 from .models import (
     Agreement,
     Charge,
@@ -73,8 +73,8 @@ def round_create(request, slug: str):
     title = _("New contribution round")
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        return _form_page(request, fund, forms.RoundForm(), title=title)
-    form = forms.RoundForm(request.POST)
+        return _form_page(request, fund, forms.RoundForm(fund=fund), title=title)
+    form = forms.RoundForm(request.POST, fund=fund)
     if not form.is_valid():
         return _form_page(request, fund, form, title=title)
     d = form.cleaned_data
@@ -86,6 +86,7 @@ def round_create(request, slug: str):
             year=d["year"],
             total=d["total"],
             mix=form.mix(),
+            project=d["project"],
             actor=request.user,
         ),
         _("Round created. Now enter every member's weights."),
@@ -633,6 +634,7 @@ def disbursement_record(request, slug: str):
         lambda: services.disbursement_record(
             fund=fund,
             programme=d["programme"],
+            function_code=d["function_code"],
             label=d["label"],
             amount=d["amount"],
             date=d["date"],
@@ -650,3 +652,54 @@ def disbursement_record(request, slug: str):
     if x is None:
         return _form_page(request, fund, form, title=title, intro=intro, status=status)
     return redirect("finance_fund", slug=slug)
+
+
+# ---- fund accounting: closing a project, releasing an earmark, closing a period ------------
+
+
+@login_required
+@require_POST
+def project_close(request, slug: str, pk: int):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    project = get_object_or_404(JointProject, fund=fund, pk=pk)
+    reason = request.POST.get("reason", "")[:200]
+    _run(
+        request,
+        lambda: closing.project_close(project=project, reason=reason, actor=request.user),
+        _("Project closed; what was left in its fund is now unrestricted money."),
+    )
+    return redirect("finance_project", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def earmark_release(request, slug: str, programme: str):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    reason = request.POST.get("reason", "")[:200]
+    _run(
+        request,
+        lambda: closing.earmark_release(
+            fund=fund, programme=programme, reason=reason, actor=request.user
+        ),
+        _("Earmark released."),
+    )
+    return redirect("finance_fund", slug=slug)
+
+
+@login_required
+@require_POST
+def period_close(request, slug: str):
+    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    form = forms.PeriodCloseForm(request.POST)
+    period = ""
+    if not form.is_valid():
+        messages.error(request, _("Give the period to close, e.g. 2024 or 2024-03."))
+    else:
+        period = form.cleaned_data["period"].strip()
+        _run(
+            request,
+            lambda: closing.period_close(fund=fund, period=period, actor=request.user),
+            _("Period %(p)s closed.") % {"p": period},
+        )
+    url = reverse("finance_report", kwargs={"slug": slug})
+    return redirect(f"{url}?period={period}" if period else url)

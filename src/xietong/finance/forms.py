@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from xietong.talent.models import ExchangeRound, TrainingProgramme
 from xietong.web import pickers
 
-from . import ledger
+from . import classification, ledger
 from .models import (
     AgreementKind,
     Criterion,
@@ -22,6 +22,7 @@ from .models import (
     JointProject,
     Programme,
     ProjectRule,
+    Stage,
 )
 
 
@@ -70,9 +71,22 @@ class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     total = _money_field(_("Total (yuan)"))
+    project = forms.ModelChoiceField(
+        label=_("Earmarked for a joint project"),
+        queryset=JointProject.objects.none(),
+        required=False,
+        help_text=_(
+            "Contributions earmarked for a joint project go to its restricted fund and are spent "
+            "only on it."
+        ),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fund: Fund | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if fund is not None:
+            self.fields["project"].queryset = JointProject.objects.filter(fund=fund).exclude(
+                status__in=[Stage.CLOSED, Stage.WITHDRAWN]
+            )
         if not self.is_bound:
             self.initial.setdefault("year", _today().year)
         for value, label in Criterion.choices:
@@ -194,6 +208,14 @@ def exchange_rounds_of(fund: Fund):
 
 class DisbursementForm(forms.Form):
     programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
+    function_code = forms.ChoiceField(
+        label=_("Functional classification"),
+        choices=classification.item_choices,
+        help_text=_(
+            "The item of the government functional classification of expenditure (class 205 "
+            "education), e.g. 2050202 primary education; statements add spending up by it."
+        ),
+    )
     label = forms.CharField(label=_("Label"), max_length=200)
     amount = _money_field(_("Amount (yuan)"))
     date = forms.DateField(label=_("Date"))
@@ -209,8 +231,13 @@ class DisbursementForm(forms.Form):
 
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            programme = self.initial.get("programme") or Programme.TEACHER_EXCHANGE
+            self.initial.setdefault("function_code", classification.PROGRAMME_DEFAULT[programme])
         self.fields["beneficiary"].choices = _member_choices(fund, blank=True)
-        self.fields["project"].queryset = JointProject.objects.filter(fund=fund)
+        self.fields["project"].queryset = JointProject.objects.filter(
+            fund=fund, status__in=[Stage.FROZEN, Stage.CALLED]
+        )
         # other areas' rounds and programmes are not offered; the service checks again
         self.fields["exchange_round"].queryset = exchange_rounds_of(fund)
         self.fields["training_programme"].queryset = TrainingProgramme.objects.filter(
@@ -385,3 +412,14 @@ class ShapleyProjectForm(forms.Form):
             }
             for mask in range(1, 1 << len(codes))
         ]
+
+
+class PeriodCloseForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period to close"),
+        max_length=20,
+        help_text=_(
+            "2024, 2024-H1, 2024-Q2 or 2024-03. Closing is final: nothing can be posted in the "
+            "period or before it afterwards."
+        ),
+    )

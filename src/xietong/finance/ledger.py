@@ -18,16 +18,20 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xietong.audit.services import audit_record
 from xietong.regions.models import Jurisdiction
 
+from . import explain
 from .models import (
     DEBIT_NORMAL,
     Account,
     AccountKind,
     Fund,
+    JointProject,
     JournalEntry,
     JournalLine,
     Programme,
@@ -79,21 +83,77 @@ def from_fen(n: int) -> Decimal:
 # ---- chart of accounts ---------------------------------------------------------------------
 
 
+# Net assets, as 《民间非营利组织会计制度》(财会〔2004〕7号) keeps them: 3101 非限定性净资产
+# (unrestricted) and 3102 限定性净资产 (restricted), the latter with one sub-fund per joint project
+# (members' shares and contributions earmarked for it: 专款专用) and one per programme that donations
+# are earmarked for.
+UNRESTRICTED = "net:unrestricted"
+RESTRICTED_PREFIX = "net:restricted:"
+
+
+def project_fund(project) -> str:
+    """The code of a joint project's restricted fund."""
+    return f"{RESTRICTED_PREFIX}project:{getattr(project, 'pk', project)}"
+
+
+def earmark_fund(programme: str) -> str:
+    """The code of the restricted fund of donations earmarked for a programme."""
+    return f"{RESTRICTED_PREFIX}earmark:{programme}"
+
+
+def is_restricted(code: str) -> bool:
+    return code.startswith(RESTRICTED_PREFIX)
+
+
+FIXED_ACCOUNTS = {
+    "cash:public": (AccountKind.CASH, gettext_lazy("Cash: public money"), {}),
+    "cash:society": (
+        AccountKind.CASH,
+        gettext_lazy("Cash: society's money"),
+        {"is_society": True},
+    ),
+    "income:contributions": (AccountKind.INCOME, gettext_lazy("Contributions of members"), {}),
+    "income:projects": (AccountKind.INCOME, gettext_lazy("Joint project shares of members"), {}),
+    "income:donations": (AccountKind.INCOME, gettext_lazy("Donations"), {"is_society": True}),
+    UNRESTRICTED: (AccountKind.NET_ASSETS, gettext_lazy("Unrestricted net assets"), {}),
+}
+
+
+def _restricted_parts(code: str) -> tuple[str, str] | None:
+    """'net:restricted:project:7' -> ('project', '7'); None if the code is not one."""
+    if not is_restricted(code):
+        return None
+    what, _sep, key = code[len(RESTRICTED_PREFIX) :].partition(":")
+    if what == "project" and key.isdigit():
+        return what, key
+    if what == "earmark" and key in Programme.values:
+        return what, key
+    return None
+
+
 def account_spec(code: str) -> dict:
-    """Kind, name and dimensions of an account from its code (the chart is fixed by convention)."""
-    fixed = {
-        "cash:public": (AccountKind.CASH, "Cash: public money", {}),
-        "cash:society": (AccountKind.CASH, "Cash: society's money", {"is_society": True}),
-        "income:contributions": (AccountKind.INCOME, "Contributions of members", {}),
-        "income:projects": (AccountKind.INCOME, "Joint project shares of members", {}),
-        "income:donations": (AccountKind.INCOME, "Donations", {"is_society": True}),
-    }
-    if code in fixed:
-        kind, name, extra = fixed[code]
-        return {"kind": kind, "name": name, **extra}
+    """Kind, name and dimensions of an account from its code (the chart is fixed by convention).
+
+    The stored ``name`` is the code's English name for the admin; pages show ``account_label``,
+    in the reader's language."""
+    if code in FIXED_ACCOUNTS:
+        kind, name, extra = FIXED_ACCOUNTS[code]
+        with translation.override(None):
+            return {"kind": kind, "name": str(name), **extra}
     prefix, _sep, rest = code.partition(":")
     if prefix == "expense" and rest in Programme.values:
         return {"kind": AccountKind.EXPENSE, "name": f"Programme: {rest}", "programme": rest}
+    parts = _restricted_parts(code)
+    if parts is not None:
+        what, key = parts
+        if what == "project" and not JointProject.objects.filter(pk=int(key)).exists():
+            raise ValueError(_("No joint project %(p)s.") % {"p": key})
+        return {
+            "kind": AccountKind.NET_ASSETS,
+            "name": f"Restricted net assets: {what} {key}",
+            "programme": key if what == "earmark" else "",
+            "is_society": what == "earmark",
+        }
     if prefix in ("recv", "clear") and re.fullmatch(r"[0-9]{12}", rest):
         member = Jurisdiction.objects.filter(code=rest).first()
         if member is None:
@@ -104,12 +164,41 @@ def account_spec(code: str) -> dict:
     raise ValueError(_("Unknown account %(c)s.") % {"c": code})
 
 
+def account_label(code: str, *, projects: dict | None = None) -> str:
+    """The name of an account in the reader's language."""
+    if code in FIXED_ACCOUNTS:
+        return str(FIXED_ACCOUNTS[code][1])
+    prefix, _sep, rest = code.partition(":")
+    if prefix == "expense" and rest in Programme.values:
+        return _("Expenditure: %(p)s") % {"p": Programme(rest).label}
+    parts = _restricted_parts(code)
+    if parts is not None:
+        what, key = parts
+        if what == "earmark":
+            return _("Restricted net assets: donations earmarked for %(p)s") % {
+                "p": Programme(key).label
+            }
+        title = (projects or {}).get(int(key))
+        if title is None:
+            title = JointProject.objects.filter(pk=int(key)).values_list("title", flat=True)
+            title = title.first() or key
+        return _("Restricted net assets: joint project %(t)s") % {"t": title}
+    if prefix in ("recv", "clear"):
+        member = Jurisdiction.objects.filter(code=rest).first()
+        name = member.display_name if member else rest
+        if prefix == "recv":
+            return _("Due from %(m)s") % {"m": name}
+        return _("Settlement clearing: %(m)s") % {"m": name}
+    return code
+
+
 STANDARD_ACCOUNTS = [
     "cash:public",
     "cash:society",
     "income:contributions",
     "income:projects",
     "income:donations",
+    UNRESTRICTED,
 ] + [f"expense:{p}" for p in Programme.values]
 
 
@@ -139,6 +228,47 @@ class Line:
 
 def _lock_fund(fund: Fund) -> Fund:
     return Fund.objects.select_for_update().get(pk=fund.pk)
+
+
+class PeriodClosed(ValueError):
+    """The entry is dated in a closed accounting period."""
+
+
+class RestrictedFundExceeded(ValueError):
+    """The entry would take more out of a restricted fund than it holds (专款专用)."""
+
+
+def _check_open(fund: Fund, date: dt.date) -> None:
+    if fund.closed_through is not None and date <= fund.closed_through:
+        raise PeriodClosed(
+            _(
+                "The accounts are closed up to %(c)s: an entry dated %(d)s is refused. Date it "
+                "after %(c)s (a correction of a closed period goes into the current one)."
+            )
+            % {"c": fund.closed_through.isoformat(), "d": date.isoformat()}
+        )
+
+
+def _check_restricted(fund: Fund, checked: list) -> None:
+    """No restricted fund may go below zero: what is spent from it (or released from it, or
+    taken back by a reversal) cannot exceed what it holds. Runs under the fund's row lock, so of
+    two disbursements at once the second sees the first."""
+    out: dict[str, Decimal] = {}
+    for code, d, c, _m in checked:
+        if is_restricted(code):
+            out[code] = out.get(code, ZERO) + d - c
+    for code, taken in out.items():
+        if taken <= 0:
+            continue
+        held = balance(fund, code)
+        if taken > held:
+            raise RestrictedFundExceeded(
+                _(
+                    "%(f)s holds %(h)s; %(x)s cannot be taken from it (restricted money is spent "
+                    "only on its purpose and only up to what was received for it)."
+                )
+                % {"f": account_label(code), "h": explain.yuan(held), "x": explain.yuan(taken)}
+            )
 
 
 def post(
@@ -177,6 +307,7 @@ def post(
             % {"d": total_d, "c": total_c}
         )
     fund = _lock_fund(fund)  # serialises postings to this fund; numbers are gap-free
+    _check_open(fund, date)
     accounts = {}
     for code, *_rest in checked:
         if code in accounts:
@@ -187,6 +318,7 @@ def post(
                 raise ValueError(_("Unknown account %(c)s.") % {"c": code})
             acc = account_ensure(fund, code)
         accounts[code] = acc
+    _check_restricted(fund, checked)
     number = fund.last_number + 1
     Fund.objects.filter(pk=fund.pk).update(last_number=number)
     entry = JournalEntry.objects.create(
@@ -308,6 +440,7 @@ def trial_balance(
         )
         .order_by("code")
     )
+    projects = dict(JointProject.objects.filter(fund=fund).values_list("pk", "title"))
     for a in accounts:
         if not a.d and not a.c:
             continue
@@ -316,7 +449,7 @@ def trial_balance(
         rows.append(
             {
                 "code": a.code,
-                "name": a.name,
+                "name": account_label(a.code, projects=projects),
                 "kind": a.kind,
                 "member": a.member_id,
                 "is_society": a.is_society,
@@ -328,6 +461,56 @@ def trial_balance(
         td += a.d
         tc += a.c
     return {"rows": rows, "total_debit": td, "total_credit": tc, "balanced": td == tc}
+
+
+def restricted_balances(
+    fund: Fund, *, date_to: dt.date | None = None, prefix: str = RESTRICTED_PREFIX
+) -> dict[str, Decimal]:
+    """Balance of every restricted fund (account code -> amount held), from the ledger."""
+    qs = JournalLine.objects.filter(entry__fund=fund, account__code__startswith=prefix)
+    if date_to:
+        qs = qs.filter(entry__date__lte=date_to)
+    out: dict[str, Decimal] = {
+        code: ZERO
+        for code in Account.objects.filter(fund=fund, code__startswith=prefix).values_list(
+            "code", flat=True
+        )
+    }
+    for row in qs.values("account__code").annotate(d=Sum("debit"), c=Sum("credit")):
+        out[row["account__code"]] = cents(row["c"]) - cents(row["d"])
+    return out
+
+
+def restricted_total(fund: Fund, *, society: bool) -> Decimal:
+    """What the restricted funds of public money (projects) or of society's money (earmarked
+    donations) hold together: cash that only their purposes may spend."""
+    prefix = RESTRICTED_PREFIX + ("earmark:" if society else "project:")
+    return sum(restricted_balances(fund, prefix=prefix).values(), ZERO)
+
+
+def net_assets(fund: Fund, *, date_to: dt.date | None = None) -> dict:
+    """Net assets at a date: unrestricted and restricted (per sub-fund).
+
+    Income and expenditure are closed into unrestricted net assets when a period is closed;
+    until then the surplus of the open period is added to the unrestricted figure, so the two
+    always add up to assets less liabilities."""
+
+    def nominal(kind) -> Decimal:
+        qs = JournalLine.objects.filter(entry__fund=fund, account__kind=kind)
+        if date_to:
+            qs = qs.filter(entry__date__lte=date_to)
+        d, c = _sums(qs)
+        return c - d
+
+    surplus = nominal(AccountKind.INCOME) + nominal(AccountKind.EXPENSE)  # expense: c - d < 0
+    unrestricted = balance(fund, UNRESTRICTED, date_to=date_to) + surplus
+    restricted = restricted_balances(fund, date_to=date_to)
+    return {
+        "unrestricted": unrestricted,
+        "restricted": restricted,
+        "restricted_total": sum(restricted.values(), ZERO),
+        "total": unrestricted + sum(restricted.values(), ZERO),
+    }
 
 
 # ---- periods -------------------------------------------------------------------------------
@@ -345,6 +528,8 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
             % {"p": period}
         )
     year = int(m.group(1))
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("Period %(p)r is outside the years 1900-2100.") % {"p": period})
     if m.group(2):
         month = int(m.group(2))
         if not 1 <= month <= 12:

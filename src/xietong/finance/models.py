@@ -40,6 +40,9 @@ class Fund(models.Model):
     )
     # the number of the last journal entry; the row is locked to number entries one at a time
     last_number = models.PositiveIntegerField(default=0, editable=False)
+    # every day up to this one is in a closed period: nothing may be posted dated on or before it
+    # (read under the same row lock as ``last_number``)
+    closed_through = models.DateField(_("closed through"), null=True, blank=True, editable=False)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
@@ -56,6 +59,10 @@ class AccountKind(models.TextChoices):
     CLEARING = "clearing", _("Settlement clearing")  # member-to-member agreements
     INCOME = "income", _("Income")  # contributions, project shares, donations
     EXPENSE = "expense", _("Expense")  # disbursements to programmes
+    # net assets, split as 《民间非营利组织会计制度》(财会〔2004〕7号) splits them: 3101 非限定性净资产
+    # (unrestricted) and 3102 限定性净资产 (restricted, one sub-fund per joint project and per
+    # earmark of donations)
+    NET_ASSETS = "net_assets", _("Net assets")
 
 
 DEBIT_NORMAL = {AccountKind.CASH, AccountKind.RECEIVABLE, AccountKind.CLEARING, AccountKind.EXPENSE}
@@ -104,6 +111,9 @@ class EntryKind(models.TextChoices):
     TRANSFER = "transfer", _("Settlement transfer")
     MANUAL = "manual", _("Manual entry")
     REVERSAL = "reversal", _("Reversal")
+    RELEASE = "release", _("Release of a restriction")
+    CLOSING = "closing", _("Closing of a period")
+    OPENING = "opening", _("Restricted funds brought forward")
 
 
 class JournalEntry(models.Model):
@@ -199,6 +209,7 @@ class Stage(models.TextChoices):
     FROZEN = "frozen", _("Rule frozen, awaiting approval")
     CALLED = "called", _("Called for payment")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed, restriction released")
 
 
 class ContributionRound(models.Model):
@@ -211,7 +222,17 @@ class ContributionRound(models.Model):
     caps = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Stage.choices, default=Stage.DRAFT)
     frozen_rule = models.JSONField(null=True, blank=True)  # rule + weights as frozen
-    explanation = models.TextField(blank=True)
+    # how the shares were computed: codes and numbers (finance.explain renders them)
+    explanation = models.JSONField(default=dict, blank=True)
+    # contributions earmarked for a joint project go to its restricted fund
+    project = models.ForeignKey(
+        "JointProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("earmarked for the joint project"),
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -257,7 +278,7 @@ class JointProject(models.Model):
     inputs = models.JSONField()  # coalition costs / cost classes / weights, as entered
     total = models.DecimalField(_("total cost"), **MONEY)
     status = models.CharField(max_length=10, choices=Stage.choices, default=Stage.DRAFT)
-    explanation = models.TextField(blank=True)
+    explanation = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -279,7 +300,7 @@ class Charge(models.Model):
         JointProject, on_delete=models.PROTECT, null=True, blank=True, related_name="charges"
     )
     amount = models.DecimalField(_("amount"), **MONEY)
-    explanation = models.TextField(blank=True)
+    explanation = models.JSONField(default=dict, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -492,6 +513,9 @@ class Donation(models.Model):
 class Disbursement(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="disbursements")
     programme = models.CharField(max_length=30, choices=Programme.choices)
+    # the item of the government functional classification (finance.classification), e.g.
+    # 2050202 primary education
+    function_code = models.CharField(_("functional classification"), max_length=7)
     label = models.CharField(_("label"), max_length=200)
     amount = models.DecimalField(**MONEY)
     date = models.DateField()
@@ -535,3 +559,36 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.amount}"
+
+
+class AccountingPeriod(models.Model):
+    """A closed accounting period of a fund (a year, half, quarter or month).
+
+    Closing is cumulative: once a period is closed, nothing may be posted dated in it or before
+    it, so every statement of it (and of any earlier period) stays as it was."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="periods")
+    period = models.CharField(_("period"), max_length=20)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    closing_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["fund", "date_to"]
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "period"], name="finance_period_unique"),
+            models.CheckConstraint(
+                condition=Q(date_from__lte=F("date_to")), name="finance_period_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.period}"

@@ -17,13 +17,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import Jurisdiction
 
-from . import ledger
+from . import classification, ledger
 from .ledger import ZERO
 from .models import (
+    AccountingPeriod,
+    AccountKind,
     Agreement,
     Charge,
     ContributionRound,
@@ -106,6 +109,9 @@ def public_totals(fund: Fund) -> dict:
         "disbursed_by_programme": by_programme,
         "cash_public": ledger.balance(fund, "cash:public"),
         "cash_society": ledger.balance(fund, "cash:society"),
+        # what of that cash only its purposes may spend (joint projects; donors' earmarks)
+        "restricted_public": ledger.restricted_total(fund, society=False),
+        "restricted_society": ledger.restricted_total(fund, society=True),
     }
 
 
@@ -259,4 +265,161 @@ def member_statement(
         "opening": opening,
         "rows": rows,
         "closing": running,
+    }
+
+
+# ---- fund accounting: restricted funds, periods, the statement of a period -----------------
+
+
+def restricted_funds(fund: Fund, *, date_to: dt.date | None = None) -> list[dict]:
+    """Every restricted fund with what came in, what went out and what it holds, read from its
+    net-asset account in the ledger."""
+    projects = {p.pk: p for p in JointProject.objects.filter(fund=fund)}
+    qs = JournalLine.objects.filter(
+        entry__fund=fund, account__code__startswith=ledger.RESTRICTED_PREFIX
+    )
+    if date_to:
+        qs = qs.filter(entry__date__lte=date_to)
+    sums = {
+        r["account__code"]: (ledger.cents(r["c"]), ledger.cents(r["d"]))
+        for r in qs.values("account__code").annotate(c=Sum("credit"), d=Sum("debit"))
+    }
+    rows = []
+    for code in sorted(sums):
+        what, _sep, key = code[len(ledger.RESTRICTED_PREFIX) :].partition(":")
+        received, used = sums[code]
+        project = projects.get(int(key)) if what == "project" and key.isdigit() else None
+        rows.append(
+            {
+                "code": code,
+                "kind": what,
+                "project": project.pk if project else None,
+                "programme": key if what == "earmark" else (project.programme if project else ""),
+                "closed": bool(project and project.status == "closed"),
+                "name": ledger.account_label(
+                    code, projects={k: p.title for k, p in projects.items()}
+                ),
+                "society": what == "earmark",
+                "received": received,
+                "used": used,
+                "balance": received - used,
+            }
+        )
+    return rows
+
+
+def period_list(*, fund: Fund) -> QuerySet[AccountingPeriod]:
+    return AccountingPeriod.objects.filter(fund=fund).select_related("closing_entry", "closed_by")
+
+
+def _expenditure_by_function(
+    fund: Fund, date_from: dt.date, date_to: dt.date
+) -> dict[str, Decimal]:
+    """Expense lines of the period by the functional classification of the disbursement that
+    posted them (a reversal counts against its original's code; '' = not classified, e.g. a
+    manual entry). Closing entries are not expenditure."""
+    qs = (
+        JournalLine.objects.filter(
+            entry__fund=fund,
+            account__kind=AccountKind.EXPENSE,
+            entry__date__gte=date_from,
+            entry__date__lte=date_to,
+        )
+        .exclude(entry__kind=EntryKind.CLOSING)
+        .annotate(
+            fc=Coalesce(
+                "entry__disbursement__function_code",
+                "entry__reverses__disbursement__function_code",
+            )
+        )
+        .values("fc")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    out: dict[str, Decimal] = {}
+    for r in qs:
+        code = r["fc"] or ""
+        out[code] = out.get(code, ZERO) + ledger.cents(r["d"]) - ledger.cents(r["c"])
+    return {k: v for k, v in out.items() if v}
+
+
+def expenditure_rows(items: dict[str, Decimal]) -> list[dict]:
+    """Class, section and item rows with their totals, in code order, as a 决算 table prints
+    them; unclassified spending last."""
+    totals: dict[str, Decimal] = {}
+    for code, amount in items.items():
+        if not code:
+            continue
+        for head in [*classification.parents(code), code]:
+            totals[head] = totals.get(head, ZERO) + amount
+    rows = [
+        {
+            "code": code,
+            "level": {3: "class", 5: "section", 7: "item"}[len(code)],
+            "name": classification.name(code),
+            "amount": totals[code],
+        }
+        for code in sorted(totals)
+    ]
+    if items.get(""):
+        rows.append({"code": "", "level": "item", "name": "", "amount": items[""]})
+    return rows
+
+
+def fund_report(fund: Fund, *, date_from: dt.date, date_to: dt.date) -> dict:
+    """The statement of a period: income by source, expenditure by functional classification,
+    and net assets (unrestricted; restricted per fund) at the start and the end. For a closed
+    period every figure is final: the ledger refuses entries dated in it."""
+    live = JournalLine.objects.filter(
+        entry__fund=fund, entry__date__gte=date_from, entry__date__lte=date_to
+    ).exclude(entry__kind=EntryKind.CLOSING)
+    income = []
+    for r in (
+        live.filter(account__kind=AccountKind.INCOME)
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("account__code")
+    ):
+        amount = ledger.cents(r["c"]) - ledger.cents(r["d"])
+        if amount:
+            income.append(
+                {
+                    "code": r["account__code"],
+                    "name": ledger.account_label(r["account__code"]),
+                    "amount": amount,
+                }
+            )
+    items = _expenditure_by_function(fund, date_from, date_to)
+    expenditure = sum(items.values(), ZERO)
+    opening = ledger.net_assets(fund, date_to=date_from - dt.timedelta(days=1))
+    closing = ledger.net_assets(fund, date_to=date_to)
+    names = {r["code"]: r["name"] for r in restricted_funds(fund)}
+    restricted = [
+        {
+            "code": code,
+            "name": names.get(code, ledger.account_label(code)),
+            "opening": opening["restricted"].get(code, ZERO),
+            "closing": amount,
+        }
+        for code, amount in sorted(closing["restricted"].items())
+        if amount or opening["restricted"].get(code)
+    ]
+    closed = fund.closed_through is not None and date_to <= fund.closed_through
+    return {
+        "currency": fund.currency,
+        "date_from": date_from,
+        "date_to": date_to,
+        "closed": closed,
+        "closed_through": fund.closed_through,
+        "income": income,
+        "income_total": sum((r["amount"] for r in income), ZERO),
+        "expenditure": expenditure_rows(items),
+        "expenditure_total": expenditure,
+        "net_assets": {
+            "unrestricted": {
+                "opening": opening["unrestricted"],
+                "closing": closing["unrestricted"],
+            },
+            "restricted": restricted,
+            "total": {"opening": opening["total"], "closing": closing["total"]},
+        },
     }

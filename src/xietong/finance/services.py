@@ -29,8 +29,8 @@ from xietong.algorithms import cost_sharing, netting
 from xietong.audit.services import audit_record
 from xietong.regions.models import CooperationArea, Jurisdiction
 
-from . import ledger
-from .ledger import ZERO, Line, from_fen, money, to_fen
+from . import classification, explain, ledger
+from .ledger import UNRESTRICTED, ZERO, Line, from_fen, money, to_fen
 from .models import (
     Agreement,
     AgreementKind,
@@ -233,8 +233,13 @@ def round_create(
     actor,
     floors: dict | None = None,
     caps: dict | None = None,
+    project: JointProject | None = None,
 ) -> ContributionRound:
+    """A contribution round; with ``project``, what members pay under it is earmarked for that
+    joint project and goes to the project's restricted fund."""
     _require_manage(scope_for(actor), fund)
+    if project is not None:
+        _require_open_project(fund, project)
     total = money(total, _("total"))
     if total <= 0:
         raise ValueError(_("The total of a round must be positive."))
@@ -252,13 +257,20 @@ def round_create(
         mix=_parse_mix(mix),
         floors=_parse_bounds(fund, floors, _("floor")),
         caps=_parse_bounds(fund, caps, _("cap")),
+        project=project,
     )
     audit_record(
         actor=actor,
         action="finance.round_create",
         object_type="finance.ContributionRound",
         object_id=r.pk,
-        after={"title": r.title, "year": r.year, "total": str(total), "mix": r.mix},
+        after={
+            "title": r.title,
+            "year": r.year,
+            "total": str(total),
+            "mix": r.mix,
+            "project": project.pk if project is not None else None,
+        },
     )
     return r
 
@@ -318,7 +330,10 @@ def round_compute(round: ContributionRound) -> tuple[list[Jurisdiction], object,
     recorded = {
         (w.member_id, w.criterion): w.value for w in RoundWeight.objects.filter(round=round)
     }
-    for crit in round.mix:
+    # criteria in their fixed order (PostgreSQL's jsonb does not keep the order of keys), so
+    # that explanations list them the same way on every database
+    order = {c: i for i, c in enumerate(Criterion.values)}
+    for crit in sorted(round.mix, key=lambda c: order.get(c, len(order))):
         if crit == Criterion.EQUAL:
             continue
         vec = []
@@ -329,10 +344,12 @@ def round_compute(round: ContributionRound) -> tuple[list[Jurisdiction], object,
                 )
             vec.append(recorded[(m.code, crit)])
         weights[crit] = vec
-    mix = {k: Fraction(v) for k, v in round.mix.items()}
+    mix = {
+        k: Fraction(round.mix[k]) for k in sorted(round.mix, key=lambda c: order.get(c, len(order)))
+    }
     floors = [to_fen(money(round.floors.get(m.code, "0"))) for m in members]
     caps = [to_fen(money(round.caps[m.code])) if m.code in round.caps else None for m in members]
-    labels = [m.name_en or m.code for m in members]
+    labels = [m.code for m in members]  # explanations name members by code, pages by name
     if not weights:  # equal shares only
         alloc = cost_sharing.proportional_shares(
             to_fen(round.total), [1] * len(members), floors=floors, caps=caps, labels=labels
@@ -366,11 +383,11 @@ def round_freeze(*, round: ContributionRound, actor) -> ContributionRound:
             member=m,
             round=round,
             amount=from_fen(share.amount),
-            explanation=share.describe(),
+            explanation={"rule": "share", **share.record()},
         )
     round.status = Stage.FROZEN
     round.frozen_rule = snapshot
-    round.explanation = alloc.explain()
+    round.explanation = alloc.record()
     round.save(update_fields=["status", "frozen_rule", "explanation"])
     audit_record(
         actor=actor,
@@ -471,6 +488,33 @@ def round_call(
     return round
 
 
+def _restrict(fund_code: str, amount: Decimal) -> list[Line]:
+    """Reclassify ``amount`` of net assets from unrestricted to a restricted fund."""
+    return [
+        Line(account=UNRESTRICTED, debit=amount),
+        Line(account=fund_code, credit=amount),
+    ]
+
+
+def _release(fund_code: str, amount: Decimal) -> list[Line]:
+    """Release ``amount`` from a restricted fund to unrestricted net assets (its purpose is met,
+    by spending on it or by closing it)."""
+    return [
+        Line(account=fund_code, debit=amount),
+        Line(account=UNRESTRICTED, credit=amount),
+    ]
+
+
+def _require_open_project(fund: Fund, project: JointProject) -> None:
+    if project.fund_id != fund.pk:
+        raise ValueError(_("The project belongs to another fund."))
+    if project.status in (Stage.CLOSED, Stage.WITHDRAWN):
+        raise ValueError(
+            _("The joint project %(t)s is %(s)s.")
+            % {"t": project.title, "s": project.get_status_display()}
+        )
+
+
 def charge_paid(charge: Charge) -> Decimal:
     """Paid so far: payments whose receipt has not been reversed."""
     return ledger.cents(
@@ -498,15 +542,20 @@ def payment_record(*, charge: Charge, amount, date: dt.date, actor) -> Payment:
             _("%(a)s is more than the %(o)s still due.") % {"a": amount, "o": outstanding}
         )
     what = charge.round.title if charge.round_id else charge.project.title
+    lines = [
+        Line(account="cash:public", debit=amount),
+        Line(account=f"recv:{charge.member_id}", credit=amount),
+    ]
+    project = charge.project if charge.project_id else charge.round.project
+    if project is not None and project.status != Stage.CLOSED:
+        # 专款专用: a project's receipts are restricted net assets of that project
+        lines += _restrict(ledger.project_fund(project), amount)
     entry = ledger.post(
         fund=charge.fund,
         date=date,
         kind=EntryKind.RECEIPT,
         memo=_("Payment by %(m)s: %(w)s") % {"m": charge.member.name_zh, "w": what},
-        lines=[
-            Line(account="cash:public", debit=amount),
-            Line(account=f"recv:{charge.member_id}", credit=amount),
-        ],
+        lines=lines,
         actor=actor,
     )
     p = Payment.objects.create(charge=charge, amount=amount, date=date, entry=entry)
@@ -533,8 +582,9 @@ def _round_fen(values: list[Fraction], total: int, priority=None) -> tuple[int, 
 
 def project_compute(
     *, rule: str, participants: list[str], inputs: dict, total=None
-) -> tuple[Decimal, list[int], str]:
-    """Shares in fen under the project's rule, and an explanation. No writes.
+) -> tuple[Decimal, list[int], dict]:
+    """Shares in fen under the project's rule, and an explanation (codes and numbers, rendered
+    by ``finance.explain``). No writes.
 
     * ``shapley``: ``inputs = {"coalitions": [{"members": [codes], "cost": "..."}]}`` with one
       row for every non-empty group of participants; the total is the cost of all of them.
@@ -577,7 +627,7 @@ def project_compute(
         if any(x < 0 for x in phi):
             raise ValueError(_("The Shapley value charges someone a negative amount."))
         amounts = _round_fen(phi, total_fen)
-        explanation = detail.explain(labels=participants)
+        explanation = detail.record(labels=participants)
     elif rule == ProjectRule.AIRPORT:
         costs = inputs.get("costs", {})
         if sorted(costs) != sorted(participants):
@@ -587,20 +637,11 @@ def project_compute(
             raise ValueError(_("Costs must not be negative."))
         classes = sorted(set(fen))
         counts = [fen.count(c) for c in classes]
-        per_user = cost_sharing.airport_shares(classes, counts)
-        charge = {c: per_user[k] for k, c in enumerate(classes)}
+        detail = cost_sharing.airport_detailed(classes, counts)
+        charge = {c: detail.per_user[k] for k, c in enumerate(classes)}
         total_fen = classes[-1]
         amounts = _round_fen([charge[x] for x in fen], total_fen)
-        lines = [
-            f"airport game: the facility costs as much as its most demanding user, "
-            f"{from_fen(total_fen)} yuan"
-        ]
-        for k, c in enumerate(classes):
-            lines.append(
-                f"class {k + 1} (stand-alone cost {from_fen(c)} yuan, {counts[k]} members): "
-                f"{float(per_user[k]) / 100:.2f} yuan each"
-            )
-        explanation = "\n".join(lines)
+        explanation = detail.record()
     elif rule == ProjectRule.PROPORTIONAL:
         weights = inputs.get("weights", {})
         if sorted(weights) != sorted(participants):
@@ -617,7 +658,7 @@ def project_compute(
             labels=participants,
         )
         amounts = alloc.amounts
-        explanation = alloc.explain()
+        explanation = alloc.record()
     else:
         raise ValueError(_("Unknown rule %(r)s.") % {"r": rule})
     if total_fen <= 0:
@@ -684,7 +725,7 @@ def project_freeze(*, project: JointProject, actor) -> JointProject:
             member_id=code,
             project=project,
             amount=from_fen(a),
-            explanation=f"{code}: {from_fen(a)} yuan",
+            explanation={"rule": "project_share", "member": code, "amount": a},
         )
     project.status = Stage.FROZEN
     project.explanation = explanation
@@ -1137,15 +1178,18 @@ def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str 
         raise ValueError(_("A donation must be positive."))
     if earmark and earmark not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": earmark})
+    lines = [
+        Line(account="cash:society", debit=amount, memo=earmark),
+        Line(account="income:donations", credit=amount, memo=earmark),
+    ]
+    if earmark:  # the donor's purpose restricts the money: a restricted fund of the earmark
+        lines += _restrict(ledger.earmark_fund(earmark), amount)
     entry = ledger.post(
         fund=donor.fund,
         date=date,
         kind=EntryKind.DONATION,
         memo=_("Donation from %(d)s") % {"d": donor.name},
-        lines=[
-            Line(account="cash:society", debit=amount, memo=earmark),
-            Line(account="income:donations", credit=amount, memo=earmark),
-        ],
+        lines=lines,
         actor=actor,
     )
     d = Donation.objects.create(
@@ -1159,18 +1203,6 @@ def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str 
         after={"donor": donor.pk, "amount": str(amount), "earmark": earmark},
     )
     return d
-
-
-def society_earmarks(fund: Fund) -> dict[str, Decimal]:
-    """Society's money still reserved for each programme ('' = not earmarked)."""
-    out: dict[str, Decimal] = {}
-    for d in Donation.objects.filter(fund=fund, entry__reversed_by__isnull=True):
-        out[d.earmark] = out.get(d.earmark, ZERO) + d.amount
-    for x in Disbursement.objects.filter(
-        fund=fund, from_society=True, entry__reversed_by__isnull=True
-    ):
-        out[x.programme] = out.get(x.programme, ZERO) - x.amount
-    return out
 
 
 def exchange_round_in_area(fund: Fund, exchange_round) -> bool:
@@ -1208,11 +1240,53 @@ def _check_programme_links(fund: Fund, programme: str, exchange_round, training_
             )
 
 
+def _disbursement_lines(
+    fund: Fund, *, programme: str, amount: Decimal, from_society: bool, project, label: str
+) -> list[Line]:
+    """The lines of a disbursement, after checking there is money for it. Runs under the fund's
+    row lock (taken by the caller), like the ledger's own check of restricted funds.
+
+    * for a joint project: paid from the project's restricted fund, never more than it holds
+      (the ledger refuses to take a restricted fund below zero);
+    * from society's money: first from what donors earmarked for the programme, then from
+      society's unrestricted money; never from what is earmarked for other programmes;
+    * from public money: from unrestricted public money only, never from what joint projects'
+      funds hold."""
+    cash = "cash:society" if from_society else "cash:public"
+    lines = [
+        Line(account=f"expense:{programme}", debit=amount, memo=label),
+        Line(account=cash, credit=amount, memo=label),
+    ]
+    if project is not None:
+        if from_society:
+            raise ValueError(
+                _("A joint project is paid from its own fund (public money), not society's money.")
+            )
+        return lines + _release(ledger.project_fund(project), amount)
+    restricted = ledger.restricted_balances(fund)
+    own = ledger.earmark_fund(programme) if from_society else None
+    drawn = min(amount, restricted.get(own, ZERO)) if own else ZERO
+    reserved = ledger.restricted_total(fund, society=from_society) - drawn
+    available = ledger.balance(fund, cash) - reserved
+    if amount > available:
+        raise ValueError(
+            _(
+                "Only %(a)s is available for this programme; %(x)s asked (money earmarked or "
+                "received for other purposes is not available)."
+            )
+            % {"a": explain.yuan(max(available, ZERO)), "x": explain.yuan(amount)}
+        )
+    if drawn > 0:
+        lines += _release(own, drawn)
+    return lines
+
+
 @transaction.atomic
 def disbursement_record(
     *,
     fund: Fund,
     programme: str,
+    function_code: str,
     label: str,
     amount,
     date: dt.date,
@@ -1223,8 +1297,13 @@ def disbursement_record(
     exchange_round=None,
     training_programme=None,
 ) -> Disbursement:
-    """Pay from the fund to a programme; never more than the cash there is, and society's money
-    earmarked for other programmes stays untouched.
+    """Pay from the fund to a programme, classified by the government functional classification
+    (``function_code``, e.g. 2050202 primary education; see ``finance.classification``).
+
+    Restricted money stays with its purpose (专款专用): a disbursement for a joint project comes
+    from that project's restricted fund and may not exceed what was received for it; other
+    public spending may not touch the projects' funds, and society's money earmarked for other
+    programmes stays untouched (see ``_disbursement_lines``).
 
     A disbursement may name what it paid for in the talent module: a teacher exchange round
     (``exchange_round``, for the ``teacher_exchange`` programme) run by the area's secretariat or
@@ -1233,6 +1312,7 @@ def disbursement_record(
     _require_manage(scope_for(actor), fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
+    function_code = classification.check(function_code)
     if not label.strip():
         raise ValueError(_("Give the disbursement a label."))
     amount = money(amount)
@@ -1240,37 +1320,29 @@ def disbursement_record(
         raise ValueError(_("A disbursement must be positive."))
     if beneficiary is not None:
         _require_member(fund, beneficiary)
-    if project is not None and project.fund_id != fund.pk:
-        raise ValueError(_("The project belongs to another fund."))
+    if project is not None:
+        _require_open_project(fund, project)
     _check_programme_links(fund, programme, exchange_round, training_programme)
     fund = Fund.objects.select_for_update().get(pk=fund.pk)  # balance check and posting together
-    cash = "cash:society" if from_society else "cash:public"
-    available = ledger.balance(fund, cash)
-    if from_society:
-        reserved = sum(
-            (max(v, ZERO) for k, v in society_earmarks(fund).items() if k and k != programme),
-            ZERO,
-        )
-        available -= reserved
-    if amount > available:
-        raise ValueError(
-            _("Only %(a)s is available for this programme; %(x)s asked.")
-            % {"a": max(available, ZERO), "x": amount}
-        )
     entry = ledger.post(
         fund=fund,
         date=date,
         kind=EntryKind.DISBURSEMENT,
         memo=label.strip(),
-        lines=[
-            Line(account=f"expense:{programme}", debit=amount, memo=label.strip()),
-            Line(account=cash, credit=amount, memo=label.strip()),
-        ],
+        lines=_disbursement_lines(
+            fund,
+            programme=programme,
+            amount=amount,
+            from_society=from_society,
+            project=project,
+            label=label.strip(),
+        ),
         actor=actor,
     )
     x = Disbursement.objects.create(
         fund=fund,
         programme=programme,
+        function_code=function_code,
         label=label.strip(),
         amount=amount,
         date=date,
@@ -1288,8 +1360,10 @@ def disbursement_record(
         object_id=x.pk,
         after={
             "programme": programme,
+            "function_code": function_code,
             "amount": str(amount),
             "from_society": from_society,
+            "project": project.pk if project is not None else None,
             "exchange_round": exchange_round.pk if exchange_round is not None else None,
             "training_programme": (
                 training_programme.pk if training_programme is not None else None

@@ -99,4 +99,16 @@ urlpatterns = [
         name="finance_disbursement_record",
     ),
     path("<slug:slug>/statements/<str:code>/", views.statement, name="finance_statement"),
+    path("<slug:slug>/report/", views.report, name="finance_report"),
+    path("<slug:slug>/periods/close/", form_views.period_close, name="finance_period_close"),
+    path(
+        "<slug:slug>/projects/<int:pk>/close/",
+        form_views.project_close,
+        name="finance_project_close",
+    ),
+    path(
+        "<slug:slug>/earmarks/<str:programme>/release/",
+        form_views.earmark_release,
+        name="finance_earmark_release",
+    ),
 ]

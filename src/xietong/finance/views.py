@@ -17,7 +17,7 @@ from xietong.regions.models import Jurisdiction
 from xietong.tabular import XLSX_CONTENT_TYPE, write_csv, xlsx_bytes
 from xietong.web import charts
 
-from . import ledger, selectors, services
+from . import explain, forms, ledger, selectors, services
 from .models import Charge, Criterion, JointProject, Programme, Settlement, Stage
 
 
@@ -72,17 +72,64 @@ def fund_view(request, slug: str):
                 if selectors.may_see_member(scope, fund, m.code)
             ],
         )
-        ctx["position_chart"] = charts.bars(
-            [_("Public money"), _("Society's money")],
-            {
-                _("Cash at hand"): [
-                    float(ctx["totals"]["cash_public"]),
-                    float(ctx["totals"]["cash_society"]),
-                ]
-            },
-            title=_("Cash at hand (yuan)"),
-        )
+        ctx["restricted_funds"] = selectors.restricted_funds(fund)
+        ctx["position_chart"] = cash_chart(ctx["totals"])
     return render(request, "finance/fund.html", ctx)
+
+
+def cash_chart(totals: dict) -> str:
+    """Cash at hand: public and society's money in two panels, each on its own scale (society's
+    money is often a hundredth of the public money and would vanish beside it), each bar split
+    into what only its purposes may spend (restricted) and the rest, labelled with amounts."""
+    from plotly.subplots import make_subplots
+
+    kinds = [
+        (_("Public money"), totals["cash_public"], totals["restricted_public"]),
+        (_("Society's money"), totals["cash_society"], totals["restricted_society"]),
+    ]
+    parts = [
+        (_("Unrestricted"), "#1f5fa8", lambda cash, restricted: cash - restricted),
+        (_("Restricted (joint projects, earmarked donations)"), "#c77c02", lambda c, r: r),
+    ]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[k[0] for k in kinds])
+    for col, (label, cash, restricted) in enumerate(kinds, start=1):
+        both = restricted > 0 and cash - restricted > 0
+        for name, colour, value in parts:
+            v = value(cash, restricted)
+            fig.add_trace(
+                go.Bar(
+                    x=[label],
+                    y=[float(v)],
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    marker_color=colour,
+                    text=[explain.yuan(v) if both and v else ""],
+                    textposition="inside",
+                    customdata=[explain.yuan(v)],
+                    hovertemplate=f"{label} · {name}: %{{customdata}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[label],
+                y=[float(cash)],
+                mode="text",
+                text=[_("Total %(a)s") % {"a": explain.yuan(cash)}],
+                textposition="top center",
+                showlegend=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
+        top = float(cash) * 1.15 or 1.0
+        fig.update_yaxes(tickformat=",.0f", gridcolor="#eef1f5", range=[0, top], row=1, col=col)
+    fig.update_layout(title=_("Cash at hand (yuan)"), barmode="stack", legend=dict(orientation="h"))
+    fig.update_xaxes(showticklabels=False)
+    return charts.to_div(fig)
 
 
 def contributions(request, slug: str):
@@ -114,7 +161,7 @@ def contributions(request, slug: str):
 
 def round_view(request, slug: str, pk: int):
     scope, fund, level = _fund_or_404(request, slug, full=True)
-    rnd = get_object_or_404(selectors.round_list(fund=fund), pk=pk)
+    rnd = get_object_or_404(selectors.round_list(fund=fund).select_related("project"), pk=pk)
     charges = [
         (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
         for c in rnd.charges.all()
@@ -161,12 +208,15 @@ def project_view(request, slug: str, pk: int):
             {_("Share"): [float(c.amount) for c, _p, _a in charges]},
             title=_("Shares of the project (yuan)"),
         )
+    code = ledger.project_fund(project)
+    restricted = next((f for f in selectors.restricted_funds(fund) if f["code"] == code), None)
     return render(
         request,
         "finance/project.html",
         {
             "fund": fund,
             "project": project,
+            "restricted": restricted,
             "charges": charges,
             "chart": chart,
             "level": level,
@@ -278,13 +328,7 @@ def settlement_approve(request, slug: str, pk: int):
     return redirect("finance_settlement", slug=slug, pk=pk)
 
 
-def statement(request, slug: str, code: str):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
-    member = get_object_or_404(Jurisdiction, code=code)
-    if member.code not in [m.code for m in ledger.fund_members(fund)] or not (
-        selectors.may_see_member(scope, fund, member.code)
-    ):
-        raise Http404(_("No such statement in your scope."))
+def _period(request) -> tuple[str, object, object]:
     period = request.GET.get("period") or str(timezone.localdate().year)
     try:
         date_from, date_to = ledger.period_bounds(period)
@@ -292,6 +336,72 @@ def statement(request, slug: str, code: str):
         messages.error(request, str(exc))
         period = str(timezone.localdate().year)
         date_from, date_to = ledger.period_bounds(period)
+    return period, date_from, date_to
+
+
+def report(request, slug: str):
+    """The statement of a period: income, expenditure by functional classification, net
+    assets; CSV/XLSX with ``format=``; the close-period form for the secretariat."""
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    period, date_from, date_to = _period(request)
+    rep = selectors.fund_report(fund, date_from=date_from, date_to=date_to)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header = ["section", "code", "name", "opening", "amount"]
+        rows = [["income", r["code"], r["name"], "", r["amount"]] for r in rep["income"]]
+        rows.append(["income", "", _("Total income"), "", rep["income_total"]])
+        rows += [
+            ["expenditure", r["code"], r["name"] or _("Not classified"), "", r["amount"]]
+            for r in rep["expenditure"]
+        ]
+        rows.append(["expenditure", "", _("Total expenditure"), "", rep["expenditure_total"]])
+        na = rep["net_assets"]
+        rows.append(
+            [
+                "net_assets",
+                ledger.UNRESTRICTED,
+                _("Unrestricted net assets"),
+                na["unrestricted"]["opening"],
+                na["unrestricted"]["closing"],
+            ]
+        )
+        rows += [
+            ["net_assets", r["code"], r["name"], r["opening"], r["closing"]]
+            for r in na["restricted"]
+        ]
+        rows.append(
+            [
+                "net_assets",
+                "",
+                _("Total net assets"),
+                na["total"]["opening"],
+                na["total"]["closing"],
+            ]
+        )
+        return _download(rows, header, f"report-{fund.area.slug}-{period}", fmt)
+    return render(
+        request,
+        "finance/report.html",
+        {
+            "fund": fund,
+            "level": level,
+            "period": period,
+            "rep": rep,
+            "periods": selectors.period_list(fund=fund),
+            "can_manage": services.can_manage(scope, fund),
+            "close_form": forms.PeriodCloseForm(initial={"period": period}),
+        },
+    )
+
+
+def statement(request, slug: str, code: str):
+    scope, fund, level = _fund_or_404(request, slug, full=True)
+    member = get_object_or_404(Jurisdiction, code=code)
+    if member.code not in [m.code for m in ledger.fund_members(fund)] or not (
+        selectors.may_see_member(scope, fund, member.code)
+    ):
+        raise Http404(_("No such statement in your scope."))
+    period, date_from, date_to = _period(request)
     st = selectors.member_statement(fund, member, date_from=date_from, date_to=date_to)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):

@@ -21,10 +21,9 @@ class OutOfScope(PermissionDenied):
 
 
 def _prefix_q(prefixes: Iterable[str], field_name: str) -> Q:
-    q = Q(pk__in=[])
-    for p in sorted(prefixes):
-        q |= Q(**{f"{field_name}__startswith": p})
-    return q
+    from xietong.regions.selectors import prefixes_q
+
+    return prefixes_q(sorted(prefixes), field_name)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
-from xietong.regions.selectors import area_member_prefixes, prefixes_q
+from xietong.regions.selectors import area_member_prefixes, prefix_q, prefixes_q
 
 from .catalogue import BY_CODE, DERIVED, RAW_CODES, derive
 from .models import School, SchoolStatistic, StatisticsRelease
@@ -30,7 +30,7 @@ def school_list(
     qs = School.objects.filter(scope.schools_q()).select_related("county", "county__parent")
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(county__code__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(prefix_q(j.prefix, "county__code")) if j else qs.none()
     if area:
         a = CooperationArea.objects.filter(slug=area).first()
         qs = qs.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else qs.none()
@@ -117,7 +117,7 @@ def statistics_list(
         qs = qs.filter(indicator_id=indicator)
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(school__county__code__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(prefix_q(j.prefix, "school__county__code")) if j else qs.none()
     return qs.order_by("school__code", "year", "indicator_id")
 
 
@@ -205,7 +205,7 @@ def aggregates(
         base = base.filter(year=year)
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        base = base.filter(county__code__startswith=j.prefix) if j else base.none()
+        base = base.filter(prefix_q(j.prefix, "county__code")) if j else base.none()
     if area:
         a = CooperationArea.objects.filter(slug=area).first()
         base = (
@@ -286,7 +286,7 @@ def export_rows(
     qs = SchoolStatistic.objects.filter(scope.statistics_q())
     if within:
         j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(school__county__code__startswith=j.prefix) if j else qs.none()
+        qs = qs.filter(prefix_q(j.prefix, "school__county__code")) if j else qs.none()
     if years:
         qs = qs.filter(year__in=years)
     header = ["school_code", "year", *RAW_CODES, "county", "stage", "school_type"]

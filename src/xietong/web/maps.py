@@ -5,12 +5,11 @@ the counties from their coordinates, which needs no boundary data (see docs/maps
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from xietong.regions.models import Jurisdiction
-from xietong.regions.selectors import boundaries_for, boundary_credits
+from xietong.regions.selectors import boundaries_for, boundary_credits, prefixes_q
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE
 from xietong.schools.models import School
@@ -38,7 +37,7 @@ def short_name(j: Jurisdiction) -> str:
 def _current(level: str, prefixes: list[str]) -> list[Jurisdiction]:
     """The divisions at ``level`` in force today within ``prefixes`` (no 市辖区 rows)."""
     qs = Jurisdiction.objects.filter(level=level, is_placeholder=False, valid_until__isnull=True)
-    return list(qs.filter(_any_prefix(prefixes, "code")).order_by("code"))
+    return list(qs.filter(prefixes_q(prefixes, "code")).order_by("code"))
 
 
 def _credit(drawn: list[str], total: int, level: str) -> list[str]:
@@ -72,7 +71,7 @@ def _cartogram_credit() -> list[str]:
 
 def _schools(scope, prefixes: list[str]) -> tuple[str, list, list, list] | None:
     qs = School.objects.filter(scope.schools_q(), longitude__isnull=False)
-    qs = qs.filter(_any_prefix(prefixes, "county__code"))
+    qs = qs.filter(prefixes_q(prefixes, "county__code"))
     pts = list(
         qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:MAX_SCHOOL_DOTS]
     )
@@ -84,13 +83,6 @@ def _schools(scope, prefixes: list[str]) -> tuple[str, list, list, list] | None:
 def _prefixes_of(codes: list[str], level: str) -> list[str]:
     """The code prefixes of the divisions drawn: schools are dotted only inside them."""
     return sorted({c[: 4 if level == "prefecture" else 6] for c in codes})
-
-
-def _any_prefix(prefixes: list[str], field: str) -> Q:
-    q = Q(pk__in=[])
-    for p in prefixes:
-        q |= Q(**{f"{field}__startswith": p})
-    return q
 
 
 def _values(scope, level: str, codes: list[str], indicator: str) -> tuple[dict, int | None]:

@@ -138,16 +138,10 @@ SYSTEM = Scope(username="system", is_admin=True)
 
 
 def _area_prefixes(area_ids: set[int]) -> tuple[set[int], set[str]]:
-    from xietong.regions.models import AreaMembership, CooperationArea
+    from xietong.regions.models import AreaMembership
+    from xietong.regions.selectors import area_subtree_ids
 
-    closure = set(area_ids)
-    frontier = set(area_ids)
-    while frontier:
-        children = set(
-            CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        )
-        frontier = children - closure
-        closure |= children
+    closure = area_subtree_ids(area_ids)
     prefixes = set(
         AreaMembership.objects.filter(area_id__in=closure).values_list(
             "jurisdiction__prefix", flat=True

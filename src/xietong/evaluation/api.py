@@ -11,8 +11,7 @@ from xietong.api_support import LimitOffset
 from xietong.regions.models import CooperationArea, Jurisdiction
 
 from . import selectors, services
-from .gap import gap_report
-from .views import GAP_INDICATORS, _years
+from .gap import GAP_INDICATORS, gap_report
 
 router = Router(tags=["evaluation"])
 
@@ -205,7 +204,7 @@ def gap(request, area: str, indicator: str = "building_area_per_student", stage:
         raise HttpError(422, f"indicator must be one of {', '.join(GAP_INDICATORS)}")
     if stage not in ("primary", "junior", "senior", "all"):
         raise HttpError(422, "stage must be primary, junior, senior or all")
-    years = selectors.gap_years(scope=request.scope, area=a, years=_years())
+    years = selectors.gap_years(scope=request.scope, area=a, years=selectors.statistics_years())
     report = gap_report(area=a, indicator=indicator, years=years, stage=stage)
     return {
         "area": a.slug,

@@ -8,8 +8,12 @@ import numpy as np
 
 from xietong.algorithms import inequality
 from xietong.regions.models import CooperationArea
+from xietong.schools.catalogue import DERIVED
 
 from .inputs import ratio_panel
+
+#: the per-student ratios the gap dashboard and its API decompose
+GAP_INDICATORS = [d.code for d in DERIVED if d.denominator == "students"]
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,9 @@ def default_year(years: list[int]) -> int | None:
 
 
 def statistics_years() -> list[int]:
-    """Every year with school statistics, ascending."""
-    from xietong.schools.models import SchoolStatistic
+    """Every year with school statistics, ascending: read from the county totals, which the
+    statistics services keep in step with the school values (a few thousand rows, not the
+    million school values)."""
+    from xietong.schools.models import CountyStatistic
 
-    return sorted(set(SchoolStatistic.objects.values_list("year", flat=True).distinct()))
+    return sorted(set(CountyStatistic.objects.values_list("year", flat=True).distinct()))

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
-from xietong.schools.catalogue import BY_CODE, DERIVED
+from xietong.schools.catalogue import BY_CODE
 from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
 from xietong.web import charts, maps, pickers
 
 from . import selectors, services
-from .gap import gap_report
+from .gap import GAP_INDICATORS, gap_report
 from .reasons import describe
 
 STATUS_LABELS = {
@@ -44,10 +44,6 @@ def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
     )
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
-
-
-def _years() -> list[int]:
-    return selectors.statistics_years()
 
 
 class RunScopeForm(forms.Form):
@@ -82,7 +78,7 @@ def evaluation_home(request):
     runs = selectors.evaluation_list(scope=scope)[:100]
     form = RunScopeForm(scope=scope)
     standards = [load_standard(s) for s in list_standards()]
-    years = _years()
+    years = selectors.statistics_years()
     return render(
         request,
         "evaluation/home.html",
@@ -333,9 +329,6 @@ def evaluation_reproduce_view(request, pk: int):
     return redirect("evaluation_run", pk=run.pk)
 
 
-GAP_INDICATORS = [d.code for d in DERIVED if d.denominator == "students"]
-
-
 def gap_dashboard(request, slug: str):
     scope = scope_for(request.user)
     area = get_object_or_404(CooperationArea, slug=slug)
@@ -345,7 +338,7 @@ def gap_dashboard(request, slug: str):
     stage = request.GET.get("stage", "primary")
     if stage not in ("primary", "junior", "senior", "all"):
         raise Http404
-    years = selectors.gap_years(scope=scope, area=area, years=_years())
+    years = selectors.gap_years(scope=scope, area=area, years=selectors.statistics_years())
     report = gap_report(area=area, indicator=indicator, years=years, stage=stage) if years else None
     if request.GET.get("format") == "csv":
         return _csv_response(report.rows() if report else [], f"gap-{slug}-{indicator}.csv")

@@ -22,7 +22,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
@@ -40,15 +39,7 @@ from .models import (
     Programme,
     Stage,
 )
-from .services import can_manage
-
-
-def _require_manage(scope, fund: Fund) -> None:
-    scope.require(can_manage(scope, fund), _("manage the fund of %(a)s") % {"a": fund.area})
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
+from .services import require_manage, today
 
 
 def closing_lines(fund: Fund, date_to: dt.date) -> list[Line]:
@@ -84,11 +75,11 @@ def period_close(*, fund: Fund, period: str, actor) -> AccountingPeriod:
     the day after the last closed one (no gap is left open behind a closed period), and closing
     it closes everything before it. Income and expenditure up to its last day are closed into
     unrestricted net assets by one closing entry dated that day."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     label = (period or "").strip().upper()
     date_from, date_to = ledger.period_bounds(label)
     fund = Fund.objects.select_for_update().get(pk=fund.pk)  # no posting slips in meanwhile
-    if date_to >= _today():
+    if date_to >= today():
         raise ValueError(
             _("The period %(p)s ends on %(d)s; it can be closed from the day after.")
             % {"p": label, "d": date_to.isoformat()}
@@ -176,7 +167,7 @@ def project_close(
     """Close a joint project: what is left in its restricted fund is released to unrestricted
     net assets, and nothing more is disbursed for it. Shares still unpaid stay due; a member
     that pays later pays into unrestricted money."""
-    _require_manage(scope_for(actor), project.fund)
+    require_manage(scope_for(actor), project.fund)
     project = JointProject.objects.select_for_update().get(pk=project.pk)
     if project.status not in (Stage.FROZEN, Stage.CALLED):
         raise ValueError(
@@ -188,7 +179,7 @@ def project_close(
     held = ledger.balance(fund, code)
     memo = _("Joint project closed, restriction released: %(t)s") % {"t": project.title}
     entry = _release(
-        fund=fund, code=code, amount=None, date=date or _today(), memo=memo, actor=actor
+        fund=fund, code=code, amount=None, date=date or today(), memo=memo, actor=actor
     )
     before = project.status
     project.status = Stage.CLOSED
@@ -222,7 +213,7 @@ def earmark_release(
     """Release (part of) what donors earmarked for a programme to society's unrestricted money,
     e.g. with the donors' consent once the programme has ended. The reason is required and kept
     in the audit trail."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
     if not reason.strip():
@@ -231,7 +222,7 @@ def earmark_release(
     code = ledger.earmark_fund(programme)
     memo = _("Earmark released: %(p)s") % {"p": Programme(programme).label}
     entry = _release(
-        fund=fund, code=code, amount=amount, date=date or _today(), memo=memo, actor=actor
+        fund=fund, code=code, amount=amount, date=date or today(), memo=memo, actor=actor
     )
     if entry is None:
         raise ValueError(_("Nothing is earmarked for %(p)s.") % {"p": Programme(programme).label})

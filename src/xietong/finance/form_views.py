@@ -26,7 +26,7 @@ from .models import (
     ProjectRule,
     SettlementTransfer,
 )
-from .views import _fund_or_404
+from .views import fund_or_404
 
 
 def _run(request, fn, ok: str):
@@ -69,7 +69,7 @@ def _require(allowed: bool) -> None:
 
 @login_required
 def round_create(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("New contribution round")
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
@@ -99,7 +99,7 @@ def round_create(request, slug: str):
 @login_required
 @require_POST
 def round_weights(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(ContributionRound, fund=fund, pk=pk)
     member = get_object_or_404(Jurisdiction, code=request.POST.get("member", ""))
     values = {
@@ -120,7 +120,7 @@ def round_weights(request, slug: str, pk: int):
 @login_required
 @require_POST
 def round_freeze(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(ContributionRound, fund=fund, pk=pk)
     _run(
         request,
@@ -133,7 +133,7 @@ def round_freeze(request, slug: str, pk: int):
 @login_required
 @require_POST
 def round_call(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(ContributionRound, fund=fund, pk=pk)
     form = forms.CallForm(request.POST)
     if not form.is_valid():
@@ -155,7 +155,7 @@ def round_call(request, slug: str, pk: int):
 @login_required
 @require_POST
 def payment_record(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     charge = get_object_or_404(Charge, fund=fund, pk=pk)
     form = forms.PaymentForm(request.POST)
     if not form.is_valid():
@@ -183,7 +183,7 @@ def payment_record(request, slug: str, pk: int):
 
 @login_required
 def project_create(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("New joint project")
     extra = {
         "shapley_note": True,
@@ -225,7 +225,7 @@ def project_create(request, slug: str):
 def project_create_shapley(request, slug: str):
     """Step 1: title, programme and participants; step 2: one cost per group of them. "Check"
     shows the Shapley shares, subadditivity and the core without writing; "Save" creates."""
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("New joint project shared by the Shapley value")
     intro = _(
         "Enter what each group of participants would pay if it carried out the project on its "
@@ -330,7 +330,7 @@ def _analysis_warnings(analysis: dict | None) -> list[str]:
 @login_required
 @require_POST
 def project_freeze(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     _run(
         request,
@@ -343,7 +343,7 @@ def project_freeze(request, slug: str, pk: int):
 @login_required
 @require_POST
 def project_call(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     form = forms.CallForm(request.POST)
     if not form.is_valid():
@@ -363,7 +363,7 @@ def project_call(request, slug: str, pk: int):
 
 
 def _source_action(request, slug, pk, model, view_name, fn, ok):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     source = get_object_or_404(model, fund=fund, pk=pk)
     reason = request.POST.get("reason", "")[:200]
     _run(request, lambda: fn(source=source, actor=request.user, reason=reason), ok)
@@ -431,7 +431,7 @@ def project_call_cancel(request, slug: str, pk: int):
 
 @login_required
 def agreement_create(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("New reciprocal agreement")
     intro = _(
         "The payer's students (or teachers) go to the payee; the payer owes the rate per person "
@@ -463,7 +463,7 @@ def agreement_create(request, slug: str):
 
 
 def agreement_view(request, slug: str, pk: int):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     a = get_object_or_404(Agreement.objects.select_related("payer", "payee"), fund=fund, pk=pk)
     sides = [s for s in ("payer", "payee") if services.can_act_for(scope, getattr(a, f"{s}_id"))]
     may_approve = any(getattr(a, f"{s}_approved_at") is None for s in sides)
@@ -489,7 +489,7 @@ def agreement_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def agreement_approve(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     a = get_object_or_404(Agreement, fund=fund, pk=pk)
     _run(
         request,
@@ -502,7 +502,7 @@ def agreement_approve(request, slug: str, pk: int):
 @login_required
 @require_POST
 def flow_record(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     a = get_object_or_404(Agreement, fund=fund, pk=pk)
     form = forms.FlowForm(request.POST, stages=list(a.rates))
     if not form.is_valid():
@@ -528,7 +528,7 @@ def flow_record(request, slug: str, pk: int):
 
 @login_required
 def settlement_propose(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("Propose a settlement")
     intro = _(
         "Nets every unsettled flow of the period across all agreements of the area; each member "
@@ -558,7 +558,7 @@ def settlement_propose(request, slug: str):
 @login_required
 @require_POST
 def transfer_paid(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     t = get_object_or_404(SettlementTransfer, settlement__fund=fund, pk=pk)
     form = forms.CallForm(request.POST)  # an optional date
     date = form.cleaned_data["date"] if form.is_valid() else None
@@ -575,7 +575,7 @@ def transfer_paid(request, slug: str, pk: int):
 
 @login_required
 def donation_record(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("Record a donation")
     intro = _(
         "Society's money goes to its own account, apart from members' contributions; an "
@@ -583,7 +583,7 @@ def donation_record(request, slug: str):
     )
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        form = forms.DonationForm(fund=fund, initial={"date": services._today()})
+        form = forms.DonationForm(fund=fund, initial={"date": services.today()})
         return _form_page(request, fund, form, title=title, intro=intro)
     form = forms.DonationForm(request.POST, fund=fund)
     if not form.is_valid():
@@ -615,7 +615,7 @@ def donation_record(request, slug: str):
 
 @login_required
 def disbursement_record(request, slug: str):
-    scope, fund, _level = _fund_or_404(request, slug, full=True)
+    scope, fund, _level = fund_or_404(request, slug, full=True)
     title = _("Record a disbursement")
     intro = _(
         "Pays from the fund's cash to a programme. A teacher exchange disbursement may name the "
@@ -623,7 +623,7 @@ def disbursement_record(request, slug: str):
     )
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        form = forms.DisbursementForm(fund=fund, initial={"date": services._today()})
+        form = forms.DisbursementForm(fund=fund, initial={"date": services.today()})
         return _form_page(request, fund, form, title=title, intro=intro)
     form = forms.DisbursementForm(request.POST, fund=fund)
     if not form.is_valid():
@@ -660,7 +660,7 @@ def disbursement_record(request, slug: str):
 @login_required
 @require_POST
 def project_close(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     reason = request.POST.get("reason", "")[:200]
     _run(
@@ -674,7 +674,7 @@ def project_close(request, slug: str, pk: int):
 @login_required
 @require_POST
 def earmark_release(request, slug: str, programme: str):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     reason = request.POST.get("reason", "")[:200]
     _run(
         request,
@@ -689,7 +689,7 @@ def earmark_release(request, slug: str, programme: str):
 @login_required
 @require_POST
 def period_close(request, slug: str):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     form = forms.PeriodCloseForm(request.POST)
     period = ""
     if not form.is_valid():

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 import numpy as np
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xietong.talent.models import ExchangeRound, TrainingProgramme
 from xietong.web import pickers
 
-from . import classification, ledger
+from . import classification, ledger, services
 from .models import (
     AgreementKind,
     Criterion,
@@ -24,10 +23,6 @@ from .models import (
     ProjectRule,
     Stage,
 )
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _money_field(label, *, required=True):
@@ -88,7 +83,7 @@ class RoundForm(forms.Form):
                 status__in=[Stage.CLOSED, Stage.WITHDRAWN]
             )
         if not self.is_bound:
-            self.initial.setdefault("year", _today().year)
+            self.initial.setdefault("year", services.today().year)
         for value, label in Criterion.choices:
             self.fields[f"mix_{value}"] = forms.DecimalField(
                 label=_("Share for %(c)s") % {"c": label},

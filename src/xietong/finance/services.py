@@ -69,7 +69,8 @@ def can_act_for(scope: Scope, member_code: str) -> bool:
     return scope.is_admin or any(member_code.startswith(p) for p in scope.write_prefixes)
 
 
-def _require_manage(scope: Scope, fund: Fund) -> None:
+def require_manage(scope: Scope, fund: Fund) -> None:
+    """Refuse unless the caller may manage ``fund`` (its secretariat or the admin)."""
     scope.require(can_manage(scope, fund), _("manage the fund of %(a)s") % {"a": fund.area})
 
 
@@ -84,7 +85,8 @@ def _require_member(fund: Fund, member: Jurisdiction) -> None:
         )
 
 
-def _today() -> dt.date:
+def today() -> dt.date:
+    """The date forms propose and services default to: today in the deployment's time zone."""
     return timezone.localdate()
 
 
@@ -117,7 +119,7 @@ def fund_open(*, area: CooperationArea, actor, currency: str = "CNY") -> Fund:
 
 @transaction.atomic
 def fund_publish_totals(*, fund: Fund, published: bool, actor) -> Fund:
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     before = fund.totals_published
     Fund.objects.filter(pk=fund.pk).update(totals_published=published)
     fund.totals_published = published
@@ -137,7 +139,7 @@ def entry_post_manual(
     *, fund: Fund, date: dt.date, memo: str, lines: list[dict], actor
 ) -> JournalEntry:
     """An adjusting entry by the secretariat, on existing accounts only."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if not memo.strip():
         raise ValueError(_("Say why: a manual entry needs a memo."))
     parsed = [
@@ -171,12 +173,12 @@ def entry_reverse(
 
     Calls for payment and settlements are not reversed one entry at a time: they stand for an
     agreement of all members."""
-    _require_manage(scope_for(actor), entry.fund)
+    require_manage(scope_for(actor), entry.fund)
     if entry.kind not in REVERSIBLE and entry.kind != EntryKind.REVERSAL:
         raise ValueError(
             _("Entries of kind %(k)s cannot be reversed on their own.") % {"k": entry.kind}
         )
-    return ledger.reverse(entry=entry, date=date or _today(), memo=memo, actor=actor)
+    return ledger.reverse(entry=entry, date=date or today(), memo=memo, actor=actor)
 
 
 # ---- contribution rounds -------------------------------------------------------------------
@@ -237,7 +239,7 @@ def round_create(
 ) -> ContributionRound:
     """A contribution round; with ``project``, what members pay under it is earmarked for that
     joint project and goes to the project's restricted fund."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if project is not None:
         _require_open_project(fund, project)
     total = money(total, _("total"))
@@ -372,7 +374,7 @@ def round_compute(round: ContributionRound) -> tuple[list[Jurisdiction], object,
 @transaction.atomic
 def round_freeze(*, round: ContributionRound, actor) -> ContributionRound:
     """Freeze the rule and weights and compute every member's share, exact to the fen."""
-    _require_manage(scope_for(actor), round.fund)
+    require_manage(scope_for(actor), round.fund)
     round = ContributionRound.objects.select_for_update().get(pk=round.pk)
     if round.status != Stage.DRAFT:
         raise ValueError(_("This round is already frozen."))
@@ -459,8 +461,8 @@ def round_call(
     *, round: ContributionRound, actor, date: dt.date | None = None, due_date: dt.date | None = None
 ) -> ContributionRound:
     """Call every member for its approved share: receivables in the ledger."""
-    _require_manage(scope_for(actor), round.fund)
-    date = date or _today()
+    require_manage(scope_for(actor), round.fund)
+    date = date or today()
     if due_date is not None and due_date < date:
         raise ValueError(
             _("The due date %(due)s is before the call date %(date)s.")
@@ -678,7 +680,7 @@ def project_create(
     actor,
     total=None,
 ) -> JointProject:
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
     members = _member_codes(fund)
@@ -709,7 +711,7 @@ def project_create(
 
 @transaction.atomic
 def project_freeze(*, project: JointProject, actor) -> JointProject:
-    _require_manage(scope_for(actor), project.fund)
+    require_manage(scope_for(actor), project.fund)
     project = JointProject.objects.select_for_update().get(pk=project.pk)
     if project.status != Stage.DRAFT:
         raise ValueError(_("This project's shares are already frozen."))
@@ -742,14 +744,14 @@ def project_freeze(*, project: JointProject, actor) -> JointProject:
 
 @transaction.atomic
 def project_call(*, project: JointProject, actor, date: dt.date | None = None) -> JointProject:
-    _require_manage(scope_for(actor), project.fund)
+    require_manage(scope_for(actor), project.fund)
     project = JointProject.objects.select_for_update().get(pk=project.pk)
     charges = list(project.charges.select_related("member").select_for_update())
     _call(
         source=project,
         charges=charges,
         income_account="income:projects",
-        date=date or _today(),
+        date=date or today(),
         memo=_("Call for project shares: %(t)s") % {"t": project.title},
         actor=actor,
     )
@@ -779,7 +781,7 @@ def _what(source) -> str:
 def draft_withdraw(*, source: ContributionRound | JointProject, actor, reason: str = ""):
     """Withdraw a round or project whose rule is still a draft: nothing was computed, approved
     or posted, so it is only marked withdrawn (kept, with its inputs, for the record)."""
-    _require_manage(scope_for(actor), source.fund)
+    require_manage(scope_for(actor), source.fund)
     source = _source_model(source).objects.select_for_update().get(pk=source.pk)
     if source.status == Stage.WITHDRAWN:
         raise ValueError(_("This is already withdrawn."))
@@ -810,7 +812,7 @@ def call_cancel(
 ):
     """Cancel a call for payment before anything was received: the call's entry is reversed
     (the original stays), and the shares go back to frozen and approved, not yet called."""
-    _require_manage(scope_for(actor), source.fund)
+    require_manage(scope_for(actor), source.fund)
     source = _source_model(source).objects.select_for_update().get(pk=source.pk)
     if source.status != Stage.CALLED:
         raise ValueError(_("Only a call for payment can be cancelled."))
@@ -828,7 +830,7 @@ def call_cancel(
         reversals.append(
             ledger.reverse(
                 entry=entry,
-                date=date or _today(),
+                date=date or today(),
                 memo=_("Call cancelled: %(t)s") % {"t": source.title}
                 + (f" ({reason.strip()})" if reason.strip() else ""),
                 actor=actor,
@@ -998,7 +1000,7 @@ def flow_record(*, agreement: Agreement, period: str, stage: str, count: int, ac
 @transaction.atomic
 def settlement_propose(*, fund: Fund, period: str, actor, method: str = "auto") -> Settlement:
     """Net every unsettled flow of the period across all agreements of the area."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     ledger.period_bounds(period)
     Fund.objects.select_for_update().get(pk=fund.pk)  # one proposal at a time per fund
     flows = list(
@@ -1080,7 +1082,7 @@ def settlement_approve(*, settlement: Settlement, actor, date: dt.date | None = 
             period_end = ledger.period_bounds(settlement.period)[1]
             settlement.entry = ledger.post(
                 fund=settlement.fund,
-                date=date or min(_today(), period_end),
+                date=date or min(today(), period_end),
                 kind=EntryKind.SETTLEMENT,
                 memo=memo,
                 lines=lines,
@@ -1123,7 +1125,7 @@ def transfer_paid(*, transfer: SettlementTransfer, actor, date: dt.date | None =
     }
     transfer.paid_entry = ledger.post(
         fund=settlement.fund,
-        date=date or _today(),
+        date=date or today(),
         kind=EntryKind.TRANSFER,
         memo=memo,
         lines=[
@@ -1151,7 +1153,7 @@ def transfer_paid(*, transfer: SettlementTransfer, actor, date: dt.date | None =
 
 @transaction.atomic
 def donor_create(*, fund: Fund, name: str, kind: str, actor, anonymous: bool = False) -> Donor:
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if kind not in DonorKind.values:
         raise ValueError(_("Unknown kind of donor %(k)s.") % {"k": kind})
     if not name.strip():
@@ -1172,7 +1174,7 @@ def donor_create(*, fund: Fund, name: str, kind: str, actor, anonymous: bool = F
 @transaction.atomic
 def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str = "") -> Donation:
     """Society's money goes to its own cash account, apart from members' contributions."""
-    _require_manage(scope_for(actor), donor.fund)
+    require_manage(scope_for(actor), donor.fund)
     amount = money(amount)
     if amount <= 0:
         raise ValueError(_("A donation must be positive."))
@@ -1309,7 +1311,7 @@ def disbursement_record(
     (``exchange_round``, for the ``teacher_exchange`` programme) run by the area's secretariat or
     by a bureau inside one of the area's members, or a training programme
     (``training_programme``, for the ``training`` programme) of the same area; at most one."""
-    _require_manage(scope_for(actor), fund)
+    require_manage(scope_for(actor), fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
     function_code = classification.check(function_code)

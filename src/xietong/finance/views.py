@@ -21,7 +21,7 @@ from . import explain, forms, ledger, selectors, services
 from .models import Charge, Criterion, JointProject, Programme, Settlement, Stage
 
 
-def _fund_or_404(request, slug: str, *, full: bool = False):
+def fund_or_404(request, slug: str, *, full: bool = False):
     scope = scope_for(request.user)
     fund, level = selectors.fund_get(scope=scope, slug=slug)
     if fund is None or (full and level == "public"):
@@ -47,7 +47,7 @@ def home(request):
 
 
 def fund_view(request, slug: str):
-    scope, fund, level = _fund_or_404(request, slug)
+    scope, fund, level = fund_or_404(request, slug)
     ctx = {"fund": fund, "level": level, "totals": selectors.public_totals(fund)}
     programme_names = dict(Programme.choices)
     ctx["by_programme"] = [
@@ -133,7 +133,7 @@ def cash_chart(totals: dict) -> str:
 
 
 def contributions(request, slug: str):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     rows = selectors.contributions_by_member(fund)
     if request.GET.get("format") in ("csv", "xlsx"):
         header = ["member", "name", "share", "called", "paid", "arrears"]
@@ -160,7 +160,7 @@ def contributions(request, slug: str):
 
 
 def round_view(request, slug: str, pk: int):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(selectors.round_list(fund=fund).select_related("project"), pk=pk)
     charges = [
         (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
@@ -195,7 +195,7 @@ def round_view(request, slug: str, pk: int):
 
 
 def project_view(request, slug: str, pk: int):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     charges = [
         (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
@@ -228,7 +228,7 @@ def project_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def charge_approve(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     charge = get_object_or_404(Charge, fund=fund, pk=pk)
     try:
         services.charge_approve(charge=charge, actor=request.user)
@@ -284,7 +284,7 @@ def _sankey(settlement: Settlement, *, gross: bool) -> str:
 
 
 def settlement_view(request, slug: str, pk: int):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     s = get_object_or_404(selectors.settlement_list(fund=fund), pk=pk)
     positions = [(p, services.can_act_for(scope, p.member_id)) for p in s.positions.all()]
     flows = s.flows.select_related("agreement__payer", "agreement__payee")
@@ -318,7 +318,7 @@ def settlement_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def settlement_approve(request, slug: str, pk: int):
-    _scope, fund, _level = _fund_or_404(request, slug, full=True)
+    _scope, fund, _level = fund_or_404(request, slug, full=True)
     s = get_object_or_404(Settlement, fund=fund, pk=pk)
     try:
         services.settlement_approve(settlement=s, actor=request.user)
@@ -342,7 +342,7 @@ def _period(request) -> tuple[str, object, object]:
 def report(request, slug: str):
     """The statement of a period: income, expenditure by functional classification, net
     assets; CSV/XLSX with ``format=``; the close-period form for the secretariat."""
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     period, date_from, date_to = _period(request)
     rep = selectors.fund_report(fund, date_from=date_from, date_to=date_to)
     fmt = request.GET.get("format")
@@ -395,7 +395,7 @@ def report(request, slug: str):
 
 
 def statement(request, slug: str, code: str):
-    scope, fund, level = _fund_or_404(request, slug, full=True)
+    scope, fund, level = fund_or_404(request, slug, full=True)
     member = get_object_or_404(Jurisdiction, code=code)
     if member.code not in [m.code for m in ledger.fund_members(fund)] or not (
         selectors.may_see_member(scope, fund, member.code)

@@ -69,15 +69,22 @@ def area_list() -> QuerySet[CooperationArea]:
     )
 
 
-def area_member_prefixes(area: CooperationArea, *, include_children: bool = True) -> list[str]:
-    ids = {area.pk}
-    frontier = {area.pk}
-    while include_children and frontier:
+def area_subtree_ids(area_ids: Iterable[int]) -> set[int]:
+    """The areas and every area below them (sub-areas such as Tongzhou-Wuqing-Langfang under
+    Beijing-Tianjin-Hebei), as ids: the one closure of the area tree."""
+    ids = set(area_ids)
+    frontier = set(ids)
+    while frontier:
         children = set(
             CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
         )
         frontier = children - ids
         ids |= children
+    return ids
+
+
+def area_member_prefixes(area: CooperationArea, *, include_children: bool = True) -> list[str]:
+    ids = area_subtree_ids([area.pk]) if include_children else {area.pk}
     return sorted(
         set(
             AreaMembership.objects.filter(area_id__in=ids).values_list(

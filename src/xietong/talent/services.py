@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
 from xietong.regions.models import AreaMembership, CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_subtree_ids
 from xietong.schools.models import School
 
 from . import engine
@@ -349,15 +350,7 @@ def clean_member_caps(value, rnd: ExchangeRound) -> dict[str, int]:
 
 
 def _area_tree(area: CooperationArea) -> set[int]:
-    ids = {area.pk}
-    frontier = {area.pk}
-    while frontier:
-        frontier = (
-            set(CooperationArea.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-            - ids
-        )
-        ids |= frontier
-    return ids
+    return area_subtree_ids([area.pk])
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.evaluation import selectors as evaluation_selectors
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_subtree_ids
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
 from xietong.tabular import UploadTooLarge, read_as_message
@@ -238,7 +239,7 @@ def _cap_members(rnd) -> list[tuple[str, str, int | None]]:
     caps = rnd.member_caps or {}
     if rnd.area_id:
         qs = Jurisdiction.objects.filter(
-            memberships__area_id__in=services._area_tree(rnd.area)
+            memberships__area_id__in=area_subtree_ids([rnd.area_id])
         ).distinct()
     else:
         qs = Jurisdiction.objects.filter(parent_id=rnd.jurisdiction_id)

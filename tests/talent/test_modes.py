@@ -145,7 +145,7 @@ def test_tobe_two_teachers_swap(tw):
     rnd = services.round_match(rnd=rnd, actor=sec)
     cert = rnd.certificate
     assert cert["ok"] and cert["mode"] == "tobe" and cert["ir_violations"] == 0
-    assert "block exchange" in cert["mechanism"]
+    assert cert["mechanism"] == "tobe" and "stability_notion" not in cert  # codes, not prose
     assert _results(rnd) == {"TA0": "PD", "TD0": "PA", "TB0": None}
     assert _da_on_same_data(rnd) == {"TA0": "PD", "TD0": "PA", "TB0": "PE"}
     b0 = Placement.objects.get(round=rnd, teacher__code="TB0")

@@ -15,7 +15,6 @@ from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
-from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
 from xietong.web import charts
 
@@ -149,6 +148,7 @@ def evaluation_run_view(request, pk: int):
             for s in ("pass", "fail", "incomplete")
         },
         title=_("Counties passing and failing by province"),
+        ytitle=_("Counties"),
         colors={
             str(STATUS_LABELS["pass"]): charts.STATUS_COLOURS["pass"],
             str(STATUS_LABELS["fail"]): charts.STATUS_COLOURS["fail"],
@@ -189,7 +189,6 @@ def evaluation_run_view(request, pk: int):
             "cv_chart": cv_chart,
             "status_labels": STATUS_LABELS,
             "scope": scope_for(request.user),
-            "stage_label": dict(Stage.choices).get(run.stage, run.stage),
         },
     )
 
@@ -306,7 +305,9 @@ def gap_dashboard(request, slug: str):
     if request.GET.get("format") == "csv":
         return _csv_response(report.rows() if report else [], f"gap-{slug}-{indicator}.csv")
     d = BY_CODE[indicator]
-    label = d.name_en if request.LANGUAGE_CODE == "en" else d.name_zh
+    english = request.LANGUAGE_CODE == "en"
+    label = d.name_en if english else d.name_zh
+    unit = d.unit_en if english else d.unit_zh
     ctx = {
         "area": area,
         "indicator": indicator,
@@ -328,6 +329,7 @@ def gap_dashboard(request, slug: str):
                 _("within counties"): [y.within_counties for y in report.years],
             },
             title=_("Theil T of %(x)s, decomposed") % {"x": label},
+            ytitle=_("Theil T index"),
         )
         ctx["members_chart"] = charts.lines(
             ys,
@@ -336,6 +338,7 @@ def gap_dashboard(request, slug: str):
                 for code, name in report.members
             },
             title=_("Members side by side: %(x)s") % {"x": label},
+            ytitle=unit,
         )
         ctx["cv_chart"] = charts.lines(
             ys,
@@ -347,5 +350,6 @@ def gap_dashboard(request, slug: str):
                 },
             },
             title=_("Convergence: CV across schools"),
+            ytitle=_("Coefficient of variation"),
         )
     return render(request, "evaluation/gap.html", ctx)

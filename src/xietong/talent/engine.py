@@ -299,11 +299,18 @@ def _staff_counts(school_ids: set[int]) -> dict[tuple[int, str], int]:
     return out
 
 
+def mechanism_code(mode: str, *, regions: bool) -> str:
+    """The mechanism that ran and the stability its certificate checks, as one code: deferred
+    acceptance with school or area caps is the flexible (Kamada-Kojima) variant. Pages word it
+    with :data:`xietong.talent.policy_words.MECHANISMS`; nothing English is stored."""
+    return "da_regions" if regions and mode == "da" else mode
+
+
 def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
     out = {
         "ok": bool(cert.ok),
         "mode": cert.mode,
-        "stability_notion": cert.stability_notion,
+        "mechanism": mechanism_code(cert.mode, regions=inp.regions is not None),
         "blocking_pairs": int(len(cert.blocking_pairs)),
         "invalid_assignments": int(len(cert.invalid_assignments)),
         "capacity_violations": list(cert.capacity_violations),
@@ -325,7 +332,6 @@ def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
         )
     if result is not None:
         out.update(
-            mechanism=result.mechanism,
             rounds=int(result.rounds),
             gate_iterations=int(result.gate_iterations),
             held_back=int((~result.admitted).sum()),
@@ -667,7 +673,7 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     prefixes = round_prefixes(rnd)
     year = _latest_year(prefixes, rnd)
     if year is None:
-        return {"year": None, "counties": [], "note": "no teacher statistics in the territory"}
+        return {"year": None, "counties": [], "note": "no_teacher_statistics"}
     table = school_table(
         prefixes=prefixes, year=year, raw_codes=("students", "teachers", "teachers_backbone")
     )
@@ -713,15 +719,6 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     rows.sort(key=lambda r: r.get("teachers_per_100_cv_change") or 0)
     shrink = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) < -1e-12]
     grow = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) > 1e-12]
-    from xietong.regions.models import Jurisdiction
-
-    names = dict(
-        Jurisdiction.objects.filter(code__in=[r["county"] for r in rows]).values_list(
-            "code", "name_zh"
-        )
-    )
-    for r in rows:
-        r["name"] = names.get(r["county"], r["county"])
     bb = [r.get("backbone_per_100_cv_change") or 0 for r in rows]
     return {
         "year": year,

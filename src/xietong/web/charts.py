@@ -7,6 +7,7 @@ import uuid
 import plotly.graph_objects as go
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from plotly.io.json import to_json_plotly
 
 PALETTE = ["#b4232a", "#1f5fa8", "#2e8540", "#c77c02", "#6f42c1", "#0f7c8c", "#8c564b", "#d6336c"]
@@ -166,18 +167,19 @@ def cv_bars(
 ) -> str:
     """Horizontal bars (long indicator names stay readable) with the threshold as a marker."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=codes, x=cvs, name="CV", orientation="h", marker_color=PALETTE[1]))
+    cv = _("Coefficient of variation")
+    fig.add_trace(go.Bar(y=codes, x=cvs, name=cv, orientation="h", marker_color=PALETTE[1]))
     if any(t is not None for t in thresholds):
         fig.add_trace(
             go.Scatter(
                 y=codes,
                 x=thresholds,
                 mode="markers",
-                name="threshold",
+                name=_("Threshold of the standard"),
                 marker=dict(symbol="line-ns-open", size=22, color=OVERALL, line=dict(width=3)),
             )
         )
     fig.update_layout(title=title, legend=dict(orientation="h"), margin=dict(l=260))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(gridcolor="#eef1f5", rangemode="tozero")
+    fig.update_xaxes(title=cv, gridcolor="#eef1f5", rangemode="tozero")
     return to_div(fig, height=120 + 40 * len(codes))

@@ -51,6 +51,8 @@ def test_run_and_county_pages_in_chinese(run, world, read_page):
     assert "2024 · 小学 ·" in html and "· primary ·" not in html  # the stage by its name
     home = read_page(world["users"]["langfang"], "/evaluation/", "zh-hans")
     assert "<td>小学</td>" in home and "<td>primary</td>" not in home
+    # the standard by its document and title, not by its code
+    assert ">教督〔2012〕3号 县域义务教育基本均衡" in home and ">basic-balance-2012 v" not in home
 
 
 def test_run_pages_in_english(run, world, read_page):

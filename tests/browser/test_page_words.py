@@ -3,28 +3,10 @@ pages next to them): no raw code, no bare English enum value, no English sentenc
 shows or in its charts, and outside finance no count without thousands separators. Import
 problems are read too: a file with errors is uploaded as the school and as the bureau."""
 
-import pytest
-
 from .helpers import login, require_chromium
 from .words import READ_PAGE, chart_words, file_columns, findings
 
 require_chromium()
-
-
-@pytest.fixture
-def full_demo(transactional_db):
-    from xietong.evaluation.demo import evaluation_demo_load
-    from xietong.finance.demo import finance_demo_load
-    from xietong.regions.services import jurisdictions_load, standard_areas_ensure
-    from xietong.schools.demo import demo_load
-    from xietong.talent.demo import talent_demo_load
-
-    jurisdictions_load()
-    standard_areas_ensure()
-    demo_load(scale=0.01, years=(2022, 2023, 2024))
-    evaluation_demo_load()
-    talent_demo_load(teachers=300)
-    finance_demo_load()
 
 
 def _read(page, url: str, *, numbers: bool) -> list[str]:

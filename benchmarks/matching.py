@@ -16,7 +16,11 @@ Prints
    memory, and whether the targets (1 s and 5 s) were met -- with per-entry
    ranks, and again with integer point scores and lottery tie-breaking;
 3. times of the richer modes (regional caps, departure caps, balance,
-   individually rational modes) on moderate sizes.
+   individually rational modes) on moderate sizes;
+4. the list entry point ``deferred_acceptance(prefs, priorities, capacities)`` end to end from
+   Python lists, against a plain heap-based Python implementation of deferred acceptance
+   (``plain_da`` below) and the ``matching`` package, on 5,000 x 250 and 100,000 x 5,000 x 20
+   (targets: 3x the plain implementation, 100x the package).
 
 Instances: post popularity is log-normal (sigma 1; one extra run with sigma 2,
 where a few posts draw most applications), each teacher lists 20
@@ -131,6 +135,71 @@ def run_matching_package(prefs, pri, caps):
         threading.stack_size(old_stack)
         sys.setrecursionlimit(old_limit)
     return box["out"], box["seconds"]
+
+
+def plain_da(prefs, pri, caps):
+    """A plain heap-based Python implementation of teacher-proposing deferred acceptance, the
+    peer the list entry point is measured against: a rank dictionary per post, a min-heap of
+    held teachers keyed by (negative) rank so the worst held one is rejected first."""
+    import heapq
+
+    rank = [{t: r for r, t in enumerate(p)} for p in pri]
+    held: list[list[tuple[int, int]]] = [[] for _ in pri]
+    nxt = [0] * len(prefs)
+    free = list(range(len(prefs)))[::-1]
+    out = [-1] * len(prefs)
+    while free:
+        t = free.pop()
+        lst = prefs[t]
+        while nxt[t] < len(lst):
+            p = lst[nxt[t]]
+            nxt[t] += 1
+            r = rank[p].get(t)
+            if r is None or caps[p] == 0:
+                continue
+            h = held[p]
+            if len(h) < caps[p]:
+                heapq.heappush(h, (-r, t))
+                out[t] = p
+                break
+            if -h[0][0] > r:
+                _, loser = heapq.heapreplace(h, (-r, t))
+                out[t], out[loser] = p, -1
+                free.append(loser)
+                break
+    return out
+
+
+def section_lists(cases: dict[str, tuple[int, int, int]], with_package: bool) -> dict:
+    """The list entry point ``deferred_acceptance(prefs, priorities, capacities)`` end to end
+    (bulk ingest, solve, certificate) against the plain Python implementation above and, where
+    it finishes in reasonable time, the ``matching`` package, on the same list inputs."""
+    print("\n== list entry point: deferred_acceptance(lists) vs plain Python vs matching ==")
+    ratios = {}
+    for name, (n_t, n_p, length) in cases.items():
+        prefs, pri, caps = make_lists(n_t, n_p, length, seed=n_t + 7)
+        ours, ours_s = _best(deferred_acceptance, prefs, pri, caps)
+        plain, plain_s = _best(plain_da, prefs, pri, caps)
+        assert ours == plain, "the plain implementation disagrees"
+        row = f"{name}: ours {ours_s:.3f} s, plain Python {plain_s:.3f} s ({plain_s / ours_s:.1f}x)"
+        pkg_ratio = None
+        if with_package and n_t <= 10_000:
+            pkg, pkg_s = run_matching_package(prefs, pri, caps)
+            assert pkg == ours, "the matching package disagrees"
+            pkg_ratio = pkg_s / ours_s
+            row += f", matching {pkg_s:.3f} s ({pkg_ratio:.0f}x)"
+        print(row)
+        ratios[name] = (plain_s / ours_s, pkg_ratio)
+    return ratios
+
+
+def _best(fn, *args, repeats: int = 3):
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn(*args)
+        best = min(best, time.perf_counter() - start)
+    return out, best
 
 
 def pin_one_core() -> str:
@@ -290,6 +359,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     args = parser.parse_args()
     print(f"numpy {np.__version__}, python {sys.version.split()[0]}, {pin_one_core()}")
+    list_cases = {"5,000 x 250 x 10": (5_000, 250, 10)}
+    if not args.quick:
+        list_cases["100,000 x 5,000 x 20"] = (100_000, 5_000, 20)
+    lists = section_lists(list_cases, with_package=True)
     if args.quick:
         section_parity([300])
         cases = {"10,000 x 500 x 20": (10_000, 500, 20, 1.0, 1.0)}
@@ -307,6 +380,10 @@ def main() -> None:
         scored = section_scores(cases)
         section_modes(20_000)
     print("\n== summary ==")
+    for name, (plain, pkg) in lists.items():
+        verdict = "MET" if plain >= 3 and (pkg is None or pkg >= 100) else "NOT MET"
+        pkg_part = f", {pkg:.0f}x the matching package (target 100x)" if pkg else ""
+        print(f"list entry point {name}: {plain:.1f}x plain Python (target 3x){pkg_part} {verdict}")
     for name, (worst, limit, per_entry, _) in outcome.items():
         verdict = "MET" if worst < limit else "NOT MET"
         print(f"{name}: {worst:.3f} s (target {limit:.0f} s) {verdict}; {per_entry:.1f} B/entry")

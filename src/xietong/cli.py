@@ -330,6 +330,64 @@ def cmd_load_divisions(args) -> int:
     return _division_changes(args)
 
 
+def cmd_load_boundaries(args) -> int:
+    """Division outlines from a GeoJSON file, all or nothing (see docs/maps.md)."""
+    _setup()
+    _migrate()
+    from django.utils import translation
+
+    from xietong.regions.boundaries import BoundaryFileError, BoundaryLimits
+    from xietong.regions.services import boundaries_load
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"xietong: {path}: no such file", file=sys.stderr)
+        return 2
+    limits = BoundaryLimits.from_settings()
+    size = path.stat().st_size
+    if size > limits.max_bytes:  # refused unread
+        print(
+            f"xietong: {path}: the file is {size} bytes; files up to {limits.max_bytes} bytes "
+            "can be loaded (XIETONG_BOUNDARY_MAX_BYTES); simplify it first or raise the bound",
+            file=sys.stderr,
+        )
+        return 1
+    from tqdm import tqdm
+
+    bar = tqdm(desc="checking features", unit=" features", disable=None, file=sys.stderr)
+    with translation.override("en"):  # the command speaks English, its problems too
+        try:
+            r = boundaries_load(
+                data=path.read_bytes(),
+                filename=path.name,
+                code_property=args.code_property,
+                source=args.source or "",
+                licence=args.licence or "",
+                approval_number=args.approval_number or "",
+                simplify=args.simplify,
+                limits=limits,
+                progress=bar.update,
+            )
+        except (BoundaryFileError, ValueError) as exc:
+            bar.close()
+            print(f"xietong: {exc}", file=sys.stderr)
+            return 1
+    bar.close()
+    levels = ", ".join(f"{n} {level}" for level, n in sorted(r.by_level.items()))
+    print(
+        f"Boundaries: {r.features} loaded ({levels}; {r.created} new, {r.replaced} replaced"
+        + (f", {r.repaired} repaired" if r.repaired else "")
+        + f"); {r.points_read} positions read, {r.points_kept} kept after simplification."
+    )
+    if not args.approval_number:
+        print(
+            "Note: no --approval-number given. Maps published in China must show the "
+            "审图号 of the standard map data they use.",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _division_changes(args) -> int:
     """Schools of abolished counties follow the official changes; the undecided are listed."""
     from django.utils import translation
@@ -573,6 +631,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="school_code,county_code: counties chosen for schools of split divisions",
     )
     ld.set_defaults(func=cmd_load_divisions)
+
+    lb = sub.add_parser(
+        "load-boundaries",
+        help="load division outlines (GeoJSON FeatureCollection keyed by division code) for maps",
+    )
+    lb.add_argument("file", metavar="FILE.geojson")
+    lb.add_argument(
+        "--code-property",
+        metavar="NAME",
+        help="the feature property holding the 6- or 12-digit division code (default: code, "
+        "then adcode)",
+    )
+    lb.add_argument("--source", metavar="TEXT", help="where the data comes from (shown on maps)")
+    lb.add_argument("--licence", metavar="TEXT", help="the licence the data is used under")
+    lb.add_argument(
+        "--approval-number",
+        metavar="TEXT",
+        help="the map approval number (审图号) of the standard map data, shown on every map",
+    )
+    from xietong.regions.boundaries import DEFAULT_TOLERANCE
+
+    lb.add_argument(
+        "--simplify",
+        metavar="TOLERANCE",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help=f"simplification tolerance in degrees, shared borders kept (default {DEFAULT_TOLERANCE}; 0: none)",
+    )
+    lb.set_defaults(func=cmd_load_boundaries)
 
     imp = sub.add_parser("import", help="import data files")
     imp_sub = imp.add_subparsers(dest="what", required=True)

@@ -227,6 +227,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# zh-Hans numbers grouped by thousands with a comma (xietong/formats/zh_Hans/formats.py)
+FORMAT_MODULE_PATH = ["xietong.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -262,6 +264,11 @@ XIETONG_IMPORT_MAX_ROWS = int(_env_number("XIETONG_IMPORT_MAX_ROWS", 1_000_000))
 XIETONG_IMPORT_MAX_COLUMNS = int(_env_number("XIETONG_IMPORT_MAX_COLUMNS", 1000))
 XIETONG_IMPORT_MAX_CELL_CHARS = int(_env_number("XIETONG_IMPORT_MAX_CELL_CHARS", 32_767))
 XIETONG_IMPORT_MAX_SECONDS = _env_number("XIETONG_IMPORT_MAX_SECONDS", 60.0)
+# Bounds on a boundary file (`xietong load-boundaries`, xietong.regions.boundaries): refused
+# unread past the bytes; the features and positions bound what parsing it may cost.
+XIETONG_BOUNDARY_MAX_BYTES = int(_env_number("XIETONG_BOUNDARY_MAX_BYTES", 50 * 1024 * 1024))
+XIETONG_BOUNDARY_MAX_FEATURES = int(_env_number("XIETONG_BOUNDARY_MAX_FEATURES", 10_000))
+XIETONG_BOUNDARY_MAX_POINTS = int(_env_number("XIETONG_BOUNDARY_MAX_POINTS", 5_000_000))
 FILE_UPLOAD_HANDLERS = [
     "xietong.tabular.uploads.UploadLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("areas/<slug:slug>/", views.area_detail, name="area_detail"),
     path("jurisdictions/<str:code>/", views.jurisdiction_detail, name="jurisdiction_detail"),
     path("schools/", views.school_list, name="school_list"),
+    path("pickers/schools/", views.school_search, name="picker_schools"),
     path("schools/<str:code>/", views.school_detail, name="school_detail"),
     path("statistics/import/", views.statistics_import_view, name="statistics_import"),
     path("statistics/template.<str:fmt>", views.statistics_template, name="statistics_template"),

@@ -670,3 +670,47 @@ def test_audit_checkpoints(world, who):
     assert key.status_code == 200 and key.json()["key_id"] == cp.key_id
     pem = c.get("/audit/public-key.pem")
     assert pem.status_code == 200 and pem.content.startswith(b"-----BEGIN PUBLIC KEY-----")
+
+
+# ---- picker search endpoints: the choices a form offers, never outside the caller's scope -----
+@pytest.mark.parametrize("who", ROLES)
+def test_picker_school_search(world, who):
+    c = client_for(world, who)
+    codes = {k: s.code for k, s in world["schools"].items()}
+    seen = {i["value"] for i in c.get("/pickers/schools/?limit=50").json()["items"]}
+    assert seen == {codes[k] for k in READ[who]}, who
+    writable = {i["value"] for i in c.get("/pickers/schools/?writable=1").json()["items"]}
+    assert writable == {codes[k] for k in WRITE_STATS.get(who, set())}, who
+
+
+# host schools of the open jjj round: any school of its territory (A, B, D, E) for its managers,
+# else the schools the caller writes; posts: the round's (a teacher: those she may rank)
+HOST_SCHOOLS = {
+    "admin": {"A", "B", "D", "E"},
+    "jjj-sec": {"A", "B", "D", "E"},
+    "twl-sec": set(),
+    "langfang": {"A"},
+    "tongzhou": {"B"},
+    "school-a": {"A"},
+    "teacher-a": set(),
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_picker_talent_search(tw, who):
+    from xietong.talent.models import Teacher
+    from xietong.talent.services import round_open
+
+    rnd = round_open(rnd=tw["round"], actor=None)
+    c = client_for(tw, who)
+    schools = c.get(f"/talent/pickers/rounds/{rnd.pk}/schools/")
+    posts = c.get(f"/talent/pickers/rounds/{rnd.pk}/posts/")
+    if who in ROUND_SEEN:
+        codes = {tw["schools"][k].code for k in HOST_SCHOOLS[who]}
+        assert {i["value"] for i in schools.json()["items"]} == codes, who
+        expected = {"PD", "PE"} if who == "teacher-a" else {"PA", "PD", "PE"}
+        assert {i["value"] for i in posts.json()["items"]} == expected, who
+    else:
+        assert schools.status_code == posts.status_code == 404, who
+    teachers = {i["value"] for i in c.get("/talent/pickers/teachers/?limit=50").json()["items"]}
+    assert teachers == {t.code for t in Teacher.objects.all() if teacher_seen(tw, who, t)}, who

@@ -330,8 +330,8 @@ def test_capacities_respected_and_assignments_acceptable(inst):
 @SETTINGS
 @given(regional_instances(), st.lists(st.integers(0, 4), min_size=4, max_size=4))
 def test_vectorised_allotment_matches_the_definition(reg, counts):
-    from xietong.algorithms.matching import _tree_of
-    from xietong.algorithms.matching_core import allot
+    from xietong.algorithms.matching.core import allot
+    from xietong.algorithms.matching.solve import tree_of as _tree_of
 
     *_, regions = reg
     counts = counts[: len(regions.capacities)]

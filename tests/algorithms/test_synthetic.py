@@ -573,3 +573,53 @@ def test_primary_enrolment_follows_the_national_bulletins(full):
     assert total[2023] > total[2022]
     assert total[2023] / total[2022] == pytest.approx(1.0097, abs=0.003)
     assert total[2022] / total[2021] == pytest.approx(0.9955, abs=0.003)
+
+
+def _passing_2017(counties, seed: int, scale: float) -> tuple[int, int]:
+    """County-stage passes of the 2017 standard in 2023, primary plus junior: (all, Beijing)."""
+    from xietong.algorithms.standards import evaluate, load_standard
+
+    region = generate(counties, [2023], seed=seed, scale=scale)
+    v = region.values[:, 0, :]
+    table = {
+        "school_id": np.array([s.code for s in region.schools], dtype=object),
+        "county": np.array([s.county_code for s in region.schools], dtype=object),
+        "stage": np.array([s.stage for s in region.schools], dtype=object),
+        "school_type": np.array([s.school_type for s in region.schools], dtype=object),
+        "teaching_point": np.array([s.school_type == "218" for s in region.schools]),
+        **{code: v[:, k] for k, code in enumerate(INDICATORS)},
+    }
+    std = load_standard("quality-balance-2017")
+    total = beijing = 0
+    for stage in ("primary", "junior"):
+        result = evaluate(std, table, stage=stage, missing="incomplete")
+        ok = [c.county for c in result.counties if c.status == "pass"]
+        total += len(ok)
+        beijing += sum(c.startswith("11") for c in ok)
+    return total, beijing
+
+
+def test_2017_results_do_not_depend_on_scale(counties):
+    # Before the school-level draws were stratified, seed 2024 gave 41 county-stage passes at
+    # scale 1 and 151 at 0.25 (Beijing 5 and 14 of 32): a smaller demo looked better because
+    # it had fewer weak outliers. Now 51, 72 at 0.5 and 60 at 0.25 (Beijing 5, 7, 7). Below ~0.2 most counties
+    # have a single junior school, which cannot carry its county's spread (docs/demo-data.md).
+    full_total, full_bj = _passing_2017(counties, 2024, 1.0)
+    assert full_total > 20
+    for scale in (0.5, 0.25):
+        total, bj = _passing_2017(counties, 2024, scale)
+        assert 0.7 * full_total <= total <= 1.5 * full_total, (scale, total, full_total)
+        assert abs(bj - full_bj) <= 4, (scale, bj, full_bj)
+
+
+def test_stratified_draws_reach_the_full_scale_extremes():
+    rng = np.random.default_rng(0)
+    group = np.repeat(np.arange(3), [4, 1, 10])
+    p = syn._stratified_uniform(rng, group, 0.1)
+    # a group of 4 at scale 0.1 stands for 40 schools: levels 0.5/40, 0.375, 0.625, 1 - 0.5/40
+    assert sorted(p[:4]) == pytest.approx([0.0125, 0.375, 0.625, 0.9875])
+    # a lone school takes the median; a group of 10 keeps its extremes at
+    # the full-scale extremes 0.5/100 and 1 - 0.5/100
+    assert p[4] == 0.5
+    assert min(p[5:]) == pytest.approx(0.005) and max(p[5:]) == pytest.approx(0.995)
+    assert syn._stratified_uniform(np.random.default_rng(0), np.zeros(1, int), 1.0)[0] == 0.5

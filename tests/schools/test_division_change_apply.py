@@ -89,9 +89,29 @@ def test_schools_of_a_merged_county_move_to_its_successor(hangzhou):
         "XC1",
         "XC2",
     }
-    # county totals in step with the school values, in the same transaction
-    assert _students(GONGSHU) == (Decimal(750), 3)
-    assert _students(XIACHENG) is None
+    # statistics of a year attach to the divisions valid that year: 下城区 ends with 2020, so
+    # the 2020 values of its schools stay there (400 + 100), and 拱墅区's 2020 total is its own
+    assert _students(GONGSHU) == (Decimal(250), 1)
+    assert _students(XIACHENG) == (Decimal(500), 2)
+    # from 2021 they count in 拱墅区: 250 + 420 = 670
+    statistics_set(
+        school=hangzhou["xiacheng"], year=2021, values={"students": Decimal(420)}, actor=None
+    )
+    statistics_set(
+        school=hangzhou["gongshu"], year=2021, values={"students": Decimal(250)}, actor=None
+    )
+    row = CountyStatistic.objects.get(county_id=GONGSHU, year=2021, indicator_id="students")
+    assert (row.total, row.schools) == (Decimal(670), 2)
+    assert not CountyStatistic.objects.filter(county_id=XIACHENG, year=2021).exists()
+    # the evaluation reads the same: 2020 in 下城区, 2021 in 拱墅区
+    from xietong.evaluation.inputs import school_table
+
+    assert list(school_table(prefixes=["330103"], year=2020)["school_id"]) == ["XC1", "XC2"]
+    assert list(school_table(prefixes=["330103"], year=2021)["school_id"]) == []
+    t = school_table(prefixes=["330105"], year=2021)
+    assert list(t["school_id"]) == ["GS1", "XC1", "XC2"] and set(t["county"]) == {GONGSHU}
+    t = school_table(prefixes=["3301"], year=2020)
+    assert dict(zip(t["school_id"], t["county"], strict=True))["XC1"] == XIACHENG
     kept = set(CountyStatistic.objects.values_list("county_id", "year", "indicator_id", "total"))
     county_totals_refresh()
     assert (
@@ -134,7 +154,8 @@ def test_a_split_lists_its_schools_instead_of_guessing(hangzhou):
     )
     assert assigned.moved == (("JG1", JIANGGAN, QIANTANG),) and assigned.to_assign == ()
     assert School.objects.get(code="JG1").county_id == QIANTANG
-    assert _students(QIANTANG) == (Decimal(300), 1) and _students(JIANGGAN) is None
+    # 2020 is 江干区's last year: its value stays there; 钱塘区 starts with 2021
+    assert _students(JIANGGAN) == (Decimal(300), 1) and _students(QIANTANG) is None
 
 
 def test_a_carved_out_division_lists_the_remaining_one_for_review(hangzhou):
@@ -238,3 +259,30 @@ def test_moving_a_school_keeps_totals_and_refuses_an_abolished_county(hangzhou):
     )
     with pytest.raises(OutOfScope):
         schools_move_county(schools=[school], county_code="131002000000", actor=outside)
+
+
+def test_moves_in_years_keep_each_county_for_its_years(hangzhou):
+    from xietong.schools.models import SchoolCountyHistory
+    from xietong.schools.selectors import past_counties
+
+    school = hangzhou["xiacheng"]
+    schools_move_county(schools=[school], county_code=GONGSHU, actor=None, effective_year=2021)
+    school.refresh_from_db()
+    schools_move_county(schools=[school], county_code=SHANGCHENG, actor=None, effective_year=2023)
+    rows = list(
+        SchoolCountyHistory.objects.filter(school=school).values_list(
+            "county_id", "from_year", "until_year"
+        )
+    )
+    assert rows == [(XIACHENG, None, 2020), (GONGSHU, 2021, 2022)]
+    past = past_counties([2019, 2021, 2022, 2023])
+    assert past[2019][school.pk] == XIACHENG and past[2022][school.pk] == GONGSHU
+    assert school.pk not in past[2023]  # 2023 on: where School.county says
+    # a move cannot take effect before the last one
+    school.refresh_from_db()
+    with pytest.raises(ValueError, match="already moved in 2023"):
+        schools_move_county(schools=[school], county_code=GONGSHU, actor=None, effective_year=2022)
+    # a correction (no year) leaves no history: every year follows
+    other = hangzhou["xiacheng2"]
+    schools_move_county(schools=[other], county_code=GONGSHU, actor=None)
+    assert not SchoolCountyHistory.objects.filter(school=other).exists()

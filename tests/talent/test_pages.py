@@ -47,10 +47,23 @@ def test_teacher_application_page(tw):
     c = _client(tw, "teacher-a")
     r = c.get(f"/talent/rounds/{tw['round'].pk}/apply/")
     assert r.status_code == 200 and "PD" in r.content.decode()
-    r = c.post(f"/talent/rounds/{tw['round'].pk}/apply/", {"posts": "PD\nPE"}, follow=True)
+    html = r.content.decode()
+    assert 'name="choice_1"' in html and 'name="posts"' not in html  # picked, not typed
+    # PA is at her own school: not offered, and refused when typed by hand
+    assert '<option value="PD">' in html and '<option value="PA">' not in html
+    url = f"/talent/rounds/{tw['round'].pk}/apply/"
+    r = c.post(url, {"choice_1": "PD", "choice_2": "PE"}, follow=True)
     assert "<li>PD" in r.content.decode()
-    r = c.post(f"/talent/rounds/{tw['round'].pk}/apply/", {"posts": "NOPE"}, follow=True)
-    assert "No such posts" in r.content.decode()
+    r = c.post(url, {"choice_1": "PE", "choice_2": "PD", "home": "1"}, follow=True)
+    from xietong.talent.models import Application
+    from xietong.talent.services import listed_codes
+
+    app = Application.objects.get(round=tw["round"], teacher__code="TA0")
+    assert listed_codes(app) == ["PE", "HOME", "PD"]  # staying ranks before choice 2
+    for typed in ("NOPE", "PA"):
+        r = c.post(url, {"choice_1": typed}, follow=True)
+        assert f"{typed} is not a post of this round you may rank." in r.content.decode()
+    assert listed_codes(app) == ["PE", "HOME", "PD"]  # unchanged
 
 
 def test_results_flows_and_csv(tw):

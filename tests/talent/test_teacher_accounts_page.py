@@ -49,7 +49,7 @@ def test_school_admin_invites_a_teacher_who_sets_a_password_and_applies(tw):
     rnd = services.round_open(rnd=tw["round"], actor=tw["users"]["jjj-sec"])
     page = admin.get("/talent/teachers/").content.decode()
     assert f"/talent/rounds/{rnd.pk}/apply/?teacher=TA1" in page
-    admin.post(f"/talent/rounds/{rnd.pk}/apply/", {"teacher": "TA1", "posts": "PD"})
+    admin.post(f"/talent/rounds/{rnd.pk}/apply/", {"teacher": "TA1", "choice_1": "PD"})
     assert services.listed_codes(rnd.applications.get(teacher__code="TA1")) == ["PD"]
     # the teacher sees their own application
     mine = teacher.get(f"/talent/rounds/{rnd.pk}/apply/").content.decode()

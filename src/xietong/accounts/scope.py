@@ -103,6 +103,22 @@ class Scope:
     def can_write_statistics(self, school) -> bool:
         return self.can_write_school(school) or school.pk in self.write_school_ids
 
+    def statistics_write_q(self, field_prefix: str = "") -> Q:
+        """``can_write_statistics`` as a filter on School rows (``field_prefix`` leads from the
+        filtered model to its school, e.g. ``"school__"`` for teachers)."""
+        if self.is_admin:
+            return Q()
+        pk = f"{field_prefix}pk" if field_prefix else "pk"
+        return _prefix_q(self.write_prefixes, f"{field_prefix}county__code") | Q(
+            **{f"{pk}__in": sorted(self.write_school_ids)}
+        )
+
+    @property
+    def can_write_any_statistics(self) -> bool:
+        """Is there a school whose statistics (and teacher records) the caller may write? Pages
+        show upload forms only then; the services refuse the rows of any other school."""
+        return self.is_admin or bool(self.write_prefixes or self.write_school_ids)
+
     def can_publish(self, jurisdiction_code: str) -> bool:
         return self.is_admin or any(jurisdiction_code.startswith(p) for p in self.write_prefixes)
 

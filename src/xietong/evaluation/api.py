@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -116,6 +116,18 @@ class CountyOut(Schema):
     indicators: list[dict]
     reasons: list[dict]
     notes: list[dict]
+    funding: dict | None = Field(
+        None,
+        description="Government-guarantee item 6: public operating funds against the base "
+        "rates of 国发〔2015〕67号 (status meets/short/incomplete, counts, totals in yuan); "
+        "the schools behind it are on the county page for the bureaus concerned",
+    )
+
+    @staticmethod
+    def resolve_funding(obj):
+        if obj.funding is None:
+            return None
+        return {k: v for k, v in obj.funding.items() if not k.endswith("_schools")}
 
     @staticmethod
     def resolve_county(obj):

@@ -5,26 +5,37 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+from django.db.models import Q
 
 from xietong.regions.selectors import prefixes_q
 from xietong.schools.catalogue import BY_CODE, RAW_CODES
 from xietong.schools.models import TEACHING_POINT, School, SchoolStatistic
+from xietong.schools.selectors import past_counties
 
 
 def school_table(*, prefixes: list[str], year: int, raw_codes: tuple[str, ...] = RAW_CODES) -> dict:
     """One row per open school in the prefixes with its raw values of ``year`` (NaN = not
     reported). Columns: ``school_id`` (code), ``pk``, ``county``, ``stage``, ``teaching_point``
-    (school type 218), ``school_type`` (empty when the registry lacks it) and each raw code."""
-    schools = list(
-        School.objects.filter(prefixes_q(prefixes, "county__code"), is_open=True)
+    (school type 218), ``school_type`` (empty when the registry lacks it), ``location`` and each
+    raw code."""
+    past = past_counties(year)[year]
+    schools = [
+        (pk, code, past.get(pk, county), *rest)
+        for pk, code, county, *rest in School.objects.filter(
+            prefixes_q(prefixes, "county__code") | Q(pk__in=list(past)), is_open=True
+        )
         .order_by("code")
-        .values_list("id", "code", "county_id", "stage", "school_type")
-    )
+        .values_list("id", "code", "county_id", "stage", "school_type", "location")
+    ]
+    # the county of the year: a school that moved since counts where it was then
+    schools = [s for s in schools if any(s[2].startswith(p) for p in prefixes)]
     index = {pk: i for i, (pk, *_rest) in enumerate(schools)}
     n = len(schools)
     cols = {c: np.full(n, np.nan) for c in raw_codes}
     stats = SchoolStatistic.objects.filter(
-        prefixes_q(prefixes, "school__county__code"), year=year, indicator_id__in=raw_codes
+        prefixes_q(prefixes, "school__county__code") | Q(school_id__in=list(past)),
+        year=year,
+        indicator_id__in=raw_codes,
     ).values_list("school_id", "indicator_id", "value")
     for school_id, ind, value in stats.iterator(chunk_size=20000):
         i = index.get(school_id)
@@ -37,6 +48,7 @@ def school_table(*, prefixes: list[str], year: int, raw_codes: tuple[str, ...] =
         "stage": np.array([s[3] for s in schools], dtype=object),
         "school_type": np.array([s[4] for s in schools], dtype=object),
         "teaching_point": np.array([s[4] == TEACHING_POINT for s in schools], dtype=bool),
+        "location": np.array([s[5] for s in schools], dtype=object),
         **cols,
     }
 
@@ -58,8 +70,10 @@ def ratio_panel(
     num = d.numerator or d.code
     den = d.denominator
     needed = sorted({num, "students", *([den] if den else [])})
+    past = past_counties(years)
+    moved = sorted({pk for by_school in past.values() for pk in by_school})
     qs = SchoolStatistic.objects.filter(
-        prefixes_q(prefixes, "school__county__code"),
+        prefixes_q(prefixes, "school__county__code") | Q(school_id__in=moved),
         year__in=years,
         indicator_id__in=needed,
         school__is_open=True,
@@ -83,10 +97,13 @@ def ratio_panel(
             w = r.get("students")
             if not w or num not in r or (den and not r.get(den)):
                 continue
+            county = past[year].get(school_id, county_of[school_id])
+            if not any(county.startswith(p) for p in prefixes):
+                continue  # in the scope now, elsewhere that year
             v = r[num] / r[den] * float(d.scale) if den else r[num]
             vals.append(v)
             weights.append(w)
-            counties.append(county_of[school_id])
+            counties.append(county)
         if vals:
             out[year] = {
                 "values": np.array(vals),

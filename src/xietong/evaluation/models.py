@@ -91,6 +91,9 @@ class CountyEvaluation(models.Model):
     indicators = models.JSONField(default=list)
     reasons = models.JSONField(default=list)
     notes = models.JSONField(default=list)
+    #: government-guarantee item 6 (public operating funds against the base rates), as
+    #: ``algorithms.funding.CountyFunding.as_dict()``; None when no rates cover the year
+    funding = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["county_id"]

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import jurisdiction_tree
 from xietong.schools.models import StatisticsRelease
 
 from .models import EvaluationRun, SchoolShortfall
@@ -65,22 +66,13 @@ def school_rows_visible(scope: Scope) -> bool:
     return not scope.is_public
 
 
-def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[Jurisdiction]]:
-    """Areas and jurisdictions the caller may evaluate."""
+def runnable_scopes(scope: Scope) -> tuple[list[CooperationArea], list[tuple[Jurisdiction, int]]]:
+    """Areas and jurisdictions the caller may evaluate (``services._check_may_run``): the areas
+    it manages, and every division of the subtrees it reads, as a ``jurisdiction_tree``."""
     if scope.is_admin:
-        return list(CooperationArea.objects.all()), list(
-            Jurisdiction.objects.filter(level="province").order_by("code")
-        )
+        return list(CooperationArea.objects.all()), jurisdiction_tree(None)
     areas = list(CooperationArea.objects.filter(pk__in=sorted(scope.area_ids)))
-    juris = []
-    for prefix in sorted(scope.read_prefixes):
-        j = (
-            Jurisdiction.objects.filter(prefix=prefix, is_placeholder=False)
-            .order_by("code")
-            .first()
-        )
-        if j is not None:
-            juris.append(j)
+    juris = jurisdiction_tree(sorted(scope.read_prefixes)) if scope.read_prefixes else []
     return areas, juris
 
 
@@ -118,6 +110,22 @@ def missing_schools(*, scope: Scope, run: EvaluationRun, county: str) -> list[tu
         )
     }
     return [(by_code[e["school_id"]], e) for e in entries if e["school_id"] in by_code]
+
+
+def funding_schools(*, scope: Scope, run: EvaluationRun, county: str) -> dict[str, list[object]]:
+    """The schools behind a county's item-6 result, ``{"short": [...], "missing": [...]}``:
+    those the caller's role reaches (school rows are never public)."""
+    from xietong.schools.models import School
+
+    c = run.counties.filter(county_id=county).values_list("funding", flat=True).first()
+    if not c or scope.is_public:
+        return {"short": [], "missing": []}
+    codes = [*c.get("short_schools", []), *c.get("missing_schools", [])]
+    by_code = {s.code: s for s in School.objects.filter(scope.schools_q()).filter(code__in=codes)}
+    return {
+        k: [by_code[x] for x in c.get(f"{k}_schools", []) if x in by_code]
+        for k in ("short", "missing")
+    }
 
 
 def default_year(years: list[int]) -> int | None:

@@ -17,6 +17,7 @@ from xietong.audit.services import audit_record
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_member_prefixes
 
+from .guarantee import funding_by_county
 from .inputs import school_table
 from .models import CountyEvaluation, EvaluationRun, SchoolShortfall
 
@@ -84,14 +85,19 @@ def _scope_of(
     return [jurisdiction.prefix], f"jurisdiction:{jurisdiction.code}"
 
 
+def can_run(scope, area, jurisdiction) -> bool:
+    """An area is evaluated by its secretariat, a jurisdiction by those who read its data."""
+    if area is not None:
+        return scope.is_admin or scope.can_manage_area(area.pk)
+    return scope.jurisdiction_readable(jurisdiction.code)
+
+
 def _check_may_run(actor, area, jurisdiction) -> None:
     scope = scope_for(actor)
-    if area is not None:
-        scope.require(scope.is_admin or scope.can_manage_area(area.pk), _("evaluate this area"))
-    else:
-        scope.require(
-            scope.jurisdiction_readable(jurisdiction.code), _("evaluate this jurisdiction")
-        )
+    scope.require(
+        can_run(scope, area, jurisdiction),
+        _("evaluate this area") if area is not None else _("evaluate this jurisdiction"),
+    )
 
 
 def _registry_notes(table: dict) -> list[dict]:
@@ -138,6 +144,7 @@ def evaluation_run(
         missing="incomplete",
     )
     split_rule = result.split_rule
+    funds = funding_by_county(table, int(year))
     run = EvaluationRun.objects.create(
         standard_id=std.id,
         standard_version=std.version,
@@ -194,6 +201,7 @@ def evaluation_run(
                 ),
                 reasons=_clean([r.as_dict() for r in c.reasons]),
                 notes=_clean([r.as_dict() for r in c.notes]),
+                funding=None if funds is None else funds.get(c.county),
             )
             for c in result.counties
         ],
@@ -255,13 +263,17 @@ def evaluation_reproduce(*, run: EvaluationRun, actor) -> dict:
     return {"stored": run.fingerprint, "current": current, "unchanged": current == run.fingerprint}
 
 
+def can_publish_run(scope, run: EvaluationRun) -> bool:
+    """An area's run is published by its secretariat, a jurisdiction's by its bureau."""
+    if run.area_id:
+        return scope.can_manage_area(run.area_id)
+    return scope.can_publish(run.jurisdiction_id)
+
+
 @transaction.atomic
 def evaluation_publish(*, run: EvaluationRun, actor) -> EvaluationRun:
     scope = scope_for(actor)
-    if run.area_id:
-        scope.require(scope.can_manage_area(run.area_id), _("publish this evaluation"))
-    else:
-        scope.require(scope.can_publish(run.jurisdiction_id), _("publish this evaluation"))
+    scope.require(can_publish_run(scope, run), _("publish this evaluation"))
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
     if run.published_at is None:
         run.published_at = timezone.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE, DERIVED
 from xietong.schools.tabular import write_csv
-from xietong.web import charts
+from xietong.web import charts, maps, pickers
 
 from . import selectors, services
 from .gap import gap_report
@@ -27,6 +28,11 @@ STATUS_LABELS = {
     "fail": gettext_lazy("fail"),
     "incomplete": gettext_lazy("incomplete data"),
     "no_schools": gettext_lazy("no schools"),
+}
+FUNDING_LABELS = {
+    "meets": gettext_lazy("every school funded at or above the base rates"),
+    "short": gettext_lazy("schools funded below the base rates"),
+    "incomplete": gettext_lazy("incomplete data"),
 }
 
 
@@ -43,10 +49,37 @@ def _years() -> list[int]:
     return selectors.statistics_years()
 
 
+class RunScopeForm(forms.Form):
+    """What to evaluate: an area the caller manages or a division of the subtrees it reads
+    (``selectors.runnable_scopes``), picked from a tree, never typed as a code."""
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas, tree = selectors.runnable_scopes(scope)
+        choices = []
+        if areas:
+            choices.append((_("Cooperation areas"), [(f"area:{a.slug}", a.name) for a in areas]))
+        if tree:
+            choices.append((_("Jurisdictions"), pickers.jurisdiction_choices(tree, "j:")))
+        self.fields["scope"] = forms.ChoiceField(
+            label=_("Scope"),
+            choices=choices,
+            widget=pickers.TreeSelect(
+                search={f"j:{j.code}": pickers.jurisdiction_search_text(j) for j, _d in tree}
+            ),
+            error_messages={
+                "invalid_choice": _(
+                    "%(value)s is not an area or jurisdiction you may evaluate: pick one from "
+                    "the list."
+                )
+            },
+        )
+
+
 def evaluation_home(request):
     scope = scope_for(request.user)
     runs = selectors.evaluation_list(scope=scope)[:100]
-    areas, juris = selectors.runnable_scopes(scope)
+    form = RunScopeForm(scope=scope)
     standards = [load_standard(s) for s in list_standards()]
     years = _years()
     return render(
@@ -54,8 +87,7 @@ def evaluation_home(request):
         "evaluation/home.html",
         {
             "runs": runs,
-            "areas": areas,
-            "jurisdictions": juris,
+            "form": form if form.fields["scope"].choices else None,
             "standards": standards,
             "years": years,
             "default_year": selectors.default_year(years),
@@ -67,7 +99,12 @@ def evaluation_home(request):
 @login_required
 @require_POST
 def evaluation_start(request):
-    target = request.POST.get("scope", "")
+    form = RunScopeForm(request.POST, scope=scope_for(request.user))
+    if not form.is_valid():
+        for problem in pickers.errors_of(form):
+            messages.error(request, problem)
+        return redirect("evaluation_home")
+    target = form.cleaned_data["scope"]
     area = jurisdiction = None
     if target.startswith("area:"):
         area = get_object_or_404(CooperationArea, slug=target[5:])
@@ -100,6 +137,13 @@ def _run_or_404(request, pk: int):
     return run
 
 
+def _county_detail(c) -> str:
+    schools = _("%(n)d schools") % {"n": c.n_schools}
+    if c.composite_cv is not None:
+        return f"{schools} · CV {c.composite_cv:.3f}"
+    return schools
+
+
 def evaluation_run_view(request, pk: int):
     run = _run_or_404(request, pk)
     counties = list(run.counties.select_related("county", "county__parent"))
@@ -126,16 +170,6 @@ def evaluation_run_view(request, pk: int):
         rows.append(row)
     if request.GET.get("format") == "csv":
         return _csv_response(rows, f"evaluation-{run.pk}.csv")
-    points = [
-        (
-            c.county.longitude,
-            c.county.latitude,
-            c.status,
-            f"{c.county.name} · {STATUS_LABELS.get(c.status)}",
-        )
-        for c in counties
-        if c.county.longitude is not None
-    ]
     by_member: dict[str, dict[str, int]] = {}
     for c in counties:
         prov = c.county.code[:2] + "0" * 10
@@ -184,11 +218,18 @@ def evaluation_run_view(request, pk: int):
             "counties": counties,
             "names": names,
             "ind_codes": ind_codes,
-            "map": charts.status_map(points, STATUS_LABELS, title=_("County compliance")),
+            "map": maps.status_map(
+                scope=scope_for(request.user),
+                counties=[(c.county, c.status, _county_detail(c)) for c in counties],
+                labels=STATUS_LABELS,
+                title=_("County compliance"),
+            ),
             "member_chart": member_chart,
             "cv_chart": cv_chart,
             "status_labels": STATUS_LABELS,
             "scope": scope_for(request.user),
+            "can_publish": services.can_publish_run(scope_for(request.user), run),
+            "can_reproduce": services.can_run(scope_for(request.user), run.area, run.jurisdiction),
         },
     )
 
@@ -249,6 +290,9 @@ def evaluation_county(request, pk: int, code: str):
             "names": names,
             "chart": chart,
             "status_labels": STATUS_LABELS,
+            "funding": county.funding,
+            "funding_status": FUNDING_LABELS.get((county.funding or {}).get("status")),
+            "funding_schools": selectors.funding_schools(scope=scope, run=run, county=code),
         },
     )
 

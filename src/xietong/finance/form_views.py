@@ -191,8 +191,8 @@ def project_create(request, slug: str):
     }
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        return _form_page(request, fund, forms.ProjectForm(), title=title, **extra)
-    form = forms.ProjectForm(request.POST)
+        return _form_page(request, fund, forms.ProjectForm(fund=fund), title=title, **extra)
+    form = forms.ProjectForm(request.POST, fund=fund)
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, **extra)
     d = form.cleaned_data

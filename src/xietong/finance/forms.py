@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xietong.talent.models import ExchangeRound, TrainingProgramme
+from xietong.web import pickers
 
 from . import ledger
 from .models import (
@@ -234,11 +235,16 @@ class ProjectForm(forms.Form):
         label=_("Participants"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "One line per participating member: its code and, for the proportional rule, its "
-            "weight; for the airport game, its stand-alone cost in yuan (what the facility would "
-            "cost if sized for its needs alone)."
+            "For each participating member: for the proportional rule, its weight; for the "
+            "airport game, its stand-alone cost in yuan (what the facility would cost if sized "
+            "for its needs alone). Leave the members that do not take part empty."
         ),
     )
+
+    def __init__(self, *args, fund: Fund | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fund is not None:  # one box per member instead of typing codes
+            self.fields["values"].widget = pickers.MemberValuesWidget(_member_choices(fund))
 
     def clean_values(self):
         return _parse_pairs(self.cleaned_data["values"], _("the participants"))

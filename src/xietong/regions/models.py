@@ -171,3 +171,36 @@ class AreaMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} / {self.jurisdiction}"
+
+
+class Boundary(models.Model):
+    """A division's outline as GeoJSON (Polygon or MultiPolygon, longitude/latitude degrees),
+    simplified for display. Published maps in China must use approved standard map data and
+    show its approval number (审图号), so each outline keeps where it came from."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="boundary",
+        verbose_name=_("jurisdiction"),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, db_index=True)
+    geometry = models.JSONField(_("geometry"))
+    points = models.PositiveIntegerField(_("points"))
+    simplify_tolerance = models.FloatField(_("simplification tolerance (degrees)"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    licence = models.CharField(_("licence"), max_length=300, blank=True)
+    approval_number = models.CharField(
+        _("map approval number (审图号)"), max_length=100, blank=True
+    )
+    file_digest = models.CharField(_("file SHA-256"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        ordering = ["jurisdiction_id"]
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} ({self.points})"

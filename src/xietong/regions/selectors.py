@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from .divisions import successors as _successor_codes
-from .models import AreaMembership, CooperationArea, Jurisdiction
+from .models import AreaMembership, Boundary, CooperationArea, Jurisdiction
 
 
 def valid_in_q(year: int | None = None) -> Q:
@@ -92,3 +92,52 @@ def prefixes_q(prefixes: list[str], field_name: str) -> Q:
     for p in prefixes:
         q |= Q(**{f"{field_name}__startswith": p})
     return q
+
+
+def boundaries_for(codes: Iterable[str]) -> dict[str, dict]:
+    """The loaded outlines (GeoJSON geometries) of those of ``codes`` that have one. Boundaries
+    are public reference data, like the division tree."""
+    return dict(
+        Boundary.objects.filter(jurisdiction_id__in=list(codes)).values_list(
+            "jurisdiction_id", "geometry"
+        )
+    )
+
+
+def boundary_credits(codes: Iterable[str]) -> list[dict[str, str]]:
+    """Where the outlines of ``codes`` come from: each distinct source, licence and map
+    approval number (审图号), which a published map must show."""
+    rows = (
+        Boundary.objects.filter(jurisdiction_id__in=list(codes))
+        .values("source", "licence", "approval_number")
+        .distinct()
+        .order_by("source", "approval_number", "licence")
+    )
+    return list(rows)
+
+
+TREE_LEVELS = ("province", "prefecture", "county")
+
+
+def jurisdiction_tree(prefixes: Iterable[str] | None = None) -> list[tuple[Jurisdiction, int]]:
+    """The divisions in force under ``prefixes`` (None: all), province > prefecture > county in
+    code order, each with its depth in the tree. 市辖区 placeholders are left out and the
+    districts of a municipality sit directly under it, as people name them."""
+    qs = Jurisdiction.objects.filter(
+        valid_in_q(None), level__in=TREE_LEVELS, is_placeholder=False
+    ).select_related("parent")
+    if prefixes is not None:
+        qs = qs.filter(prefixes_q(sorted(set(prefixes)), "code"))
+    out = []
+    for j in qs.order_by("code"):
+        if j.level == "province":
+            depth = 0
+        elif j.level == "prefecture" or j.parent is None or j.parent.is_placeholder:
+            depth = 1
+        else:
+            depth = 2
+        out.append((j, depth))
+    if out:
+        top = min(d for _j, d in out)
+        out = [(j, d - top) for j, d in out]
+    return out

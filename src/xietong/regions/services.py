@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.audit.services import audit_record
 
+from .boundaries import (
+    DEFAULT_TOLERANCE,
+    BoundaryFileError,
+    BoundaryLimits,
+    BoundaryProblem,
+    count_points,
+    file_digest,
+    read_boundaries,
+    simplify_features,
+)
 from .divisions import load_divisions
-from .models import AreaMembership, CooperationArea, Jurisdiction
+from .models import AreaMembership, Boundary, CooperationArea, Jurisdiction
 
 
 @transaction.atomic
@@ -60,6 +72,111 @@ def jurisdictions_load(*, province_prefixes: list[str] | None = None, actor=None
             object_id=",".join(sorted(province_prefixes or [])) or "members",
             after={**result, "created_codes": created, "updated_codes": updated},
         )
+    return result
+
+
+@dataclass(frozen=True)
+class BoundaryLoad:
+    features: int
+    created: int
+    replaced: int
+    repaired: int
+    points_read: int
+    points_kept: int
+    by_level: dict[str, int]
+
+
+@transaction.atomic
+def boundaries_load(
+    *,
+    data: bytes,
+    filename: str,
+    actor=None,
+    code_property: str | None = None,
+    source: str = "",
+    licence: str = "",
+    approval_number: str = "",
+    simplify: float = DEFAULT_TOLERANCE,
+    limits: BoundaryLimits | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> BoundaryLoad:
+    """Load division outlines from a GeoJSON FeatureCollection, all or nothing: each feature's
+    code names a division of the registry (6-digit county codes are read as the registry's
+    12-digit form), and replaces the outline that division had. The file's source, licence
+    and 审图号 (map approval number) are kept with every outline, for the maps to show."""
+    if actor is not None and not scope_for(actor).is_admin:
+        raise OutOfScope(_("Only administrators load division boundaries."))
+    features = read_boundaries(
+        data, filename=filename, code_property=code_property, limits=limits, progress=progress
+    )
+    known = {
+        j.code: j
+        for j in Jurisdiction.objects.filter(code__in=[f.code for f in features]).only(
+            "code", "level"
+        )
+    }
+    unknown = [
+        BoundaryProblem(
+            filename,
+            f.feature,
+            code_property or "code",
+            _("%(code)s is not a division in the registry") % {"code": f.code},
+        )
+        for f in features
+        if f.code not in known
+    ]
+    if unknown:
+        raise BoundaryFileError(unknown)
+    points_read = sum(count_points(f.geometry) for f in features)
+    features, repaired = simplify_features(features, simplify)
+    now = timezone.now()
+    digest = file_digest(data)
+    codes = [f.code for f in features]
+    replaced = Boundary.objects.filter(jurisdiction_id__in=codes).count()
+    Boundary.objects.filter(jurisdiction_id__in=codes).delete()
+    rows = [
+        Boundary(
+            jurisdiction_id=f.code,
+            level=known[f.code].level,
+            geometry=f.geometry,
+            points=count_points(f.geometry),
+            simplify_tolerance=simplify,
+            source=source.strip()[:300],
+            licence=licence.strip()[:300],
+            approval_number=approval_number.strip()[:100],
+            file_digest=digest,
+            loaded_at=now,
+        )
+        for f in features
+    ]
+    Boundary.objects.bulk_create(rows, batch_size=200)
+    by_level: dict[str, int] = {}
+    for r in rows:
+        by_level[r.level] = by_level.get(r.level, 0) + 1
+    result = BoundaryLoad(
+        features=len(rows),
+        created=len(rows) - replaced,
+        replaced=replaced,
+        repaired=repaired,
+        points_read=points_read,
+        points_kept=sum(r.points for r in rows),
+        by_level=by_level,
+    )
+    audit_record(
+        actor=actor,
+        action="boundaries.load",
+        object_type="boundary_file",
+        object_id=digest,
+        after={
+            "file": filename,
+            "source": source,
+            "licence": licence,
+            "approval_number": approval_number,
+            "simplify": simplify,
+            **asdict(result),
+            "codes": codes,
+        },
+    )
     return result
 
 

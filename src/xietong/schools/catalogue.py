@@ -143,6 +143,25 @@ RAW: tuple[IndicatorDef, ...] = (
     ),
     IndicatorDef("library_books", "图书册数", "Library books", "册", "volumes", integral=True),
     IndicatorDef("expenditure", "教育经费支出", "Expenditure", "元", "yuan"),
+    IndicatorDef(
+        "public_operating_funds",
+        "公用经费财政拨款",
+        "Public operating funds received",
+        "元",
+        "yuan",
+        "学校当年收到的财政拨付公用经费（不含人员经费和基本建设支出）。",
+        "Public operating funds the school received in the year (no staff costs, no construction).",
+    ),
+    IndicatorDef(
+        "boarding_students",
+        "寄宿生数",
+        "Boarding students",
+        "人",
+        "persons",
+        "",
+        "Students who board at the school.",
+        integral=True,
+    ),
 )
 
 # Teachers of a combined school (九年一贯制, 完全中学, 十二年一贯制) by the stage they teach. The

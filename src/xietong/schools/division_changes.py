@@ -6,8 +6,10 @@ school lies in which part, so the schools are listed for a bureau to assign, and
 assignment is given. A division carved out of one that remains (临平区 out of 余杭区) lists the
 remaining division's schools for review: some of them may now lie in the new one.
 
-Moves go through ``schools_move_county`` (each audited, county totals kept in step); each change
-that moved schools is audited once more as a whole.
+Moves go through ``schools_move_county`` (each audited, county totals kept in step) and take
+effect in the change's year: statistics of earlier years stay with the abolished county
+(``SchoolCountyHistory``), so an evaluation of 2020 still finds 下城区. Each change that moved
+schools is audited once more as a whole.
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ def division_change_apply(
                     county_code=target,
                     actor=actor,
                     reason=reason or _("division change %(id)s") % {"id": change.id},
+                    effective_year=change.year,
                 ):
                     moved.append((school.code, county, target))
         if moved:

@@ -104,6 +104,33 @@ class School(BilingualNameMixin, models.Model):
         return self.school_type == TEACHING_POINT
 
 
+class SchoolCountyHistory(models.Model):
+    """A county a school belonged to before it moved, by statistics year (inclusive).
+
+    ``School.county`` is where the school is now; a move that takes effect in a statistics year
+    (a division change: 下城区 schools into 拱墅区 from 2021) keeps the old county here for the
+    years before it, so statistics of 2020 count in 下城区 and those of 2021 in 拱墅区. A corrected
+    registration leaves no row: the old county was never right."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="county_history")
+    county = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    from_year = models.PositiveSmallIntegerField(null=True, blank=True)  # None: since ever
+    until_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["school", "until_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "until_year"], name="school_history_once"),
+            models.CheckConstraint(
+                condition=Q(from_year__isnull=True) | Q(from_year__lte=models.F("until_year")),
+                name="school_history_years",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.county_id} {self.from_year or ''}-{self.until_year}"
+
+
 class IndicatorKind(models.TextChoices):
     RAW = "raw", _("Raw count")
     DERIVED = "derived", _("Derived ratio")

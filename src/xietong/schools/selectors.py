@@ -47,6 +47,44 @@ def school_list(
     return qs.order_by("code")
 
 
+def school_choices(
+    *, scope: Scope, writable: bool = False, prefixes: list[str] | None = None
+) -> QuerySet[School]:
+    """The open schools a form offers the caller: those it sees (``writable``: those whose
+    statistics it writes), optionally inside the territory ``prefixes``. Pickers search this
+    and the form validates against it, so a code typed by hand obeys the same scope."""
+    qs = School.objects.filter(scope.statistics_write_q() if writable else scope.schools_q())
+    if prefixes is not None:
+        qs = qs.filter(prefixes_q(prefixes, "county__code"))
+    return qs.filter(is_open=True).select_related("county").order_by("code")
+
+
+def school_search(qs: QuerySet[School], q: str) -> QuerySet[School]:
+    """Schools of ``qs`` whose code starts with ``q`` or whose Chinese or English name, or whose
+    county's Chinese name or pinyin, contains it."""
+    q = q.strip()
+    if not q:
+        return qs
+    return qs.filter(
+        Q(code__startswith=q)
+        | Q(name_zh__icontains=q)
+        | Q(name_en__icontains=q)
+        | Q(county__name_zh__icontains=q)
+        | Q(county__name_en__icontains=q)
+    )
+
+
+def jurisdiction_prefixes_seen(scope: Scope) -> list[str] | None:
+    """Division-code prefixes of the subtrees the caller reads (None: everything); a school's
+    or teacher's role reads its school's county."""
+    if scope.is_admin:
+        return None
+    own = School.objects.filter(pk__in=sorted(scope.read_school_ids)).values_list(
+        "county__prefix", flat=True
+    )
+    return sorted(set(scope.read_prefixes) | set(own))
+
+
 def school_get(*, scope: Scope, code: str) -> School | None:
     return (
         School.objects.filter(scope.schools_q())
@@ -215,6 +253,29 @@ def aggregates(
     return out
 
 
+def past_counties(years: list[int] | int) -> dict[int, dict[int, str]]:
+    """Year -> {school pk: county} for the schools that were in another county that year than
+    the one they are registered in now (``SchoolCountyHistory``); the rest are where
+    ``School.county`` says."""
+    from .models import SchoolCountyHistory
+
+    years = [years] if isinstance(years, int) else list(years)
+    out: dict[int, dict[int, str]] = {y: {} for y in years}
+    if not years:
+        return out
+    lo, hi = min(years), max(years)
+    rows = SchoolCountyHistory.objects.filter(until_year__gte=lo).filter(
+        Q(from_year__isnull=True) | Q(from_year__lte=hi)
+    )
+    for school_id, county, start, until in rows.values_list(
+        "school_id", "county_id", "from_year", "until_year"
+    ):
+        for y in years:
+            if (start is None or start <= y) and y <= until:
+                out[y][school_id] = county
+    return out
+
+
 def export_rows(
     *, scope: Scope, within: str | None = None, years: list[int] | None = None
 ) -> tuple[list[str], list[list]]:
@@ -231,8 +292,10 @@ def export_rows(
     header = ["school_code", "year", *RAW_CODES, "county", "stage", "school_type"]
     index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
     rows: dict[tuple[str, int], list] = {}
-    for code, year, ind, value, county, stage, kind in (
+    past = past_counties(sorted(set(qs.order_by().values_list("year", flat=True).distinct())))
+    for school_pk, code, year, ind, value, county, stage, kind in (
         qs.values_list(
+            "school_id",
             "school__code",
             "year",
             "indicator_id",
@@ -246,6 +309,7 @@ def export_rows(
     ):
         row = rows.get((code, year))
         if row is None:
+            county = past[year].get(school_pk, county)
             row = rows[(code, year)] = (
                 [code, year] + [None] * len(RAW_CODES) + [county, stage, kind]
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -207,9 +208,18 @@ def _county_in_force(county_code: str) -> Jurisdiction:
 
 @transaction.atomic
 def schools_move_county(
-    *, schools: Iterable[School], county_code: str, actor, reason: str = ""
+    *,
+    schools: Iterable[School],
+    county_code: str,
+    actor,
+    reason: str = "",
+    effective_year: int | None = None,
 ) -> list[School]:
     """Register schools in another county (a division change, a corrected registration).
+
+    With ``effective_year`` the move happens in that statistics year: the school's statistics
+    of earlier years stay with the county it leaves (``SchoolCountyHistory``). Without it the
+    move corrects the registration and all its years follow.
 
     Each move is audited with the school before and after; the county totals of the counties
     left and of the new one are recomputed in the same transaction, so the aggregates read from
@@ -228,6 +238,7 @@ def schools_move_county(
         if school.county_id == county.code:
             continue
         before = _school_snapshot(school)
+        history = _history_close(school, effective_year)
         school.county = county
         school.save(update_fields=["county"])
         audit_record(
@@ -236,12 +247,44 @@ def schools_move_county(
             object_type="school",
             object_id=school.code,
             before=before,
-            after={**_school_snapshot(school), "reason": reason},
+            after={
+                **_school_snapshot(school),
+                "reason": reason,
+                "effective_year": effective_year,
+                "history": history,
+            },
         )
         moved.append((before["county"], school))
     if moved:
         county_totals_refresh(county_codes=sorted({old for old, _s in moved} | {county.code}))
     return [school for _old, school in moved]
+
+
+def _history_close(school: School, effective_year: int | None) -> list | None:
+    """Keep the county a school leaves for the statistics years before ``effective_year``;
+    returns the kept period [county, from, until] (None when nothing is kept)."""
+    from .models import SchoolCountyHistory
+
+    if effective_year is None:
+        return None
+    year = int(effective_year)
+    if not 1949 <= year <= 2100:
+        raise ValueError(
+            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
+        )
+    last = SchoolCountyHistory.objects.filter(school=school).order_by("-until_year").first()
+    start = None if last is None else last.until_year + 1
+    if start is not None and start > year - 1:
+        if start > year:
+            raise ValueError(
+                _("School %(school)s already moved in %(year)s; a move cannot take effect earlier.")
+                % {"school": school.code, "year": last.until_year + 1}
+            )
+        return None  # moved twice in one year: the in-between county held no year
+    SchoolCountyHistory.objects.create(
+        school=school, county_id=school.county_id, from_year=start, until_year=year - 1
+    )
+    return [school.county_id, start, year - 1]
 
 
 @dataclass(frozen=True)
@@ -321,20 +364,62 @@ def county_totals_refresh(
         stale = stale.filter(year__in=years)
         source = source.filter(year__in=years)
     stale.delete()
-    rows = [
-        CountyStatistic(
-            county_id=r["school__county"],
-            year=r["year"],
-            indicator_id=r["indicator_id"],
-            total=r["total"],
-            schools=r["n"],
-        )
+    totals = {
+        (r["school__county"], r["year"], r["indicator_id"]): [r["total"], r["n"]]
         for r in source.values("school__county", "year", "indicator_id").annotate(
             total=Sum("value"), n=Count("school_id")
         )
+    }
+    _history_shift(totals, county_codes=county_codes, years=years)
+    rows = [
+        CountyStatistic(county_id=c, year=y, indicator_id=i, total=t, schools=n)
+        for (c, y, i), (t, n) in totals.items()
+        if n > 0 and (county_codes is None or c in county_codes)
     ]
     CountyStatistic.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def _history_shift(
+    totals: dict, *, county_codes: list[str] | None, years: list[int] | None
+) -> None:
+    """Move the values of years a school spent in another county (``SchoolCountyHistory``) from
+    its current county's totals to that county's, in place."""
+    from .models import SchoolCountyHistory
+
+    history = SchoolCountyHistory.objects.all()
+    if county_codes is not None:
+        history = history.filter(
+            Q(county_id__in=county_codes) | Q(school__county_id__in=county_codes)
+        )
+    periods: dict[int, list[tuple[str, int | None, int]]] = {}
+    current: dict[int, str] = {}
+    for school_id, county, lo, hi, now in history.values_list(
+        "school_id", "county_id", "from_year", "until_year", "school__county_id"
+    ):
+        periods.setdefault(school_id, []).append((county, lo, hi))
+        current[school_id] = now
+    if not periods:
+        return
+    stats = SchoolStatistic.objects.filter(school_id__in=list(periods))
+    if years is not None:
+        stats = stats.filter(year__in=years)
+    for school_id, year, ind, value in stats.values_list(
+        "school_id", "year", "indicator_id", "value"
+    ).iterator(chunk_size=20000):
+        past = next(
+            (c for c, lo, hi in periods[school_id] if (lo is None or lo <= year) and year <= hi),
+            None,
+        )
+        if past is None:
+            continue
+        now = totals.get((current[school_id], year, ind))
+        if now is not None:
+            now[0] -= value
+            now[1] -= 1
+        cell = totals.setdefault((past, year, ind), [0, 0])
+        cell[0] += value
+        cell[1] += 1
 
 
 def statistics_write(

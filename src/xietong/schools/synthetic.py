@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 from pypinyin import Style, lazy_pinyin
+from scipy.special import ndtri
 
 __all__ = [
     "CALIBRATION",
@@ -72,6 +73,8 @@ INDICATORS: tuple[str, ...] = (
     "computers",
     "library_books",
     "expenditure",
+    "public_operating_funds",
+    "boarding_students",
     # teachers of a combined school by the stage they teach (NaN for single-stage schools)
     *(
         f"{code}_{stage}"
@@ -968,6 +971,90 @@ def _allocate_counts(total: int, weights: np.ndarray, minimum: int) -> np.ndarra
     )
 
 
+def _stratified_uniform(rng: np.random.Generator, group: np.ndarray, scale: float) -> np.ndarray:
+    """One draw in (0, 1) per row, spread evenly within each group and shuffled in it.
+
+    A group of ``n`` rows stands for the ``N = n / scale`` rows it would have at full scale.
+    Its rows take the probability levels ``(k - 0.5) / n`` except that the lowest and highest
+    are pulled out to ``0.5 / N`` and ``1 - 0.5 / N``, the extremes of the full-scale group:
+    the spread within a county and its weakest school (which decides the 2017 rule that every
+    school must pass) are then about the same at every ``scale``, where independent draws
+    gave small samples fewer outliers (docs/demo-data.md, "Scale"). A lone row takes the
+    median: one school cannot stand for both ends of its county."""
+    n = group.size
+    order = np.lexsort((rng.random(n), group))
+    g = group[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    counts = np.diff(np.r_[starts, n])
+    cnt = np.repeat(counts, counts).astype(np.float64)
+    pos = np.arange(n) - np.repeat(starts, counts)
+    full = np.maximum(cnt / scale, cnt)
+    p = (pos + 0.5) / cnt
+    p = np.where(pos == 0, 0.5 / full, p)
+    p = np.where((pos == cnt - 1) & (cnt > 1), 1.0 - 0.5 / full, p)
+    p = np.where(cnt == 1, 0.5, p)
+    out = np.empty(n)
+    out[order] = p
+    return out
+
+
+def _stratified_normal(rng: np.random.Generator, group: np.ndarray, scale: float) -> np.ndarray:
+    """Standard normal draws stratified like :func:`_stratified_uniform`."""
+    return ndtri(_stratified_uniform(rng, group, scale))
+
+
+_COMPULSORY_STAGES = ("primary", "junior", "nine_year", "complete_secondary", "twelve_year")
+_BOARDING_SHARE = np.array([[0.01, 0.05], [0.06, 0.30], [0.12, 0.45]])  # location x (pri, jun)
+
+
+def _operating_funds(
+    rng: np.random.Generator,
+    *,
+    provinces: np.ndarray,
+    prosperity: np.ndarray,
+    loc_of: np.ndarray,
+    is_tp: np.ndarray,
+    primary: np.ndarray,
+    junior: np.ndarray,
+    compulsory: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boarding pupils and the public operating funds each compulsory school received.
+
+    Funds are the base rates of 国发〔2015〕67号 (``algorithms/funding.py``) times a province
+    top-up that grows with prosperity (rich provinces set rates of their own well above the
+    national ones). The shortfall the government-guarantee check looks for is modelled too: in
+    poorer counties some rural schools under 100 pupils are funded on their real enrolment
+    instead of the 100-pupil floor, and a few schools receive 5-15% less than due."""
+    from xietong.algorithms.funding import load_base_rates, required_funds
+
+    rates = load_base_rates("compulsory-operating-2016")
+    n_s, n_y = primary.shape
+    share = _BOARDING_SHARE[loc_of] * np.exp(rng.normal(0.0, 0.3, (n_s, 1)))
+    boarding = np.round(primary * share[:, :1] + junior * share[:, 1:])
+    boarding = np.where(is_tp[:, None], 0.0, boarding)
+    rural = (loc_of > 0) | is_tp
+    top_up = 1.02 * np.exp(
+        1.6 * np.maximum(prosperity - 0.45, 0.0) + np.abs(rng.normal(0.0, 0.06, n_s))
+    )
+    on_real = rural & (rng.random(n_s) < 0.35 * (1.0 - prosperity) ** 1.5)
+    late = rng.random(n_s) < 0.02
+    cut = np.where(late, rng.uniform(0.85, 0.95, n_s), 1.0)
+    funds = np.full((n_s, n_y), np.nan)
+    for yi in range(n_y):
+        due, _ = required_funds(
+            rates,
+            provinces=provinces,
+            primary=primary[:, yi],
+            junior=junior[:, yi],
+            boarding=boarding[:, yi],
+            rural=rural & ~on_real,
+        )
+        funds[:, yi] = np.round(due * top_up * cut, -2)
+    funds = np.where(compulsory[:, None], funds, np.nan)
+    boarding = np.where(compulsory[:, None], boarding, np.nan)
+    return funds, boarding
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 
@@ -1182,7 +1269,8 @@ def generate(
     lp[:, 0] *= urb_mult
     lp[:, 2] *= rur_mult
     lp /= lp.sum(axis=1, keepdims=True)
-    u = rng.random(n_s)
+    strata = county_of * len(STAGES) + stage_of + np.where(is_tp, 10_000_000, 0)
+    u = _stratified_uniform(rng, strata, scale)
     loc_of = (u[:, None] > np.cumsum(lp, axis=1)[:, :2]).sum(axis=1)
     loc_of = np.where(is_tp, 2, loc_of)
 
@@ -1220,7 +1308,8 @@ def generate(
     p_tp = is_tp[part_school]
 
     # school size factor
-    z = size_mult[county_of, loc_of] * rng.lognormal(0.0, 0.5, n_s)
+    strata = county_of * len(STAGES) + stage_of
+    z = size_mult[county_of, loc_of] * np.exp(0.5 * _stratified_normal(rng, strata, scale))
     p_weight = z[part_school] * part_mult
 
     # group totals in the reference year
@@ -1261,7 +1350,7 @@ def generate(
 
     # student/teacher ratio modifiers and class sizes
     r_loc = np.array([0.12, 0.0, -0.30])[loc_of]
-    r_noise = rng.normal(0.0, 1.0, n_s) * 0.5 * c_sigma[county_of]
+    r_noise = _stratified_normal(rng, strata, scale) * 0.5 * c_sigma[county_of]
     class_mult = np.array([pr.class_mult for pr in prof])[s_prov]
     p_class_size = (
         _CLASS_SIZE[part_stage, p_loc] * class_mult[part_school] * rng.lognormal(0.0, 0.08, n_parts)
@@ -1366,7 +1455,7 @@ def generate(
     pi_s = prosperity[county_of]
     gap_s = c_gap[county_of]
     sig_s = c_sigma[county_of]
-    q = rng.normal(0.0, 1.0, n_s) * sig_s  # school quality factor
+    q = _stratified_normal(rng, strata, scale) * sig_s  # school quality factor
     dyr = (years_arr - _BASE_YEAR)[None, :]
     # deviations shrink every year after the base year (capped going back in time)
     conv = (1.0 - _CONVERGENCE) ** np.maximum(dyr, -8)
@@ -1381,7 +1470,7 @@ def generate(
             + np.array(locs)[loc_of] * gap_s
             + size_el * log_size
             + load * q
-            + 0.6 * sig_s * rng.normal(0.0, 1.0, n_s)
+            + 0.6 * sig_s * _stratified_normal(rng, strata, scale)
         )
         if key == "sports":
             dev = dev + np.where(core_s, np.log(0.6), 0.0)
@@ -1397,7 +1486,7 @@ def generate(
             a * (pi_s - 0.6)
             + np.array(locs)[loc_of] * gap_s
             + load * q
-            + 0.8 * sig_s * rng.normal(0.0, 1.0, n_s)
+            + 0.8 * sig_s * _stratified_normal(rng, strata, scale)
         )
         eps = rng.normal(0.0, 0.05, (n_s, n_y))
         return _expit(ref[:, None] + growth * dyr + dev[:, None] * conv + eps)
@@ -1428,6 +1517,16 @@ def generate(
         students_by_stage[:, :, part] = school_sum(
             p_students.astype(np.float64), part_stage == part
         )
+    funds, boarding = _operating_funds(
+        rng,
+        provinces=np.array(prov_codes, dtype=object)[s_prov],
+        prosperity=pi_s,
+        loc_of=loc_of,
+        is_tp=is_tp,
+        primary=students_by_stage[:, :, 0],
+        junior=students_by_stage[:, :, 1],
+        compulsory=np.isin(stage_of, [_ST[s] for s in _COMPULSORY_STAGES]),
+    )
     # teachers of combined schools by the stage they teach: each school total split over the
     # stages in proportion to the teachers of that stage, to whole persons
     combined = np.isin(stage_of, [_ST["nine_year"], _ST["complete_secondary"], _ST["twelve_year"]])
@@ -1464,6 +1563,8 @@ def generate(
             computers,
             books,
             expenditure,
+            funds,
+            boarding,
             *by_stage,
         ],
         axis=2,

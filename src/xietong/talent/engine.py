@@ -372,7 +372,7 @@ def _why_not_lists(outcome: Outcome) -> list[list[dict]]:
     if wn is None:
         return [[] for _i in range(n)]
     codes = outcome.inp.post_codes
-    from xietong.algorithms.matching_certify import REASONS
+    from xietong.algorithms.matching import REASONS
 
     indptr = wn.indptr.tolist()
     posts = wn.posts.tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea
@@ -13,8 +13,11 @@ from xietong.schools.models import School
 
 from .models import (
     Appointment,
+    ExchangePost,
     ExchangeRound,
     Placement,
+    Position,
+    PostKind,
     RoundStatus,
     Teacher,
     TrainingProgramme,
@@ -174,3 +177,47 @@ def vacancy_list(*, scope: Scope, area: CooperationArea | None = None) -> QueryS
     if area is not None:
         qs = qs.filter(prefixes_q(area_member_prefixes(area), "school__county__code"))
     return qs
+
+
+# ---- what the pickers of the talent forms offer (and the forms validate against) ------------
+def post_host_schools(scope: Scope, rnd: ExchangeRound) -> QuerySet[School]:
+    """Schools where the caller may offer a post of the round (``services.post_create``): any
+    school of the territory for the round's managers, else the schools it writes for."""
+    from xietong.schools.selectors import school_choices
+
+    manage = can_manage_round(scope, rnd)
+    return school_choices(scope=scope, writable=not manage, prefixes=round_prefixes(rnd))
+
+
+def post_choices(rnd: ExchangeRound, teacher: Teacher) -> QuerySet[ExchangePost]:
+    """The posts of the round a teacher may rank (``services.application_submit``): her
+    subject and stage, not at her own school, principal posts only for school leaders."""
+    qs = ExchangePost.objects.filter(
+        round=rnd, subject=teacher.subject, stage=teacher.stage
+    ).exclude(host_school_id=teacher.school_id)
+    if teacher.position == Position.TEACHER:
+        qs = qs.exclude(kind=PostKind.PRINCIPAL)
+    return qs.select_related("host_school", "host_school__county").order_by("code")
+
+
+def post_search(qs: QuerySet[ExchangePost], q: str) -> QuerySet[ExchangePost]:
+    """Posts whose code starts with ``q`` or whose host school or its county is named so."""
+    q = q.strip()
+    if not q:
+        return qs
+    return qs.filter(
+        Q(code__istartswith=q)
+        | Q(host_school__code__startswith=q)
+        | Q(host_school__name_zh__icontains=q)
+        | Q(host_school__name_en__icontains=q)
+        | Q(host_school__county__name_zh__icontains=q)
+        | Q(host_school__county__name_en__icontains=q)
+    )
+
+
+def teacher_search(qs: QuerySet[Teacher], q: str) -> QuerySet[Teacher]:
+    """Teachers whose staff number starts with ``q`` or whose name or school is named so."""
+    q = q.strip()
+    if not q:
+        return qs
+    return qs.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(school__name_zh__icontains=q))

@@ -664,15 +664,20 @@ def default_points(teacher: Teacher) -> float:
     )
 
 
+def can_apply_for(scope, actor, rnd: ExchangeRound, teacher: Teacher) -> bool:
+    """A teacher applies herself; the round's managers and her school's writers on her behalf."""
+    own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
+    return own or can_manage_round(scope, rnd) or scope.can_write_statistics(teacher.school)
+
+
 @transaction.atomic
 def application_submit(
     *, rnd: ExchangeRound, teacher: Teacher, post_codes: list[str], actor
 ) -> Application:
     """A teacher's ranked list (best first); replaces an earlier list while the round is open."""
     scope = scope_for(actor)
-    own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
     scope.require(
-        own or can_manage_round(scope, rnd) or scope.can_write_statistics(teacher.school),
+        can_apply_for(scope, actor, rnd, teacher),
         _("apply for teacher %(c)s") % {"c": teacher.code},
     )
     rnd = ExchangeRound.objects.select_for_update(of=("self",)).get(pk=rnd.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teacher_views, views
+from . import picker_views, teacher_views, views
 
 urlpatterns = [
     path("", views.home, name="talent_home"),
@@ -22,4 +22,11 @@ urlpatterns = [
     path("appointments/", views.appointments, name="talent_appointments"),
     path("training/", views.training, name="talent_training"),
     path("recruitment/", views.recruitment, name="talent_recruitment"),
+    path(
+        "pickers/rounds/<int:pk>/schools/",
+        picker_views.host_schools,
+        name="talent_picker_host_schools",
+    ),
+    path("pickers/rounds/<int:pk>/posts/", picker_views.posts, name="talent_picker_posts"),
+    path("pickers/teachers/", picker_views.teachers, name="talent_picker_teachers"),
 ]

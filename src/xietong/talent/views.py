@@ -22,10 +22,10 @@ from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
 from xietong.tabular import UploadTooLarge, read_as_message
 from xietong.tabular.uploads import read_upload
-from xietong.web import charts
+from xietong.web import charts, pickers
 from xietong.web.uploads import upload_refused
 
-from . import circulation, engine, imports, selectors, services
+from . import circulation, engine, forms, imports, selectors, services
 from .models import (
     HOME_CODE,
     Candidacy,
@@ -90,8 +90,7 @@ def home(request):
             "manage_areas": manage_areas,
             "manage_juris": manage_juris,
             "me": selectors.teacher_of(request.user),
-            "keeps_teachers": scope.is_admin
-            or bool(scope.write_school_ids or scope.write_prefixes),
+            "keeps_teachers": scope.can_write_any_statistics,
             # a round is planned on the latest complete year of statistics (its predicted
             # effect and the "weaker school" test read that year)
             "year": evaluation_selectors.default_year(evaluation_selectors.statistics_years())
@@ -163,12 +162,19 @@ def round_view(request, pk: int):
             ytitle=_("Coefficient of variation"),
         )
     mechanism, stability = mechanism_words(rnd.certificate or {})
+    manage = selectors.can_manage_round(scope, rnd)
+    post_form = None
+    if rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        post_form = forms.PostAddForm(scope=scope, rnd=rnd)
+        if not manage and not post_form.fields["school"].queryset.exists():
+            post_form = None  # no school where the caller may offer a post
     return render(
         request,
         "talent/round.html",
         {
             "rnd": rnd,
-            "manage": selectors.can_manage_round(scope, rnd),
+            "manage": manage,
+            "post_form": post_form,
             "posts": Paginator(posts, 100).get_page(request.GET.get("page")),
             "n_posts": posts.count(),
             "n_applications": rnd.applications.count(),
@@ -282,23 +288,28 @@ def round_member_caps(request, pk: int):
 @require_POST
 def post_add(request, pk: int):
     rnd = _round_or_404(request, pk)
+    form = forms.PostAddForm(request.POST, scope=scope_for(request.user), rnd=rnd)
+    if not form.is_valid():
+        for problem in pickers.errors_of(form):
+            messages.error(request, problem)
+        return redirect("talent_round", pk=pk)
+    data = form.cleaned_data
     try:
-        school = School.objects.get(code=request.POST.get("school", ""))
         services.post_create(
             rnd=rnd,
-            code=request.POST.get("code", ""),
-            host_school=school,
-            subject=request.POST.get("subject", ""),
-            stage=request.POST.get("stage", ""),
-            kind=request.POST.get("kind", "rotation"),
-            term_years=int(request.POST.get("term_years") or 1),
-            seats=int(request.POST.get("seats") or 1),
+            code=data["code"],
+            host_school=data["school"],
+            subject=data["subject"],
+            stage=data["stage"],
+            kind=data["kind"],
+            term_years=data["term_years"],
+            seats=data["seats"],
             actor=request.user,
         )
-    except School.DoesNotExist:
-        messages.error(request, _("No such school."))
     except ERRORS as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Post %(c)s added.") % {"c": data["code"]})
     return redirect("talent_round", pk=pk)
 
 
@@ -344,6 +355,12 @@ def posts_import(request, pk: int):
 
 @login_required
 def teachers_import(request):
+    scope = scope_for(request.user)
+    context = {"columns": imports.TEACHER_COLUMNS, "can_import": scope.can_write_any_statistics}
+    if request.method == "POST" and not context["can_import"]:
+        # the import refuses every row anyway; say so before reading the file
+        messages.error(request, _("You have no role that may register teachers."))
+        return render(request, "talent/teachers_import.html", context, status=403)
     if request.method == "POST":
         try:
             _upload(request, imports.teachers_import)
@@ -353,10 +370,10 @@ def teachers_import(request):
                 exc,
                 back=request.path,
                 template="talent/teachers_import.html",
-                columns=imports.TEACHER_COLUMNS,
+                **context,
             )
         return redirect("talent_teachers_import")
-    return render(request, "talent/teachers_import.html", {"columns": imports.TEACHER_COLUMNS})
+    return render(request, "talent/teachers_import.html", context)
 
 
 @login_required
@@ -370,20 +387,6 @@ def apply(request, pk: int):
     if teacher is None:
         messages.error(request, _("No teacher record is linked to your account."))
         return redirect("talent_round", pk=pk)
-    if request.method == "POST":
-        codes = request.POST.get("posts", "").replace(",", "\n").split()
-        try:
-            if request.POST.get("withdraw"):
-                services.application_withdraw(rnd=rnd, teacher=teacher, actor=request.user)
-            else:
-                services.application_submit(
-                    rnd=rnd, teacher=teacher, post_codes=codes, actor=request.user
-                )
-        except ERRORS as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Your application is saved."))
-        return redirect(f"{request.path}?teacher={teacher.code}")
     current: list = list(
         Choice.objects.filter(application__round=rnd, application__teacher=teacher)
         .select_related("post", "post__host_school", "application")
@@ -391,6 +394,27 @@ def apply(request, pk: int):
     )
     if current and current[0].application.home_rank is not None:
         current.insert(current[0].application.home_rank, None)  # None: staying at home
+    form = forms.ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        rnd=rnd,
+        teacher=teacher,
+        current=current,
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("withdraw"):
+                services.application_withdraw(rnd=rnd, teacher=teacher, actor=request.user)
+            elif not form.is_valid():
+                raise ValueError("; ".join(pickers.errors_of(form)))
+            else:
+                services.application_submit(
+                    rnd=rnd, teacher=teacher, post_codes=form.post_codes(), actor=request.user
+                )
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your application is saved."))
+        return redirect(f"{request.path}?teacher={teacher.code}")
     posts = (
         ExchangePost.objects.filter(round=rnd, subject=teacher.subject, stage=teacher.stage)
         .exclude(host_school=teacher.school)
@@ -406,6 +430,10 @@ def apply(request, pk: int):
             "posts": posts,
             "why": services.teacher_may_apply(rnd, teacher),
             "home_code": HOME_CODE,
+            "form": form
+            if rnd.status == RoundStatus.OPEN
+            and services.can_apply_for(scope, request.user, rnd, teacher)
+            else None,
         },
     )
 
@@ -550,19 +578,19 @@ def appointments(request):
             messages.success(request, _("Settings saved."))
         return redirect("talent_appointments")
     if request.method == "POST":
+        form = forms.AppointmentForm(request.POST, scope=scope)
         try:
-            teacher = selectors.teacher_list(scope=scope).get(code=request.POST.get("teacher", ""))
-            school = School.objects.get(code=request.POST.get("school", ""))
+            if not form.is_valid():
+                raise ValueError("; ".join(pickers.errors_of(form)))
+            data = form.cleaned_data
             circulation.appointment_create(
-                teacher=teacher,
-                school=school,
-                weekly_hours=int(request.POST.get("weekly_hours") or 0),
-                weekdays=request.POST.get("weekdays", ""),
-                starts=dt.date.fromisoformat(request.POST.get("starts") or str(dt.date.today())),
+                teacher=data["teacher"],
+                school=data["school"],
+                weekly_hours=data["weekly_hours"],
+                weekdays=list(data["weekdays"]),
+                starts=data["starts"] or dt.date.today(),
                 actor=request.user,
             )
-        except (Teacher.DoesNotExist, School.DoesNotExist):
-            messages.error(request, _("No such teacher or school in your scope."))
         except ERRORS as exc:
             messages.error(request, str(exc))
         else:
@@ -577,6 +605,11 @@ def appointments(request):
             "cap": circulation.WEEKLY_LOAD_CAP,
             "km": circulation.MAX_TRAVEL_KM,
             "policies": _appointment_policies(scope),
+            # circulation.appointment_create: the bureau over the teacher's or the school's
+            # county decides, so only a bureau (or an administrator) gets the form
+            "form": forms.AppointmentForm(scope=scope)
+            if scope.is_admin or scope.write_prefixes
+            else None,
         },
     )
 

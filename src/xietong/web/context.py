@@ -13,4 +13,12 @@ MODULES = [
 
 
 def navigation(request):
+    """The module links; "Import statistics" only for those who may write some statistics (and
+    for visitors not signed in, whom it asks to sign in)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from xietong.accounts.scope import scope_for
+
+        if not scope_for(user).can_write_any_statistics:
+            return {"nav_modules": [m for m in MODULES if m[0] != "statistics_import"]}
     return {"nav_modules": MODULES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from xietong.accounts.models import ApiToken
 from xietong.accounts.scope import scope_for
 from xietong.accounts.services import token_create, token_revoke
 from xietong.regions.models import CooperationArea, Jurisdiction
-from xietong.regions.selectors import area_list
+from xietong.regions.selectors import area_list, jurisdiction_tree
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
 from xietong.schools.models import Location, School, Stage
@@ -28,7 +29,7 @@ from xietong.schools.tabular import ImportFailed, template_header, write_csv, wr
 from xietong.tabular import UploadTooLarge, read_as_message
 from xietong.tabular.uploads import read_upload
 
-from . import charts
+from . import charts, maps, pickers
 
 HEADLINE = [
     "students",
@@ -90,34 +91,6 @@ def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[i
     return rows, sorted(years)
 
 
-def _map_for(scope, prefixes: list[tuple[str, str]]) -> str:
-    """Schools the caller may see, or county centroids for the public."""
-    groups = []
-    for label, prefix in prefixes:
-        qs = School.objects.filter(
-            scope.schools_q(), county__code__startswith=prefix, longitude__isnull=False
-        )
-        pts = list(
-            qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:20000]
-        )
-        if pts:
-            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
-    if not groups:
-        for label, prefix in prefixes:
-            counties = Jurisdiction.objects.filter(
-                code__startswith=prefix,
-                level="county",
-                is_placeholder=False,
-                valid_until__isnull=True,
-                longitude__isnull=False,
-            )
-            pts = list(
-                counties.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")
-            )
-            groups.append((label, [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]))
-    return charts.point_map(groups)
-
-
 def area_detail(request, slug: str):
     scope = scope_for(request.user)
     area = get_object_or_404(area_list(), slug=slug)
@@ -153,7 +126,7 @@ def area_detail(request, slug: str):
         "rows": rows,
         "years": years,
         "children": CooperationArea.objects.filter(parent=area),
-        "map": _map_for(scope, [(m.name, m.prefix) for m in members]),
+        "map": maps.region_map(scope=scope, members=members),
         "students_chart": students_chart,
         "ratio_chart": ratio_chart,
         "public": scope.is_public,
@@ -202,16 +175,35 @@ def jurisdiction_detail(request, code: str):
             "years": years,
             "own": own,
             "trend": trend,
-            "map": _map_for(scope, [(j.name, j.prefix)]),
+            "map": maps.region_map(scope=scope, members=[j]),
             "public": scope.is_public,
             "can_list_schools": not scope.is_public,
         },
     )
 
 
+class SchoolFilterForm(forms.Form):
+    """The school list's filters; ``within`` is picked from the caller's own subtree."""
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["within"] = pickers.JurisdictionField(
+            tree=jurisdiction_tree(school_selectors.jurisdiction_prefixes_seen(scope)),
+            required=False,
+            label=_("Within jurisdiction"),
+        )
+
+
 def school_list(request):
     scope = scope_for(request.user)
     f = {k: request.GET.get(k) or None for k in ("within", "area", "stage", "location", "q")}
+    form = None
+    if not scope.is_public:
+        form = SchoolFilterForm({"within": f["within"]}, scope=scope)
+        if f["within"] and not form.is_valid():
+            f["within"] = None
+            for problem in pickers.errors_of(form):
+                messages.error(request, problem)
     qs = school_selectors.school_list(scope=scope, **f)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -222,6 +214,7 @@ def school_list(request):
         {
             "page": page,
             "filters": f,
+            "form": form,
             "stages": Stage.choices,
             "locations": Location.choices,
             "areas": CooperationArea.objects.all(),
@@ -304,7 +297,11 @@ def statistics_import_view(request):
     result = problems = None
     total = 0
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not scope.can_write_any_statistics:
+        # the service refuses every row anyway; say so before reading the file
+        messages.error(request, _("You have no role that may write statistics."))
+        status = 403
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choose a CSV or XLSX file."))
@@ -332,6 +329,7 @@ def statistics_import_view(request):
             "problems": problems,
             "total": total,
             "public": scope.is_public,
+            "can_import": scope.can_write_any_statistics,
             "raw": RAW,
         },
         status=status,
@@ -425,3 +423,12 @@ def aggregates_csv(request):
     )
     resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
     return resp
+
+
+def school_search(request):
+    """Picker endpoint: the open schools the caller sees (``writable=1``: whose statistics it
+    writes) matching ``q``, at most ``limit``."""
+    scope = scope_for(request.user)
+    qs = school_selectors.school_choices(scope=scope, writable=request.GET.get("writable") == "1")
+    found = school_selectors.school_search(qs, pickers.search_query(request))
+    return pickers.search_response(found, pickers.search_limit(request), pickers.school_label)

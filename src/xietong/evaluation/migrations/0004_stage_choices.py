@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluation", "0002_county_missing"),
+        ("evaluation", "0003_county_funding"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """Caps and gates of the teacher-post matching: regions, departure caps, balance.
 
-Companion of :mod:`xietong.algorithms.matching_model`; shared by the solvers
+Companion of :mod:`xietong.algorithms.matching.model`; shared by the solvers
 and the independent certificate.  Build with the ``build`` constructors, which
 validate their input and raise ``ValueError`` with an actionable message.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xietong.algorithms.matching_model import _first_bad, _int_vector, _readonly
+from .model import first_bad, int_vector, readonly
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,15 +116,15 @@ class Regions:
         >>> r.post_targets.tolist()
         [1, 1]
         """
-        caps = _int_vector(capacities, "capacities").astype(np.int64)
+        caps = int_vector(capacities, "capacities").astype(np.int64)
         n_p = caps.size
-        ps = _int_vector(post_school, "post_school").astype(np.int64)
-        sc = _int_vector(school_caps, "school_caps").astype(np.int64)
+        ps = int_vector(post_school, "post_school").astype(np.int64)
+        sc = int_vector(school_caps, "school_caps").astype(np.int64)
         n_s = sc.size
         if ps.shape != (n_p,):
             raise ValueError(f"post_school must have one entry per post ({n_p}), got {ps.size}")
         if ps.size and (ps.min() < 0 or ps.max() >= n_s):
-            p = _first_bad((ps < 0) | (ps >= n_s))
+            p = first_bad((ps < 0) | (ps >= n_s))
             raise ValueError(f"post {p} is in school {int(ps[p])}, but schools are 0..{n_s - 1}")
         if sc.size and sc.min() < -1:
             raise ValueError("school_caps must be >= 0, or -1 for 'no cap'")
@@ -135,13 +135,13 @@ class Regions:
         eff_school = np.minimum(np.where(sc < 0, big, sc), post_sum)
         sa = ac = st = None
         if school_area is not None:
-            sa = _int_vector(school_area, "school_area").astype(np.int64)
-            ac = _int_vector(area_caps, "area_caps").astype(np.int64)
+            sa = int_vector(school_area, "school_area").astype(np.int64)
+            ac = int_vector(area_caps, "area_caps").astype(np.int64)
             n_a = ac.size
             if sa.shape != (n_s,):
                 raise ValueError(f"school_area must have one entry per school ({n_s})")
             if sa.size and (sa.min() < 0 or sa.max() >= n_a):
-                s = _first_bad((sa < 0) | (sa >= n_a))
+                s = first_bad((sa < 0) | (sa >= n_a))
                 raise ValueError(f"school {s} is in area {int(sa[s])}, but areas are 0..{n_a - 1}")
             if ac.size and ac.min() < -1:
                 raise ValueError("area_caps must be >= 0, or -1 for 'no cap'")
@@ -153,22 +153,22 @@ class Regions:
             ac_cap = np.where(ac < 0, big, ac)
             over = np.bincount(sa, weights=st, minlength=n_a) > ac_cap
             if over.any():
-                a = _first_bad(over)
+                a = first_bad(over)
                 raise ValueError(f"school_targets in area {a} add up to more than its cap")
         pt = _targets(post_targets, ps, caps, eff_school, "post_targets", "post", "school")
         sc_cap = np.where(sc < 0, big, sc)
         over = np.bincount(ps, weights=pt, minlength=n_s) > sc_cap
         if over.any():
-            s = _first_bad(over)
+            s = first_bad(over)
             raise ValueError(f"post_targets in school {s} add up to more than its cap")
         return cls(
-            capacities=_readonly(caps),
-            post_school=_readonly(ps),
-            school_caps=_readonly(sc),
-            school_area=None if sa is None else _readonly(sa),
-            area_caps=None if ac is None else _readonly(ac),
-            post_targets=_readonly(pt),
-            school_targets=None if st is None else _readonly(st),
+            capacities=readonly(caps),
+            post_school=readonly(ps),
+            school_caps=readonly(sc),
+            school_area=None if sa is None else readonly(sa),
+            area_caps=None if ac is None else readonly(ac),
+            post_targets=readonly(pt),
+            school_targets=None if st is None else readonly(st),
         )
 
 
@@ -185,11 +185,11 @@ def _targets(
         total = np.bincount(parent, weights=child_cap, minlength=parent_eff.size)[parent]
         share = np.where(total > 0, child_cap / np.maximum(total, 1), 0.0)
         return np.floor(parent_eff[parent] * share + 1e-9).astype(np.int64)
-    t = _int_vector(given, name).astype(np.int64)
+    t = int_vector(given, name).astype(np.int64)
     if t.shape != child_cap.shape:
         raise ValueError(f"{name} must have one entry per {child}")
     if t.size and (t.min() < 0 or (t > child_cap).any()):
-        i = _first_bad((t < 0) | (t > child_cap))
+        i = first_bad((t < 0) | (t > child_cap))
         raise ValueError(
             f"{name}[{i}] = {int(t[i])} must lie between 0 and the {child}'s capacity "
             f"{int(child_cap[i])} (its {parent_name} is {int(parent[i])})"
@@ -240,16 +240,16 @@ class Departure:
         >>> Departure.build([0, 0, -1], [1]).caps.tolist()
         [1]
         """
-        g = _int_vector(teacher_group, "teacher_group").astype(np.int64)
-        c = _int_vector(caps, "caps").astype(np.int64)
+        g = int_vector(teacher_group, "teacher_group").astype(np.int64)
+        c = int_vector(caps, "caps").astype(np.int64)
         if c.size and c.min() < 0:
             raise ValueError("departure caps must be >= 0")
         if g.size and (g.min() < -1 or g.max() >= c.size):
-            t = _first_bad((g < -1) | (g >= c.size))
+            t = first_bad((g < -1) | (g >= c.size))
             raise ValueError(
                 f"teacher {t} is in group {int(g[t])}, but there are {c.size} groups (use -1 for none)"
             )
-        return cls(_readonly(g), _readonly(c))
+        return cls(readonly(g), readonly(c))
 
     @classmethod
     def from_staffing(
@@ -288,8 +288,8 @@ class Departure:
         >>> d.teacher_group.tolist(), d.caps.tolist(), keys
         ([0, 0, -1], [1], [(7, 1)])
         """
-        sch = _int_vector(teacher_school, "teacher_school")
-        sub = _int_vector(teacher_subject, "teacher_subject")
+        sch = int_vector(teacher_school, "teacher_school")
+        sub = int_vector(teacher_subject, "teacher_subject")
         if sch.shape != sub.shape:
             raise ValueError("teacher_school and teacher_subject must have equal length")
         keys = sorted(floor)
@@ -367,8 +367,8 @@ class Balance:
         >>> Balance.build([0, 1], [1, 0], tolerance=1).tolerance.tolist()
         [1, 1]
         """
-        tm = _int_vector(teacher_member, "teacher_member").astype(np.int64)
-        pm = _int_vector(post_member, "post_member").astype(np.int64)
+        tm = int_vector(teacher_member, "teacher_member").astype(np.int64)
+        pm = int_vector(post_member, "post_member").astype(np.int64)
         if pm.size and pm.min() < 0:
             raise ValueError("post_member must be >= 0 for every post")
         if tm.size and tm.min() < -1:
@@ -378,10 +378,10 @@ class Balance:
         if tol.ndim == 0:
             tol = np.full(n_m, int(tol), dtype=np.int64)
         else:
-            tol = _int_vector(tol, "tolerance").astype(np.int64)
+            tol = int_vector(tol, "tolerance").astype(np.int64)
             if tol.size < n_m:
                 raise ValueError(f"tolerance needs one entry per member ({n_m})")
             n_m = tol.size
         if tol.size and tol.min() < 0:
             raise ValueError("tolerance must be >= 0")
-        return cls(_readonly(tm), _readonly(pm), _readonly(tol))
+        return cls(readonly(tm), readonly(pm), readonly(tol))

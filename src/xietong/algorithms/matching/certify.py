@@ -1,6 +1,6 @@
 """Independent certificate for teacher-post matchings.
 
-:func:`certify` takes the raw inputs (a :class:`~xietong.algorithms.matching_model.Market`
+:func:`certify` takes the raw inputs (a :class:`~xietong.algorithms.matching.model.Market`
 and optional caps) plus a proposed assignment and re-derives, without
 calling any solver code, whether the assignment is feasible, stable in the
 sense appropriate for the mode, and individually rational where asked.  It
@@ -13,7 +13,7 @@ Stability notions
     No blocking pair: no teacher ``t`` and post ``p`` such that ``t`` prefers
     ``p`` to her assignment, ``p`` ranks ``t``, and ``p`` either has a free
     seat or holds a teacher it ranks below ``t`` [GS62]_ [Rot84]_.
-``"da"`` with :class:`~xietong.algorithms.matching_model.Regions`
+``"da"`` with :class:`~xietong.algorithms.matching.model.Regions`
     Stability in the matching-with-contracts sense [HM05]_ for the flexible
     deferred acceptance choice of Kamada and Kojima [KK15]_: every area (or
     school, without areas) acts as one employer whose choice first fills each
@@ -63,8 +63,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from xietong.algorithms.matching_caps import Balance, Departure, Regions
-from xietong.algorithms.matching_model import (
+from .caps import Balance, Departure, Regions
+from .model import (
     GATE_BALANCE,
     GATE_DEPARTURE,
     Market,

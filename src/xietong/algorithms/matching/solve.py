@@ -1,39 +1,5 @@
-"""Teacher-to-post matching for cross-border exchange (issue 5, section 1).
-
-Teachers rank exchange posts; posts rank teachers (directly, or by point
-scores with lottery tie-breaking).  The module offers
-
-* :func:`deferred_acceptance` -- the plain list-of-lists entry point
-  (teacher-proposing deferred acceptance, teacher-optimal stable matching);
-* :class:`Market` -- the flat CSR form used for large runs, built with
-  :meth:`Market.from_lists`, :meth:`Market.from_scores` or
-  :meth:`Market.from_csr`;
-* :func:`solve` -- the full model: school and area caps (flexible deferred
-  acceptance), departure caps per sending school and subject, an
-  individually rational mode (deferred acceptance with incumbent protection,
-  or the Teacher-Optimal Block Exchange), and balanced exchange between
-  member jurisdictions.  Every run is checked by :func:`certify`, which lives
-  in :mod:`xietong.algorithms.matching_certify` and shares no code with the
-  solvers.
-
-See ``docs/mechanisms/matching.md`` for the guarantees in plain words.
-
-References
-----------
-.. [GS62] D. Gale and L. S. Shapley, "College admissions and the stability of
-   marriage", American Mathematical Monthly 69(1), 1962.
-.. [Rot84] A. E. Roth, "The evolution of the labor market for medical interns
-   and residents", Journal of Political Economy 92(6), 1984.
-.. [KK15] Y. Kamada and F. Kojima, "Efficient matching under distributional
-   constraints: theory and applications", American Economic Review 105(1),
-   2015.
-.. [HM05] J. W. Hatfield and P. R. Milgrom, "Matching with contracts",
-   American Economic Review 95(4), 2005.
-.. [CTT22] J. Combe, O. Tercieux and C. Terrier, "The design of teacher
-   assignment: theory and evidence", Review of Economic Studies 89(6), 2022.
-.. [AS03] A. Abdulkadiroglu and T. Sonmez, "School choice: a mechanism design
-   approach", American Economic Review 93(3), 2003.
-"""
+"""Solve-level entry points of the matching package: :func:`deferred_acceptance`,
+:func:`deferred_acceptance_csr` and :func:`solve` (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -43,15 +9,15 @@ from typing import Literal
 
 import numpy as np
 
-from xietong.algorithms.matching_caps import Balance, Departure, Regions
-from xietong.algorithms.matching_certify import Certificate, WhyNot, certify
-from xietong.algorithms.matching_core import (
+from .caps import Balance, Departure, Regions
+from .certify import Certificate, WhyNot, certify
+from .core import (
     Tree,
     deferred_acceptance_flat,
     flexible_deferred_acceptance_flat,
 )
-from xietong.algorithms.matching_exchange import protected_lists, teacher_optimal_block_exchange
-from xietong.algorithms.matching_model import (
+from .exchange import protected_lists, teacher_optimal_block_exchange
+from .model import (
     GATE_BALANCE,
     GATE_DEPARTURE,
     GATE_NONE,
@@ -299,7 +265,7 @@ def _validate_teacher_vector(
     return arr
 
 
-def _tree_of(regions: Regions) -> Tree:
+def tree_of(regions: Regions) -> Tree:
     def caps(a: np.ndarray) -> np.ndarray:
         return np.where(a < 0, _UNCAPPED, a).astype(np.int64)
 
@@ -485,7 +451,7 @@ def solve(
     else:
         order = _validate_teacher_vector(release_order, n_t, "release_order", -(2**62), None)
 
-    tree = _tree_of(regions) if regions is not None else None
+    tree = tree_of(regions) if regions is not None else None
     if mode == "ir_da":
         p_indptr, p_posts, p_ranks = protected_lists(market, cp)
     rounds_total = 0

@@ -20,7 +20,7 @@ import heapq
 
 import numpy as np
 
-from xietong.algorithms.matching_model import Market
+from .model import Market
 
 
 def _own_positions(market: Market, current_post: np.ndarray) -> np.ndarray:

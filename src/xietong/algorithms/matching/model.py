@@ -1,8 +1,8 @@
 """Input model of the teacher-post matching: the market (lists and priorities).
 
 Shared by the solvers (:mod:`xietong.algorithms.matching`) and the
-independent certificate (:mod:`xietong.algorithms.matching_certify`); caps and
-gates live in :mod:`xietong.algorithms.matching_caps`.  Classes are frozen
+independent certificate (:mod:`xietong.algorithms.matching.certify`); caps and
+gates live in :mod:`xietong.algorithms.matching.caps`.  Classes are frozen
 dataclasses holding read-only numpy arrays; build them with the ``from_*``
 constructors, which validate their input and raise ``ValueError`` with an
 actionable message.
@@ -24,13 +24,13 @@ GATE_BALANCE = 2
 TieBreak = Literal["single", "multiple"]
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
+def readonly(a: np.ndarray) -> np.ndarray:
     v = a.view()
     v.flags.writeable = False
     return v
 
 
-def _int_vector(values: object, name: str) -> np.ndarray:
+def int_vector(values: object, name: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
@@ -44,7 +44,7 @@ def _int_vector(values: object, name: str) -> np.ndarray:
     return arr
 
 
-def _first_bad(mask: np.ndarray) -> int:
+def first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
@@ -56,7 +56,7 @@ def _check_indptr(indptr: np.ndarray, n_entries: int) -> None:
     if indptr.size == 0 or indptr[0] != 0:
         raise ValueError("prefs_indptr must start with 0 (length n_teachers + 1)")
     if indptr.size > 1 and (np.diff(indptr) < 0).any():
-        t = _first_bad(np.diff(indptr) < 0)
+        t = first_bad(np.diff(indptr) < 0)
         raise ValueError(f"prefs_indptr must be non-decreasing (fails at teacher {t})")
     if indptr[-1] != n_entries:
         raise ValueError(
@@ -74,14 +74,14 @@ def _check_row_duplicates(indptr: np.ndarray, posts: np.ndarray, n_posts: int) -
         dup_rows = (rows[:, 1:] == rows[:, :-1]).any(axis=1)
         if not dup_rows.any():
             return
-        t = _first_bad(dup_rows)
+        t = first_bad(dup_rows)
     else:
         keys = _row_ids(indptr) * np.int64(n_posts) + posts
         keys.sort()
         dup = keys[1:] == keys[:-1]
         if not dup.any():
             return
-        t = int(keys[_first_bad(dup)] // n_posts)
+        t = int(keys[first_bad(dup)] // n_posts)
     row = posts[indptr[t] : indptr[t + 1]].tolist()
     seen: set[int] = set()
     twice = next(p for p in row if p in seen or seen.add(p))
@@ -136,28 +136,28 @@ class Market:
     rank_radix: int | None = None
 
     def __post_init__(self) -> None:
-        indptr = _int_vector(self.indptr, "prefs_indptr").astype(np.int64, copy=False)
-        posts = _int_vector(self.posts, "prefs_indices")
-        ranks = _int_vector(self.ranks, "ranks")
-        caps = _int_vector(self.capacities, "capacities").astype(np.int64, copy=False)
+        indptr = int_vector(self.indptr, "prefs_indptr").astype(np.int64, copy=False)
+        posts = int_vector(self.posts, "prefs_indices")
+        ranks = int_vector(self.ranks, "ranks")
+        caps = int_vector(self.capacities, "capacities").astype(np.int64, copy=False)
         _check_indptr(indptr, posts.size)
         if ranks.size != posts.size:
             raise ValueError(f"ranks has {ranks.size} entries, prefs_indices has {posts.size}")
         if caps.size and caps.min() < 0:
-            p = _first_bad(caps < 0)
+            p = first_bad(caps < 0)
             raise ValueError(f"capacities[{p}] = {int(caps[p])} is negative")
         n_posts = caps.size
         if posts.size:
             lo, hi = int(posts.min()), int(posts.max())
             if lo < 0 or hi >= n_posts:
-                k = _first_bad((posts < 0) | (posts >= n_posts))
+                k = first_bad((posts < 0) | (posts >= n_posts))
                 t = int(np.searchsorted(indptr, k, side="right") - 1)
                 raise ValueError(
                     f"teacher {t} lists post {int(posts[k])}, but posts are numbered "
                     f"0..{n_posts - 1} (len(capacities) = {n_posts})"
                 )
             if int(ranks.min()) < -1:
-                k = _first_bad(ranks < -1)
+                k = first_bad(ranks < -1)
                 raise ValueError(f"ranks[{k}] = {int(ranks[k])}; use -1 for 'not ranked'")
         _check_row_duplicates(indptr, posts, n_posts)
         scores = self.scores
@@ -165,11 +165,11 @@ class Market:
             scores = np.asarray(scores, dtype=np.float64)
             if scores.shape != posts.shape:
                 raise ValueError("scores must have one entry per list entry")
-            scores = _readonly(scores)
-        object.__setattr__(self, "indptr", _readonly(indptr))
-        object.__setattr__(self, "posts", _readonly(posts))
-        object.__setattr__(self, "ranks", _readonly(ranks))
-        object.__setattr__(self, "capacities", _readonly(caps))
+            scores = readonly(scores)
+        object.__setattr__(self, "indptr", readonly(indptr))
+        object.__setattr__(self, "posts", readonly(posts))
+        object.__setattr__(self, "ranks", readonly(ranks))
+        object.__setattr__(self, "capacities", readonly(caps))
         object.__setattr__(self, "scores", scores)
         if self.rank_radix is not None and int(self.rank_radix) < max(posts.size, 1):
             raise ValueError("rank_radix must be at least the number of list entries")
@@ -235,18 +235,19 @@ class Market:
                 f"give one capacity per post"
             )
         indptr = np.zeros(n_t + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(x) for x in teacher_prefs])
+        indptr[1:] = np.cumsum(_lengths(teacher_prefs))
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
-        p_len = np.array([len(x) for x in post_priorities], dtype=np.int64)
+        p_len = _lengths(post_priorities)
         p_teachers = _flat_ints(post_priorities, "post_priorities", int(p_len.sum()))
         if p_teachers.size and (p_teachers.min() < 0 or p_teachers.max() >= n_t):
-            k = _first_bad((p_teachers < 0) | (p_teachers >= n_t))
+            k = first_bad((p_teachers < 0) | (p_teachers >= n_t))
             p = int(np.searchsorted(np.cumsum(p_len), k, side="right"))
             raise ValueError(
                 f"post {p} lists teacher {int(p_teachers[k])}, but teachers are numbered "
                 f"0..{n_t - 1}"
             )
-        p_rank = np.concatenate([np.arange(n, dtype=np.int64) for n in p_len] or [np.zeros(0)])
+        p_starts = np.cumsum(p_len) - p_len
+        p_rank = np.arange(int(p_len.sum()), dtype=np.int64) - np.repeat(p_starts, p_len)
         p_post = np.repeat(np.arange(n_p, dtype=np.int64), p_len)
         caps = np.asarray(capacities)
         if posts.size and (posts.min() < 0 or posts.max() >= n_p):
@@ -324,11 +325,11 @@ class Market:
         if len(capacities) != len(post_scores):
             raise ValueError("capacities and post_scores must have one entry per post")
         indptr = np.zeros(n_t + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(x) for x in teacher_prefs])
+        indptr[1:] = np.cumsum(_lengths(teacher_prefs))
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
         n_p = len(post_scores)
         if posts.size and (posts.min() < 0 or posts.max() >= n_p):
-            k = _first_bad((posts < 0) | (posts >= n_p))
+            k = first_bad((posts < 0) | (posts >= n_p))
             raise ValueError(
                 f"teacher_prefs refers to post {int(posts[k])}; posts are 0..{n_p - 1}"
             )
@@ -396,8 +397,8 @@ class Market:
             return cls(prefs_indptr, prefs_indices, ranks, capacities)
         if tie_break not in ("single", "multiple"):
             raise ValueError(f"tie_break must be 'single' or 'multiple', got {tie_break!r}")
-        indptr = _int_vector(prefs_indptr, "prefs_indptr").astype(np.int64, copy=False)
-        posts = _int_vector(prefs_indices, "prefs_indices")
+        indptr = int_vector(prefs_indptr, "prefs_indptr").astype(np.int64, copy=False)
+        posts = int_vector(prefs_indices, "prefs_indices")
         sc = np.asarray(scores, dtype=np.float64)
         if sc.shape != posts.shape:
             raise ValueError(f"scores has shape {sc.shape}, prefs_indices has {posts.shape}")
@@ -418,15 +419,27 @@ class Market:
 
 
 def _flat_ints(lists: Sequence[Sequence[int]], name: str, total: int) -> np.ndarray:
-    flat = list(chain.from_iterable(lists))
-    if len(flat) != total:  # pragma: no cover - defensive
-        raise ValueError(f"{name} changed while being read")
-    if not flat:
+    """The entries of ``lists`` as one int64 array, checked in bulk: the element types are
+    collected by ``map(type, ...)`` and the values read by ``np.fromiter`` (both at C speed,
+    no Python-level test per element)."""
+    if total == 0:
         return np.zeros(0, dtype=np.int64)
-    if not all(isinstance(x, int | np.integer) and not isinstance(x, bool) for x in flat):
+    kinds = set(map(type, chain.from_iterable(lists)))
+    if not all(issubclass(k, int | np.integer) and not issubclass(k, bool) for k in kinds):
+        flat = chain.from_iterable(lists)
         bad = next(x for x in flat if not isinstance(x, int | np.integer) or isinstance(x, bool))
         raise ValueError(f"{name} must contain integer indices, found {bad!r}")
-    return np.asarray(flat, dtype=np.int64)
+    try:
+        return np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+    except OverflowError:
+        bad = next(x for x in chain.from_iterable(lists) if not -(2**63) <= x < 2**63)
+        raise ValueError(f"{name} holds {bad}, which is out of range") from None
+    except ValueError:  # pragma: no cover - defensive: fewer entries than counted
+        raise ValueError(f"{name} changed while being read") from None
+
+
+def _lengths(lists: Sequence[Sequence[int]]) -> np.ndarray:
+    return np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
 
 
 def _lookup_pair_values(
@@ -448,11 +461,15 @@ def _lookup_pair_values(
     code_s = code[order]
     dup = code_s[1:] == code_s[:-1]
     if dup.any():
-        k = int(code_s[_first_bad(dup)])
+        k = int(code_s[first_bad(dup)])
         raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its {what}")
     valid = (posts >= 0) & (posts < n_p)
     query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
-    pos = np.searchsorted(code_s, query)
+    # sorted queries: each binary search starts where the previous one ended (cache friendly,
+    # about 5x faster than random-order queries on two million entries)
+    q_order = np.argsort(query, kind="stable")
+    pos = np.empty(query.size, dtype=np.int64)
+    pos[q_order] = np.searchsorted(code_s, query[q_order])
     pos_c = np.minimum(pos, code_s.size - 1)
     hit = valid & (code_s[pos_c] == query)
     out[hit] = p_value[order[pos_c[hit]]]

@@ -3,7 +3,7 @@
 Everything here works on already validated flat (CSR) arrays; the public
 entry points in :mod:`xietong.algorithms.matching` validate and convert.
 Nothing in this module is used by the certificate code in
-:mod:`xietong.algorithms.matching_certify`, which re-derives every property
+:mod:`xietong.algorithms.matching.certify`, which re-derives every property
 from the raw inputs on purpose.
 
 Priority keys

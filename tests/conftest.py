@@ -123,3 +123,20 @@ def world(regions):
         if grant is not None:
             role_grant(user=users[name], role=grant[0], actor=None, **grant[1])
     return {"schools": schools, "users": users, "areas": area}
+
+
+@pytest.fixture
+def read_page():
+    """``read_page(user, path, lang)``: the HTML of a page as ``user`` (None: logged out) reads it
+    in ``lang``; the page must answer 200."""
+    from django.test import Client
+
+    def read(user, path: str, lang: str) -> str:
+        c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+        if user is not None:
+            c.force_login(user)
+        r = c.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+        return r.content.decode()
+
+    return read

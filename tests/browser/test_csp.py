@@ -2,8 +2,6 @@
 Content-Security-Policy: no violation (no inline script, no eval, no inline style), no script
 error, and every chart drawn."""
 
-import pytest
-
 from .helpers import login, require_chromium
 
 require_chromium()
@@ -19,23 +17,6 @@ CHARTS_DRAWN = """() => {
   const all = document.querySelectorAll("[data-figure]");
   return [...all].every((d) => d.querySelector(".main-svg"));
 }"""
-
-
-@pytest.fixture
-def full_demo(transactional_db):
-    """The registry at a small scale and each module's demo content: every kind of chart."""
-    from xietong.evaluation.demo import evaluation_demo_load
-    from xietong.finance.demo import finance_demo_load
-    from xietong.regions.services import jurisdictions_load, standard_areas_ensure
-    from xietong.schools.demo import demo_load
-    from xietong.talent.demo import talent_demo_load
-
-    jurisdictions_load()
-    standard_areas_ensure()
-    demo_load(scale=0.01, years=(2022, 2023, 2024))
-    evaluation_demo_load()
-    talent_demo_load(teachers=300)
-    finance_demo_load()
 
 
 def _pages():

@@ -207,6 +207,6 @@ def test_problems_are_told_in_the_readers_language(world):
         statistics_import(data=data, filename="zh.csv", actor=world["users"]["langfang"])
     with translation.override("zh-hans"):
         assert str(exc.value.problems[0]) == (
-            "zh.csv：第 2 行，year 列：'二〇二三' 含有 二（CJK UNIFIED IDEOGRAPH-4E8C），"
+            "zh.csv：第 2 行，year 列：'二〇二三' 含有 二（U+4E8C，即数 2），"
             "这不是普通数字；请使用数字 0-9"
         )

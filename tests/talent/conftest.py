@@ -94,6 +94,51 @@ def apply_all(tw):
     return rnd
 
 
+def reviewed_with_effect(tw):
+    """Three Beijing teachers move to a second school in Langfang's Anci district, which then has
+    two schools with statistics: the county has a CV before and after (a stored effect row)."""
+    from decimal import Decimal
+
+    from xietong.schools.models import School
+    from xietong.schools.services import statistics_set
+
+    extra = School.objects.create(
+        code="1310029999",
+        name_zh="安次区乡村小学",
+        name_en="Anci Village Primary School",
+        stage="primary",
+        county_id="131002000000",
+        location="rural",
+        ownership="public",
+    )
+    statistics_set(
+        school=extra,
+        year=2024,
+        actor=None,
+        values={"students": Decimal(500), "teachers": Decimal(20), "teachers_backbone": Decimal(1)},
+    )
+    statistics_set(
+        school=tw["schools"]["A"], year=2024, actor=None, values={"teachers_backbone": Decimal(2)}
+    )
+    services.post_create(
+        rnd=tw["round"],
+        code="PX",
+        host_school=extra,
+        subject="maths",
+        stage="primary",
+        seats=3,
+        actor=None,
+    )
+    rnd = services.round_open(rnd=tw["round"], actor=None)
+    for k in ("b0", "b1", "b2"):
+        services.application_submit(
+            rnd=rnd, teacher=tw["teachers"][k], post_codes=["PX"], actor=None
+        )
+    rnd = services.round_close_applications(rnd=rnd, actor=None)
+    rnd = services.round_match(rnd=rnd, actor=None)
+    return services.round_review(rnd=rnd, actor=None)
+
+
 def run_to(tw, status: str):
     sec = tw["users"]["jjj-sec"]
     rnd = apply_all(tw)

@@ -83,3 +83,18 @@ def test_posts_import_errors(tw):
     assert {(2, "code"), (3, "school_code"), (3, "term_years"), (3, "kind")} <= where
     with pytest.raises(ImportFailed):
         posts_import(rnd=tw["round"], data=data, filename="p.csv", actor=tw["users"]["langfang"])
+
+
+def test_a_wrong_code_is_answered_with_the_codes_and_their_names(tw):
+    from django.utils import translation
+
+    data = (HEADER + "N1,新教师一,1310020001,English,junior,first,none,7,1\n").encode()
+    with translation.override("zh-hans"):
+        with pytest.raises(ImportFailed) as exc:
+            teachers_import(data=data, filename="t.csv", actor=None)
+        message = next(p.message for p in exc.value.problems if p.column == "subject")
+    # each code with its name, in the reader's language (英语 is the subject, not the language)
+    assert message.startswith(
+        "'English' 不是可用的代码之一：chinese（语文）、maths（数学）、english（英语）"
+    )
+    assert ", " not in message

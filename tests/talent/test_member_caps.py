@@ -79,7 +79,13 @@ def test_verify_fails_if_the_stored_result_breaks_the_cap(tw):
     # tamper: put b2 at PA as well, so Hebei receives 2 > 1
     Placement.objects.filter(round=rnd, teacher__code="TB2").update(post=tw["posts"]["PA"])
     out = engine.verify_stored(rnd)
-    assert not out["ok"] and "certificate failed" in out["problems"]
+    assert not out["ok"] and "the certificate fails" in out["problems"]
+    assert "seats or caps exceeded" in out["problems"]
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # said in the reader's language, not the engine's
+        out = engine.verify_stored(rnd)
+    assert out["problems"].startswith("结果校验未通过：")
 
 
 def test_bad_codes_and_values_refused(tw):

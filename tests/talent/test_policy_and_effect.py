@@ -3,7 +3,7 @@ import pytest
 from xietong.talent import services
 from xietong.talent.services import LifecycleError
 
-from .conftest import run_to
+from .conftest import reviewed_with_effect, run_to
 
 
 def _rural(school):
@@ -129,47 +129,7 @@ def test_missed_targets_need_a_reason_to_publish(tw):
 
 
 def test_predicted_effect_on_county_balance(tw):
-    from decimal import Decimal
-
-    from xietong.schools.models import School
-    from xietong.schools.services import statistics_set
-
-    # a second, understaffed school in Langfang's Anci district so the county has a CV
-    extra = School.objects.create(
-        code="1310029999",
-        name_zh="安次区乡村小学",
-        stage="primary",
-        county_id="131002000000",
-        location="rural",
-        ownership="public",
-    )
-    statistics_set(
-        school=extra,
-        year=2024,
-        actor=None,
-        values={"students": Decimal(500), "teachers": Decimal(20), "teachers_backbone": Decimal(1)},
-    )
-    statistics_set(
-        school=tw["schools"]["A"], year=2024, actor=None, values={"teachers_backbone": Decimal(2)}
-    )
-    post = services.post_create(
-        rnd=tw["round"],
-        code="PX",
-        host_school=extra,
-        subject="maths",
-        stage="primary",
-        seats=3,
-        actor=None,
-    )
-    assert post.pk
-    rnd = services.round_open(rnd=tw["round"], actor=None)
-    for k in ("b0", "b1", "b2"):
-        services.application_submit(
-            rnd=rnd, teacher=tw["teachers"][k], post_codes=["PX"], actor=None
-        )
-    rnd = services.round_close_applications(rnd=rnd, actor=None)
-    rnd = services.round_match(rnd=rnd, actor=None)
-    rnd = services.round_review(rnd=rnd, actor=None)
+    rnd = reviewed_with_effect(tw)
     eff = rnd.effect
     assert eff["year"] == 2024
     anci = next(r for r in eff["counties"] if r["county"] == "131002000000")

@@ -10,12 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xietong.schools.models import Stage
+
 
 class EvaluationRun(models.Model):
     standard_id = models.CharField(_("standard"), max_length=80)
     standard_version = models.PositiveIntegerField(_("standard version"))
     standard_spec = models.JSONField(_("standard as applied"))
-    stage = models.CharField(_("stage"), max_length=20)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     split_rule = models.CharField(_("combined-school rule"), max_length=30, default="proportional")
     area = models.ForeignKey(

@@ -16,7 +16,6 @@ from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE
-from xietong.schools.models import Stage
 from xietong.schools.tabular import write_csv
 from xietong.web import charts, maps, pickers
 
@@ -179,6 +178,7 @@ def evaluation_run_view(request, pk: int):
             for s in ("pass", "fail", "incomplete")
         },
         title=_("Counties passing and failing by province"),
+        ytitle=_("Counties"),
         colors={
             str(STATUS_LABELS["pass"]): charts.STATUS_COLOURS["pass"],
             str(STATUS_LABELS["fail"]): charts.STATUS_COLOURS["fail"],
@@ -226,7 +226,6 @@ def evaluation_run_view(request, pk: int):
             "scope": scope_for(request.user),
             "can_publish": services.can_publish_run(scope_for(request.user), run),
             "can_reproduce": services.can_run(scope_for(request.user), run.area, run.jurisdiction),
-            "stage_label": dict(Stage.choices).get(run.stage, run.stage),
         },
     )
 
@@ -343,7 +342,9 @@ def gap_dashboard(request, slug: str):
     if request.GET.get("format") == "csv":
         return _csv_response(report.rows() if report else [], f"gap-{slug}-{indicator}.csv")
     d = BY_CODE[indicator]
-    label = d.name_en if request.LANGUAGE_CODE == "en" else d.name_zh
+    english = request.LANGUAGE_CODE == "en"
+    label = d.name_en if english else d.name_zh
+    unit = d.unit_en if english else d.unit_zh
     ctx = {
         "area": area,
         "indicator": indicator,
@@ -365,6 +366,7 @@ def gap_dashboard(request, slug: str):
                 _("within counties"): [y.within_counties for y in report.years],
             },
             title=_("Theil T of %(x)s, decomposed") % {"x": label},
+            ytitle=_("Theil T index"),
         )
         ctx["members_chart"] = charts.lines(
             ys,
@@ -373,6 +375,7 @@ def gap_dashboard(request, slug: str):
                 for code, name in report.members
             },
             title=_("Members side by side: %(x)s") % {"x": label},
+            ytitle=unit,
         )
         ctx["cv_chart"] = charts.lines(
             ys,
@@ -384,5 +387,6 @@ def gap_dashboard(request, slug: str):
                 },
             },
             title=_("Convergence: CV across schools"),
+            ytitle=_("Coefficient of variation"),
         )
     return render(request, "evaluation/gap.html", ctx)

@@ -25,19 +25,27 @@ class NumberError(ValueError):
     """The text is not a number; ``str(exc)`` says why, in the reader's language."""
 
 
+def _number_words(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _odd_character(text: str) -> str | None:
+    """A character that looks like a number but is not an ASCII digit, named by its code point
+    and its value (Unicode's character names are English, so they are not shown)."""
     for ch in text:
         if ch.isascii():
             continue
-        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+        where = {"v": text, "ch": ch, "code": f"U+{ord(ch):04X}"}
         if unicodedata.decimal(ch, None) is not None:
             return _(
-                "%(v)r uses digits of another script (%(ch)s, %(name)s); use the digits 0-9"
-            ) % {"v": text, "ch": ch, "name": name}
+                "%(v)r uses digits of another script (%(ch)s, %(code)s, the digit %(n)s); use the "
+                "digits 0-9"
+            ) % {**where, "n": unicodedata.decimal(ch)}
         if unicodedata.numeric(ch, None) is not None:
             return _(
-                "%(v)r contains %(ch)s (%(name)s), which is not a plain digit; use the digits 0-9"
-            ) % {"v": text, "ch": ch, "name": name}
+                "%(v)r contains %(ch)s (%(code)s, the number %(n)s), which is not a plain digit; "
+                "use the digits 0-9"
+            ) % {**where, "n": _number_words(unicodedata.numeric(ch))}
     return None
 
 

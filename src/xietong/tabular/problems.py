@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import logging
+import zipfile
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 MAX_LISTED_PROBLEMS = 200
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,3 +82,22 @@ def too_large(filename: str, size: int, limit: int) -> UploadTooLarge:
 def read_as_message(encoding: str) -> str:
     """What a page or command says after reading a CSV file, so a wrong guess is noticed."""
     return _("Read the file as %(encoding)s text.") % {"encoding": encoding}
+
+
+def cause(exc: Exception) -> str:
+    """Why a library could not read a file, in the reader's language. The libraries' own
+    messages are English sentences; they go to the log, the reader gets the kind of fault."""
+    logger.info("unreadable file: %s: %s", type(exc).__name__, exc)
+    if isinstance(exc, zipfile.LargeZipFile):
+        return _("the archive needs ZIP64, which is not read here")
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("it is not a ZIP archive, as every .xlsx file is")
+    if isinstance(exc, ElementTree.ParseError):
+        return _("a part of it is not well-formed XML")
+    if isinstance(exc, KeyError):
+        return _("a part it refers to is missing")
+    if isinstance(exc, csv.Error):
+        if "unquoted field" in str(exc):
+            return _("a line break inside a field without quotes")
+        return _("its quotes or separators do not match")
+    return _("its structure is not one this program knows")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from . import xlsx
 from .encodings import decode_text
 from .limits import Limits
-from .problems import ImportFailed, Problem, too_large
+from .problems import ImportFailed, Problem, cause, too_large
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", "")
@@ -162,8 +162,7 @@ def _xlsx_rows(wb, ws, bounds: _Bounds) -> Iterator[list[str]]:
                     bounds.filename,
                     n + 1,
                     "",
-                    _("the sheet cannot be read here (%(error)s)")
-                    % {"error": str(exc) or type(exc).__name__},
+                    _("the sheet cannot be read here (%(error)s)") % {"error": cause(exc)},
                 )
             ]
         ) from None
@@ -229,7 +228,7 @@ def _csv_rows(text: str, bounds: _Bounds) -> Iterator[list[str]]:
             if long is not None:
                 raise bounds.fail(n, bounds.column(long[0]), bounds.long_cell(long[1])) from None
             raise bounds.fail(
-                n, "", _("the row cannot be read as CSV (%(error)s)") % {"error": exc}
+                n, "", _("the row cannot be read as CSV (%(error)s)") % {"error": cause(exc)}
             ) from None
         lines.pending.clear()
         if any("\x00" in c for c in row):

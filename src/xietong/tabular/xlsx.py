@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 
 from .limits import Limits
-from .problems import ImportFailed, Problem, UploadTooLarge, megabytes
+from .problems import ImportFailed, Problem, UploadTooLarge, cause, megabytes
 
 SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _CONTENT_TYPES = "[Content_Types].xml"
@@ -99,7 +99,7 @@ def unreadable(filename: str, exc: Exception) -> ImportFailed:
                 0,
                 "",
                 _("the workbook cannot be read (%(error)s); open it in Excel and save it as .xlsx")
-                % {"error": str(exc) or type(exc).__name__},
+                % {"error": cause(exc)},
             )
         ]
     )

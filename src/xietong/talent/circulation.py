@@ -169,7 +169,7 @@ def appointment_create(
     if ends is not None and ends < starts:
         raise ValueError(_("The appointment ends before it starts."))
     if school.pk == teacher.school_id:
-        raise AppointmentConflict(_("%(s)s is the teacher's home school.") % {"s": school.name_zh})
+        raise AppointmentConflict(_("%(s)s is the teacher's home school.") % {"s": school.name})
     others = [
         a
         for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
@@ -179,13 +179,13 @@ def appointment_create(
         if a.school_id == school.pk:
             raise AppointmentConflict(
                 _("%(t)s already serves %(s)s in this period.")
-                % {"t": teacher.name, "s": school.name_zh}
+                % {"t": teacher.name, "s": school.name}
             )
         clash = sorted(set(days) & set(_weekdays(a.weekdays)))
         if clash:
             raise AppointmentConflict(
                 _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
-                % {"t": teacher.name, "s": a.school.name_zh, "d": ",".join(map(str, clash))}
+                % {"t": teacher.name, "s": a.school.name, "d": ",".join(map(str, clash))}
             )
     if load_cap is None or max_km is None:
         area_cap, area_km = appointment_limits(teacher.school, school)
@@ -213,7 +213,7 @@ def appointment_create(
         if distance > max_km:
             raise AppointmentConflict(
                 _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
-                % {"s": school.name_zh, "d": distance, "m": max_km}
+                % {"s": school.name, "d": distance, "m": max_km}
             )
     a = Appointment.objects.create(
         teacher=teacher,

@@ -5,11 +5,14 @@ its independent re-check, the policy targets and the predicted effect on the bal
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xietong.algorithms import inequality
 from xietong.algorithms.matching import (
@@ -34,6 +37,8 @@ from .models import (
     Placement,
     Teacher,
 )
+
+logger = logging.getLogger(__name__)
 
 GATES = {0: "", 1: "departure_cap", 2: "balance"}
 
@@ -299,11 +304,18 @@ def _staff_counts(school_ids: set[int]) -> dict[tuple[int, str], int]:
     return out
 
 
+def mechanism_code(mode: str, *, regions: bool) -> str:
+    """The mechanism that ran and the stability its certificate checks, as one code: deferred
+    acceptance with school or area caps is the flexible (Kamada-Kojima) variant. Pages word it
+    with :data:`xietong.talent.policy_words.MECHANISMS`; nothing English is stored."""
+    return "da_regions" if regions and mode == "da" else mode
+
+
 def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
     out = {
         "ok": bool(cert.ok),
         "mode": cert.mode,
-        "stability_notion": cert.stability_notion,
+        "mechanism": mechanism_code(cert.mode, regions=inp.regions is not None),
         "blocking_pairs": int(len(cert.blocking_pairs)),
         "invalid_assignments": int(len(cert.invalid_assignments)),
         "capacity_violations": list(cert.capacity_violations),
@@ -325,7 +337,6 @@ def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
         )
     if result is not None:
         out.update(
-            mechanism=result.mechanism,
             rounds=int(result.rounds),
             gate_iterations=int(result.gate_iterations),
             held_back=int((~result.admitted).sum()),
@@ -359,7 +370,7 @@ def _why_not_lists(outcome: Outcome) -> list[list[dict]]:
     n = outcome.n_teachers
     wn = outcome.certificate.why_not
     if wn is None:
-        return [[] for _ in range(n)]
+        return [[] for _i in range(n)]
     codes = outcome.inp.post_codes
     from xietong.algorithms.matching import REASONS
 
@@ -442,7 +453,7 @@ def verify_stored(rnd: ExchangeRound) -> dict:
     inp = round_input(rnd)
     problems = []
     if inp.fingerprint != rnd.certificate.get("fingerprint"):
-        problems.append("inputs changed since the matching ran")
+        problems.append(_("the inputs changed since the matching ran"))
     t_index = {pk: i for i, pk in enumerate(inp.teacher_ids.tolist())}
     p_index = {pk: i for i, pk in enumerate(inp.post_ids.tolist())}
     n = inp.teacher_ids.size
@@ -456,7 +467,9 @@ def verify_stored(rnd: ExchangeRound) -> dict:
     ):
         i = t_index.get(tid)
         if i is None:
-            problems.append(f"placement of a teacher without application ({tid})")
+            problems.append(
+                _("a placement of a teacher without an application (%(t)s)") % {"t": tid}
+            )
             continue
         seen += 1
         if pid is None:  # stays at home: her current post in the individually rational modes
@@ -465,7 +478,7 @@ def verify_stored(rnd: ExchangeRound) -> dict:
             assignment[i] = p_index[pid]
         gate[i] = g
     if seen != n:
-        problems.append(f"{n - seen} applicants have no stored result")
+        problems.append(_("%(n)d applicants have no stored result") % {"n": n - seen})
     cert = certify(
         inp.market,
         assignment,
@@ -479,17 +492,27 @@ def verify_stored(rnd: ExchangeRound) -> dict:
         why_not=False,
     )
     if not cert.ok:
-        msg = (
-            f"certificate failed ({inp.mode}): {len(cert.blocking_pairs)} blocking pairs, "
-            f"{len(cert.invalid_assignments)} invalid, {list(cert.capacity_violations)[:3]}, "
-            f"{list(cert.gate_violations)[:3]}"
+        counts = {
+            "blocking": len(cert.blocking_pairs),
+            "invalid": len(cert.invalid_assignments),
+            "capacity": len(cert.capacity_violations),
+            "gates": len(cert.gate_violations),
+            "ir": sum(
+                len(getattr(cert, name, None) if getattr(cert, name, None) is not None else ())
+                for name in ("ir_violations", "post_ir_violations", "improving_block_teachers")
+            ),
+        }
+        problems.append(
+            _(
+                "the certificate fails: %(blocking)d blocking pairs, %(invalid)d invalid "
+                "placements, %(capacity)d seats or caps exceeded, %(gates)d floors or balance "
+                "limits broken, %(ir)d teachers worse off than at home or in an improving exchange"
+            )
+            % counts
         )
-        for name in ("ir_violations", "post_ir_violations", "improving_block_teachers"):
-            v = getattr(cert, name, None)
-            if v is not None and len(v):
-                msg += f", {len(v)} {name}"
-        problems.append(msg)
-    return {"ok": not problems, "problems": "; ".join(problems), "teachers": int(n)}
+        logger.warning("stored round %s fails its certificate:\n%s", rnd.pk, cert.summary())
+    sep = pgettext("list separator", ", ")
+    return {"ok": not problems, "problems": sep.join(problems), "teachers": int(n)}
 
 
 # ---- policy targets ----------------------------------------------------------------------------
@@ -667,7 +690,7 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     prefixes = round_prefixes(rnd)
     year = _latest_year(prefixes, rnd)
     if year is None:
-        return {"year": None, "counties": [], "note": "no teacher statistics in the territory"}
+        return {"year": None, "counties": [], "note": "no_teacher_statistics"}
     table = school_table(
         prefixes=prefixes, year=year, raw_codes=("students", "teachers", "teachers_backbone")
     )
@@ -713,15 +736,6 @@ def predicted_effect(rnd: ExchangeRound) -> dict:
     rows.sort(key=lambda r: r.get("teachers_per_100_cv_change") or 0)
     shrink = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) < -1e-12]
     grow = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) > 1e-12]
-    from xietong.regions.models import Jurisdiction
-
-    names = dict(
-        Jurisdiction.objects.filter(code__in=[r["county"] for r in rows]).values_list(
-            "code", "name_zh"
-        )
-    )
-    for r in rows:
-        r["name"] = names.get(r["county"], r["county"])
     bb = [r.get("backbone_per_100_cv_change") or 0 for r in rows]
     return {
         "year": year,

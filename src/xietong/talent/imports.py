@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
@@ -114,7 +115,11 @@ def _enum(rec, n, col, choices, problem, default=None):
         problem(n, col, _("a value is required"))
         return None
     if v not in choices.values:
-        problem(n, col, _("%(v)r is not one of %(a)s") % {"v": v, "a": ", ".join(choices.values)})
+        allowed = pgettext("list separator", ", ").join(
+            _("%(code)s (%(label)s)") % {"code": code, "label": label}
+            for code, label in choices.choices
+        )
+        problem(n, col, _("%(v)r is not one of the codes %(a)s") % {"v": v, "a": allowed})
         return None
     return v
 

@@ -1,8 +1,45 @@
-"""The rotation targets' results in the reader's language (the stored policy is structured)."""
+"""A round's stored results in the reader's language: the rotation targets (the stored policy
+is structured) and the certificate's mechanism (stored as a code)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: mechanism code -> (name of the mechanism, the stability its certificate checks)
+MECHANISMS = {
+    "da": (
+        gettext_lazy("teacher-proposing deferred acceptance"),
+        gettext_lazy("no blocking pair (Gale-Shapley stability)"),
+    ),
+    "da_regions": (
+        gettext_lazy("flexible deferred acceptance (Kamada-Kojima)"),
+        gettext_lazy(
+            "Kamada-Kojima stability: no blocking contract under the flexible deferred acceptance "
+            "choice of each area and school"
+        ),
+    ),
+    "ir_da": (
+        gettext_lazy("deferred acceptance with incumbent protection"),
+        gettext_lazy(
+            "no blocking pair under incumbent-protected priorities, and individual rationality"
+        ),
+    ),
+    "tobe": (
+        gettext_lazy("teacher-optimal block exchange (TO-BE)"),
+        gettext_lazy(
+            "two-sided individual rationality and no improving block exchange (cycles, or "
+            "chains from an unplaced newcomer to a vacancy)"
+        ),
+    ),
+}
+
+
+def mechanism_words(certificate: dict) -> tuple[str, str]:
+    """The mechanism and the stability checked, from a stored certificate summary."""
+    code = certificate.get("mechanism") or certificate.get("mode") or ""
+    name, notion = MECHANISMS.get(code, (code, ""))
+    return str(name), str(notion)
 
 
 def missed_sentence(item: dict, names: dict[str, str]) -> str:

@@ -42,7 +42,7 @@ from .models import (
     TrainingProgramme,
     Vacancy,
 )
-from .policy_words import missed_sentence
+from .policy_words import mechanism_words, missed_sentence
 
 REASONS = {
     "blocking": gettext_lazy("should have been admitted (the certificate flags this)"),
@@ -149,18 +149,20 @@ def round_view(request, pk: int):
     rnd = selectors.round_redacted(scope, _round_or_404(request, pk))
     posts = rnd.posts.select_related("host_school").order_by("code")
     effect = rnd.effect or {}
+    effect_rows = _effect_rows(effect)
     effect_chart = ""
-    if effect.get("counties"):
-        top = [r for r in effect["counties"] if r.get("teachers_per_100_cv_change")][:25]
-        if top:
-            effect_chart = charts.bars(
-                [r["name"] for r in top],
-                {
-                    _("CV before"): [r["teachers_per_100_cv_before"] for r in top],
-                    _("CV after"): [r["teachers_per_100_cv_after"] for r in top],
-                },
-                title=_("Teachers per 100 students: county CV before and after the round"),
-            )
+    top = [r for r in effect_rows if r.get("teachers_per_100_cv_change")][:25]
+    if top:
+        effect_chart = charts.bars(
+            [r["name"] for r in top],
+            {
+                _("CV before"): [r["teachers_per_100_cv_before"] for r in top],
+                _("CV after"): [r["teachers_per_100_cv_after"] for r in top],
+            },
+            title=_("Teachers per 100 students: county CV before and after the round"),
+            ytitle=_("Coefficient of variation"),
+        )
+    mechanism, stability = mechanism_words(rnd.certificate or {})
     manage = selectors.can_manage_round(scope, rnd)
     post_form = None
     if rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
@@ -186,8 +188,10 @@ def round_view(request, pk: int):
                 )
             },
             "cert": rnd.certificate,
+            "mechanism": mechanism,
+            "stability": stability,
             "effect": effect,
-            "effect_rows": (effect.get("counties") or [])[:50],
+            "effect_rows": effect_rows[:50],
             "effect_chart": effect_chart,
             "me": selectors.teacher_of(request.user),
             "kinds": PostKind.choices,
@@ -197,6 +201,20 @@ def round_view(request, pk: int):
             "stages": TeachingStage.choices,
         },
     )
+
+
+def _effect_rows(effect: dict) -> list[dict]:
+    """The stored effect per county (by code) with each county's name in the reader's language."""
+    rows = effect.get("counties") or []
+    names = {
+        j.code: (j.name, j.display_name)
+        for j in Jurisdiction.objects.filter(code__in=[r["county"] for r in rows])
+    }
+    out = []
+    for r in rows:
+        short, full = names.get(r["county"], (r["county"], r["county"]))
+        out.append({**r, "name": short, "full_name": full})
+    return out
 
 
 @login_required

@@ -117,20 +117,21 @@ def cv_bars(
 ) -> str:
     """Horizontal bars (long indicator names stay readable) with the threshold as a marker."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=codes, x=cvs, name="CV", orientation="h", marker_color=PALETTE[1]))
+    cv = _("Coefficient of variation")
+    fig.add_trace(go.Bar(y=codes, x=cvs, name=cv, orientation="h", marker_color=PALETTE[1]))
     if any(t is not None for t in thresholds):
         fig.add_trace(
             go.Scatter(
                 y=codes,
                 x=thresholds,
                 mode="markers",
-                name="threshold",
+                name=_("Threshold of the standard"),
                 marker=dict(symbol="line-ns-open", size=22, color=OVERALL, line=dict(width=3)),
             )
         )
     fig.update_layout(title=title, legend=dict(orientation="h"), margin=dict(l=260))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(gridcolor="#eef1f5", rangemode="tozero")
+    fig.update_xaxes(title=cv, gridcolor="#eef1f5", rangemode="tozero")
     return to_div(fig, height=120 + 40 * len(codes))
 
 

@@ -102,6 +102,7 @@ def area_detail(request, slug: str):
             years,
             {r["j"].name: [r["series"].get(y, {}).get("students") for y in years] for r in rows},
             title=_("Students by member and year"),
+            ytitle=_("Students"),
         )
         if years
         else ""
@@ -115,6 +116,7 @@ def area_detail(request, slug: str):
                 ]
             },
             title=_("Student-teacher ratio, latest year"),
+            ytitle=_("Students per teacher"),
         )
         if years
         else ""
@@ -158,7 +160,10 @@ def jurisdiction_detail(request, code: str):
     if own:
         ys = [r["year"] for r in own]
         trend = charts.lines(
-            ys, {_("Students"): [r["students"] for r in own]}, title=_("Students by year")
+            ys,
+            {_("Students"): [r["students"] for r in own]},
+            title=_("Students by year"),
+            ytitle=_("Students"),
         )
     return render(
         request,
@@ -268,6 +273,7 @@ def school_detail(request, code: str):
             "name": d.name_en if _en() else d.name_zh,
             "unit": d.unit_en if _en() else d.unit_zh,
             "values": [series[y].get(d.code) for y in years],
+            "places": 0 if d.integral else 2,
         }
         for d in list(RAW) + list(DERIVED)
     ]

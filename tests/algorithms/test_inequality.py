@@ -28,6 +28,7 @@ from xietong.algorithms.inequality import (
     theil_l,
     theil_t,
 )
+from xietong.algorithms.inequality.measures import measure_function
 
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -700,7 +701,7 @@ def test_bootstrap_vectorised_equals_explicit_resampling(measure, weighted, stra
     x = rng.integers(1, 40, n).astype(float)
     w = rng.integers(1, 6, n).astype(float) if weighted else None
     groups = rng.integers(0, 3, n) if stratified else None
-    label, fn = ineq._measure_function(measure)
+    label, fn = measure_function(measure)
     fast = bootstrap_ci(x, measure, w, n_boot=40, seed=3, groups=groups)
     slow = bootstrap_ci(x, lambda v, ww: fn(v, ww), w, n_boot=40, seed=3, groups=groups)
     np.testing.assert_allclose(fast.replicates, slow.replicates, rtol=1e-9, atol=1e-12)

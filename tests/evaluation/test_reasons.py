@@ -8,7 +8,7 @@ from django.utils import translation
 
 from xietong.evaluation.reasons import describe
 
-ENGINE = Path(__file__).resolve().parents[2] / "src/xietong/algorithms/standards.py"
+ENGINE = Path(__file__).resolve().parents[2] / "src/xietong/algorithms/standards"  # a package
 SAMPLE_PARAMS = {
     "indicator": "sports_area_per_student",
     "cv": 0.612,
@@ -33,7 +33,8 @@ SAMPLE_PARAMS = {
 
 
 def engine_codes() -> set[str]:
-    return set(re.findall(r'Reason\.of\(\s*"([a-z_]+)"', ENGINE.read_text(encoding="utf-8")))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(ENGINE.glob("*.py")))
+    return set(re.findall(r'Reason\.of\(\s*"([a-z_]+)"', source))
 
 
 def test_the_engine_codes_are_found():

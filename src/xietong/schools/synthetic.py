@@ -803,62 +803,90 @@ class _CountyNamer:
 
     def name(self, stage: str, location: str, ownership: str, teaching_point: bool):
         """Chinese and English name of the next school of this kind."""
-        s, se = self.short, self.short_en
         if ownership == "private":
-            k = self._next("private")
-            brand = self.brands[k % len(self.brands)]
-            brand_en = _pinyin(brand)
-            if k >= len(self.brands):
-                extra, extra_en = (
-                    ("实验", "Experimental") if k < 2 * len(self.brands) else ("双语", "Bilingual")
-                )
-                brand, brand_en = brand + extra, f"{brand_en} {extra_en}"
-            zh_suffix, en_suffix = _PRIVATE_SUFFIX[stage]
-            return self._unique(f"{s}{brand}{zh_suffix}", f"{se} {brand_en} {en_suffix}")
+            return self._private_name(stage)
         if teaching_point:
             t, v = self._town(), self._village()
             return self._unique(f"{t}镇{v}教学点", f"{_pinyin(t)} Town {_pinyin(v)} Teaching Point")
         if stage in ("primary", "junior", "nine_year") and location != "urban":
             return self._rural_name(stage, location)
-        if stage == "primary":
-            k = self._next("urban_primary")
-            if k == 0:
-                return self._unique(f"{s}实验小学", f"{se} Experimental Primary School")
-            if k % 3 == 0 and k // 3 <= len(self.roads):
-                road = self.roads[k // 3 - 1]
-                return self._unique(f"{s}{road}路小学", f"{se} {_pinyin(road)} Road Primary School")
-            n = self._next("numbered_primary") + 1
-            return self._unique(f"{s}第{_cn_number(n)}小学", f"{se} No. {n} Primary School")
-        if stage == "junior":
-            if self._next("urban_junior") == 0:
-                return self._unique(f"{s}实验初级中学", f"{se} Experimental Junior Middle School")
-            n = self._numbered_middle()
-            return self._unique(f"{s}第{_cn_number(n)}中学", f"{se} No. {n} Middle School")
-        if stage == "nine_year":
-            k = self._next("urban_nine")
-            if k == 0:
-                return self._unique(f"{s}实验学校", f"{se} Experimental School")
-            if k <= len(self.roads):
-                road = self.roads[-k]
-                return self._unique(f"{s}{road}路学校", f"{se} {_pinyin(road)} Road School")
-            return self._unique(
-                f"{s}第{_cn_number(k)}实验学校", f"{se} No. {k} Experimental School"
+        urban = {
+            "primary": self._urban_primary,
+            "junior": self._urban_junior,
+            "nine_year": self._urban_nine_year,
+            "senior": self._senior,
+            "complete_secondary": self._complete_secondary,
+            "twelve_year": self._twelve_year,
+        }
+        if stage in urban:
+            return urban[stage]()
+        return self._vocational_or_special(stage)
+
+    def _private_name(self, stage: str) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        k = self._next("private")
+        brand = self.brands[k % len(self.brands)]
+        brand_en = _pinyin(brand)
+        if k >= len(self.brands):
+            extra, extra_en = (
+                ("实验", "Experimental") if k < 2 * len(self.brands) else ("双语", "Bilingual")
             )
-        if stage == "senior":
-            n = self._numbered_middle()
-            if self._next("senior") == 0:
-                return self._unique(f"{s}高级中学", f"{se} Senior High School")
-            return self._unique(f"{s}第{_cn_number(n)}高级中学", f"{se} No. {n} Senior High School")
-        if stage == "complete_secondary":
-            n = self._numbered_middle()
-            return self._unique(f"{s}第{_cn_number(n)}中学", f"{se} No. {n} Middle School")
-        if stage == "twelve_year":
-            k = self._next("twelve")
-            if k == 0:
-                return self._unique(f"{s}外国语学校", f"{se} Foreign Languages School")
-            return self._unique(
-                f"{s}第{_cn_number(k + 1)}实验学校", f"{se} No. {k + 1} Experimental School"
-            )
+            brand, brand_en = brand + extra, f"{brand_en} {extra_en}"
+        zh_suffix, en_suffix = _PRIVATE_SUFFIX[stage]
+        return self._unique(f"{s}{brand}{zh_suffix}", f"{se} {brand_en} {en_suffix}")
+
+    def _urban_primary(self) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        k = self._next("urban_primary")
+        if k == 0:
+            return self._unique(f"{s}实验小学", f"{se} Experimental Primary School")
+        if k % 3 == 0 and k // 3 <= len(self.roads):
+            road = self.roads[k // 3 - 1]
+            return self._unique(f"{s}{road}路小学", f"{se} {_pinyin(road)} Road Primary School")
+        n = self._next("numbered_primary") + 1
+        return self._unique(f"{s}第{_cn_number(n)}小学", f"{se} No. {n} Primary School")
+
+    def _urban_junior(self) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        if self._next("urban_junior") == 0:
+            return self._unique(f"{s}实验初级中学", f"{se} Experimental Junior Middle School")
+        n = self._numbered_middle()
+        return self._unique(f"{s}第{_cn_number(n)}中学", f"{se} No. {n} Middle School")
+
+    def _urban_nine_year(self) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        k = self._next("urban_nine")
+        if k == 0:
+            return self._unique(f"{s}实验学校", f"{se} Experimental School")
+        if k <= len(self.roads):
+            road = self.roads[-k]
+            return self._unique(f"{s}{road}路学校", f"{se} {_pinyin(road)} Road School")
+        return self._unique(f"{s}第{_cn_number(k)}实验学校", f"{se} No. {k} Experimental School")
+
+    def _senior(self) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        n = self._numbered_middle()
+        if self._next("senior") == 0:
+            return self._unique(f"{s}高级中学", f"{se} Senior High School")
+        return self._unique(f"{s}第{_cn_number(n)}高级中学", f"{se} No. {n} Senior High School")
+
+    def _complete_secondary(self) -> tuple[str, str]:
+        n = self._numbered_middle()
+        return self._unique(
+            f"{self.short}第{_cn_number(n)}中学", f"{self.short_en} No. {n} Middle School"
+        )
+
+    def _twelve_year(self) -> tuple[str, str]:
+        s, se = self.short, self.short_en
+        k = self._next("twelve")
+        if k == 0:
+            return self._unique(f"{s}外国语学校", f"{se} Foreign Languages School")
+        return self._unique(
+            f"{s}第{_cn_number(k + 1)}实验学校", f"{se} No. {k + 1} Experimental School"
+        )
+
+    def _vocational_or_special(self, stage: str) -> tuple[str, str]:
+        s, se = self.short, self.short_en
         options = _VOCATIONAL_NAMES if stage == "vocational" else _SPECIAL_NAMES
         k = self._next(stage)
         zh, en = options[k % len(options)]
@@ -1064,12 +1092,25 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 
 def _validate(counties: Sequence[CountySpec], years: Sequence[int], seed: int, scale: float):
+    """Check the arguments of :func:`generate`; return the years, ascending."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(scale, bool) or not isinstance(scale, int | float | np.floating):
         raise ValueError(f"scale must be a number in (0, 1], got {scale!r}")
     if not (0.0 < float(scale) <= 1.0) or not math.isfinite(float(scale)):
         raise ValueError(f"scale must be in (0, 1], got {scale!r}")
+    ys = _validate_years(years)
+    if isinstance(counties, CountySpec) or len(counties) == 0:
+        raise ValueError("counties must be a non-empty sequence of CountySpec")
+    seen: set[str] = set()
+    for c in counties:
+        if not isinstance(c, CountySpec):
+            raise ValueError(f"counties must hold CountySpec objects, got {type(c).__name__}")
+        _validate_county(c, seen)
+    return sorted(ys)
+
+
+def _validate_years(years: Sequence[int]) -> list[int]:
     if isinstance(years, str | bytes) or len(years) == 0:
         raise ValueError("years must be a non-empty sequence of integers")
     ys = []
@@ -1081,39 +1122,42 @@ def _validate(counties: Sequence[CountySpec], years: Sequence[int], seed: int, s
         ys.append(int(y))
     if len(set(ys)) != len(ys):
         raise ValueError("years must not repeat")
-    if isinstance(counties, CountySpec) or len(counties) == 0:
-        raise ValueError("counties must be a non-empty sequence of CountySpec")
-    seen: set[str] = set()
-    for c in counties:
-        if not isinstance(c, CountySpec):
-            raise ValueError(f"counties must hold CountySpec objects, got {type(c).__name__}")
-        code = c.code
-        if not (isinstance(code, str) and len(code) == 12 and code.isdigit() and code.isascii()):
-            raise ValueError(f"county code must be 12 digits: {code!r}")
-        if code[6:] != "000000" or code[4:6] == "00":
-            raise ValueError(f"not a county-level code: {code!r}")
-        if code in seen:
-            raise ValueError(f"county listed twice: {code}")
-        seen.add(code)
-        if c.province_code != code[:2] + "0" * 10:
-            raise ValueError(f"province_code {c.province_code!r} does not contain {code}")
-        if c.prefecture_code != code[:4] + "0" * 8:
-            raise ValueError(f"prefecture_code {c.prefecture_code!r} does not contain {code}")
-        if c.province_code not in CALIBRATION:
-            raise ValueError(f"no calibration for province {c.province_code} (county {code})")
-        if c.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {c.kind!r} ({code})")
-        if not isinstance(c.name_zh, str) or not c.name_zh.strip():
-            raise ValueError(f"county {code} has no name")
-        if (c.lon is None) != (c.lat is None):
-            raise ValueError(f"county {code}: give both lon and lat or neither")
-        if c.lon is not None:
-            lon, lat = float(c.lon), float(c.lat)
-            if not (math.isfinite(lon) and math.isfinite(lat)):
-                raise ValueError(f"county {code}: coordinates must be finite")
-            if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
-                raise ValueError(f"county {code}: coordinates out of range")
-    return sorted(ys)
+    return ys
+
+
+def _validate_county(c: CountySpec, seen: set[str]) -> None:
+    """Check one county (code, parents, calibration, kind, name); add its code to ``seen``."""
+    code = c.code
+    if not (isinstance(code, str) and len(code) == 12 and code.isdigit() and code.isascii()):
+        raise ValueError(f"county code must be 12 digits: {code!r}")
+    if code[6:] != "000000" or code[4:6] == "00":
+        raise ValueError(f"not a county-level code: {code!r}")
+    if code in seen:
+        raise ValueError(f"county listed twice: {code}")
+    seen.add(code)
+    if c.province_code != code[:2] + "0" * 10:
+        raise ValueError(f"province_code {c.province_code!r} does not contain {code}")
+    if c.prefecture_code != code[:4] + "0" * 8:
+        raise ValueError(f"prefecture_code {c.prefecture_code!r} does not contain {code}")
+    if c.province_code not in CALIBRATION:
+        raise ValueError(f"no calibration for province {c.province_code} (county {code})")
+    if c.kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {c.kind!r} ({code})")
+    if not isinstance(c.name_zh, str) or not c.name_zh.strip():
+        raise ValueError(f"county {code} has no name")
+    _validate_coordinates(c)
+
+
+def _validate_coordinates(c: CountySpec) -> None:
+    code = c.code
+    if (c.lon is None) != (c.lat is None):
+        raise ValueError(f"county {code}: give both lon and lat or neither")
+    if c.lon is not None:
+        lon, lat = float(c.lon), float(c.lat)
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ValueError(f"county {code}: coordinates must be finite")
+        if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+            raise ValueError(f"county {code}: coordinates out of range")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1172,63 +1216,144 @@ def generate(
     scale = float(scale)
     rng = np.random.default_rng(seed)
     counties = list(counties)
-    n_c = len(counties)
-    n_y = len(year_list)
-    years_arr = np.array(year_list, dtype=np.int64)
-
-    # ---- provinces present and coverage --------------------------------------------------
-    prov_codes = sorted({c.province_code for c in counties})
-    prov_index = {p: i for i, p in enumerate(prov_codes)}
-    n_p = len(prov_codes)
-    c_prov = np.array([prov_index[c.province_code] for c in counties], dtype=np.int64)
-    per_prov = np.bincount(c_prov, minlength=n_p)
-    coverage = np.array(
-        [
-            1.0
-            if per_prov[i] >= 0.9 * CALIBRATION[p].county_units
-            else per_prov[i] / CALIBRATION[p].county_units
-            for i, p in enumerate(prov_codes)
-        ]
+    # Every step draws from ``rng`` in a fixed order: equal inputs give identical output.
+    prov = _Provinces.of(counties)
+    cm = _CountyModel.draw(rng, counties, prov)
+    counts, tp_counts = _school_counts(prov, cm, scale)
+    sch = _Schools.draw(rng, counts, tp_counts, cm, prov, scale)
+    parts = _Parts.of(sch)
+    staff = _Staffing.draw(rng, prov, cm, sch, parts, year_list, scale)
+    tot = _SchoolTotals.of(sch, parts, staff)
+    res = _Resources.draw(rng, prov, cm, sch, tot, np.array(year_list, dtype=np.int64), scale)
+    funds, boarding = _operating_funds(
+        rng,
+        provinces=np.array(prov.codes, dtype=object)[sch.s_prov],
+        prosperity=cm.prosperity[sch.county_of],
+        loc_of=sch.loc_of,
+        is_tp=sch.is_tp,
+        primary=tot.students_by_stage[:, :, 0],
+        junior=tot.students_by_stage[:, :, 1],
+        compulsory=np.isin(sch.stage_of, [_ST[s] for s in _COMPULSORY_STAGES]),
     )
-    cal = [CALIBRATION[p] for p in prov_codes]
-    prof = [_PROFILES[p[:2]] for p in prov_codes]
-
-    # ---- county attributes ----------------------------------------------------------------
-    kinds = [c.kind for c in counties]
-    core = np.array([c.code[:6] in _CORE_DISTRICTS for c in counties])
-    prosperity = np.array(
+    sbs = tot.students_by_stage
+    values = np.stack(
         [
-            prof[c_prov[i]].prosperity
-            + _PREFECTURE_ADJ.get(c.code[:4], 0.0)
-            + _COUNTY_ADJ.get(c.code[:6], 0.0)
-            + _KIND_ADJ[c.kind]
-            for i, c in enumerate(counties)
-        ]
+            tot.students,
+            sbs[:, :, 0],
+            sbs[:, :, 1],
+            sbs[:, :, 2] + sbs[:, :, 3],
+            tot.classes,
+            tot.teachers,
+            res.qualified,
+            res.backbone,
+            res.pe_arts,
+            res.title,
+            res.building,
+            res.sports,
+            res.instrument,
+            res.multimedia,
+            res.computers,
+            res.books,
+            res.expenditure,
+            funds,
+            boarding,
+            *_teachers_by_stage_taught(sch, tot, res),
+        ],
+        axis=2,
+    ).astype(np.float64)
+    lons, lats = _school_coordinates(rng, counties, prov, sch)
+    return SyntheticRegion(
+        schools=_named_schools(counties, sch, lons, lats, int(seed)),
+        years=tuple(year_list),
+        indicators=INDICATORS,
+        values=values,
+        seed=int(seed),
+        teachers_by_stage=tot.teachers_by_stage,
     )
-    prosperity = np.clip(prosperity + rng.normal(0.0, 0.05, n_c), 0.05, 0.98)
-    c_sigma = 0.12 + 0.5 * (1.0 - prosperity) ** 1.2 + rng.uniform(0.0, 0.15, n_c)
-    c_gap = 0.5 + 1.2 * (1.0 - prosperity)
-    c_weight = rng.lognormal(0.0, 0.45, n_c) * np.array([_KIND_WEIGHT[k] for k in kinds])
-    c_weight = np.where(core, c_weight * 0.6, c_weight)
 
-    # location probabilities per county (before stage modifiers)
-    loc_base = np.array([_KIND_LOCATION[k] for k in kinds])
-    loc_base[:, 2] *= np.array([prof[c_prov[i]].rural_mult for i in range(n_c)])
-    loc_base[core] = (1.0, 0.0, 0.0)
-    loc_base /= loc_base.sum(axis=1, keepdims=True)
-    size_mult = np.array([prof[c_prov[i]].size_mult for i in range(n_c)])
-    mean_size = (loc_base * size_mult).sum(axis=1)
-    count_weight = c_weight / mean_size
 
-    # ---- number of schools per county and stage ------------------------------------------
+@dataclass(frozen=True)
+class _Provinces:
+    """The provinces present, each county's province and the calibration that applies."""
+
+    codes: list[str]
+    c_prov: np.ndarray  # (n_c,) province index of each county
+    coverage: np.ndarray  # (n_p,) share of the province's totals the given counties carry
+    cal: list[ProvinceCalibration]
+    prof: list[_Profile]
+
+    @classmethod
+    def of(cls, counties: Sequence[CountySpec]) -> _Provinces:
+        codes = sorted({c.province_code for c in counties})
+        index = {p: i for i, p in enumerate(codes)}
+        c_prov = np.array([index[c.province_code] for c in counties], dtype=np.int64)
+        per_prov = np.bincount(c_prov, minlength=len(codes))
+        coverage = np.array(
+            [
+                1.0
+                if per_prov[i] >= 0.9 * CALIBRATION[p].county_units
+                else per_prov[i] / CALIBRATION[p].county_units
+                for i, p in enumerate(codes)
+            ]
+        )
+        cal = [CALIBRATION[p] for p in codes]
+        return cls(codes, c_prov, coverage, cal, [_PROFILES[p[:2]] for p in codes])
+
+
+@dataclass(frozen=True)
+class _CountyModel:
+    """Per-county prosperity, spread, weight and location probabilities (before stages)."""
+
+    core: np.ndarray
+    prosperity: np.ndarray
+    sigma: np.ndarray
+    gap: np.ndarray
+    weight: np.ndarray
+    loc_base: np.ndarray  # (n_c, 3) urban / town / rural
+    size_mult: np.ndarray  # (n_c, 3)
+    count_weight: np.ndarray
+
+    @classmethod
+    def draw(
+        cls, rng: np.random.Generator, counties: Sequence[CountySpec], prov: _Provinces
+    ) -> _CountyModel:
+        n_c, c_prov, prof = len(counties), prov.c_prov, prov.prof
+        kinds = [c.kind for c in counties]
+        core = np.array([c.code[:6] in _CORE_DISTRICTS for c in counties])
+        prosperity = np.array(
+            [
+                prof[c_prov[i]].prosperity
+                + _PREFECTURE_ADJ.get(c.code[:4], 0.0)
+                + _COUNTY_ADJ.get(c.code[:6], 0.0)
+                + _KIND_ADJ[c.kind]
+                for i, c in enumerate(counties)
+            ]
+        )
+        prosperity = np.clip(prosperity + rng.normal(0.0, 0.05, n_c), 0.05, 0.98)
+        sigma = 0.12 + 0.5 * (1.0 - prosperity) ** 1.2 + rng.uniform(0.0, 0.15, n_c)
+        gap = 0.5 + 1.2 * (1.0 - prosperity)
+        weight = rng.lognormal(0.0, 0.45, n_c) * np.array([_KIND_WEIGHT[k] for k in kinds])
+        weight = np.where(core, weight * 0.6, weight)
+        loc_base = np.array([_KIND_LOCATION[k] for k in kinds])
+        loc_base[:, 2] *= np.array([prof[c_prov[i]].rural_mult for i in range(n_c)])
+        loc_base[core] = (1.0, 0.0, 0.0)
+        loc_base /= loc_base.sum(axis=1, keepdims=True)
+        size_mult = np.array([prof[c_prov[i]].size_mult for i in range(n_c)])
+        mean_size = (loc_base * size_mult).sum(axis=1)
+        return cls(core, prosperity, sigma, gap, weight, loc_base, size_mult, weight / mean_size)
+
+
+def _school_counts(
+    prov: _Provinces, cm: _CountyModel, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Schools per county and stage ``(n_c, n_stages)``, and teaching points per county."""
+    n_c = cm.weight.size
     counts = np.zeros((n_c, len(STAGES)), dtype=np.int64)
     tp_counts = np.zeros(n_c, dtype=np.int64)
-    for pi in range(n_p):
-        idx = np.flatnonzero(c_prov == pi)
-        k = cal[pi]
-        f = coverage[pi] * scale
-        pr = prof[pi]
-        w = count_weight[idx]
+    for pi, (k, pr) in enumerate(zip(prov.cal, prov.prof, strict=True)):
+        idx = np.flatnonzero(prov.c_prov == pi)
+        f = prov.coverage[pi] * scale
+        w = cm.count_weight[idx]
         n_junior_cap = k.junior_schools * f
         n_senior_cap = k.senior_schools * f
         plan = {
@@ -1245,79 +1370,118 @@ def generate(
             n_total = int(round(n_float))
             if stage == "senior" and n_total >= 1.5 * idx.size:
                 minimum = 1
-            weights = w if stage in ("primary", "nine_year") else c_weight[idx]
+            weights = w if stage in ("primary", "nine_year") else cm.weight[idx]
             counts[idx, _ST[stage]] = _allocate_counts(n_total, weights, minimum)
         n_tp = int(round(k.primary_schools * pr.teaching_point_rate * f))
-        tp_counts[idx] = _allocate_counts(n_tp, c_weight[idx] * loc_base[idx, 2], 0)
+        tp_counts[idx] = _allocate_counts(n_tp, cm.weight[idx] * cm.loc_base[idx, 2], 0)
+    return counts, tp_counts
 
-    # ---- school rows ----------------------------------------------------------------------
-    # teaching points are primary schools flagged separately, listed after the primaries
-    stage_of = np.repeat(np.tile(np.arange(len(STAGES)), n_c), counts.ravel())
-    county_of = np.repeat(np.repeat(np.arange(n_c), len(STAGES)), counts.ravel())
-    tp_county = np.repeat(np.arange(n_c), tp_counts)
-    stage_of = np.concatenate([stage_of, np.zeros(tp_county.size, dtype=np.int64)])
-    county_of = np.concatenate([county_of, tp_county])
-    is_tp = np.concatenate(
-        [np.zeros(stage_of.size - tp_county.size, bool), np.ones(tp_county.size, bool)]
-    )
-    n_s = stage_of.size
 
-    # location
-    urb_mult = np.array([_STAGE_LOCATION_MULT[s][0] for s in STAGES])[stage_of]
-    rur_mult = np.array([_STAGE_LOCATION_MULT[s][1] for s in STAGES])[stage_of]
-    lp = loc_base[county_of].copy()
-    lp[:, 0] *= urb_mult
-    lp[:, 2] *= rur_mult
-    lp /= lp.sum(axis=1, keepdims=True)
-    strata = county_of * len(STAGES) + stage_of + np.where(is_tp, 10_000_000, 0)
-    u = _stratified_uniform(rng, strata, scale)
-    loc_of = (u[:, None] > np.cumsum(lp, axis=1)[:, :2]).sum(axis=1)
-    loc_of = np.where(is_tp, 2, loc_of)
+@dataclass(frozen=True)
+class _Schools:
+    """One row per school, ordered within a county by stage, teaching points last, location."""
 
-    # ownership
-    s_prov = c_prov[county_of]
-    priv_table = np.array([pr.private_share for pr in prof])  # (n_p, 4)
-    stage_priv_col = np.array([0, 1, 1, 2, 2, 2, 3, 0])[stage_of]
-    p_priv = priv_table[s_prov, stage_priv_col] * np.array([1.6, 1.0, 0.2])[loc_of]
-    p_priv = np.where(is_tp | (stage_of == _ST["special"]), 0.0, p_priv)
-    private = rng.random(n_s) < p_priv
+    stage_of: np.ndarray
+    county_of: np.ndarray
+    is_tp: np.ndarray
+    loc_of: np.ndarray
+    private: np.ndarray
+    s_prov: np.ndarray
 
-    # order schools within a county: stage, teaching points last, location
-    order = np.lexsort((loc_of, is_tp, stage_of, county_of))
-    stage_of, county_of, is_tp, loc_of, private, s_prov = (
-        a[order] for a in (stage_of, county_of, is_tp, loc_of, private, s_prov)
-    )
+    @property
+    def n(self) -> int:
+        return self.stage_of.size
 
-    # ---- parts (stage components of schools) ---------------------------------------------
-    part_school_l, part_stage_l, part_mult_l = [], [], []
-    for st_i, st in enumerate(STAGES):
-        rows = np.flatnonzero(stage_of == st_i)
-        for part, mult in _STAGE_PARTS[st]:
-            part_school_l.append(rows)
-            part_stage_l.append(np.full(rows.size, part, dtype=np.int64))
-            part_mult_l.append(np.full(rows.size, mult))
-    part_school = np.concatenate(part_school_l)
-    part_stage = np.concatenate(part_stage_l)
-    part_mult = np.concatenate(part_mult_l)
-    porder = np.argsort(part_school, kind="stable")
-    part_school, part_stage, part_mult = part_school[porder], part_stage[porder], part_mult[porder]
-    n_parts = part_school.size
-    p_prov = s_prov[part_school]
-    p_group = p_prov * 5 + part_stage
-    p_loc = loc_of[part_school]
-    p_tp = is_tp[part_school]
+    @classmethod
+    def draw(
+        cls,
+        rng: np.random.Generator,
+        counts: np.ndarray,
+        tp_counts: np.ndarray,
+        cm: _CountyModel,
+        prov: _Provinces,
+        scale: float,
+    ) -> _Schools:
+        n_c = counts.shape[0]
+        # teaching points are primary schools flagged separately, listed after the primaries
+        stage_of = np.repeat(np.tile(np.arange(len(STAGES)), n_c), counts.ravel())
+        county_of = np.repeat(np.repeat(np.arange(n_c), len(STAGES)), counts.ravel())
+        tp_county = np.repeat(np.arange(n_c), tp_counts)
+        stage_of = np.concatenate([stage_of, np.zeros(tp_county.size, dtype=np.int64)])
+        county_of = np.concatenate([county_of, tp_county])
+        is_tp = np.concatenate(
+            [np.zeros(stage_of.size - tp_county.size, bool), np.ones(tp_county.size, bool)]
+        )
+        # location
+        urb_mult = np.array([_STAGE_LOCATION_MULT[s][0] for s in STAGES])[stage_of]
+        rur_mult = np.array([_STAGE_LOCATION_MULT[s][1] for s in STAGES])[stage_of]
+        lp = cm.loc_base[county_of].copy()
+        lp[:, 0] *= urb_mult
+        lp[:, 2] *= rur_mult
+        lp /= lp.sum(axis=1, keepdims=True)
+        strata = county_of * len(STAGES) + stage_of + np.where(is_tp, 10_000_000, 0)
+        u = _stratified_uniform(rng, strata, scale)
+        loc_of = (u[:, None] > np.cumsum(lp, axis=1)[:, :2]).sum(axis=1)
+        loc_of = np.where(is_tp, 2, loc_of)
+        # ownership
+        s_prov = prov.c_prov[county_of]
+        priv_table = np.array([pr.private_share for pr in prov.prof])  # (n_p, 4)
+        stage_priv_col = np.array([0, 1, 1, 2, 2, 2, 3, 0])[stage_of]
+        p_priv = priv_table[s_prov, stage_priv_col] * np.array([1.6, 1.0, 0.2])[loc_of]
+        p_priv = np.where(is_tp | (stage_of == _ST["special"]), 0.0, p_priv)
+        private = rng.random(stage_of.size) < p_priv
+        order = np.lexsort((loc_of, is_tp, stage_of, county_of))
+        return cls(*(a[order] for a in (stage_of, county_of, is_tp, loc_of, private, s_prov)))
 
-    # school size factor
-    strata = county_of * len(STAGES) + stage_of
-    z = size_mult[county_of, loc_of] * np.exp(0.5 * _stratified_normal(rng, strata, scale))
-    p_weight = z[part_school] * part_mult
+    def strata(self) -> np.ndarray:
+        """County x stage: the groups within which draws are stratified."""
+        return self.county_of * len(STAGES) + self.stage_of
 
-    # group totals in the reference year
-    stud_tot = np.zeros(n_p * 5)
-    teach_tot = np.zeros(n_p * 5)
-    ref_year = np.array([k.reference_year for k in cal], dtype=np.int64)
-    for pi, k in enumerate(cal):
-        cv = coverage[pi]
+
+@dataclass(frozen=True)
+class _Parts:
+    """Stage components of schools (a nine-year school has a primary and a junior part)."""
+
+    school: np.ndarray
+    stage: np.ndarray  # 0 primary, 1 junior, 2 senior, 3 vocational, 4 special
+    mult: np.ndarray
+    prov: np.ndarray
+    group: np.ndarray  # province x stage
+    loc: np.ndarray
+    tp: np.ndarray
+
+    @classmethod
+    def of(cls, sch: _Schools) -> _Parts:
+        school_l, stage_l, mult_l = [], [], []
+        for st_i, st in enumerate(STAGES):
+            rows = np.flatnonzero(sch.stage_of == st_i)
+            for part, mult in _STAGE_PARTS[st]:
+                school_l.append(rows)
+                stage_l.append(np.full(rows.size, part, dtype=np.int64))
+                mult_l.append(np.full(rows.size, mult))
+        school = np.concatenate(school_l)
+        porder = np.argsort(school, kind="stable")
+        school = school[porder]
+        stage = np.concatenate(stage_l)[porder]
+        p_prov = sch.s_prov[school]
+        return cls(
+            school=school,
+            stage=stage,
+            mult=np.concatenate(mult_l)[porder],
+            prov=p_prov,
+            group=p_prov * 5 + stage,
+            loc=sch.loc_of[school],
+            tp=sch.is_tp[school],
+        )
+
+
+def _reference_totals(prov: _Provinces, parts: _Parts) -> tuple[np.ndarray, np.ndarray]:
+    """Students and teachers of each province x stage group in the reference year."""
+    n_groups = len(prov.codes) * 5
+    stud_tot = np.zeros(n_groups)
+    teach_tot = np.zeros(n_groups)
+    for pi, k in enumerate(prov.cal):
+        cv = prov.coverage[pi]
         stud = (
             k.primary_students,
             k.junior_students,
@@ -1335,263 +1499,388 @@ def generate(
         for part in range(5):
             stud_tot[pi * 5 + part] = stud[part] * cv
             teach_tot[pi * 5 + part] = teach[part] * cv
-    present = np.bincount(p_group, minlength=n_p * 5) > 0
-    stud_tot = np.where(present, stud_tot, 0.0)
-    teach_tot = np.where(present, teach_tot, 0.0)
+    present = np.bincount(parts.group, minlength=n_groups) > 0
+    return np.where(present, stud_tot, 0.0), np.where(present, teach_tot, 0.0)
 
-    # teaching points: fixed small enrolment
-    tp_students = rng.integers(12, 50, n_parts)
-    p_min = np.where(p_tp, tp_students, _MIN_PART_STUDENTS[part_stage])
-    p_weight = np.where(p_tp, 0.0, p_weight)
 
-    # per-school drift of enrolment (urban schools grow, rural shrink) and yearly noise
-    loc_drift = np.array([0.01, 0.0, -0.03])[loc_of]
-    year_noise = rng.normal(0.0, 0.02, (n_s, n_y))
+def _group_trend(
+    growth: Callable[[int, int], float], n_p: int, year: int, ref_year: np.ndarray
+) -> np.ndarray:
+    """The trend factor of every province x stage group in ``year``."""
+    return np.array([_trend(growth, g % 5, year, int(ref_year[g // 5])) for g in range(n_p * 5)])
 
-    # student/teacher ratio modifiers and class sizes
-    r_loc = np.array([0.12, 0.0, -0.30])[loc_of]
-    r_noise = _stratified_normal(rng, strata, scale) * 0.5 * c_sigma[county_of]
-    class_mult = np.array([pr.class_mult for pr in prof])[s_prov]
-    p_class_size = (
-        _CLASS_SIZE[part_stage, p_loc] * class_mult[part_school] * rng.lognormal(0.0, 0.08, n_parts)
-    )
 
-    p_students = np.zeros((n_parts, n_y), dtype=np.int64)
-    p_teachers = np.zeros((n_parts, n_y), dtype=np.int64)
-    groups_prov = np.arange(n_p * 5) // 5
-    groups_part = np.arange(n_p * 5) % 5
-    # reference-year allocation first (exact province totals); other years move each school by
-    # its location drift and a little noise, then are re-normalised to the trend of the total
-    ref_alloc = _allocate(np.round(stud_tot).astype(np.int64), p_group, p_weight, p_min)
-    for yi, y in enumerate(year_list):
-        dy = y - ref_year[p_prov]
-        trend = np.array(
-            [
-                _trend(_student_growth, int(groups_part[g]), y, int(ref_year[groups_prov[g]]))
-                for g in range(n_p * 5)
-            ]
+@dataclass(frozen=True)
+class _Staffing:
+    """Students, classes and teachers of every school part and year."""
+
+    students: np.ndarray  # (n_parts, n_y) int64
+    teachers: np.ndarray  # (n_parts, n_y) int64
+    classes: np.ndarray  # (n_parts, n_y) int64
+    students_ref: np.ndarray  # (n_parts,) reference-year enrolment: stocks are sized on it
+    class_size: np.ndarray  # (n_parts,)
+    s_students_ref: np.ndarray  # (n_s,)
+    stage_median: np.ndarray  # (n_s,) median reference enrolment of the school's stage
+
+    @classmethod
+    def draw(
+        cls,
+        rng: np.random.Generator,
+        prov: _Provinces,
+        cm: _CountyModel,
+        sch: _Schools,
+        parts: _Parts,
+        year_list: list[int],
+        scale: float,
+    ) -> _Staffing:
+        strata = sch.strata()
+        # school size factor
+        noise = _stratified_normal(rng, strata, scale)
+        z = cm.size_mult[sch.county_of, sch.loc_of] * np.exp(0.5 * noise)
+        stud_tot, teach_tot = _reference_totals(prov, parts)
+        ref_year = np.array([k.reference_year for k in prov.cal], dtype=np.int64)
+        # teaching points: fixed small enrolment
+        tp_students = rng.integers(12, 50, parts.school.size)
+        p_min = np.where(parts.tp, tp_students, _MIN_PART_STUDENTS[parts.stage])
+        p_weight = np.where(parts.tp, 0.0, z[parts.school] * parts.mult)
+        # per-school yearly noise of enrolment, student/teacher ratio noise, class sizes
+        year_noise = rng.normal(0.0, 0.02, (sch.n, len(year_list)))
+        r_noise = _stratified_normal(rng, strata, scale) * 0.5 * cm.sigma[sch.county_of]
+        class_mult = np.array([pr.class_mult for pr in prov.prof])[sch.s_prov]
+        class_size = (
+            _CLASS_SIZE[parts.stage, parts.loc]
+            * class_mult[parts.school]
+            * rng.lognormal(0.0, 0.08, parts.school.size)
         )
+        ref_alloc = _allocate(np.round(stud_tot).astype(np.int64), parts.group, p_weight, p_min)
+        students = _students_by_year(
+            parts, sch, stud_tot, ref_alloc, tp_students, year_noise, year_list, ref_year
+        )
+        students_ref = ref_alloc.astype(np.float64)
+        classes = _classes(parts, students, class_size)
+        s_students_ref = np.bincount(parts.school, weights=students_ref, minlength=sch.n)
+        stage_median = np.ones(sch.n)
+        for st_i in range(len(STAGES)):
+            m = sch.stage_of == st_i
+            if m.any():
+                stage_median[m] = np.median(s_students_ref[m])
+        size_rel = np.maximum(s_students_ref, 1.0) / stage_median
+        r_loc = np.array([0.12, 0.0, -0.30])[sch.loc_of]
+        r_rel = np.exp(r_loc + r_noise) * size_rel**0.12
+        teachers = np.zeros((parts.school.size, len(year_list)), dtype=np.int64)
+        for yi, y in enumerate(year_list):
+            trend = _group_trend(_teacher_growth, len(prov.codes), y, ref_year)
+            tot = np.round(teach_tot * trend).astype(np.int64)
+            mins = np.where(
+                parts.tp,
+                np.maximum(1, np.round(students[:, yi] / 15.0)).astype(np.int64),
+                np.maximum(1, np.round(0.9 * classes[:, yi])).astype(np.int64),
+            )
+            w = np.where(parts.tp, 0.0, students[:, yi] / r_rel[parts.school])
+            teachers[:, yi] = _allocate(tot, parts.group, w, mins)
+        return cls(
+            students, teachers, classes, students_ref, class_size, s_students_ref, stage_median
+        )
+
+
+def _students_by_year(
+    parts: _Parts,
+    sch: _Schools,
+    stud_tot: np.ndarray,
+    ref_alloc: np.ndarray,
+    tp_students: np.ndarray,
+    year_noise: np.ndarray,
+    year_list: list[int],
+    ref_year: np.ndarray,
+) -> np.ndarray:
+    """Enrolment of every part and year.
+
+    The reference-year allocation gives the exact province totals; other years move each
+    school by its location drift (urban schools grow, rural shrink) and a little noise, then
+    are re-normalised to the trend of the total.
+    """
+    n_p = len(ref_year)
+    loc_drift = np.array([0.01, 0.0, -0.03])[sch.loc_of]
+    p_students = np.zeros((parts.school.size, len(year_list)), dtype=np.int64)
+    for yi, y in enumerate(year_list):
+        dy = y - ref_year[parts.prov]
+        trend = _group_trend(_student_growth, n_p, y, ref_year)
         tot = np.round(stud_tot * trend).astype(np.int64)
         is_ref = dy == 0
         if np.all(is_ref):
-            alloc = ref_alloc
-        else:
-            w = ref_alloc * np.exp(
-                loc_drift[part_school] * dy + np.where(is_ref, 0.0, year_noise[part_school, yi])
-            )
-            mins = np.where(
-                p_tp,
-                np.maximum(5, np.round(tp_students * 0.97 ** np.maximum(dy, 0))).astype(np.int64),
-                _MIN_PART_STUDENTS[part_stage],
-            )
-            w = np.where(p_tp, 0.0, w)
-            alloc = _allocate(tot, p_group, w, mins)
-            # provinces in their reference year keep the reference allocation exactly
-            alloc = np.where(is_ref, ref_alloc, alloc)
-        p_students[:, yi] = alloc
-
-    # reference-year enrolment: resource stocks (areas, equipment, books) are sized on it
-    p_students_ref = ref_alloc.astype(np.float64)
-
-    # classes
-    p_classes = np.maximum(1, np.round(p_students / p_class_size[:, None])).astype(np.int64)
-    need_min = p_students >= 10 * _MIN_CLASSES[part_stage][:, None]
-    p_classes = np.where(
-        need_min, np.maximum(p_classes, _MIN_CLASSES[part_stage][:, None]), p_classes
-    )
-    tp_classes = np.clip(np.ceil(p_students / 12.0), 1, 4).astype(np.int64)
-    p_classes = np.where(p_tp[:, None], tp_classes, p_classes)
-
-    # teachers
-    s_students_ref = np.bincount(part_school, weights=p_students_ref, minlength=n_s)
-    stage_median = np.ones(n_s)
-    for st_i in range(len(STAGES)):
-        m = stage_of == st_i
-        if m.any():
-            stage_median[m] = np.median(s_students_ref[m])
-    size_rel = np.maximum(s_students_ref, 1.0) / stage_median
-    r_rel = np.exp(r_loc + r_noise) * size_rel**0.12
-    for yi, y in enumerate(year_list):
-        trend = np.array(
-            [
-                _trend(_teacher_growth, int(groups_part[g]), y, int(ref_year[groups_prov[g]]))
-                for g in range(n_p * 5)
-            ]
+            p_students[:, yi] = ref_alloc
+            continue
+        w = ref_alloc * np.exp(
+            loc_drift[parts.school] * dy + np.where(is_ref, 0.0, year_noise[parts.school, yi])
         )
-        tot = np.round(teach_tot * trend).astype(np.int64)
         mins = np.where(
-            p_tp,
-            np.maximum(1, np.round(p_students[:, yi] / 15.0)).astype(np.int64),
-            np.maximum(1, np.round(0.9 * p_classes[:, yi])).astype(np.int64),
+            parts.tp,
+            np.maximum(5, np.round(tp_students * 0.97 ** np.maximum(dy, 0))).astype(np.int64),
+            _MIN_PART_STUDENTS[parts.stage],
         )
-        w = np.where(p_tp, 0.0, p_students[:, yi] / r_rel[part_school])
-        p_teachers[:, yi] = _allocate(tot, p_group, w, mins)
+        w = np.where(parts.tp, 0.0, w)
+        alloc = _allocate(tot, parts.group, w, mins)
+        # provinces in their reference year keep the reference allocation exactly
+        p_students[:, yi] = np.where(is_ref, ref_alloc, alloc)
+    return p_students
 
-    # ---- school-level arrays ----------------------------------------------------------------
-    def school_sum(a: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        out = np.zeros((n_s, n_y))
-        sel = slice(None) if mask is None else mask
-        np.add.at(out, part_school[sel], a[sel])
-        return out
 
-    S = school_sum(p_students.astype(np.float64))
-    T = school_sum(p_teachers.astype(np.float64))
-    C = school_sum(p_classes.astype(np.float64))
-    teachers_by_stage = np.zeros((n_s, n_y, 5))
-    for part in range(5):
-        teachers_by_stage[:, :, part] = school_sum(
-            p_teachers.astype(np.float64), part_stage == part
+def _classes(parts: _Parts, students: np.ndarray, class_size: np.ndarray) -> np.ndarray:
+    p_classes = np.maximum(1, np.round(students / class_size[:, None])).astype(np.int64)
+    min_classes = _MIN_CLASSES[parts.stage][:, None]
+    need_min = students >= 10 * min_classes
+    p_classes = np.where(need_min, np.maximum(p_classes, min_classes), p_classes)
+    tp_classes = np.clip(np.ceil(students / 12.0), 1, 4).astype(np.int64)
+    return np.where(parts.tp[:, None], tp_classes, p_classes)
+
+
+@dataclass(frozen=True)
+class _SchoolTotals:
+    """School-level sums of the parts, by stage where needed."""
+
+    students: np.ndarray  # (n_s, n_y)
+    teachers: np.ndarray
+    classes: np.ndarray
+    students_by_stage: np.ndarray  # (n_s, n_y, 5)
+    teachers_by_stage: np.ndarray  # (n_s, n_y, 5)
+    students_ref: np.ndarray  # (n_s,) at least 1
+    classes_ref: np.ndarray  # (n_s,)
+    mix: np.ndarray  # (n_s, 5) stage mix (fractions of the reference enrolment)
+    stage_median: np.ndarray  # (n_s,)
+
+    @classmethod
+    def of(cls, sch: _Schools, parts: _Parts, staff: _Staffing) -> _SchoolTotals:
+        n_s, n_y = sch.n, staff.students.shape[1]
+
+        def school_sum(a: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+            out = np.zeros((n_s, n_y))
+            sel = slice(None) if mask is None else mask
+            np.add.at(out, parts.school[sel], a[sel])
+            return out
+
+        students = staff.students.astype(np.float64)
+        teachers = staff.teachers.astype(np.float64)
+        teachers_by_stage = np.zeros((n_s, n_y, 5))
+        students_by_stage = np.zeros((n_s, n_y, 5))
+        for part in range(5):
+            teachers_by_stage[:, :, part] = school_sum(teachers, parts.stage == part)
+            students_by_stage[:, :, part] = school_sum(students, parts.stage == part)
+        ref_classes = np.maximum(1, np.round(staff.students_ref / staff.class_size))
+        mix = np.zeros((n_s, 5))
+        np.add.at(mix, (parts.school, parts.stage), staff.students_ref)
+        mix /= np.maximum(mix.sum(axis=1, keepdims=True), 1.0)
+        return cls(
+            students=school_sum(students),
+            teachers=school_sum(teachers),
+            classes=school_sum(staff.classes.astype(np.float64)),
+            students_by_stage=students_by_stage,
+            teachers_by_stage=teachers_by_stage,
+            students_ref=np.maximum(staff.s_students_ref, 1.0),
+            classes_ref=school_sum(ref_classes[:, None].astype(np.float64))[:, 0],
+            mix=mix,
+            stage_median=staff.stage_median,
         )
-    S_ref = np.maximum(s_students_ref, 1.0)
-    C_ref = school_sum(
-        np.maximum(1, np.round(p_students_ref / p_class_size))[:, None].astype(np.float64)
-    )[:, 0]
-    # stage mix of each school (fractions of its reference enrolment)
-    mix = np.zeros((n_s, 5))
-    np.add.at(mix, (part_school, part_stage), p_students_ref)
-    mix /= np.maximum(mix.sum(axis=1, keepdims=True), 1.0)
 
-    # ---- resources -------------------------------------------------------------------------
-    pi_s = prosperity[county_of]
-    gap_s = c_gap[county_of]
-    sig_s = c_sigma[county_of]
-    q = _stratified_normal(rng, strata, scale) * sig_s  # school quality factor
-    dyr = (years_arr - _BASE_YEAR)[None, :]
-    # deviations shrink every year after the base year (capped going back in time)
-    conv = (1.0 - _CONVERGENCE) ** np.maximum(dyr, -8)
-    log_size = np.log(S_ref / stage_median)
-    core_s = core[county_of] & (loc_of == 0)
 
-    def resource(key: str) -> np.ndarray:
-        a, locs, size_el, load, growth = _RES_COEF[key]
-        ref = mix @ _RES_REF[key]
-        dev = (
-            a * (pi_s - 0.6)
-            + np.array(locs)[loc_of] * gap_s
-            + size_el * log_size
-            + load * q
-            + 0.6 * sig_s * _stratified_normal(rng, strata, scale)
-        )
-        if key == "sports":
-            dev = dev + np.where(core_s, np.log(0.6), 0.0)
-        elif key == "building":
-            dev = dev + np.where(core_s, np.log(0.9), 0.0)
-        eps = rng.normal(0.0, 0.02, (n_s, n_y))
-        return ref[:, None] * np.exp(growth * dyr + dev[:, None] * conv + eps)
+@dataclass(frozen=True)
+class _Resources:
+    """Buildings, grounds, equipment, books, teacher qualifications and spending per school."""
 
-    def share(key: str) -> np.ndarray:
-        a, locs, load, growth = _SHARE_COEF[key]
-        ref = _logit(np.clip(mix @ _SHARE_REF[key], 0.01, 0.99))
-        dev = (
-            a * (pi_s - 0.6)
-            + np.array(locs)[loc_of] * gap_s
-            + load * q
-            + 0.8 * sig_s * _stratified_normal(rng, strata, scale)
-        )
-        eps = rng.normal(0.0, 0.05, (n_s, n_y))
-        return _expit(ref[:, None] + growth * dyr + dev[:, None] * conv + eps)
+    building: np.ndarray
+    sports: np.ndarray
+    instrument: np.ndarray
+    computers: np.ndarray
+    books: np.ndarray
+    multimedia: np.ndarray
+    qualified: np.ndarray
+    backbone: np.ndarray
+    pe_arts: np.ndarray
+    title: np.ndarray
+    expenditure: np.ndarray
 
-    building = np.round(resource("building") * S_ref[:, None])
-    sports = np.round(resource("sports") * S_ref[:, None])
-    instrument = np.round(resource("instrument") * S_ref[:, None], 2)
-    computers = np.round(resource("computers") * S_ref[:, None])
-    books = np.round(resource("books") * S_ref[:, None])
-    multimedia = np.round(resource("multimedia") * C_ref[:, None])
-    qualified = np.minimum(np.round(share("qualified") * T), T)
-    backbone = np.minimum(np.round(share("backbone") * T), T)
-    pe_arts = np.minimum(np.round(share("pe_arts") * T), T)
-    title = np.minimum(np.round(share("title") * T), T)
-
-    salary = np.array([pr.salary for pr in prof])[s_prov]
-    opex = np.array([pr.opex for pr in prof])[s_prov] * (mix @ _OPEX_MULT)
-    money_dev = 0.5 * (pi_s - 0.6) + 0.5 * q
-    expenditure = (
-        T * salary[:, None] * np.exp(rng.normal(0.0, 0.05, (n_s, 1))) * 1.04**dyr
-        + S * opex[:, None] * np.exp(money_dev[:, None] * conv) * 1.03**dyr
-        + 30_000.0 * np.exp(pi_s)[:, None]
-    )
-    expenditure = np.round(expenditure, 2)
-
-    students_by_stage = np.zeros((n_s, n_y, 5))
-    for part in range(5):
-        students_by_stage[:, :, part] = school_sum(
-            p_students.astype(np.float64), part_stage == part
-        )
-    funds, boarding = _operating_funds(
-        rng,
-        provinces=np.array(prov_codes, dtype=object)[s_prov],
-        prosperity=pi_s,
-        loc_of=loc_of,
-        is_tp=is_tp,
-        primary=students_by_stage[:, :, 0],
-        junior=students_by_stage[:, :, 1],
-        compulsory=np.isin(stage_of, [_ST[s] for s in _COMPULSORY_STAGES]),
-    )
-    # teachers of combined schools by the stage they teach: each school total split over the
-    # stages in proportion to the teachers of that stage, to whole persons
-    combined = np.isin(stage_of, [_ST["nine_year"], _ST["complete_secondary"], _ST["twelve_year"]])
-    tb3 = np.stack(
-        [
-            teachers_by_stage[:, :, 0],
-            teachers_by_stage[:, :, 1],
-            teachers_by_stage[:, :, 2] + teachers_by_stage[:, :, 3],
-        ],
-        axis=2,
-    )
-    by_stage = []
-    for total in (T, qualified, backbone, pe_arts, title):
-        split = _split_whole(total, tb3)
-        split[~combined] = np.nan
-        by_stage.extend(split[:, :, k] for k in range(3))
-
-    values = np.stack(
-        [
-            S,
-            students_by_stage[:, :, 0],
-            students_by_stage[:, :, 1],
-            students_by_stage[:, :, 2] + students_by_stage[:, :, 3],
-            C,
-            T,
+    @classmethod
+    def draw(
+        cls,
+        rng: np.random.Generator,
+        prov: _Provinces,
+        cm: _CountyModel,
+        sch: _Schools,
+        tot: _SchoolTotals,
+        years_arr: np.ndarray,
+        scale: float,
+    ) -> _Resources:
+        model = _ResourceModel.of(rng, cm, sch, tot, years_arr, scale)
+        s_ref, c_ref, t = tot.students_ref[:, None], tot.classes_ref[:, None], tot.teachers
+        building = np.round(model.level(rng, "building") * s_ref)
+        sports = np.round(model.level(rng, "sports") * s_ref)
+        instrument = np.round(model.level(rng, "instrument") * s_ref, 2)
+        computers = np.round(model.level(rng, "computers") * s_ref)
+        books = np.round(model.level(rng, "books") * s_ref)
+        multimedia = np.round(model.level(rng, "multimedia") * c_ref)
+        qualified = np.minimum(np.round(model.share(rng, "qualified") * t), t)
+        backbone = np.minimum(np.round(model.share(rng, "backbone") * t), t)
+        pe_arts = np.minimum(np.round(model.share(rng, "pe_arts") * t), t)
+        title = np.minimum(np.round(model.share(rng, "title") * t), t)
+        expenditure = model.expenditure(rng, prov, sch, tot)
+        return cls(
+            building,
+            sports,
+            instrument,
+            computers,
+            books,
+            multimedia,
             qualified,
             backbone,
             pe_arts,
             title,
-            building,
-            sports,
-            instrument,
-            multimedia,
-            computers,
-            books,
             expenditure,
-            funds,
-            boarding,
-            *by_stage,
-        ],
-        axis=2,
-    ).astype(np.float64)
+        )
 
-    # ---- coordinates -----------------------------------------------------------------------
-    lon_c, lat_c = _county_coordinates(counties, prof, c_prov)
-    radius = np.array([0.04, 0.09, 0.13])[loc_of] * np.sqrt(rng.uniform(0.15, 1.0, n_s))
-    angle = rng.uniform(0.0, 2.0 * np.pi, n_s)
-    lons = np.round(lon_c[county_of] + radius * np.cos(angle), 6)
-    lats = np.round(lat_c[county_of] + radius * np.sin(angle) * 0.8, 6)
 
-    # ---- names and codes -------------------------------------------------------------------
-    n_rural = np.bincount(county_of[loc_of > 0], minlength=n_c).tolist()
-    per_county = np.bincount(county_of, minlength=n_c)
+@dataclass(frozen=True)
+class _ResourceModel:
+    """The school-level terms every resource draws on (see ``_RES_COEF``, ``_SHARE_COEF``)."""
+
+    prosperity: np.ndarray
+    gap: np.ndarray
+    sigma: np.ndarray
+    quality: np.ndarray  # school quality factor
+    dyr: np.ndarray  # (1, n_y) years since the base year
+    conv: np.ndarray  # (1, n_y) deviations shrink every year after the base year
+    log_size: np.ndarray
+    core: np.ndarray  # urban schools of core districts
+    loc_of: np.ndarray
+    mix: np.ndarray
+    strata: np.ndarray
+    scale: float
+
+    @classmethod
+    def of(
+        cls,
+        rng: np.random.Generator,
+        cm: _CountyModel,
+        sch: _Schools,
+        tot: _SchoolTotals,
+        years_arr: np.ndarray,
+        scale: float,
+    ) -> _ResourceModel:
+        strata = sch.strata()
+        sigma = cm.sigma[sch.county_of]
+        dyr = (years_arr - _BASE_YEAR)[None, :]
+        return cls(
+            prosperity=cm.prosperity[sch.county_of],
+            gap=cm.gap[sch.county_of],
+            sigma=sigma,
+            quality=_stratified_normal(rng, strata, scale) * sigma,
+            dyr=dyr,
+            conv=(1.0 - _CONVERGENCE) ** np.maximum(dyr, -8),  # capped going back in time
+            log_size=np.log(tot.students_ref / tot.stage_median),
+            core=cm.core[sch.county_of] & (sch.loc_of == 0),
+            loc_of=sch.loc_of,
+            mix=tot.mix,
+            strata=strata,
+            scale=scale,
+        )
+
+    def level(self, rng: np.random.Generator, key: str) -> np.ndarray:
+        """Resource ``key`` per student (or class), school by school and year by year."""
+        a, locs, size_el, load, growth = _RES_COEF[key]
+        ref = self.mix @ _RES_REF[key]
+        dev = (
+            a * (self.prosperity - 0.6)
+            + np.array(locs)[self.loc_of] * self.gap
+            + size_el * self.log_size
+            + load * self.quality
+            + 0.6 * self.sigma * _stratified_normal(rng, self.strata, self.scale)
+        )
+        if key == "sports":
+            dev = dev + np.where(self.core, np.log(0.6), 0.0)
+        elif key == "building":
+            dev = dev + np.where(self.core, np.log(0.9), 0.0)
+        eps = rng.normal(0.0, 0.02, (dev.size, self.dyr.shape[1]))
+        return ref[:, None] * np.exp(growth * self.dyr + dev[:, None] * self.conv + eps)
+
+    def share(self, rng: np.random.Generator, key: str) -> np.ndarray:
+        """Share ``key`` of the teachers (logit model), school by school and year by year."""
+        a, locs, load, growth = _SHARE_COEF[key]
+        ref = _logit(np.clip(self.mix @ _SHARE_REF[key], 0.01, 0.99))
+        dev = (
+            a * (self.prosperity - 0.6)
+            + np.array(locs)[self.loc_of] * self.gap
+            + load * self.quality
+            + 0.8 * self.sigma * _stratified_normal(rng, self.strata, self.scale)
+        )
+        eps = rng.normal(0.0, 0.05, (dev.size, self.dyr.shape[1]))
+        return _expit(ref[:, None] + growth * self.dyr + dev[:, None] * self.conv + eps)
+
+    def expenditure(
+        self, rng: np.random.Generator, prov: _Provinces, sch: _Schools, tot: _SchoolTotals
+    ) -> np.ndarray:
+        """Wages, non-wage spending per student and a fixed part, in yuan."""
+        salary = np.array([pr.salary for pr in prov.prof])[sch.s_prov]
+        opex = np.array([pr.opex for pr in prov.prof])[sch.s_prov] * (self.mix @ _OPEX_MULT)
+        money_dev = 0.5 * (self.prosperity - 0.6) + 0.5 * self.quality
+        dyr = self.dyr
+        expenditure = (
+            tot.teachers * salary[:, None] * np.exp(rng.normal(0.0, 0.05, (sch.n, 1))) * 1.04**dyr
+            + tot.students * opex[:, None] * np.exp(money_dev[:, None] * self.conv) * 1.03**dyr
+            + 30_000.0 * np.exp(self.prosperity)[:, None]
+        )
+        return np.round(expenditure, 2)
+
+
+def _teachers_by_stage_taught(
+    sch: _Schools, tot: _SchoolTotals, res: _Resources
+) -> list[np.ndarray]:
+    """Teachers of combined schools by the stage they teach (NaN for other schools).
+
+    Each school total is split over the stages in proportion to the teachers of that stage,
+    to whole persons.
+    """
+    combined = np.isin(
+        sch.stage_of, [_ST["nine_year"], _ST["complete_secondary"], _ST["twelve_year"]]
+    )
+    tbs = tot.teachers_by_stage
+    tb3 = np.stack([tbs[:, :, 0], tbs[:, :, 1], tbs[:, :, 2] + tbs[:, :, 3]], axis=2)
+    by_stage = []
+    for total in (tot.teachers, res.qualified, res.backbone, res.pe_arts, res.title):
+        split = _split_whole(total, tb3)
+        split[~combined] = np.nan
+        by_stage.extend(split[:, :, k] for k in range(3))
+    return by_stage
+
+
+def _school_coordinates(
+    rng: np.random.Generator, counties: Sequence[CountySpec], prov: _Provinces, sch: _Schools
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates jittered around the county centroid (farther out for rural schools)."""
+    lon_c, lat_c = _county_coordinates(counties, prov.prof, prov.c_prov)
+    radius = np.array([0.04, 0.09, 0.13])[sch.loc_of] * np.sqrt(rng.uniform(0.15, 1.0, sch.n))
+    angle = rng.uniform(0.0, 2.0 * np.pi, sch.n)
+    lons = np.round(lon_c[sch.county_of] + radius * np.cos(angle), 6)
+    lats = np.round(lat_c[sch.county_of] + radius * np.sin(angle) * 0.8, 6)
+    return lons, lats
+
+
+def _named_schools(
+    counties: Sequence[CountySpec], sch: _Schools, lons: np.ndarray, lats: np.ndarray, seed: int
+) -> tuple[SyntheticSchool, ...]:
+    """Codes (county prefix and a serial) and names of the schools."""
+    n_c = len(counties)
+    n_rural = np.bincount(sch.county_of[sch.loc_of > 0], minlength=n_c).tolist()
+    per_county = np.bincount(sch.county_of, minlength=n_c)
     if per_county.max() > 9999:
         worst = counties[int(per_county.argmax())].code
         raise ValueError(f"county {worst} would need more than 9999 school codes")
-    namers = [_CountyNamer(c, int(seed), n_rural[i]) for i, c in enumerate(counties)]
+    namers = [_CountyNamer(c, seed, n_rural[i]) for i, c in enumerate(counties)]
     serial = [0] * n_c
     schools: list[SyntheticSchool] = []
     for ci, st_i, lo_i, pv, tp, x, y in zip(
-        county_of.tolist(),
-        stage_of.tolist(),
-        loc_of.tolist(),
-        private.tolist(),
-        is_tp.tolist(),
+        sch.county_of.tolist(),
+        sch.stage_of.tolist(),
+        sch.loc_of.tolist(),
+        sch.private.tolist(),
+        sch.is_tp.tolist(),
         lons.tolist(),
         lats.tolist(),
         strict=True,
@@ -1615,15 +1904,7 @@ def generate(
                 TEACHING_POINT_TYPE if tp else SCHOOL_TYPES[stage],
             )
         )
-
-    return SyntheticRegion(
-        schools=tuple(schools),
-        years=tuple(year_list),
-        indicators=INDICATORS,
-        values=values,
-        seed=int(seed),
-        teachers_by_stage=teachers_by_stage,
-    )
+    return tuple(schools)
 
 
 def _county_coordinates(

@@ -426,241 +426,34 @@ def certify(
     >>> certify(m, [-1, 0]).ok
     True
     """
-    if not isinstance(market, Market):
-        raise ValueError("market must be a Market")
-    if mode not in ("da", "ir_da", "tobe"):
-        raise ValueError(f"mode must be 'da', 'ir_da' or 'tobe', got {mode!r}")
-    n_t, n_p = market.n_teachers, market.n_posts
-    a = _check_vector(assignment, n_t, "assignment", -1, n_p)
-    ir_mode = mode != "da"
-    if current_post is None:
-        if ir_mode:
-            raise ValueError(f"mode {mode!r} needs current_post")
-        cp = np.full(n_t, -1, dtype=np.int64)
-    else:
-        cp = _check_vector(current_post, n_t, "current_post", -1, n_p)
-    if ir_mode:
-        check_current_posts_listed(market, cp)
-    if regions is not None and mode != "da":
-        raise ValueError("regions can only be certified in mode 'da'")
-    if admitted is None:
-        adm = np.ones(n_t, dtype=bool)
-    else:
-        adm = np.asarray(admitted, dtype=bool)
-        if adm.shape != (n_t,):
-            raise ValueError("admitted must have one entry per teacher")
-    g_reason = (
-        np.zeros(n_t, dtype=np.int8)
-        if gate_reason is None
-        else np.asarray(gate_reason, dtype=np.int8)
-    )
-
-    indptr = np.asarray(market.indptr)
-    posts = np.asarray(market.posts)
-    ranks = np.asarray(market.ranks)
-    # Markets built from scores have ranks that never tie (lottery code inside):
-    # in mode "da" the rank alone is the key; otherwise ties go to the lower index.
-    untied = market.rank_radix is not None and mode == "da"
-    if not untied and ranks.size and (int(ranks.max()) + 3) * max(n_t, 1) >= 2**62:
-        # keys rank * n_teachers + t would overflow: recode ranks, keeping their order
-        values, dense = np.unique(ranks, return_inverse=True)
-        ranks = np.where(ranks < 0, -1, dense - int((values < 0).sum()))
-    caps = np.asarray(market.capacities, dtype=np.int64)
-    lengths = np.diff(indptr)
-    small = np.int32 if max(n_t, n_p, posts.size) < 2**31 - 1 else np.int64
-
-    def locate(target: np.ndarray) -> np.ndarray:
-        """Entry index of ``target[t]`` in teacher ``t``'s list, -1 if absent."""
-        found = np.full(n_t, -1, dtype=np.int64)
-        k = np.flatnonzero(posts == np.repeat(target.astype(small), lengths))
-        found[np.searchsorted(indptr, k, side="right") - 1] = k
-        return found
-
-    # Where does each teacher's assigned / current post sit in her list?
-    hit = locate(a)
-    own = locate(cp) if ir_mode else np.full(n_t, -1, dtype=np.int64)
-    assigned = a >= 0
-    at_own = assigned & (a == cp)
-    rank_here = _at(ranks, hit)
-
-    # 1. every placement is acceptable to both sides
-    valid = ~assigned | (hit >= 0) & (rank_here >= 0)
-    if ir_mode:
-        valid |= at_own
-    invalid = np.flatnonzero(~valid)
-
-    # 2. caps
-    fill = np.bincount(a[assigned], minlength=n_p).astype(np.int64)
-    cap_msgs: list[str] = []
-    for p in np.flatnonzero(fill > caps)[:20].tolist():
-        cap_msgs.append(f"post {p}: {int(fill[p])} teachers for {int(caps[p])} seats")
-    if regions is not None:
-        ps = regions.post_school
-        w_s = np.bincount(ps, weights=fill, minlength=regions.n_schools).astype(np.int64)
-        sc = regions.school_caps
-        for s in np.flatnonzero((sc >= 0) & (w_s > sc))[:20].tolist():
-            cap_msgs.append(f"school {s}: {int(w_s[s])} teachers, cap {int(sc[s])}")
-        if regions.school_area is not None:
-            w_a = np.bincount(regions.school_area, weights=w_s, minlength=regions.n_areas)
-            ac = regions.area_caps
-            for ar in np.flatnonzero((ac >= 0) & (w_a > ac))[:20].tolist():
-                cap_msgs.append(f"area {ar}: {int(w_a[ar])} teachers, cap {int(ac[ar])}")
-
-    # 3. individual rationality
-    if ir_mode:
-        has_post = cp >= 0
-        better_or_same = at_own | ((hit >= 0) & ((own < 0) | (hit < own)))
-        ir_bad = np.flatnonzero(has_post & ~(assigned & better_or_same))
-    else:
-        ir_bad = np.zeros(0, dtype=np.int64)
-
-    # 4. priority keys of the teachers each post holds, and cutoffs
-    big_rank = int(ranks.max(initial=0)) + 2
-    tt = np.int64(1 if untied else max(n_t, 1))
-    teacher_ids = np.arange(n_t, dtype=np.int64)
-    tie = np.zeros(n_t, dtype=np.int64) if untied else teacher_ids
-    if mode == "da":
-        held_rank = rank_here
-    elif mode == "ir_da":
-        held_rank = np.where(at_own, 0, rank_here + 1)
-    else:  # tobe: incumbents keep their own rank at their post, unranked = lowest
-        own_rank = _at(ranks, own)
-        held_rank = np.where(at_own, np.where(own_rank >= 0, own_rank, big_rank), rank_here)
-    held_key = np.where(assigned, np.maximum(held_rank, 0) * tt + tie, -1)
-    worst = np.full(n_p, -1, dtype=np.int64)
-    np.maximum.at(worst, a[assigned], held_key[assigned])
-    worst_teacher = np.full(n_p, -1, dtype=np.int64)
-    is_worst = np.flatnonzero(assigned)
-    is_worst = is_worst[held_key[is_worst] == worst[a[is_worst]]]
-    worst_teacher[a[is_worst]] = is_worst
-    worst_rank = np.where(worst >= 0, worst // tt, -1)
-    if mode == "ir_da":
-        cutoff_rank = np.where(worst_rank > 0, worst_rank - 1, -1)
-    elif mode == "tobe":
-        cutoff_rank = np.where(worst_rank == big_rank, -1, worst_rank)
-    else:
-        cutoff_rank = worst_rank
-
-    # 5. candidate entries: posts ranked above the one received
-    bound = np.where(hit >= 0, hit, np.where(own >= 0, own, indptr[1:]))
-    n_above = bound - indptr[:-1]
-    total = int(n_above.sum())
-    ct = np.repeat(np.arange(n_t, dtype=small), n_above)
-    cand = np.repeat(indptr[:-1] - (np.cumsum(n_above) - n_above), n_above) + np.arange(total)
-    cq = posts[cand].astype(small, copy=False)
-    cr = ranks[cand].astype(np.int64, copy=False)
-    del cand
-    ranked = cr >= 0
-    seats = caps[cq] > 0
-    if mode == "ir_da":
-        ckey = (cr + 1) * tt + ct
-    else:
-        ckey = cr * tt + (0 if untied else ct)
-    beats = (fill[cq] > 0) & (ckey < worst[cq])
-    if regions is not None:
-        gain, binding = _gain_analysis(regions, fill)
-        extra = gain[cq]
-    else:
-        extra = fill[cq] < caps[cq]
-    would_take = ranked & seats & (extra | beats)
-
-    notes: list[str] = []
+    c = _Check(market, assignment, mode, regions, current_post, admitted, gate_reason)
+    invalid = c.invalid()
+    cap_msgs = c.cap_violations()
+    ir_bad = c.ir_violations()
+    c.priorities()
+    would_take = c.candidates()
     block_teachers = np.zeros(0, dtype=np.int64)
     post_ir_bad = np.zeros(0, dtype=np.int64)
     if mode == "tobe":
         would_take, block_teachers = _tobe_blocks(
-            n_t, a, cp, adm, fill, caps, ct, cq, ckey, ranked, held_key
+            c.n_t, c.a, c.cp, c.adm, c.fill, c.caps, c.ct, c.cq, c.ckey, c.ranked, c.held_key
         )
-        own_key = np.where(own_rank >= 0, own_rank, big_rank) * tt + teacher_ids
-        post_ir_bad = _post_ir(n_p, a, cp, held_key, own_key)
-
-    blocking_mask = would_take & adm[ct]
-    blocking = np.stack((ct[blocking_mask], cq[blocking_mask]), axis=1).astype(np.int64)
-
-    # 6. gates
-    gate_msgs: list[str] = []
-    moved_back = ~adm & ((a != cp) if ir_mode else assigned)
-    if moved_back.any():
-        t = int(np.flatnonzero(moved_back)[0])
-        gate_msgs.append(f"held-back teacher {t} was moved (to post {int(a[t])})")
-    departures = None
-    slack = np.zeros(0, dtype=np.int64)
-    if departure is not None:
-        leaving = assigned & (a != cp)
-        if regions is not None:
-            both = leaving & (cp >= 0)
-            leaving[both] = regions.post_school[a[both]] != regions.post_school[cp[both]]
-        grp = departure.teacher_group
-        departures = np.bincount(grp[leaving & (grp >= 0)], minlength=departure.caps.size)
-        for g in np.flatnonzero(departures > departure.caps)[:20].tolist():
-            gate_msgs.append(
-                f"departure group {g}: {int(departures[g])} leave, cap {int(departure.caps[g])}"
-            )
-        gated = ~adm & (g_reason == GATE_DEPARTURE) & (grp >= 0)
-        room = departures < departure.caps
-        slack = np.flatnonzero(gated & room[np.maximum(grp, 0)])
-    balance_net = None
-    if balance is not None:
-        tm, pm = balance.teacher_member, balance.post_member
-        counted = assigned & (a != cp) & (tm >= 0)
-        cross = np.zeros(n_t, dtype=bool)
-        cross[counted] = pm[a[counted]] != tm[counted]
-        sends = np.bincount(tm[cross], minlength=balance.n_members)
-        receives = np.bincount(pm[a[cross]], minlength=balance.n_members)
-        balance_net = sends - receives
-        for j in np.flatnonzero(balance_net > balance.tolerance)[:20].tolist():
-            gate_msgs.append(
-                f"member {j} sends {int(sends[j])}, receives {int(receives[j])}, "
-                f"tolerance {int(balance.tolerance[j])}"
-            )
-
-    wn = None
-    if why_not:
-        reason = np.full(ct.size, BLOCKING, dtype=np.int8)
-        full = fill[cq] >= caps[cq]
-        reason[~would_take & ~beats & full] = BELOW_CUTOFF
-        if regions is not None:
-            fb = ~would_take & ~beats & ~full
-            reason[fb] = binding[cq[fb]]
-        if mode == "ir_da":
-            inc = (reason == BELOW_CUTOFF) & (worst_rank[cq] == 0)
-            reason[inc] = INCUMBENT
-        if mode == "tobe":
-            reason[~would_take & (beats | ~full)] = NO_EXCHANGE
-        gated = would_take & ~adm[ct]
-        reason[gated] = np.where(g_reason[ct[gated]] == GATE_BALANCE, BALANCE, DEPARTURE_CAP)
-        reason[~seats] = NO_SEATS
-        reason[~ranked] = NOT_RANKED
-        wi = np.concatenate(([0], np.cumsum(np.bincount(ct, minlength=n_t)))).astype(np.int64)
-        cutoff_score = None
-        if market.scores is not None:
-            wt = worst_teacher[cq]
-            score_at = np.full(n_t, np.nan)
-            score_at[hit >= 0] = np.asarray(market.scores)[hit[hit >= 0]]
-            cutoff_score = np.where(wt >= 0, score_at[np.maximum(wt, 0)], np.nan)
-        wn = WhyNot(
-            indptr=wi,
-            posts=cq,
-            your_rank=cr,
-            cutoff_rank=cutoff_rank[cq],
-            reason=reason,
-            cutoff_score=cutoff_score,
-        )
-
+        own_key = np.where(c.own_rank >= 0, c.own_rank, c.big_rank) * c.tt + c.teacher_ids
+        post_ir_bad = _post_ir(c.n_p, c.a, c.cp, c.held_key, own_key)
+    blocking_mask = would_take & c.adm[c.ct]
+    blocking = np.stack((c.ct[blocking_mask], c.cq[blocking_mask]), axis=1).astype(np.int64)
+    gate_msgs = c.moved_back()
+    departures, slack = c.departure_gate(departure, gate_msgs)
+    balance_net = c.balance_gate(balance, gate_msgs)
+    wn = c.why_not(would_take) if why_not else None
+    notes: list[str] = []
     if len(slack):
         notes.append(
             f"{len(slack)} held-back teachers belong to departure groups with room left "
             f"(they were held back after an earlier violation)"
         )
-    ok = not (
-        len(blocking)
-        or len(invalid)
-        or cap_msgs
-        or len(ir_bad)
-        or len(post_ir_bad)
-        or len(block_teachers)
-        or gate_msgs
-    )
+    found = (blocking, invalid, ir_bad, post_ir_bad, block_teachers)
+    ok = not (cap_msgs or gate_msgs or any(len(x) for x in found))
     notion = _NOTIONS["da_regions" if regions is not None else mode]
     return Certificate(
         ok=ok,
@@ -676,11 +469,260 @@ def certify(
         slack_gate_teachers=slack,
         departures=departures,
         balance_net=balance_net,
-        fill=fill,
-        cutoff_rank=cutoff_rank,
+        fill=c.fill,
+        cutoff_rank=c.cutoff_rank,
         why_not=wn,
         notes=tuple(notes),
     )
+
+
+class _Check:
+    """One certification: the checked inputs and the arrays its steps (numbered as in the
+    module's checks) share; :func:`certify` calls the steps in order."""
+
+    def __init__(
+        self,
+        market: Market,
+        assignment: object,
+        mode: str,
+        regions: Regions | None,
+        current_post: object,
+        admitted: object,
+        gate_reason: object,
+    ) -> None:
+        if not isinstance(market, Market):
+            raise ValueError("market must be a Market")
+        if mode not in ("da", "ir_da", "tobe"):
+            raise ValueError(f"mode must be 'da', 'ir_da' or 'tobe', got {mode!r}")
+        self.market, self.mode, self.regions = market, mode, regions
+        n_t, n_p = self.n_t, self.n_p = market.n_teachers, market.n_posts
+        self.a = _check_vector(assignment, n_t, "assignment", -1, n_p)
+        self.ir_mode = mode != "da"
+        if current_post is None:
+            if self.ir_mode:
+                raise ValueError(f"mode {mode!r} needs current_post")
+            self.cp = np.full(n_t, -1, dtype=np.int64)
+        else:
+            self.cp = _check_vector(current_post, n_t, "current_post", -1, n_p)
+        if self.ir_mode:
+            check_current_posts_listed(market, self.cp)
+        if regions is not None and mode != "da":
+            raise ValueError("regions can only be certified in mode 'da'")
+        self.adm = np.ones(n_t, dtype=bool) if admitted is None else np.asarray(admitted, bool)
+        if self.adm.shape != (n_t,):
+            raise ValueError("admitted must have one entry per teacher")
+        g_reason = np.zeros(n_t) if gate_reason is None else gate_reason
+        self.g_reason = np.asarray(g_reason, dtype=np.int8)
+        self._read_lists()
+        # Where does each teacher's assigned / current post sit in her list?
+        self.hit = self._locate(self.a)
+        self.own = self._locate(self.cp) if self.ir_mode else np.full(n_t, -1, dtype=np.int64)
+        self.assigned = self.a >= 0
+        self.at_own = self.assigned & (self.a == self.cp)
+        self.rank_here = _at(self.ranks, self.hit)
+        self.fill = np.bincount(self.a[self.assigned], minlength=n_p).astype(np.int64)
+
+    def _read_lists(self) -> None:
+        market, n_t = self.market, self.n_t
+        self.indptr = np.asarray(market.indptr)
+        self.posts = np.asarray(market.posts)
+        ranks = np.asarray(market.ranks)
+        # Markets built from scores have ranks that never tie (lottery code inside):
+        # in mode "da" the rank alone is the key; otherwise ties go to the lower index.
+        self.untied = market.rank_radix is not None and self.mode == "da"
+        if not self.untied and ranks.size and (int(ranks.max()) + 3) * max(n_t, 1) >= 2**62:
+            # keys rank * n_teachers + t would overflow: recode ranks, keeping their order
+            values, dense = np.unique(ranks, return_inverse=True)
+            ranks = np.where(ranks < 0, -1, dense - int((values < 0).sum()))
+        self.ranks = ranks
+        self.caps = np.asarray(market.capacities, dtype=np.int64)
+        self.lengths = np.diff(self.indptr)
+        big = max(n_t, self.n_p, self.posts.size) >= 2**31 - 1
+        self.small = np.int64 if big else np.int32
+
+    def _locate(self, target: np.ndarray) -> np.ndarray:
+        """Entry index of ``target[t]`` in teacher ``t``'s list, -1 if absent."""
+        found = np.full(self.n_t, -1, dtype=np.int64)
+        k = np.flatnonzero(self.posts == np.repeat(target.astype(self.small), self.lengths))
+        found[np.searchsorted(self.indptr, k, side="right") - 1] = k
+        return found
+
+    def invalid(self) -> np.ndarray:
+        """1. Teachers whose placement is not acceptable to both sides."""
+        valid = ~self.assigned | (self.hit >= 0) & (self.rank_here >= 0)
+        if self.ir_mode:
+            valid |= self.at_own
+        return np.flatnonzero(~valid)
+
+    def cap_violations(self) -> list[str]:
+        """2. Posts, schools and areas holding more teachers than their caps."""
+        fill, caps, regions = self.fill, self.caps, self.regions
+        msgs = [
+            f"post {p}: {int(fill[p])} teachers for {int(caps[p])} seats"
+            for p in np.flatnonzero(fill > caps)[:20].tolist()
+        ]
+        if regions is None:
+            return msgs
+        w_s = np.bincount(regions.post_school, weights=fill, minlength=regions.n_schools)
+        w_s = w_s.astype(np.int64)
+        sc = regions.school_caps
+        for s in np.flatnonzero((sc >= 0) & (w_s > sc))[:20].tolist():
+            msgs.append(f"school {s}: {int(w_s[s])} teachers, cap {int(sc[s])}")
+        if regions.school_area is not None:
+            w_a = np.bincount(regions.school_area, weights=w_s, minlength=regions.n_areas)
+            ac = regions.area_caps
+            for ar in np.flatnonzero((ac >= 0) & (w_a > ac))[:20].tolist():
+                msgs.append(f"area {ar}: {int(w_a[ar])} teachers, cap {int(ac[ar])}")
+        return msgs
+
+    def ir_violations(self) -> np.ndarray:
+        """3. Teachers who end at a post they like less than their current one."""
+        if not self.ir_mode:
+            return np.zeros(0, dtype=np.int64)
+        hit, own = self.hit, self.own
+        better_or_same = self.at_own | ((hit >= 0) & ((own < 0) | (hit < own)))
+        return np.flatnonzero((self.cp >= 0) & ~(self.assigned & better_or_same))
+
+    def priorities(self) -> None:
+        """4. Priority keys of the teachers each post holds, and the cutoffs."""
+        mode, n_t, a, assigned = self.mode, self.n_t, self.a, self.assigned
+        self.big_rank = big_rank = int(self.ranks.max(initial=0)) + 2
+        self.tt = tt = np.int64(1 if self.untied else max(n_t, 1))
+        self.teacher_ids = np.arange(n_t, dtype=np.int64)
+        tie = np.zeros(n_t, dtype=np.int64) if self.untied else self.teacher_ids
+        if mode == "da":
+            held_rank = self.rank_here
+        elif mode == "ir_da":
+            held_rank = np.where(self.at_own, 0, self.rank_here + 1)
+        else:  # tobe: incumbents keep their own rank at their post, unranked = lowest
+            self.own_rank = own_rank = _at(self.ranks, self.own)
+            own_held = np.where(own_rank >= 0, own_rank, big_rank)
+            held_rank = np.where(self.at_own, own_held, self.rank_here)
+        self.held_key = held_key = np.where(assigned, np.maximum(held_rank, 0) * tt + tie, -1)
+        self.worst = worst = np.full(self.n_p, -1, dtype=np.int64)
+        np.maximum.at(worst, a[assigned], held_key[assigned])
+        self.worst_teacher = np.full(self.n_p, -1, dtype=np.int64)
+        is_worst = np.flatnonzero(assigned)
+        is_worst = is_worst[held_key[is_worst] == worst[a[is_worst]]]
+        self.worst_teacher[a[is_worst]] = is_worst
+        self.worst_rank = worst_rank = np.where(worst >= 0, worst // tt, -1)
+        if mode == "ir_da":
+            self.cutoff_rank = np.where(worst_rank > 0, worst_rank - 1, -1)
+        elif mode == "tobe":
+            self.cutoff_rank = np.where(worst_rank == big_rank, -1, worst_rank)
+        else:
+            self.cutoff_rank = worst_rank
+
+    def candidates(self) -> np.ndarray:
+        """5. Every post a teacher ranked above the one she received; which would take her."""
+        indptr, n_t, small, tt = self.indptr, self.n_t, self.small, self.tt
+        bound = np.where(self.hit >= 0, self.hit, np.where(self.own >= 0, self.own, indptr[1:]))
+        n_above = bound - indptr[:-1]
+        total = int(n_above.sum())
+        self.ct = ct = np.repeat(np.arange(n_t, dtype=small), n_above)
+        cand = np.repeat(indptr[:-1] - (np.cumsum(n_above) - n_above), n_above) + np.arange(total)
+        self.cq = cq = self.posts[cand].astype(small, copy=False)
+        self.cr = cr = self.ranks[cand].astype(np.int64, copy=False)
+        del cand
+        self.ranked = cr >= 0
+        self.seats = self.caps[cq] > 0
+        if self.mode == "ir_da":
+            self.ckey = (cr + 1) * tt + ct
+        else:
+            self.ckey = cr * tt + (0 if self.untied else ct)
+        self.beats = (self.fill[cq] > 0) & (self.ckey < self.worst[cq])
+        if self.regions is not None:
+            gain, self.binding = _gain_analysis(self.regions, self.fill)
+            extra = gain[cq]
+        else:
+            extra = self.fill[cq] < self.caps[cq]
+        return self.ranked & self.seats & (extra | self.beats)
+
+    def moved_back(self) -> list[str]:
+        """6. A held-back teacher must stay where she was."""
+        a = self.a
+        moved = ~self.adm & ((a != self.cp) if self.ir_mode else self.assigned)
+        if not moved.any():
+            return []
+        t = int(np.flatnonzero(moved)[0])
+        return [f"held-back teacher {t} was moved (to post {int(a[t])})"]
+
+    def departure_gate(
+        self, departure: Departure | None, gate_msgs: list[str]
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """Leavers per departure group against the caps; held-back teachers with room left."""
+        if departure is None:
+            return None, np.zeros(0, dtype=np.int64)
+        a, cp, regions = self.a, self.cp, self.regions
+        leaving = self.assigned & (a != cp)
+        if regions is not None:
+            both = leaving & (cp >= 0)
+            leaving[both] = regions.post_school[a[both]] != regions.post_school[cp[both]]
+        grp = departure.teacher_group
+        departures = np.bincount(grp[leaving & (grp >= 0)], minlength=departure.caps.size)
+        for g in np.flatnonzero(departures > departure.caps)[:20].tolist():
+            gate_msgs.append(
+                f"departure group {g}: {int(departures[g])} leave, cap {int(departure.caps[g])}"
+            )
+        gated = ~self.adm & (self.g_reason == GATE_DEPARTURE) & (grp >= 0)
+        room = departures < departure.caps
+        return departures, np.flatnonzero(gated & room[np.maximum(grp, 0)])
+
+    def balance_gate(self, balance: Balance | None, gate_msgs: list[str]) -> np.ndarray | None:
+        """Net teachers each member sends across members, against its tolerance."""
+        if balance is None:
+            return None
+        a = self.a
+        tm, pm = balance.teacher_member, balance.post_member
+        counted = self.assigned & (a != self.cp) & (tm >= 0)
+        cross = np.zeros(self.n_t, dtype=bool)
+        cross[counted] = pm[a[counted]] != tm[counted]
+        sends = np.bincount(tm[cross], minlength=balance.n_members)
+        receives = np.bincount(pm[a[cross]], minlength=balance.n_members)
+        net = sends - receives
+        for j in np.flatnonzero(net > balance.tolerance)[:20].tolist():
+            gate_msgs.append(
+                f"member {j} sends {int(sends[j])}, receives {int(receives[j])}, "
+                f"tolerance {int(balance.tolerance[j])}"
+            )
+        return net
+
+    def why_not(self, would_take: np.ndarray) -> WhyNot:
+        """7. Why each teacher did not get each post she ranked above hers."""
+        ct, cq, mode = self.ct, self.cq, self.mode
+        beats = self.beats
+        reason = np.full(ct.size, BLOCKING, dtype=np.int8)
+        full = self.fill[cq] >= self.caps[cq]
+        reason[~would_take & ~beats & full] = BELOW_CUTOFF
+        if self.regions is not None:
+            fb = ~would_take & ~beats & ~full
+            reason[fb] = self.binding[cq[fb]]
+        if mode == "ir_da":
+            inc = (reason == BELOW_CUTOFF) & (self.worst_rank[cq] == 0)
+            reason[inc] = INCUMBENT
+        if mode == "tobe":
+            reason[~would_take & (beats | ~full)] = NO_EXCHANGE
+        gated = would_take & ~self.adm[ct]
+        reason[gated] = np.where(self.g_reason[ct[gated]] == GATE_BALANCE, BALANCE, DEPARTURE_CAP)
+        reason[~self.seats] = NO_SEATS
+        reason[~self.ranked] = NOT_RANKED
+        n_t = self.n_t
+        wi = np.concatenate(([0], np.cumsum(np.bincount(ct, minlength=n_t)))).astype(np.int64)
+        cutoff_score = None
+        if self.market.scores is not None:
+            hit = self.hit
+            wt = self.worst_teacher[cq]
+            score_at = np.full(n_t, np.nan)
+            score_at[hit >= 0] = np.asarray(self.market.scores)[hit[hit >= 0]]
+            cutoff_score = np.where(wt >= 0, score_at[np.maximum(wt, 0)], np.nan)
+        return WhyNot(
+            indptr=wi,
+            posts=cq,
+            your_rank=self.cr,
+            cutoff_rank=self.cutoff_rank[cq],
+            reason=reason,
+            cutoff_score=cutoff_score,
+        )
 
 
 def _tobe_blocks(

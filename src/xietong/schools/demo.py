@@ -18,7 +18,7 @@ from xietong.regions.selectors import counties_valid_in
 from xietong.regions.services import jurisdictions_load, standard_areas_ensure
 
 from .models import School, SchoolStatistic
-from .services import _upsert, catalogue_sync, county_totals_refresh, release_publish
+from .services import catalogue_sync, release_publish, statistics_write
 
 DEMO_PASSWORD = "xietong-demo"
 DEMO_YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -110,8 +110,7 @@ def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) 
                 v = values[i, yi, ki]
                 if v == v:  # NaN = not reported
                     rows.append((sid, year, ind, Decimal(repr(round(float(v), 2)))))
-    _upsert(rows, progress)
-    county_totals_refresh()
+    statistics_write(values=rows, actor=None, source="demo", progress=progress)
     return len(schools), len(rows)
 
 

@@ -50,3 +50,17 @@ def rule_text(mix):
             % {"c": name, "s": number_format(Decimal(str(share)).normalize(), ".")}
         )
     return " / ".join(parts)
+
+
+@register.filter
+def stage_label(code):
+    """An agreement's stage in the reader's language: a school stage, or ``all`` for a rate that
+    applies to every stage."""
+    from xietong.schools.models import Stage
+
+    if code == "all":
+        return pgettext("stage", "all stages")
+    try:
+        return Stage(code).label
+    except ValueError:
+        return code

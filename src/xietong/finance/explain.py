@@ -20,6 +20,19 @@ from xietong.regions.models import Jurisdiction
 from .models import Criterion
 
 
+def stage_label(code: str) -> str:
+    """An agreement's stage in the reader's language: a school stage, or ``all`` for a rate that
+    applies to every stage."""
+    from xietong.schools.models import Stage
+
+    if code == "all":
+        return pgettext("stage", "all stages")
+    try:
+        return str(Stage(code).label)
+    except ValueError:
+        return code
+
+
 def yuan(value, places: int = 2) -> str:
     """An amount in yuan with thousands separators (three-digit groups, as financial statements
     in China print them; the zh-Hans locale itself groups by nothing)."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xietong.talent.models import ExchangeRound, TrainingProgramme
 from xietong.web import pickers
 
-from . import classification, ledger, services
+from . import classification, explain, ledger, services
 from .models import (
     AgreementKind,
     Criterion,
@@ -147,7 +147,7 @@ class FlowForm(forms.Form):
 
     def __init__(self, *args, stages: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [(s, s) for s in stages]
+        self.fields["stage"].choices = [(s, explain.stage_label(s)) for s in stages]
 
 
 class SettlementForm(forms.Form):

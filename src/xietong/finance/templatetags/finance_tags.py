@@ -54,13 +54,5 @@ def rule_text(mix):
 
 @register.filter
 def stage_label(code):
-    """An agreement's stage in the reader's language: a school stage, or ``all`` for a rate that
-    applies to every stage."""
-    from xietong.schools.models import Stage
-
-    if code == "all":
-        return pgettext("stage", "all stages")
-    try:
-        return Stage(code).label
-    except ValueError:
-        return code
+    """An agreement's stage in the reader's language (``explain.stage_label``)."""
+    return explain.stage_label(code)

@@ -47,3 +47,10 @@ def job_active_for(*, kind: str, object_type: str, object_id) -> Job | None:
     return Job.objects.filter(
         kind=kind, object_type=object_type, object_id=str(object_id), status__in=ACTIVE
     ).first()
+
+
+def job_latest_owned(*, user, kind: str) -> Job | None:
+    """The newest job of ``kind`` the caller submitted (a page follows her own run)."""
+    if not getattr(user, "pk", None):
+        return None
+    return Job.objects.filter(kind=kind, owner=user).order_by("-pk").first()

@@ -27,6 +27,7 @@ ERRORS = {
     ),
     "no_schools": _("There are no schools in this scope."),
     "not_found": _("What this job was for no longer exists."),
+    "refused": _("The job's input was refused when it ran; the worker's log has the reason."),
     "internal": _(
         "The job failed on an internal error (%(exception)s); the worker's log has the details."
     ),

@@ -513,6 +513,8 @@ def round_match(*, rnd: ExchangeRound, actor, progress=None, on_stored=None) -> 
     """
     rnd = round_match_check(rnd=rnd, actor=actor)
     outcome = engine.run_round(rnd, progress=progress)
+    if progress:  # said before the transaction, which on SQLite holds every other writer off
+        progress(stage="storing", done=0, total=outcome.n_teachers)
     with transaction.atomic():
         rnd = _lock(rnd, actor, MATCHABLE, _("run the matching"))
         inp = engine.round_input(rnd)

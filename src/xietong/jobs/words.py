@@ -25,7 +25,6 @@ ERRORS = {
     "state_changed": _(
         "The round was matched again meanwhile; this result belongs to an older state."
     ),
-    "no_schools": _("There are no schools in this scope."),
     "not_found": _("What this job was for no longer exists."),
     "refused": _("The job's input was refused when it ran; the worker's log has the reason."),
     "internal": _(

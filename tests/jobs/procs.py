@@ -135,7 +135,7 @@ def query(db_url: str, sql: str, *params):
 def start(env: dict, *args) -> subprocess.Popen:
     """`xietong ARGS` in a process group of its own (so that a kill takes all of it)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "xietong", *args],
+        [sys.executable, "-m", "xietong", *map(str, args)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

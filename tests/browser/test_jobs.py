@@ -20,6 +20,14 @@ from .helpers import login, require_chromium
 require_chromium()
 
 
+RUNNING_STAGES = (
+    "Reading the applications and posts",
+    "Matching teachers to posts",
+    "Storing the placements",
+    "Checking the policy targets",
+)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,8 +82,11 @@ def test_match_20000_teachers_from_the_round_page(browser, served):
         except Exception:  # the page moved on to the result while we looked
             pass
         time.sleep(0.05)
-    # seen while the page stayed the same document: the stages the worker went through
-    assert {"Matching teachers to posts", "Storing the placements"} <= stages, stages
+    # seen while the page stayed the same document: the stages the worker went through (a
+    # short one may fall between two polls)
+    running = stages - {"Waiting for a worker"}
+    assert len(running) >= 2 and running <= set(RUNNING_STAGES), stages
+    assert "Storing the placements" in running, stages  # the longest, seconds at 20,000
     text = page.inner_text("main")
     assert "Matched" in page.inner_text("#status")
     assert page.locator("#job").count() == 0 and "#match-form" not in text

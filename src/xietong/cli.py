@@ -56,6 +56,33 @@ def _serve(host: str, port: int) -> None:
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
 
 
+def _job_workers(n: int) -> list:
+    """Start ``n`` `xietong worker` processes beside the web server (they stop with it)."""
+    import subprocess
+
+    return [
+        subprocess.Popen([sys.executable, "-m", "xietong", "worker"], env=os.environ.copy())
+        for _ in range(max(n, 0))
+    ]
+
+
+def _stop_workers(procs: list, timeout: float = 30) -> None:
+    """SIGTERM: a worker finishes its running job and stops; one that does not in ``timeout``
+    seconds is killed (its job is then re-queued by the reaper, never left running)."""
+    import signal
+    import subprocess
+
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
 def cmd_demo(args) -> int:
     # the demo keeps a random SECRET_KEY in XIETONG_DATA_DIR, and its server's thread per request
     # must not keep a database connection each
@@ -98,7 +125,11 @@ def cmd_demo(args) -> int:
         print(f"  {u.username:18} {u.role:12} {u.scope}")
     if args.no_serve:
         return 0
-    _serve(args.host, args.port)
+    workers = _job_workers(args.job_workers)
+    try:
+        _serve(args.host, args.port)
+    finally:
+        _stop_workers(workers)
     return 0
 
 
@@ -125,8 +156,98 @@ def cmd_serve(args) -> int:
         f"worker(s) x {args.threads} threads (Ctrl-C to stop)",
         flush=True,
     )
-    run_gunicorn(options)
+    workers = _job_workers(args.job_workers)
+    try:
+        run_gunicorn(options)
+    finally:
+        _stop_workers(workers)
     return 0
+
+
+def cmd_worker(args) -> int:
+    """Run background jobs until stopped; --burst: the queued ones; --once: at most one."""
+    import logging
+
+    _setup()
+    from xietong.jobs.worker import backend_name, run_worker
+
+    logging.getLogger("xietong.jobs").setLevel(logging.INFO)
+    if args.concurrency < 1:
+        print("xietong: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    extra = []
+    if args.concurrency > 1:
+        import subprocess
+
+        argv = [sys.executable, "-m", "xietong", "worker", "--queue", args.queue]
+        argv += ["--burst"] if args.burst else []
+        argv += ["--once"] if args.once else []
+        extra = [subprocess.Popen(argv) for _ in range(args.concurrency - 1)]
+    print(
+        f"Worker on queue {args.queue!r} ({backend_name()} backend)"
+        + (", burst" if args.burst else ", once" if args.once else "; Ctrl-C to stop"),
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        run_worker(queue=args.queue, once=args.once, burst=args.burst)
+    finally:
+        _stop_workers(extra)
+    return 0
+
+
+def _follow(job) -> int:
+    """A progress bar of a job until it ends; the exit status says how it ended."""
+    import time
+
+    from tqdm import tqdm
+
+    from xietong.jobs import words
+    from xietong.jobs.models import Job
+
+    bar = tqdm(desc=job.kind, unit=" teachers", disable=None, file=sys.stderr)
+    while True:
+        job = Job.objects.get(pk=job.pk)
+        bar.set_description(words.stage_label(job))
+        if job.total is not None and bar.total != job.total:
+            bar.reset(total=job.total)
+        bar.n = job.done
+        bar.refresh()
+        if not job.active:
+            break
+        time.sleep(0.5)
+    bar.close()
+    if job.status == "failed":
+        print(f"Job #{job.pk} failed: {words.error_message(job)}", file=sys.stderr)
+        return 1
+    print(f"Job #{job.pk} succeeded: {job.result}")
+    return 0
+
+
+def cmd_match(args) -> int:
+    """Queue the matching of a round and follow it (a worker runs it)."""
+    _setup()
+    from django.utils import translation
+
+    from xietong.talent.job_kinds import match_submit
+    from xietong.talent.models import ExchangeRound
+
+    with translation.override("en"):
+        rnd = ExchangeRound.objects.filter(pk=args.round).first()
+        if rnd is None:
+            print(f"xietong: no exchange round {args.round}", file=sys.stderr)
+            return 2
+        try:
+            job, created = match_submit(rnd=rnd, actor=_actor(args.as_user))
+        except ValueError as exc:
+            print(f"xietong: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"Job #{job.pk} {'queued' if created else 'already ' + job.status}; "
+            "a worker (`xietong worker`) runs it.",
+            file=sys.stderr,
+        )
+        return 0 if args.no_wait else _follow(job)
 
 
 def cmd_migrate(args) -> int:
@@ -600,6 +721,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=100_000,
         help="synthetic teachers in the demo exchange round (Beijing-Tianjin-Hebei)",
     )
+    d.add_argument(
+        "--job-workers",
+        type=int,
+        default=1,
+        help="`xietong worker` processes started beside the server (default 1)",
+    )
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser(
@@ -616,7 +743,32 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_THREADS,
         help="threads per worker; the server holds at most workers x threads database connections",
     )
+    s.add_argument(
+        "--job-workers",
+        type=int,
+        default=1,
+        help="`xietong worker` processes started beside the server (default 1; 0 when workers "
+        "run elsewhere, see docs/deployment.md)",
+    )
     s.set_defaults(func=cmd_serve)
+
+    w = sub.add_parser(
+        "worker",
+        help="run background jobs: matchings, evaluation runs, large imports and exports",
+    )
+    w.add_argument("--queue", default="default", help="the queue to take jobs from")
+    w.add_argument("--burst", action="store_true", help="run the queued jobs, then exit")
+    w.add_argument("--once", action="store_true", help="run at most one job, then exit")
+    w.add_argument(
+        "--concurrency", type=int, default=1, help="jobs at a time, one process each (default 1)"
+    )
+    w.set_defaults(func=cmd_worker)
+
+    mt = sub.add_parser("match", help="queue the matching of an exchange round and follow it")
+    mt.add_argument("round", type=int, help="the round's id")
+    mt.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
+    mt.add_argument("--no-wait", action="store_true", help="queue it and exit")
+    mt.set_defaults(func=cmd_match)
 
     sub.add_parser("migrate", help="create or update the database tables").set_defaults(
         func=cmd_migrate

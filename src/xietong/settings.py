@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "xietong.evaluation",
     "xietong.talent",
     "xietong.finance",
+    "xietong.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -297,3 +300,27 @@ XIETONG_AUDIT_TRUSTED_KEYS = os.environ.get("XIETONG_AUDIT_TRUSTED_KEYS", "")  #
 # released aggregates over fewer schools than this are withheld from those outside the
 # jurisdiction (a cell of one or two schools would show those schools' own figures)
 XIETONG_PUBLIC_MIN_SCHOOLS = int(os.environ.get("XIETONG_PUBLIC_MIN_SCHOOLS", "3"))
+
+# Background jobs (xietong.jobs; docs/deployment.md). Django's tasks API through the django-tasks
+# backport: the database backend by default (the jobs' queue is a table of the same database:
+# nothing more to run than `xietong worker`), or XIETONG_TASKS_BACKEND=redis for an RQ queue in
+# Redis at XIETONG_REDIS_URL, when workers run on several machines.
+XIETONG_TASKS_BACKEND = os.environ.get("XIETONG_TASKS_BACKEND", "database").strip().lower()
+XIETONG_REDIS_URL = os.environ.get("XIETONG_REDIS_URL", "redis://127.0.0.1:6379/0")
+if XIETONG_TASKS_BACKEND not in {"database", "redis"}:
+    raise ImproperlyConfigured(
+        f"XIETONG_TASKS_BACKEND is {XIETONG_TASKS_BACKEND!r}; it is 'database' or 'redis'."
+    )
+if XIETONG_TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# RQ's own timeout of one job (seconds): longer than any job we run; the heartbeat finds dead ones
+RQ_QUEUES = {"default": {"URL": XIETONG_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+# a running job's worker writes its heartbeat every XIETONG_JOB_HEARTBEAT_SECONDS; one silent for
+# XIETONG_JOB_STALE_SECONDS lost its worker and is re-queued, or failed after
+# XIETONG_JOB_MAX_ATTEMPTS attempts
+XIETONG_JOB_HEARTBEAT_SECONDS = _env_number("XIETONG_JOB_HEARTBEAT_SECONDS", 2.0)
+XIETONG_JOB_STALE_SECONDS = _env_number("XIETONG_JOB_STALE_SECONDS", 60.0)
+XIETONG_JOB_MAX_ATTEMPTS = int(_env_number("XIETONG_JOB_MAX_ATTEMPTS", 3))

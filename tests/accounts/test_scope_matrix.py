@@ -719,3 +719,51 @@ def test_picker_talent_search(tw, who):
         assert schools.status_code == posts.status_code == 404, who
     teachers = {i["value"] for i in c.get("/talent/pickers/teachers/?limit=50").json()["items"]}
     assert teachers == {t.code for t in Teacher.objects.all() if teacher_seen(tw, who, t)}, who
+
+
+# ---- background jobs: queuing a matching or an evaluation run, following a job ----------------
+EVALUATE_LANGFANG = {"admin", "jjj-sec", "twl-sec", "langfang"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_jobs_submit_and_follow(tw, who):
+    """Queuing a round's matching is for its managers (202 and the job's URL); a job is followed
+    by its owner and by those who may see its object (the round's outcome, the evaluated
+    jurisdiction); an evaluation run is queued by those who may evaluate the jurisdiction."""
+    from xietong.jobs.models import Job
+
+    rnd = run_to(tw, "ranking")
+    c = client_for(tw, who)
+    r = c.post(f"/api/talent/rounds/{rnd.pk}/steps/match", "{}", content_type="application/json")
+    if who in MANAGERS:
+        expected = 202
+    else:
+        expected = 401 if who is None else 403 if who in ROUND_SEEN else 404
+    assert r.status_code == expected, (who, r.content)
+    assert Job.objects.filter(kind="talent.match").count() == (1 if who in MANAGERS else 0)
+    from xietong.talent.job_kinds import match_submit
+
+    match, _created = match_submit(rnd=rnd, actor=tw["users"]["jjj-sec"])  # or the caller's
+    r = c.get(f"/api/jobs/{match.pk}")
+    assert r.status_code == (200 if who in OUTCOME_SEEN else 404), who
+    assert c.get("/api/jobs/999999").status_code == 404
+    body = {"standard": "basic-balance-2012", "stage": "primary", "year": 2024}
+    r = c.post(
+        "/api/evaluations",
+        json.dumps({**body, "jurisdiction": "131000000000"}),
+        content_type="application/json",
+    )
+    if who is None:
+        assert r.status_code == 401
+    else:
+        assert r.status_code == (202 if who in EVALUATE_LANGFANG else 403), (who, r.content)
+    from xietong.evaluation.job_kinds import run_submit
+    from xietong.regions.models import Jurisdiction
+
+    run, _created = run_submit(
+        **body,
+        jurisdiction=Jurisdiction.objects.get(code="131000000000"),
+        actor=tw["users"]["langfang"],
+    )
+    r = c.get(f"/api/jobs/{run.pk}")
+    assert r.status_code == (200 if who in EVALUATE_LANGFANG else 404), who

@@ -8,6 +8,7 @@ from xietong.accounts.scope import OutOfScope
 from xietong.audit.services import verify_chain
 from xietong.evaluation.models import EvaluationRun
 from xietong.evaluation.services import evaluation_publish, evaluation_reproduce, evaluation_run
+from xietong.jobs.worker import run_pending
 from xietong.regions.models import Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.services import statistics_set
@@ -201,8 +202,15 @@ def test_api_run_and_bad_input(worked_example, world):
         ),
         content_type="application/json",
     )
-    assert r.status_code == 201, r.content
-    assert r.json()["n_counties"] == 1
+    assert r.status_code == 202, r.content  # a job: where to follow it
+    assert r["Location"] == r.json()["url"] and r.json()["status"] == "queued"
+    assert EvaluationRun.objects.count() == 0
+    assert run_pending() == 1
+    job = c.get(r["Location"]).json()
+    assert job["status"] == "succeeded", job
+    run = EvaluationRun.objects.get(pk=job["result"]["run"])
+    assert run.n_counties == job["result"]["counties"] == 1
+    assert job["result_url"] == f"/evaluation/runs/{run.pk}/"
     r = c.post(
         "/api/evaluations",
         data=json.dumps(

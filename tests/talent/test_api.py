@@ -3,6 +3,7 @@ import json
 from django.test import Client
 
 from xietong.accounts.services import token_create
+from xietong.jobs.worker import run_pending
 
 
 def _api(tw, who):
@@ -43,8 +44,14 @@ def test_round_through_the_api(tw):
     assert r.status_code == 422 and "own school" in r.json()["detail"]
     r = _put(sec, f"/api/talent/rounds/{pk}/application", {"teacher": "TB0", "posts": ["X1"]})
     assert r.status_code == 200
-    for step in ("close", "match"):
-        assert _post(sec, f"/api/talent/rounds/{pk}/steps/{step}").status_code == 200
+    assert _post(sec, f"/api/talent/rounds/{pk}/steps/close").status_code == 200
+    r = _post(sec, f"/api/talent/rounds/{pk}/steps/match")  # a job: 202 and where to follow it
+    assert (
+        r.status_code == 202 and r["Location"] == r.json()["url"] == f"/api/jobs/{r.json()['id']}"
+    )
+    assert run_pending() == 2  # the matching, then the effect of that matching
+    job = sec.get(r["Location"]).json()
+    assert job["status"] == "succeeded" and job["result"]["placed"] == 1, job
     detail = sec.get(f"/api/talent/rounds/{pk}").json()
     assert detail["status"] == "matched" and detail["certificate"]["ok"] is True
     assert _post(sec, f"/api/talent/rounds/{pk}/steps/review").status_code == 200

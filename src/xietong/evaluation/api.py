@@ -1,16 +1,18 @@
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.api_support import LimitOffset
+from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 
-from . import selectors, services
+from . import job_kinds, selectors, services
 from .gap import GAP_INDICATORS, gap_report
 
 router = Router(tags=["evaluation"])
@@ -70,14 +72,14 @@ class RunIn(Schema):
 
 @router.post(
     "/evaluations",
-    response={201: RunOut},
+    response={202: JobOut},
     auth=WRITE_AUTH,
-    summary="Evaluate an area or jurisdiction against a standard and store the result",
+    summary="Evaluate an area or jurisdiction against a standard (a job: 202, then GET its URL)",
 )
-def run_create(request, payload: RunIn):
+def run_create(request, payload: RunIn, response: HttpResponse):
     area = get_object_or_404(CooperationArea, slug=payload.area) if payload.area else None
     j = get_object_or_404(Jurisdiction, code=payload.jurisdiction) if payload.jurisdiction else None
-    run = services.evaluation_run(
+    job, _created = job_kinds.run_submit(
         standard=payload.standard,
         stage=payload.stage,
         year=payload.year,
@@ -86,7 +88,7 @@ def run_create(request, payload: RunIn):
         split_rule=payload.split_rule,
         actor=request.actor,
     )
-    return Status(201, run)
+    return accepted(response, job)
 
 
 def _get(request, run_id: int):

@@ -107,6 +107,29 @@ def _registry_notes(table: dict) -> list[dict]:
     return [{"code": "school_type_unknown", "n_schools": unknown}] if unknown else []
 
 
+def evaluation_run_check(
+    *,
+    standard: str,
+    stage: str,
+    year: int,
+    actor,
+    area: CooperationArea | None = None,
+    jurisdiction: Jurisdiction | None = None,
+):
+    """What evaluation_run refuses before it reads the registry (scope, role, year, standard,
+    stage): checked again when a queued run starts. Returns (standard, prefixes, scope key)."""
+    prefixes, scope_key = _scope_of(area, jurisdiction)
+    _check_may_run(actor, area, jurisdiction)
+    if not 1949 <= int(year) <= 2100:
+        raise ValueError(
+            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
+        )
+    std = std_engine.load_standard(standard)
+    if stage not in std.stages:
+        raise ValueError(_("%(std)s has no stage %(stage)s.") % {"std": std.id, "stage": stage})
+    return std, prefixes, scope_key
+
+
 @transaction.atomic
 def evaluation_run(
     *,
@@ -124,15 +147,14 @@ def evaluation_run(
     and makes its county ``incomplete``: a county is never judged on part of its schools
     (docs/measures/standards.md). ``split_rule`` defaults to the standard's own rule for
     combined schools."""
-    prefixes, scope_key = _scope_of(area, jurisdiction)
-    _check_may_run(actor, area, jurisdiction)
-    if not 1949 <= int(year) <= 2100:
-        raise ValueError(
-            _("year %(y)s is outside %(lo)d-%(hi)d") % {"y": year, "lo": 1949, "hi": 2100}
-        )
-    std = std_engine.load_standard(standard)
-    if stage not in std.stages:
-        raise ValueError(_("%(std)s has no stage %(stage)s.") % {"std": std.id, "stage": stage})
+    std, prefixes, scope_key = evaluation_run_check(
+        standard=standard,
+        stage=stage,
+        year=year,
+        actor=actor,
+        area=area,
+        jurisdiction=jurisdiction,
+    )
     table = school_table(prefixes=prefixes, year=year)
     if len(table["school_id"]) == 0:
         raise ValueError(_("No schools in this scope."))

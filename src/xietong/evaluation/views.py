@@ -14,12 +14,14 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.algorithms.standards import list_standards, load_standard
+from xietong.jobs.present import progress_html
+from xietong.jobs.selectors import job_latest_owned
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE
 from xietong.schools.tabular import write_csv
 from xietong.web import charts, maps, pickers
 
-from . import selectors, services
+from . import job_kinds, selectors, services
 from .gap import GAP_INDICATORS, gap_report
 from .reasons import describe
 
@@ -88,6 +90,7 @@ def evaluation_home(request):
             "years": years,
             "default_year": selectors.default_year(years),
             "all_areas": CooperationArea.objects.all(),
+            "run_progress": _run_progress(request),
         },
     )
 
@@ -107,7 +110,7 @@ def evaluation_start(request):
     elif target.startswith("j:"):
         jurisdiction = get_object_or_404(Jurisdiction, code=target[2:])
     try:
-        run = services.evaluation_run(
+        job_kinds.run_submit(
             standard=request.POST.get("standard", ""),
             stage=request.POST.get("stage", ""),
             year=int(request.POST.get("year", "0")),
@@ -117,13 +120,16 @@ def evaluation_start(request):
         )
     except (ValueError, OutOfScope) as exc:
         messages.error(request, str(exc))
-        return redirect("evaluation_home")
-    messages.success(
-        request,
-        _("Evaluation finished: %(p)d of %(n)d counties pass.")
-        % {"p": run.n_passing, "n": run.n_counties},
-    )
-    return redirect("evaluation_run", pk=run.pk)
+    return redirect("evaluation_home")  # the page follows the run until it is stored
+
+
+def _run_progress(request) -> str:
+    """The progress box of the caller's latest evaluation run while it is queued or running
+    (or why it failed, until she starts another)."""
+    job = job_latest_owned(user=request.user, kind=job_kinds.RUN)
+    if job is None or job.status == "succeeded":
+        return ""
+    return progress_html(job, title=_("Evaluation run"))
 
 
 def _run_or_404(request, pk: int):

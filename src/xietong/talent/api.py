@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -11,12 +12,13 @@ from ninja.pagination import paginate
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.accounts.scope import OutOfScope
 from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
+from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.schools.tabular import ImportFailed, write_csv
 from xietong.tabular.uploads import read_upload
 
-from . import circulation, engine, imports, selectors, services
+from . import circulation, engine, imports, job_kinds, selectors, services
 from .models import (
     Candidacy,
     Enrolment,
@@ -284,15 +286,18 @@ STEPS = {
 
 @router.post(
     "/talent/rounds/{pk}/steps/{step}",
-    response=ExchangeRoundOut,
+    response={200: ExchangeRoundOut, 202: JobOut},
     auth=WRITE_AUTH,
     summary="Move a round on: open, close, match, review, publish, service, return",
 )
-def round_step(request, pk: int, step: str, payload: StepIn | None = None):
+def round_step(request, pk: int, step: str, response: HttpResponse, payload: StepIn | None = None):
     fn = STEPS.get(step)
     if fn is None:
         raise HttpError(404, f"unknown step {step!r}; steps are {', '.join(STEPS)}")
     rnd = _round(request, pk)
+    if step == "match":  # a background job: 202 and where to follow it
+        job, _created = _call(job_kinds.match_submit, rnd=rnd, actor=request.actor)
+        return accepted(response, job)
     kwargs = {}
     if step == "review" and payload:
         kwargs["note"] = payload.note
@@ -301,10 +306,22 @@ def round_step(request, pk: int, step: str, payload: StepIn | None = None):
     return _call(fn, rnd=rnd, actor=request.actor, **kwargs)
 
 
-@router.get("/talent/rounds/{pk}/effect", auth=READ_AUTH, summary="Predicted effect on balance")
-def round_effect(request, pk: int):
+@router.get(
+    "/talent/rounds/{pk}/effect",
+    response={200: dict, 202: JobOut},
+    auth=READ_AUTH,
+    summary="Predicted effect on balance (202 with a job while it is computed)",
+)
+def round_effect(request, pk: int, response: HttpResponse):
+    """The stored effect of the round's matching; computed once per matching by a job (queued
+    after the matching, or by the first read that finds none: 202 and the job's URL)."""
     rnd = _outcome_round(request, pk)
-    return rnd.effect or engine.predicted_effect(rnd)
+    if rnd.effect:
+        return rnd.effect
+    if not rnd.matched_at:
+        raise HttpError(409, _("The round has not been matched yet."))
+    job, _created = job_kinds.effect_submit(rnd=rnd, actor=request.actor)
+    return accepted(response, job)
 
 
 @router.get("/talent/rounds/{pk}/flows", auth=READ_AUTH, summary="Teachers moving between members")

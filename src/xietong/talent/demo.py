@@ -285,11 +285,14 @@ def talent_demo_load(
     choices: int = 10,
     apply_share: float = 0.9,
     progress=None,
+    until: str = "published",
 ) -> dict:
     """Create demo teachers, posts and one published round in Beijing-Tianjin-Hebei.
 
-    Idempotent: teachers are only added up to ``teachers``; the round is made once. Returns what
-    was done and how long each step took (seconds)."""
+    Idempotent: teachers are only added up to ``teachers``; the round is made once. ``until=
+    "ranking"`` leaves the round with its applications closed, ready to be matched (the jobs'
+    tests match it from the round page). Returns what was done and how long each step took
+    (seconds)."""
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
     area = CooperationArea.objects.get(slug="jjj")
@@ -314,6 +317,7 @@ def talent_demo_load(
     timings["teachers"] = time.perf_counter() - t0
     rnd = ExchangeRound.objects.filter(is_synthetic=True, area=area).first()
     if rnd is not None and rnd.status in (
+        *((RoundStatus.RANKING,) if until == "ranking" else ()),
         RoundStatus.PUBLISHED,
         RoundStatus.IN_SERVICE,
         RoundStatus.RETURNED,
@@ -352,6 +356,8 @@ def talent_demo_load(
         n_apps += 1
     timings["applications"] = time.perf_counter() - t0
     services.round_close_applications(rnd=rnd, actor=None)
+    if until == "ranking":
+        return _summary(rnd, timings, created=True, applications=n_apps, choices=n_choices)
     t0 = time.perf_counter()
     say("matching")
     services.round_match(rnd=rnd, actor=None)

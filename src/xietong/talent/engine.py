@@ -344,8 +344,14 @@ def _summary(cert: Certificate, inp: RoundInput, result=None) -> dict:
     return out
 
 
-def run_round(rnd: ExchangeRound) -> Outcome:
-    inp = round_input(rnd)
+def run_round(rnd: ExchangeRound, progress=None, inp: RoundInput | None = None) -> Outcome:
+    """Read the round's market (unless ``inp`` is given) and solve it; ``progress(stage=...)``
+    hears of each step (a background job shows them)."""
+    report = progress or (lambda **kw: None)
+    if inp is None:
+        report(stage="reading")
+        inp = round_input(rnd)
+    report(stage="solving", done=0, total=int(inp.teacher_ids.size))
     result = solve(
         inp.market,
         mode=inp.mode,
@@ -410,7 +416,11 @@ def _why_not_lists(outcome: Outcome) -> list[list[dict]]:
     return out
 
 
-def store_outcome(rnd: ExchangeRound, outcome: Outcome) -> None:
+def store_outcome(rnd: ExchangeRound, outcome: Outcome, progress=None) -> None:
+    """Replace the round's placements by the outcome's; ``progress(done=, total=)`` hears of
+    each batch written."""
+    report = progress or (lambda **kw: None)
+    report(stage="storing", done=0, total=outcome.n_teachers)
     Placement.objects.filter(round=rnd).delete()
     why = _why_not_lists(outcome)
     m = outcome.inp.market
@@ -444,7 +454,9 @@ def store_outcome(rnd: ExchangeRound, outcome: Outcome) -> None:
         if len(batch) >= 5000:
             Placement.objects.bulk_create(batch)
             batch = []
+            report(done=t + 1)
     Placement.objects.bulk_create(batch)
+    report(done=outcome.n_teachers)
 
 
 def verify_stored(rnd: ExchangeRound) -> dict:

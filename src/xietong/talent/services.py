@@ -38,7 +38,7 @@ from .models import (
     Title,
 )
 from .policy_words import missed_summary
-from .selectors import can_manage_round, round_prefixes
+from .selectors import can_manage_round, round_outcome_visible, round_prefixes
 
 S = RoundStatus
 TEACHER_FIELDS = (
@@ -405,6 +405,10 @@ def _lock(rnd: ExchangeRound, actor, allowed: tuple[str, ...], what: str) -> Exc
         .select_related("area", "jurisdiction")
         .get(pk=rnd.pk)
     )
+    return _require_status(rnd, allowed)
+
+
+def _require_status(rnd: ExchangeRound, allowed: tuple[str, ...]) -> ExchangeRound:
     if rnd.status not in allowed:
         raise LifecycleError(
             _("Round %(pk)s is %(status)s; this step needs it to be %(allowed)s.")
@@ -480,17 +484,43 @@ def round_close_applications(*, rnd: ExchangeRound, actor) -> ExchangeRound:
     return _move(rnd, S.RANKING, actor, {"applications": rnd.applications.count()})
 
 
-def round_match(*, rnd: ExchangeRound, actor) -> ExchangeRound:
-    """Run the engine (from ranking, or again from matched) and store results and certificate."""
+MATCHABLE = (S.RANKING, S.MATCHED)
+
+
+def round_match_check(*, rnd: ExchangeRound, actor) -> ExchangeRound:
+    """Refuse at once what round_match would refuse (role, state): before a job is queued."""
+    scope = scope_for(actor)
+    scope.require(can_manage_round(scope, rnd), _("run the matching"))
+    return _require_status(ExchangeRound.objects.get(pk=rnd.pk), MATCHABLE)
+
+
+def round_match(*, rnd: ExchangeRound, actor, progress=None, on_stored=None) -> ExchangeRound:
+    """Run the engine (from ranking, or again from matched) and store results and certificate.
+
+    The market is read and solved before the write transaction: on SQLite a write transaction
+    stops every other writer (the job's own progress too), and nothing is locked while 100,000
+    teachers are matched. The results are stored under the round's row lock once the inputs are
+    checked to be those solved (their fingerprint), else solved again under the lock; so the
+    round is matched on one state of its inputs, all at once or not at all. ``on_stored(rnd)``
+    runs inside that transaction (a job records its success there, so both commit together).
+    """
+    rnd = round_match_check(rnd=rnd, actor=actor)
+    outcome = engine.run_round(rnd, progress=progress)
+    if progress:  # said before the transaction, which on SQLite holds every other writer off
+        progress(stage="storing", done=0, total=outcome.n_teachers)
     with transaction.atomic():
-        rnd = _lock(rnd, actor, (S.RANKING, S.MATCHED), _("run the matching"))
-        outcome = engine.run_round(rnd)
-        engine.store_outcome(rnd, outcome)
+        rnd = _lock(rnd, actor, MATCHABLE, _("run the matching"))
+        inp = engine.round_input(rnd)
+        if inp.fingerprint != outcome.inp.fingerprint:  # changed while it was solved
+            outcome = engine.run_round(rnd, inp=inp)
+        engine.store_outcome(rnd, outcome, progress=progress)
+        if progress:
+            progress(stage="checking")
         rnd.matched_at = timezone.now()
         rnd.certificate = outcome.certificate_summary
         rnd.policy = engine.policy_check(rnd, outcome)
         rnd.effect = {}
-        return _move(
+        rnd = _move(
             rnd,
             S.MATCHED,
             actor,
@@ -501,6 +531,40 @@ def round_match(*, rnd: ExchangeRound, actor) -> ExchangeRound:
                 "fingerprint": outcome.certificate_summary["fingerprint"],
             },
         )
+        if on_stored is not None:
+            on_stored(rnd)
+        return rnd
+
+
+def effect_state(rnd: ExchangeRound) -> str:
+    """The matched state a predicted effect belongs to: the time of the matching."""
+    return rnd.matched_at.isoformat() if rnd.matched_at else ""
+
+
+@transaction.atomic
+def round_effect_store(*, rnd: ExchangeRound, actor, state: str, effect: dict) -> ExchangeRound:
+    """Store the predicted effect computed for the matched state ``state`` (effect_state), once:
+    refused when the round was matched again meanwhile. Whoever may read the round's outcome may
+    have it computed; it changes nothing but the stored copy of what GET .../effect shows."""
+    scope = scope_for(actor)
+    rnd = (
+        ExchangeRound.objects.select_for_update(of=("self",))
+        .select_related("area", "jurisdiction")
+        .get(pk=rnd.pk)
+    )
+    scope.require(round_outcome_visible(scope, rnd), _("read this round's outcome"))
+    if not state or effect_state(rnd) != state:
+        raise LifecycleError(_("The round was matched again; this effect is of an older matching."))
+    rnd.effect = {**effect, "matched_at": state}
+    rnd.save(update_fields=["effect"])
+    audit_record(
+        actor=actor,
+        action="talent.round.effect",
+        object_type="exchange_round",
+        object_id=rnd.pk,
+        after={"matched_at": state, "year": effect.get("year"), "moved": effect.get("moved")},
+    )
+    return rnd
 
 
 @transaction.atomic
@@ -512,7 +576,8 @@ def round_review(*, rnd: ExchangeRound, actor, note: str = "") -> ExchangeRound:
         raise LifecycleError(
             _("The stored result does not pass the certificate: %(p)s") % {"p": check["problems"]}
         )
-    rnd.effect = engine.predicted_effect(rnd)
+    if (rnd.effect or {}).get("matched_at") != effect_state(rnd):  # not stored for this match
+        rnd.effect = {**engine.predicted_effect(rnd), "matched_at": effect_state(rnd)}
     rnd.review_note = note.strip()
     return _move(rnd, S.REVIEWED, actor, {"verified": True, "note": rnd.review_note})
 

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.evaluation import selectors as evaluation_selectors
+from xietong.jobs.present import progress_html
+from xietong.jobs.selectors import job_latest_for
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_subtree_ids
 from xietong.schools.models import School
@@ -26,7 +28,7 @@ from xietong.tabular.uploads import read_upload
 from xietong.web import charts, pickers
 from xietong.web.uploads import upload_refused
 
-from . import circulation, engine, forms, imports, selectors, services
+from . import circulation, engine, forms, imports, job_kinds, selectors, services
 from .models import (
     HOME_CODE,
     Candidacy,
@@ -174,6 +176,7 @@ def round_view(request, pk: int):
         "talent/round.html",
         {
             "rnd": rnd,
+            **_match_progress(request, rnd),
             "manage": manage,
             "post_form": post_form,
             "posts": Paginator(posts, 100).get_page(request.GET.get("page")),
@@ -217,6 +220,24 @@ def _effect_rows(effect: dict) -> list[dict]:
     return out
 
 
+def _match_progress(request, rnd) -> dict:
+    """The progress box of the round's matching while it is queued or running (or the reason it
+    failed, until the round is matched again)."""
+    job = job_latest_for(
+        scope=scope_for(request.user),
+        user=request.user,
+        kind=job_kinds.MATCH,
+        object_type="exchange_round",
+        object_id=rnd.pk,
+    )
+    if job is None or not (job.active or job.status == "failed"):
+        return {}
+    if job.status == "failed" and rnd.matched_at and rnd.matched_at > job.created_at:
+        return {}
+    html = progress_html(job, title=_("Matching"), done_url=reverse("talent_round", args=[rnd.pk]))
+    return {"match_progress": html, "match_running": job.active}
+
+
 @login_required
 @require_POST
 def round_step(request, pk: int, step: str):
@@ -229,6 +250,12 @@ def round_step(request, pk: int, step: str):
         kwargs["override_reason"] = request.POST.get("override_reason", "")
     if step == "review":
         kwargs["note"] = request.POST.get("note", "")
+    if step == "match":  # a background job: the round page follows its progress
+        try:
+            job_kinds.match_submit(rnd=rnd, actor=request.user)
+        except ERRORS as exc:
+            messages.error(request, str(exc))
+        return redirect("talent_round", pk=pk)
     try:
         fn(rnd=rnd, actor=request.user, **kwargs)
     except ERRORS as exc:

@@ -1,0 +1,31 @@
+"""GET /api/jobs/{id}: a job's status, progress, result or error. Endpoints that start a job
+answer 202 with this body and a Location header pointing here (schemas.accepted)."""
+
+from __future__ import annotations
+
+from ninja import Router
+from ninja.errors import HttpError
+
+from xietong.accounts.auth import READ_AUTH
+
+from . import selectors
+from .present import job_out
+from .schemas import JobOut
+from .services import jobs_reap_if_due
+
+router = Router(tags=["jobs"])
+
+
+@router.get(
+    "/jobs/{pk}",
+    response=JobOut,
+    auth=READ_AUTH,
+    url_name="job_detail",
+    summary="A background job: status, progress, result or error",
+)
+def job_detail(request, pk: int):
+    jobs_reap_if_due()  # a job whose worker died is not shown as running for long
+    job = selectors.job_get(scope=request.scope, user=request.actor, pk=pk)
+    if job is None:
+        raise HttpError(404, "Not found")
+    return job_out(job)

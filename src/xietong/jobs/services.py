@@ -53,7 +53,7 @@ def _snapshot(job: Job) -> dict:
     }
 
 
-def _database_backend(backend) -> bool:
+def is_database_backend(backend) -> bool:
     from django_tasks_db.backend import DatabaseBackend
 
     return isinstance(backend, DatabaseBackend)
@@ -74,7 +74,7 @@ def _enqueue(job: Job) -> None:
         result = task.enqueue(job.pk)
         Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(task_id=str(result.id))
 
-    if _database_backend(task_backends[task.backend]):
+    if is_database_backend(task_backends[task.backend]):
         send()
     else:
         transaction.on_commit(send)
@@ -277,7 +277,7 @@ def _forget_task(task_id: str) -> None:
     """The database backend's row of a dead attempt says RUNNING forever: mark it failed."""
     from django_tasks import task_backends
 
-    if not task_id or not _database_backend(task_backends["default"]):
+    if not task_id or not is_database_backend(task_backends["default"]):
         return
     from django_tasks_db.models import DBTaskResult
 

@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 def backend_name() -> str:
     from django_tasks import task_backends
 
-    from .services import _database_backend
+    from .services import is_database_backend
 
-    return "database" if _database_backend(task_backends["default"]) else "redis"
+    return "database" if is_database_backend(task_backends["default"]) else "redis"
 
 
 def _reaper(stop: threading.Event) -> None:

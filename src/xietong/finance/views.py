@@ -242,45 +242,24 @@ def charge_approve(request, slug: str, pk: int):
 
 def _sankey(settlement: Settlement, *, gross: bool) -> str:
     """Gross obligations (left: payers, right: payees) or netted transfers."""
-    names: list[str] = []
-    idx: dict[tuple[str, str], int] = {}
-
-    def node(code: str, side: str, label: str) -> int:
-        if (code, side) not in idx:
-            idx[(code, side)] = len(names)
-            names.append(label)
-        return idx[(code, side)]
-
-    src, dst, val = [], [], []
     if gross:
-        flows: dict[tuple[str, str], float] = {}
-        for f in settlement.flows.select_related("agreement__payer", "agreement__payee"):
-            a = f.agreement
-            key = (a.payer_id, a.payee_id)
-            flows[key] = flows.get(key, 0.0) + float(f.amount)
-            node(a.payer_id, "out", a.payer.display_name)
-            node(a.payee_id, "in", a.payee.display_name)
-        for (p, q), v in flows.items():
-            src.append(idx[(p, "out")])
-            dst.append(idx[(q, "in")])
-            val.append(v)
+        links = [
+            (
+                f.agreement.payer_id,
+                f.agreement.payer.display_name,
+                f.agreement.payee_id,
+                f.agreement.payee.display_name,
+                float(f.amount),
+            )
+            for f in settlement.flows.select_related("agreement__payer", "agreement__payee")
+        ]
     else:
-        for t in settlement.transfers.select_related("payer", "payee"):
-            src.append(node(t.payer_id, "out", t.payer.display_name))
-            dst.append(node(t.payee_id, "in", t.payee.display_name))
-            val.append(float(t.amount))
-    fig = go.Figure(
-        go.Sankey(
-            node=dict(label=names, pad=18, thickness=16, color="#1f5fa8"),
-            link=dict(source=src, target=dst, value=val, color="rgba(180,35,42,0.35)"),
-        )
-    )
-    fig.update_layout(
-        title=_("Obligations before netting (yuan)")
-        if gross
-        else _("Transfers after netting (yuan)")
-    )
-    return charts.to_div(fig, height=360)
+        links = [
+            (t.payer_id, t.payer.display_name, t.payee_id, t.payee.display_name, float(t.amount))
+            for t in settlement.transfers.select_related("payer", "payee")
+        ]
+    title = _("Obligations before netting (yuan)") if gross else _("Transfers after netting (yuan)")
+    return charts.flows(links, title=title, height=360)
 
 
 def settlement_view(request, slug: str, pk: int):

@@ -273,15 +273,7 @@ class StepIn(Schema):
     override_reason: str = ""
 
 
-STEPS = {
-    "open": services.round_open,
-    "close": services.round_close_applications,
-    "match": services.round_match,
-    "review": services.round_review,
-    "publish": services.round_publish,
-    "service": services.round_start_service,
-    "return": services.round_return,
-}
+STEPS = services.ROUND_STEPS
 
 
 @router.post(

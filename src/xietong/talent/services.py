@@ -872,3 +872,16 @@ def scores_set(
         after={"round": rnd.pk, "scores": scores},
     )
     return len(changed)
+
+
+#: A round's steps by the name pages and the API use for them, in their order (one list for
+#: both; ``match`` runs as a background job, ``talent.job_kinds.match_submit``).
+ROUND_STEPS = {
+    "open": round_open,
+    "close": round_close_applications,
+    "match": round_match,
+    "review": round_review,
+    "publish": round_publish,
+    "service": round_start_service,
+    "return": round_return,
+}

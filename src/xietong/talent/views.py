@@ -125,15 +125,7 @@ def round_create(request):
     return redirect("talent_round", pk=rnd.pk)
 
 
-STEPS = {
-    "open": services.round_open,
-    "close": services.round_close_applications,
-    "match": services.round_match,
-    "review": services.round_review,
-    "publish": services.round_publish,
-    "service": services.round_start_service,
-    "return": services.round_return,
-}
+STEPS = services.ROUND_STEPS
 
 
 def _policy_missed(policy: dict | None) -> list[str]:
@@ -560,29 +552,12 @@ def flows(request, pk: int):
 
 
 def sankey(rows: list[dict], *, title: str = "") -> str:
-    import plotly.graph_objects as go
-
-    rows = rows[:200]
-    left = sorted({r["from_code"] for r in rows})
-    right = sorted({r["to_code"] for r in rows})
-    names = {r["from_code"]: r["from_name"] for r in rows} | {
-        r["to_code"]: r["to_name"] for r in rows
-    }
-    labels = [names[c] for c in left] + [names[c] + " " for c in right]
-    li = {c: i for i, c in enumerate(left)}
-    ri = {c: len(left) + i for i, c in enumerate(right)}
-    fig = go.Figure(
-        go.Sankey(
-            node=dict(label=labels, pad=12),
-            link=dict(
-                source=[li[r["from_code"]] for r in rows],
-                target=[ri[r["to_code"]] for r in rows],
-                value=[r["teachers"] for r in rows],
-            ),
-        )
-    )
-    fig.update_layout(title=title)
-    return charts.to_div(fig, height=520)
+    """Teachers moving between members: the 200 largest flows."""
+    links = [
+        (r["from_code"], r["from_name"], r["to_code"], r["to_name"], r["teachers"])
+        for r in rows[:200]
+    ]
+    return charts.flows(links, title=title, height=520)
 
 
 # ---- appointments, training, recruitment ---------------------------------------------------

@@ -112,6 +112,35 @@ STATUS_COLOURS = {
 }
 
 
+def flows(
+    links: list[tuple[str, str, str, str, float]], *, title: str = "", height: int = 380
+) -> str:
+    """A two-sided Sankey diagram of flows between members (teachers moving, money owed or paid):
+    ``links`` are ``(from code, from label, to code, to label, amount)``; senders stand on the
+    left, receivers on the right (a member can be both), links between the same pair are summed."""
+    totals: dict[tuple[str, str], float] = {}
+    label: dict[tuple[str, str], str] = {}
+    for src, src_label, dst, dst_label, value in links:
+        totals[(src, dst)] = totals.get((src, dst), 0.0) + float(value)
+        label[("out", src)] = src_label
+        label[("in", dst)] = dst_label
+    nodes = sorted(k for k in label if k[0] == "out") + sorted(k for k in label if k[0] == "in")
+    index = {k: i for i, k in enumerate(nodes)}
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(label=[label[k] for k in nodes], pad=14, thickness=16, color="#1f5fa8"),
+            link=dict(
+                source=[index[("out", a)] for a, _b in totals],
+                target=[index[("in", b)] for _a, b in totals],
+                value=list(totals.values()),
+                color="rgba(180,35,42,0.35)",
+            ),
+        )
+    )
+    fig.update_layout(title=title)
+    return to_div(fig, height=height)
+
+
 def cv_bars(
     codes: list[str], cvs: list[float | None], thresholds: list[float | None], *, title: str = ""
 ) -> str:

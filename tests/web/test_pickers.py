@@ -105,6 +105,9 @@ def test_evaluation_scope_is_picked_from_the_tree(world):
             "scope": "j:131002000000",  # a county of Langfang: offered only by the tree
         },
     )
+    from xietong.jobs.worker import run_pending
+
+    assert run_pending() == 1  # the run is a background job
     run = EvaluationRun.objects.get()
     assert r.status_code == 302 and run.jurisdiction_id == "131002000000"
 

@@ -6,11 +6,12 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xietong.accounts.scope import scope_for
+from xietong.web.downloads import file_download
 
 from . import selectors
 from .services import checkpoint_of
@@ -42,13 +43,17 @@ def checkpoint_download(request, pk: int):
     if row is None:
         raise Http404
     body = json.dumps(checkpoint_of(row).document(), indent=2) + "\n"
-    resp = HttpResponse(body, content_type="application/json")
-    resp["Content-Disposition"] = f'attachment; filename="xietong-audit-checkpoint-{row.pk}.json"'
-    return resp
+    return file_download(
+        body.encode(),
+        filename=f"xietong-audit-checkpoint-{row.pk}.json",
+        content_type="application/json",
+    )
 
 
 @require_GET
 def public_key_download(request):
-    resp = HttpResponse(public_key_pem(public_key()), content_type="application/x-pem-file")
-    resp["Content-Disposition"] = 'attachment; filename="xietong-audit-public-key.pem"'
-    return resp
+    return file_download(
+        public_key_pem(public_key()).encode("ascii"),
+        filename="xietong-audit-public-key.pem",
+        content_type="application/x-pem-file",
+    )

@@ -18,8 +18,8 @@ from xietong.jobs.present import progress_html
 from xietong.jobs.selectors import job_latest_owned
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.catalogue import BY_CODE
-from xietong.schools.tabular import write_csv
 from xietong.web import charts, maps, pickers
+from xietong.web.downloads import records_download
 
 from . import job_kinds, selectors, services
 from .gap import GAP_INDICATORS, gap_report
@@ -39,12 +39,7 @@ FUNDING_LABELS = {
 
 
 def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
-    header = list(rows[0].keys()) if rows else ["empty"]
-    resp = HttpResponse(
-        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
+    return records_download(rows, filename=filename.removesuffix(".csv"))
 
 
 class RunScopeForm(forms.Form):

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.regions.models import Jurisdiction
-from xietong.tabular import XLSX_CONTENT_TYPE, write_csv, xlsx_bytes
 from xietong.web import charts
+from xietong.web.downloads import table_download
 
 from . import explain, forms, ledger, selectors, services
 from .models import Charge, Criterion, JointProject, Programme, Settlement, Stage
@@ -30,15 +30,8 @@ def fund_or_404(request, slug: str, *, full: bool = False):
 
 
 def _download(rows: list[list], header: list[str], filename: str, fmt: str) -> HttpResponse:
-    if fmt == "xlsx":
-        # money stays Decimal (a number cell to the fen), text is never a formula
-        resp = HttpResponse(xlsx_bytes([(filename, header, rows)]), content_type=XLSX_CONTENT_TYPE)
-        filename += ".xlsx"
-    else:
-        resp = HttpResponse(write_csv(rows, header), content_type="text/csv")
-        filename += ".csv"
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
+    # money stays Decimal (a number cell to the fen), text is never a formula
+    return table_download(rows, header, filename=filename, fmt=fmt)
 
 
 def home(request):

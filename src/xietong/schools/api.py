@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -10,10 +9,11 @@ from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
 from xietong.regions.models import Jurisdiction
 from xietong.tabular.uploads import read_upload
+from xietong.web.downloads import table_download
 
 from . import selectors, services
 from .models import Indicator, School
-from .tabular import ImportFailed, write_csv
+from .tabular import ImportFailed
 
 router = Router(tags=["schools"])
 
@@ -263,11 +263,9 @@ def aggregates(request, filters: Query[AggregateFilters], format: str = "json"):
     rows = selectors.aggregates(scope=request.scope, indicators=inds, **data)
     if format == "csv":
         header = list(rows[0].keys()) if rows else ["code", "year"]
-        resp = HttpResponse(
-            write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
+        return table_download(
+            [[r.get(h) for h in header] for r in rows], header, filename="aggregates"
         )
-        resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
-        return resp
     return {"count": len(rows), "items": rows}
 
 

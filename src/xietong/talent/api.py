@@ -15,8 +15,9 @@ from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_r
 from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
-from xietong.schools.tabular import ImportFailed, write_csv
+from xietong.schools.tabular import ImportFailed
 from xietong.tabular.uploads import read_upload
+from xietong.web.downloads import table_download
 
 from . import circulation, engine, imports, job_kinds, selectors, services
 from .models import (
@@ -324,11 +325,9 @@ def round_flows(request, pk: int, level: str = "province", format: str = "json")
     rows = engine.flows(rnd, level)
     if format == "csv":
         header = list(rows[0]) if rows else ["from_code", "to_code", "teachers"]
-        resp = HttpResponse(
-            write_csv([[r[h] for h in header] for r in rows], header), content_type="text/csv"
+        return table_download(
+            [[r[h] for h in header] for r in rows], header, filename=f"round-{pk}-flows"
         )
-        resp["Content-Disposition"] = f'attachment; filename="round-{pk}-flows.csv"'
-        return resp
     return {"level": level, "items": rows}
 
 

@@ -22,10 +22,11 @@ from xietong.jobs.selectors import job_latest_for
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_subtree_ids
 from xietong.schools.models import School
-from xietong.schools.tabular import ImportFailed, write_csv
+from xietong.schools.tabular import ImportFailed
 from xietong.tabular import UploadTooLarge, read_as_message
 from xietong.tabular.uploads import read_upload
 from xietong.web import charts, pickers
+from xietong.web.downloads import records_download
 from xietong.web.uploads import upload_refused
 
 from . import circulation, engine, forms, imports, job_kinds, selectors, services
@@ -62,12 +63,7 @@ ERRORS = (ValueError, OutOfScope)
 
 
 def _csv(rows: list[dict], filename: str) -> HttpResponse:
-    header = list(rows[0].keys()) if rows else ["empty"]
-    resp = HttpResponse(
-        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return resp
+    return records_download(rows, filename=filename.removesuffix(".csv"))
 
 
 def _round_or_404(request, pk: int):

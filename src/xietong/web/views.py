@@ -25,11 +25,13 @@ from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
 from xietong.schools.models import Location, School, Stage
 from xietong.schools.services import statistics_import
-from xietong.schools.tabular import ImportFailed, template_header, write_csv, write_xlsx
+from xietong.schools.tabular import ImportFailed, template_header, write_xlsx
 from xietong.tabular import UploadTooLarge, read_as_message
 from xietong.tabular.uploads import read_upload
+from xietong.tabular.writing import XLSX_CONTENT_TYPE
 
 from . import charts, maps, pickers
+from .downloads import file_download, table_download
 
 HEADLINE = [
     "students",
@@ -242,10 +244,11 @@ def school_detail(request, code: str):
     years = sorted(series)
     if request.GET.get("format") == "csv":
         codes = [d.code for d in RAW] + [d.code for d in DERIVED]
-        data = write_csv([[y, *[series[y].get(c) for c in codes]] for y in years], ["year", *codes])
-        resp = HttpResponse(data, content_type="text/csv")
-        resp["Content-Disposition"] = f'attachment; filename="{school.code}.csv"'
-        return resp
+        return table_download(
+            [[y, *[series[y].get(c) for c in codes]] for y in years],
+            ["year", *codes],
+            filename=school.code,
+        )
     chart_divs = []
     titles = {
         "teachers": _("Teachers per 100 students"),
@@ -338,18 +341,18 @@ def statistics_import_view(request):
 
 @login_required
 def statistics_template(request, fmt: str):
-    header = template_header()
+    return _statistics_download([], template_header(), "xietong-statistics-template", fmt)
+
+
+def _statistics_download(rows, header, filename: str, fmt: str) -> HttpResponse:
+    """The statistics layout; as XLSX with the indicator catalogue as a second sheet."""
     if fmt == "xlsx":
-        data = write_xlsx([], header)
-        ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif fmt == "csv":
-        data = write_csv([], header)
-        ct = "text/csv"
-    else:
-        raise Http404
-    resp = HttpResponse(data, content_type=ct)
-    resp["Content-Disposition"] = f'attachment; filename="xietong-statistics-template.{fmt}"'
-    return resp
+        return file_download(
+            write_xlsx(rows, header),
+            filename=f"{filename}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+    return table_download(rows, header, filename=filename, fmt=fmt)
 
 
 @login_required
@@ -358,18 +361,7 @@ def statistics_export(request, fmt: str):
     within = request.GET.get("within") or None
     years = [int(y) for y in request.GET.getlist("year") if y.isdigit()] or None
     header, rows = school_selectors.export_rows(scope=scope, within=within, years=years)
-    if fmt == "xlsx":
-        data, ct = (
-            write_xlsx(rows, header),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif fmt == "csv":
-        data, ct = write_csv(rows, header), "text/csv"
-    else:
-        raise Http404
-    resp = HttpResponse(data, content_type=ct)
-    resp["Content-Disposition"] = f'attachment; filename="xietong-statistics.{fmt}"'
-    return resp
+    return _statistics_download(rows, header, "xietong-statistics", fmt)
 
 
 @login_required
@@ -418,11 +410,7 @@ def aggregates_csv(request):
         indicators=HEADLINE,
     )
     header = ["code", "name_zh", "name_en", "year", "schools", *HEADLINE]
-    resp = HttpResponse(
-        write_csv([[r.get(h) for h in header] for r in rows], header), content_type="text/csv"
-    )
-    resp["Content-Disposition"] = 'attachment; filename="aggregates.csv"'
-    return resp
+    return table_download([[r.get(h) for h in header] for r in rows], header, filename="aggregates")
 
 
 def school_search(request):

@@ -33,4 +33,4 @@ def test_demo_has_a_bureau_for_every_member_of_every_area(db):
     bureaus = [scope_for(u) for u in User.objects.filter(roles__role="bureau").distinct()]
     for area in CooperationArea.objects.all():
         for member in area.members.all():
-            assert any(s.can_publish(member.code) for s in bureaus), (area.slug, member.code)
+            assert any(s.acts_for(member.code) for s in bureaus), (area.slug, member.code)

@@ -92,18 +92,19 @@ class Scope:
         return self.is_admin or any(code.startswith(p) for p in self.read_prefixes)
 
     # ---- writes ------------------------------------------------------------------------------
-    def can_write_in_county(self, county_code: str) -> bool:
-        return self.is_admin or any(county_code.startswith(p) for p in self.write_prefixes)
+    def acts_for(self, code: str) -> bool:
+        """The one write rule of the jurisdiction tree: the administrator, or a bureau at or above
+        ``code`` (a county, a city, a province), acts for it. It registers and moves schools,
+        publishes figures, grants bureau roles below itself, and acts for a member of a fund."""
+        return self.is_admin or any(code.startswith(p) for p in self.write_prefixes)
 
-    def can_write_school(self, school) -> bool:
-        """Registry record of a school: the bureaus above it."""
-        return self.can_write_in_county(school.county_id)
+    def acts_for_school(self, school) -> bool:
+        """The one write rule of a school's own records (its statistics, teachers, posts and
+        vacancies): the bureaus above it (``acts_for``) and the school's own administrators."""
+        return self.acts_for(school.county_id) or school.pk in self.write_school_ids
 
-    def can_write_statistics(self, school) -> bool:
-        return self.can_write_school(school) or school.pk in self.write_school_ids
-
-    def statistics_write_q(self, field_prefix: str = "") -> Q:
-        """``can_write_statistics`` as a filter on School rows (``field_prefix`` leads from the
+    def acts_for_school_q(self, field_prefix: str = "") -> Q:
+        """``acts_for_school`` as a filter on School rows (``field_prefix`` leads from the
         filtered model to its school, e.g. ``"school__"`` for teachers)."""
         if self.is_admin:
             return Q()
@@ -113,13 +114,10 @@ class Scope:
         )
 
     @property
-    def can_write_any_statistics(self) -> bool:
+    def acts_for_any_school(self) -> bool:
         """Is there a school whose statistics (and teacher records) the caller may write? Pages
         show upload forms only then; the services refuse the rows of any other school."""
         return self.is_admin or bool(self.write_prefixes or self.write_school_ids)
-
-    def can_publish(self, jurisdiction_code: str) -> bool:
-        return self.is_admin or any(jurisdiction_code.startswith(p) for p in self.write_prefixes)
 
     def can_manage_area(self, area_id: int) -> bool:
         return self.is_admin or area_id in self.area_ids

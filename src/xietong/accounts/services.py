@@ -39,12 +39,12 @@ def _require_grant_rights(actor, *, role: str, area=None, jurisdiction=None, sch
         return
     if role == Role.SECRETARIAT and area is not None and scope.can_manage_area(area.pk):
         return
-    if role == Role.BUREAU and jurisdiction is not None and scope.can_publish(jurisdiction.code):
+    if role == Role.BUREAU and jurisdiction is not None and scope.acts_for(jurisdiction.code):
         return
     if (
         role in (Role.SCHOOL, Role.TEACHER)
         and school is not None
-        and scope.can_write_school(school)
+        and scope.acts_for(school.county_id)
     ):
         return
     if role == Role.TEACHER and school is not None and school.pk in scope.write_school_ids:

@@ -289,7 +289,7 @@ def can_publish_run(scope, run: EvaluationRun) -> bool:
     """An area's run is published by its secretariat, a jurisdiction's by its bureau."""
     if run.area_id:
         return scope.can_manage_area(run.area_id)
-    return scope.can_publish(run.jurisdiction_id)
+    return scope.acts_for(run.jurisdiction_id)
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ def _run(request, fn, ok: str):
 
 
 def _is_member_bureau(scope, fund) -> bool:
-    return any(services.can_act_for(scope, m.code) for m in ledger.fund_members(fund))
+    return any(scope.acts_for(m.code) for m in ledger.fund_members(fund))
 
 
 def _form_page(request, fund, form, *, title: str, intro: str = "", status: int = 200, **extra):
@@ -465,12 +465,10 @@ def agreement_create(request, slug: str):
 def agreement_view(request, slug: str, pk: int):
     scope, fund, level = fund_or_404(request, slug, full=True)
     a = get_object_or_404(Agreement.objects.select_related("payer", "payee"), fund=fund, pk=pk)
-    sides = [s for s in ("payer", "payee") if services.can_act_for(scope, getattr(a, f"{s}_id"))]
+    sides = [s for s in ("payer", "payee") if scope.acts_for(getattr(a, f"{s}_id"))]
     may_approve = any(getattr(a, f"{s}_approved_at") is None for s in sides)
     may_record = a.is_active and (
-        services.can_manage(scope, fund)
-        or services.can_act_for(scope, a.payer_id)
-        or services.can_act_for(scope, a.payee_id)
+        services.can_manage(scope, fund) or scope.acts_for(a.payer_id) or scope.acts_for(a.payee_id)
     )
     return render(
         request,

@@ -41,13 +41,13 @@ from .models import (
     Programme,
     Settlement,
 )
-from .services import can_act_for, can_manage, charge_paid
+from .services import can_manage, charge_paid
 
 
 def access(scope: Scope, fund: Fund) -> str:
     if can_manage(scope, fund):
         return "manage"
-    if any(can_act_for(scope, j.code) for j in ledger.fund_members(fund)):
+    if any(scope.acts_for(j.code) for j in ledger.fund_members(fund)):
         return "member"
     return "public"
 
@@ -73,7 +73,7 @@ def fund_get(*, scope: Scope, slug: str) -> tuple[Fund | None, str]:
 
 
 def may_see_member(scope: Scope, fund: Fund, member_code: str) -> bool:
-    return can_manage(scope, fund) or can_act_for(scope, member_code)
+    return can_manage(scope, fund) or scope.acts_for(member_code)
 
 
 def _sum(qs, field: str = "amount") -> Decimal:
@@ -202,7 +202,7 @@ def entry_list(
     payments and transfers of the others."""
     qs = JournalEntry.objects.filter(fund=fund).prefetch_related("lines__account")
     if not can_manage(scope, fund):
-        mine = [m.code for m in ledger.fund_members(fund) if can_act_for(scope, m.code)]
+        mine = [m.code for m in ledger.fund_members(fund) if scope.acts_for(m.code)]
         lines = JournalLine.objects.filter(entry=OuterRef("pk"))
         qs = qs.filter(
             Exists(lines.filter(account__member_id__in=mine))

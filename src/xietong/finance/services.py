@@ -64,11 +64,6 @@ def can_manage(scope: Scope, fund: Fund) -> bool:
     return scope.can_manage_area(fund.area_id)
 
 
-def can_act_for(scope: Scope, member_code: str) -> bool:
-    """A bureau at or above the member (or the administrator) acts for it."""
-    return scope.is_admin or any(member_code.startswith(p) for p in scope.write_prefixes)
-
-
 def require_manage(scope: Scope, fund: Fund) -> None:
     """Refuse unless the caller may manage ``fund`` (its secretariat or the admin)."""
     scope.require(can_manage(scope, fund), _("manage the fund of %(a)s") % {"a": fund.area})
@@ -284,7 +279,7 @@ def round_weights_set(
     """Declare a member's weights (students, population, ...) while the round is a draft."""
     scope = scope_for(actor)
     scope.require(
-        can_manage(scope, round.fund) or can_act_for(scope, member.code),
+        can_manage(scope, round.fund) or scope.acts_for(member.code),
         _("declare weights of %(m)s") % {"m": member.display_name},
     )
     round = ContributionRound.objects.select_for_update().get(pk=round.pk)
@@ -411,7 +406,7 @@ def charge_approve(*, charge: Charge, actor) -> Charge:
     """The member's bureau approves its share (of a round or a project)."""
     scope = scope_for(actor)
     scope.require(
-        can_act_for(scope, charge.member_id),
+        scope.acts_for(charge.member_id),
         _("approve the share of %(m)s") % {"m": charge.member.display_name},
     )
     charge = Charge.objects.select_for_update().get(pk=charge.pk)
@@ -529,7 +524,7 @@ def payment_record(*, charge: Charge, amount, date: dt.date, actor) -> Payment:
     """A member pays (part of) a called share into the fund's public cash."""
     scope = scope_for(actor)
     scope.require(
-        can_manage(scope, charge.fund) or can_act_for(scope, charge.member_id),
+        can_manage(scope, charge.fund) or scope.acts_for(charge.member_id),
         _("record payments of %(m)s") % {"m": charge.member.display_name},
     )
     amount = money(amount)
@@ -888,7 +883,7 @@ def agreement_create(
 ) -> Agreement:
     scope = scope_for(actor)
     scope.require(
-        can_manage(scope, fund) or can_act_for(scope, payer.code) or can_act_for(scope, payee.code),
+        can_manage(scope, fund) or scope.acts_for(payer.code) or scope.acts_for(payee.code),
         _("propose an agreement between %(a)s and %(b)s")
         % {"a": payer.display_name, "b": payee.display_name},
     )
@@ -920,7 +915,7 @@ def agreement_create(
 def agreement_approve(*, agreement: Agreement, actor) -> Agreement:
     """Each side's bureau approves; the agreement is in force once both have."""
     scope = scope_for(actor)
-    sides = [s for s in ("payer", "payee") if can_act_for(scope, getattr(agreement, f"{s}_id"))]
+    sides = [s for s in ("payer", "payee") if scope.acts_for(getattr(agreement, f"{s}_id"))]
     scope.require(bool(sides), _("approve agreement %(t)s") % {"t": agreement.title})
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     now = timezone.now()
@@ -949,8 +944,8 @@ def flow_record(*, agreement: Agreement, period: str, stage: str, count: int, ac
     scope = scope_for(actor)
     scope.require(
         can_manage(scope, agreement.fund)
-        or can_act_for(scope, agreement.payer_id)
-        or can_act_for(scope, agreement.payee_id),
+        or scope.acts_for(agreement.payer_id)
+        or scope.acts_for(agreement.payee_id),
         _("record flows of agreement %(t)s") % {"t": agreement.title},
     )
     if not agreement.is_active:
@@ -1056,7 +1051,7 @@ def settlement_approve(*, settlement: Settlement, actor, date: dt.date | None = 
     scope = scope_for(actor)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
     positions = list(settlement.positions.select_for_update().select_related("member"))
-    mine = [p for p in positions if can_act_for(scope, p.member_id)]
+    mine = [p for p in positions if scope.acts_for(p.member_id)]
     scope.require(bool(mine), _("approve settlement %(n)d") % {"n": settlement.pk})
     if settlement.status != SettlementStatus.PROPOSED:
         raise ValueError(_("This settlement is no longer awaiting approval."))
@@ -1108,7 +1103,7 @@ def transfer_paid(*, transfer: SettlementTransfer, actor, date: dt.date | None =
     scope = scope_for(actor)
     settlement = Settlement.objects.select_for_update().get(pk=transfer.settlement_id)
     scope.require(
-        can_manage(scope, settlement.fund) or can_act_for(scope, transfer.payer_id),
+        can_manage(scope, settlement.fund) or scope.acts_for(transfer.payer_id),
         _("record transfers of %(m)s") % {"m": transfer.payer.display_name},
     )
     transfer = SettlementTransfer.objects.select_for_update().get(pk=transfer.pk)

@@ -155,10 +155,7 @@ def contributions(request, slug: str):
 def round_view(request, slug: str, pk: int):
     scope, fund, level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(selectors.round_list(fund=fund).select_related("project"), pk=pk)
-    charges = [
-        (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
-        for c in rnd.charges.all()
-    ]
+    charges = [(c, services.charge_paid(c), scope.acts_for(c.member_id)) for c in rnd.charges.all()]
     criteria = dict(Criterion.choices)
     recorded = {(w.member_id, w.criterion): w.value for w in rnd.weights.all()}
     weight_rows = []
@@ -169,7 +166,7 @@ def round_view(request, slug: str, pk: int):
                 (
                     m,
                     [(c, criteria[c], recorded.get((m.code, c))) for c in crits],
-                    services.can_manage(scope, fund) or services.can_act_for(scope, m.code),
+                    services.can_manage(scope, fund) or scope.acts_for(m.code),
                 )
                 for m in ledger.fund_members(fund)
             ]
@@ -191,7 +188,7 @@ def project_view(request, slug: str, pk: int):
     scope, fund, level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     charges = [
-        (c, services.charge_paid(c), services.can_act_for(scope, c.member_id))
+        (c, services.charge_paid(c), scope.acts_for(c.member_id))
         for c in project.charges.select_related("member").order_by("member")
     ]
     chart = ""
@@ -258,7 +255,7 @@ def _sankey(settlement: Settlement, *, gross: bool) -> str:
 def settlement_view(request, slug: str, pk: int):
     scope, fund, level = fund_or_404(request, slug, full=True)
     s = get_object_or_404(selectors.settlement_list(fund=fund), pk=pk)
-    positions = [(p, services.can_act_for(scope, p.member_id)) for p in s.positions.all()]
+    positions = [(p, scope.acts_for(p.member_id)) for p in s.positions.all()]
     flows = s.flows.select_related("agreement__payer", "agreement__payee")
     if request.GET.get("format") in ("csv", "xlsx"):
         header = ["payer", "payee", "amount"]
@@ -279,9 +276,7 @@ def settlement_view(request, slug: str, pk: int):
             "gross_chart": _sankey(s, gross=True),
             "net_chart": _sankey(s, gross=False) if s.transfers.exists() else "",
             "can_pay": services.can_manage(scope, fund),
-            "my_members": [
-                t.payer_id for t in s.transfers.all() if services.can_act_for(scope, t.payer_id)
-            ],
+            "my_members": [t.payer_id for t in s.transfers.all() if scope.acts_for(t.payer_id)],
             "level": level,
         },
     )

@@ -99,7 +99,7 @@ def division_change_apply(
     for change in _selected(change_id):
         if not set(change.codes) <= known:
             continue  # a province that is not loaded
-        allowed = all(scope.can_write_in_county(code) for code in change.codes)
+        allowed = all(scope.acts_for(code) for code in change.codes)
         if change_id is not None:
             scope.require(allowed, _("apply division change %(id)s") % {"id": change.id})
         elif not allowed:

@@ -53,7 +53,7 @@ def school_choices(
     """The open schools a form offers the caller: those it sees (``writable``: those whose
     statistics it writes), optionally inside the territory ``prefixes``. Pickers search this
     and the form validates against it, so a code typed by hand obeys the same scope."""
-    qs = School.objects.filter(scope.statistics_write_q() if writable else scope.schools_q())
+    qs = School.objects.filter(scope.acts_for_school_q() if writable else scope.schools_q())
     if prefixes is not None:
         qs = qs.filter(prefixes_q(prefixes, "county__code"))
     return qs.filter(is_open=True).select_related("county").order_by("code")

@@ -115,9 +115,7 @@ def school_create(
 ) -> School:
     scope = scope_for(actor)
     county = _county_in_force(county_code)
-    scope.require(
-        scope.can_write_in_county(county.code), _("add schools in %(c)s") % {"c": county.code}
-    )
+    scope.require(scope.acts_for(county.code), _("add schools in %(c)s") % {"c": county.code})
     code = code.strip()
     if not re.fullmatch(r"[0-9A-Za-z-]{1,20}", code):
         raise ValueError(_("A school code is 1 to 20 letters, digits or hyphens."))
@@ -155,7 +153,7 @@ def school_create(
 @transaction.atomic
 def school_update(*, school: School, actor, **changes) -> School:
     scope = scope_for(actor)
-    scope.require(scope.can_write_school(school), _("change school %(c)s") % {"c": school.code})
+    scope.require(scope.acts_for(school.county_id), _("change school %(c)s") % {"c": school.code})
     unknown = set(changes) - set(SCHOOL_FIELDS)
     if unknown:
         raise ValueError(
@@ -227,14 +225,14 @@ def schools_move_county(
     """
     scope = scope_for(actor)
     county = _county_in_force(county_code)
-    scope.require(
-        scope.can_write_in_county(county.code), _("move schools to %(c)s") % {"c": county.code}
-    )
+    scope.require(scope.acts_for(county.code), _("move schools to %(c)s") % {"c": county.code})
     ids = [s.pk for s in schools]
     locked = list(School.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     moved = []
     for school in locked:
-        scope.require(scope.can_write_school(school), _("change school %(c)s") % {"c": school.code})
+        scope.require(
+            scope.acts_for(school.county_id), _("change school %(c)s") % {"c": school.code}
+        )
         if school.county_id == county.code:
             continue
         before = _school_snapshot(school)
@@ -494,7 +492,7 @@ def statistics_import(
         table,
         filename,
         known_schools=known,
-        may_write=scope.can_write_statistics,
+        may_write=scope.acts_for_school,
         progress=parse_progress,
     )
     digest = hashlib.sha256(data).hexdigest()
@@ -523,7 +521,7 @@ def statistics_set(
     """Write some raw values of one school-year (the API's single-record path)."""
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_statistics(school), _("write statistics of %(c)s") % {"c": school.code}
+        scope.acts_for_school(school), _("write statistics of %(c)s") % {"c": school.code}
     )
     from .tabular import write_csv
 
@@ -544,7 +542,7 @@ def release_publish(*, jurisdiction: Jurisdiction, year: int, actor) -> Statisti
         )
     scope = scope_for(actor)
     scope.require(
-        scope.can_publish(jurisdiction.code),
+        scope.acts_for(jurisdiction.code),
         _("publish statistics of %(c)s") % {"c": jurisdiction.code},
     )
     release, created = StatisticsRelease.objects.get_or_create(

@@ -159,7 +159,7 @@ def appointment_create(
     both schools (:func:`appointment_limits`) unless given."""
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_school(teacher.school) or scope.can_write_school(school),
+        scope.acts_for(teacher.school.county_id) or scope.acts_for(school.county_id),
         _("appoint teacher %(t)s at %(s)s") % {"t": teacher.code, "s": school.code},
     )
     Teacher.objects.select_for_update().get(pk=teacher.pk)  # serialise a teacher's appointments
@@ -246,8 +246,8 @@ def appointment_create(
 def appointment_end(*, appointment: Appointment, actor, ends: dt.date | None = None) -> Appointment:
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_school(appointment.teacher.school)
-        or scope.can_write_school(appointment.school),
+        scope.acts_for(appointment.teacher.school.county_id)
+        or scope.acts_for(appointment.school.county_id),
         _("end this appointment"),
     )
     appointment.active = False
@@ -318,7 +318,7 @@ def enrol(*, programme: TrainingProgramme, teacher: Teacher, actor) -> Enrolment
     scope = scope_for(actor)
     own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
     scope.require(
-        own or scope.can_write_statistics(teacher.school),
+        own or scope.acts_for_school(teacher.school),
         _("enrol teacher %(t)s") % {"t": teacher.code},
     )
     programme = TrainingProgramme.objects.select_for_update().get(pk=programme.pk)
@@ -390,7 +390,7 @@ def vacancy_publish(
 ) -> Vacancy:
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_statistics(school), _("publish vacancies of %(s)s") % {"s": school.code}
+        scope.acts_for_school(school), _("publish vacancies of %(s)s") % {"s": school.code}
     )
     if subject not in Subject.values or stage not in TeachingStage.values:
         raise ValueError(_("Unknown subject or stage."))
@@ -426,7 +426,7 @@ def vacancy_publish(
 @transaction.atomic
 def vacancy_close(*, vacancy: Vacancy, actor) -> Vacancy:
     scope = scope_for(actor)
-    scope.require(scope.can_write_statistics(vacancy.school), _("close this vacancy"))
+    scope.require(scope.acts_for_school(vacancy.school), _("close this vacancy"))
     vacancy.status = VacancyStatus.CLOSED
     vacancy.save()
     audit_record(
@@ -480,7 +480,7 @@ def candidacy_set_status(*, candidacy: Candidacy, status: str, actor) -> Candida
     else:
         scope = scope_for(actor)
         scope.require(
-            scope.can_write_statistics(candidacy.vacancy.school),
+            scope.acts_for_school(candidacy.vacancy.school),
             _("decide on applications to this vacancy"),
         )
     if status not in CANDIDACY_MOVES.get(candidacy.status, set()):

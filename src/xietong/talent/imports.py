@@ -163,7 +163,7 @@ def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
             problem(
                 n, "school_code", _("no school with code %(c)r") % {"c": rec.get("school_code")}
             )
-        elif not scope.can_write_statistics(school):
+        elif not scope.acts_for_school(school):
             problem(n, "school_code", _("you may not register teachers of this school"))
         eligible = rec.get("eligible", "").lower() or "1"
         if eligible not in TRUE | FALSE:
@@ -190,7 +190,7 @@ def teachers_import(*, data: bytes, filename: str, actor) -> ImportResult:
             if t is None:
                 new.append(Teacher(code=code, school=school, **fields))
             else:
-                if not scope.can_write_statistics(t.school):
+                if not scope.acts_for_school(t.school):
                     raise ImportFailed(
                         [
                             Problem(

@@ -38,7 +38,7 @@ def can_manage_round(scope: Scope, rnd: ExchangeRound) -> bool:
         return True
     if rnd.area_id:
         return scope.can_manage_area(rnd.area_id)
-    return scope.can_publish(rnd.jurisdiction.code)
+    return scope.acts_for(rnd.jurisdiction.code)
 
 
 def _touches(scope: Scope, prefixes: list[str]) -> bool:

@@ -96,9 +96,7 @@ def teacher_create(
     *, code: str, school: School, name: str, subject: str, stage: str, actor, user=None, **fields
 ) -> Teacher:
     scope = scope_for(actor)
-    scope.require(
-        scope.can_write_statistics(school), _("add teachers at %(c)s") % {"c": school.code}
-    )
+    scope.require(scope.acts_for_school(school), _("add teachers at %(c)s") % {"c": school.code})
     unknown = set(fields) - set(TEACHER_FIELDS)
     if unknown:
         raise ValueError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -131,7 +129,7 @@ def teacher_link_user(*, teacher: Teacher, user, actor) -> Teacher:
 
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_statistics(teacher.school),
+        scope.acts_for_school(teacher.school),
         _("link teacher %(c)s to an account") % {"c": teacher.code},
     )
     teacher = Teacher.objects.select_for_update().get(pk=teacher.pk)
@@ -172,7 +170,7 @@ def teacher_invite(*, teacher: Teacher, username: str, actor) -> tuple[Teacher, 
 
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_statistics(teacher.school),
+        scope.acts_for_school(teacher.school),
         _("invite teacher %(c)s") % {"c": teacher.code},
     )
     if teacher.user_id:
@@ -191,7 +189,7 @@ def teacher_invite(*, teacher: Teacher, username: str, actor) -> tuple[Teacher, 
 def teacher_update(*, teacher: Teacher, actor, **changes) -> Teacher:
     scope = scope_for(actor)
     scope.require(
-        scope.can_write_statistics(teacher.school),
+        scope.acts_for_school(teacher.school),
         _("change teacher %(c)s") % {"c": teacher.code},
     )
     unknown = set(changes) - set(TEACHER_FIELDS)
@@ -632,7 +630,7 @@ def post_create(
     """Posts are added by the round's managers or by the bureau or school that hosts them."""
     scope = scope_for(actor)
     scope.require(
-        can_manage_round(scope, rnd) or scope.can_write_statistics(host_school),
+        can_manage_round(scope, rnd) or scope.acts_for_school(host_school),
         _("offer posts at %(c)s") % {"c": host_school.code},
     )
     rnd = ExchangeRound.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
@@ -725,7 +723,7 @@ def default_points(teacher: Teacher) -> float:
 def can_apply_for(scope, actor, rnd: ExchangeRound, teacher: Teacher) -> bool:
     """A teacher applies herself; the round's managers and her school's writers on her behalf."""
     own = getattr(actor, "pk", None) is not None and teacher.user_id == actor.pk
-    return own or can_manage_round(scope, rnd) or scope.can_write_statistics(teacher.school)
+    return own or can_manage_round(scope, rnd) or scope.acts_for_school(teacher.school)
 
 
 @transaction.atomic
@@ -837,7 +835,7 @@ def scores_set(
     None = not acceptable at this post)."""
     scope = scope_for(actor)
     scope.require(
-        can_manage_round(scope, rnd) or scope.can_write_statistics(post.host_school),
+        can_manage_round(scope, rnd) or scope.acts_for_school(post.host_school),
         _("rank applicants to post %(c)s") % {"c": post.code},
     )
     if post.round_id != rnd.pk:

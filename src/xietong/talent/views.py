@@ -89,7 +89,7 @@ def home(request):
             "manage_areas": manage_areas,
             "manage_juris": manage_juris,
             "me": selectors.teacher_of(request.user),
-            "keeps_teachers": scope.can_write_any_statistics,
+            "keeps_teachers": scope.acts_for_any_school,
             # a round is planned on the latest complete year of statistics (its predicted
             # effect and the "weaker school" test read that year)
             "year": evaluation_selectors.default_year(evaluation_selectors.statistics_years())
@@ -372,7 +372,7 @@ def posts_import(request, pk: int):
 @login_required
 def teachers_import(request):
     scope = scope_for(request.user)
-    context = {"columns": imports.TEACHER_COLUMNS, "can_import": scope.can_write_any_statistics}
+    context = {"columns": imports.TEACHER_COLUMNS, "can_import": scope.acts_for_any_school}
     if request.method == "POST" and not context["can_import"]:
         # the import refuses every row anyway; say so before reading the file
         messages.error(request, _("You have no role that may register teachers."))
@@ -461,7 +461,7 @@ def rank(request, pk: int):
     scope = scope_for(request.user)
     posts = rnd.posts.select_related("host_school")
     if not selectors.can_manage_round(scope, rnd):
-        posts = [p for p in posts if scope.can_write_statistics(p.host_school)]
+        posts = [p for p in posts if scope.acts_for_school(p.host_school)]
     post = None
     code = request.GET.get("post") or request.POST.get("post")
     if code:

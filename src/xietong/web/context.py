@@ -19,6 +19,6 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         from xietong.accounts.scope import scope_for
 
-        if not scope_for(user).can_write_any_statistics:
+        if not scope_for(user).acts_for_any_school:
             return {"nav_modules": [m for m in MODULES if m[0] != "statistics_import"]}
     return {"nav_modules": MODULES}

@@ -300,7 +300,7 @@ def statistics_import_view(request):
     result = problems = None
     total = 0
     status = 200
-    if request.method == "POST" and not scope.can_write_any_statistics:
+    if request.method == "POST" and not scope.acts_for_any_school:
         # the service refuses every row anyway; say so before reading the file
         messages.error(request, _("You have no role that may write statistics."))
         status = 403
@@ -332,7 +332,7 @@ def statistics_import_view(request):
             "problems": problems,
             "total": total,
             "public": scope.is_public,
-            "can_import": scope.can_write_any_statistics,
+            "can_import": scope.acts_for_any_school,
             "raw": RAW,
         },
         status=status,

@@ -94,7 +94,8 @@ def test_serve_answers_50_concurrent_requests_with_bounded_connections(serve_dat
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "xietong", "serve", "--port", str(port)]
-        + ["--workers", str(WORKERS), "--threads", str(THREADS)],
+        # the web processes' connections only: no job worker beside them (it holds its own)
+        + ["--workers", str(WORKERS), "--threads", str(THREADS), "--job-workers", "0"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

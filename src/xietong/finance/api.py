@@ -26,7 +26,9 @@ from .models import (
 router = Router(tags=["finance"])
 
 
-def _fund(request, slug: str, *, full: bool = True):
+def fund_or_404(request, slug: str, *, full: bool = True):
+    """The fund of ``slug`` as the caller may see it; 404 when out of scope (or public only, with
+    ``full``)."""
     fund, level = selectors.fund_get(scope=request.scope, slug=slug)
     if fund is None or (full and level == "public"):
         raise HttpError(404, "Not found")
@@ -91,7 +93,7 @@ class TotalsOut(Schema):
     summary="Fund-level totals (public once published)",
 )
 def totals(request, slug: str):
-    return selectors.public_totals(_fund(request, slug, full=False))
+    return selectors.public_totals(fund_or_404(request, slug, full=False))
 
 
 class PublishIn(Schema):
@@ -101,7 +103,7 @@ class PublishIn(Schema):
 @router.post("/finance/funds/{slug}/publish", response=FundOut, auth=WRITE_AUTH)
 def publish(request, slug: str, payload: PublishIn):
     f = services.fund_publish_totals(
-        fund=_fund(request, slug), published=payload.published, actor=request.actor
+        fund=fund_or_404(request, slug), published=payload.published, actor=request.actor
     )
     return FundOut(
         area=slug, currency=f.currency, totals_published=f.totals_published, access="manage"
@@ -133,7 +135,9 @@ class PeriodQuery(Schema):
 
 @router.get("/finance/funds/{slug}/trial-balance", response=TrialBalanceOut, auth=READ_AUTH)
 def trial_balance(request, slug: str, q: Query[PeriodQuery]):
-    return ledger.trial_balance(_fund(request, slug), date_from=q.date_from, date_to=q.date_to)
+    return ledger.trial_balance(
+        fund_or_404(request, slug), date_from=q.date_from, date_to=q.date_to
+    )
 
 
 class LineOut(Schema):
@@ -171,7 +175,10 @@ class EntryOut(Schema):
 @paginate(LimitOffset)
 def entries(request, slug: str, q: Query[PeriodQuery]):
     return selectors.entry_list(
-        scope=request.scope, fund=_fund(request, slug), date_from=q.date_from, date_to=q.date_to
+        scope=request.scope,
+        fund=fund_or_404(request, slug),
+        date_from=q.date_from,
+        date_to=q.date_to,
     )
 
 
@@ -196,7 +203,7 @@ class EntryIn(Schema):
 )
 def entry_post(request, slug: str, payload: EntryIn):
     e = services.entry_post_manual(
-        fund=_fund(request, slug),
+        fund=fund_or_404(request, slug),
         date=payload.date,
         memo=payload.memo,
         lines=[ln.dict() for ln in payload.lines],
@@ -217,7 +224,7 @@ class ReverseIn(Schema):
     summary="Correct an entry by posting its reversal",
 )
 def entry_reverse(request, slug: str, number: int, payload: ReverseIn):
-    entry = get_object_or_404(JournalEntry, fund=_fund(request, slug), number=number)
+    entry = get_object_or_404(JournalEntry, fund=fund_or_404(request, slug), number=number)
     e = services.entry_reverse(
         entry=entry, memo=payload.memo, date=payload.date, actor=request.actor
     )
@@ -252,7 +259,7 @@ class StatementOut(Schema):
     summary="A member's statement for a period (2024, 2024-03, 2024-Q2, 2024-H1)",
 )
 def statement(request, slug: str, code: str, period: str):
-    fund = _fund(request, slug)
+    fund = fund_or_404(request, slug)
     if code not in [m.code for m in ledger.fund_members(fund)] or not selectors.may_see_member(
         request.scope, fund, code
     ):
@@ -339,12 +346,12 @@ class ContributionRoundIn(Schema):
 @router.get("/finance/funds/{slug}/rounds", response=list[ContributionRoundOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def rounds(request, slug: str):
-    return selectors.round_list(fund=_fund(request, slug))
+    return selectors.round_list(fund=fund_or_404(request, slug))
 
 
 @router.post("/finance/funds/{slug}/rounds", response={201: ContributionRoundOut}, auth=WRITE_AUTH)
 def round_create(request, slug: str, payload: ContributionRoundIn):
-    fund = _fund(request, slug)
+    fund = fund_or_404(request, slug)
     data = payload.dict()
     project = data.pop("project")
     if project is not None:
@@ -354,7 +361,7 @@ def round_create(request, slug: str, payload: ContributionRoundIn):
 
 
 def _round(request, slug: str, pk: int) -> ContributionRound:
-    return get_object_or_404(ContributionRound, fund=_fund(request, slug), pk=pk)
+    return get_object_or_404(ContributionRound, fund=fund_or_404(request, slug), pk=pk)
 
 
 class WeightsIn(Schema):
@@ -440,11 +447,11 @@ class ChargeFilters(Schema):
 )
 @paginate(LimitOffset)
 def charges(request, slug: str, filters: Query[ChargeFilters]):
-    return selectors.charge_list(fund=_fund(request, slug), member=filters.member)
+    return selectors.charge_list(fund=fund_or_404(request, slug), member=filters.member)
 
 
 def _charge(request, slug: str, pk: int) -> Charge:
-    return get_object_or_404(Charge, fund=_fund(request, slug), pk=pk)
+    return get_object_or_404(Charge, fund=fund_or_404(request, slug), pk=pk)
 
 
 @router.post(
@@ -506,7 +513,7 @@ class ContributionRow(Schema):
     summary="Contributions against shares per member",
 )
 def contributions(request, slug: str):
-    return selectors.contributions_by_member(_fund(request, slug))
+    return selectors.contributions_by_member(fund_or_404(request, slug))
 
 
 class ProjectOut(Schema):
@@ -537,7 +544,7 @@ class ProjectIn(Schema):
 @router.get("/finance/funds/{slug}/projects", response=list[ProjectOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def projects(request, slug: str):
-    return selectors.project_list(fund=_fund(request, slug))
+    return selectors.project_list(fund=fund_or_404(request, slug))
 
 
 @router.post(
@@ -547,12 +554,14 @@ def projects(request, slug: str):
     summary="A joint project with a Shapley, airport or proportional split",
 )
 def project_create(request, slug: str, payload: ProjectIn):
-    p = services.project_create(fund=_fund(request, slug), actor=request.actor, **payload.dict())
+    p = services.project_create(
+        fund=fund_or_404(request, slug), actor=request.actor, **payload.dict()
+    )
     return Status(201, p)
 
 
 def _project(request, slug: str, pk: int) -> JointProject:
-    return get_object_or_404(JointProject, fund=_fund(request, slug), pk=pk)
+    return get_object_or_404(JointProject, fund=fund_or_404(request, slug), pk=pk)
 
 
 @router.post("/finance/funds/{slug}/projects/{pk}/freeze", response=ProjectOut, auth=WRITE_AUTH)
@@ -647,13 +656,13 @@ class AgreementIn(Schema):
 @router.get("/finance/funds/{slug}/agreements", response=list[AgreementOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def agreements(request, slug: str):
-    return selectors.agreement_list(fund=_fund(request, slug))
+    return selectors.agreement_list(fund=fund_or_404(request, slug))
 
 
 @router.post("/finance/funds/{slug}/agreements", response={201: AgreementOut}, auth=WRITE_AUTH)
 def agreement_create(request, slug: str, payload: AgreementIn):
     a = services.agreement_create(
-        fund=_fund(request, slug),
+        fund=fund_or_404(request, slug),
         kind=payload.kind,
         title=payload.title,
         payer=_member(payload.payer),
@@ -665,7 +674,7 @@ def agreement_create(request, slug: str, payload: AgreementIn):
 
 
 def _agreement(request, slug: str, pk: int) -> Agreement:
-    return get_object_or_404(Agreement, fund=_fund(request, slug), pk=pk)
+    return get_object_or_404(Agreement, fund=fund_or_404(request, slug), pk=pk)
 
 
 @router.post(
@@ -717,7 +726,7 @@ class FlowFilters(Schema):
 @router.get("/finance/funds/{slug}/flows", response=list[FlowOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def flows(request, slug: str, filters: Query[FlowFilters]):
-    return selectors.flow_list(fund=_fund(request, slug), period=filters.period)
+    return selectors.flow_list(fund=fund_or_404(request, slug), period=filters.period)
 
 
 class PositionOut(Schema):
@@ -783,7 +792,7 @@ class SettlementIn(Schema):
 @router.get("/finance/funds/{slug}/settlements", response=list[SettlementOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def settlements(request, slug: str):
-    return selectors.settlement_list(fund=_fund(request, slug))
+    return selectors.settlement_list(fund=fund_or_404(request, slug))
 
 
 @router.post(
@@ -794,7 +803,10 @@ def settlements(request, slug: str):
 )
 def settlement_propose(request, slug: str, payload: SettlementIn):
     s = services.settlement_propose(
-        fund=_fund(request, slug), period=payload.period, method=payload.method, actor=request.actor
+        fund=fund_or_404(request, slug),
+        period=payload.period,
+        method=payload.method,
+        actor=request.actor,
     )
     return Status(201, s)
 
@@ -803,7 +815,7 @@ def settlement_propose(request, slug: str, payload: SettlementIn):
     "/finance/funds/{slug}/settlements/{pk}/approve", response=SettlementOut, auth=WRITE_AUTH
 )
 def settlement_approve(request, slug: str, pk: int):
-    s = get_object_or_404(Settlement, fund=_fund(request, slug), pk=pk)
+    s = get_object_or_404(Settlement, fund=fund_or_404(request, slug), pk=pk)
     return services.settlement_approve(settlement=s, actor=request.actor)
 
 
@@ -813,7 +825,7 @@ class PaidIn(Schema):
 
 @router.post("/finance/funds/{slug}/transfers/{pk}/paid", response=TransferOut, auth=WRITE_AUTH)
 def transfer_paid(request, slug: str, pk: int, payload: PaidIn):
-    t = get_object_or_404(SettlementTransfer, settlement__fund=_fund(request, slug), pk=pk)
+    t = get_object_or_404(SettlementTransfer, settlement__fund=fund_or_404(request, slug), pk=pk)
     return services.transfer_paid(transfer=t, date=payload.date, actor=request.actor)
 
 
@@ -835,7 +847,9 @@ class DonorOut(Schema):
 
 @router.post("/finance/funds/{slug}/donors", response={201: DonorOut}, auth=WRITE_AUTH)
 def donor_create(request, slug: str, payload: DonorIn):
-    d = services.donor_create(fund=_fund(request, slug), actor=request.actor, **payload.dict())
+    d = services.donor_create(
+        fund=fund_or_404(request, slug), actor=request.actor, **payload.dict()
+    )
     return Status(201, d)
 
 
@@ -861,12 +875,12 @@ class DonationOut(Schema):
 @router.get("/finance/funds/{slug}/donations", response=list[DonationOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def donations(request, slug: str):
-    return _fund(request, slug).donations.select_related("donor")
+    return fund_or_404(request, slug).donations.select_related("donor")
 
 
 @router.post("/finance/funds/{slug}/donations", response={201: DonationOut}, auth=WRITE_AUTH)
 def donation_record(request, slug: str, payload: DonationIn):
-    donor = get_object_or_404(Donor, fund=_fund(request, slug), pk=payload.donor)
+    donor = get_object_or_404(Donor, fund=fund_or_404(request, slug), pk=payload.donor)
     d = services.donation_record(
         donor=donor,
         amount=payload.amount,
@@ -943,7 +957,7 @@ class DisbursementOut(Schema):
 @router.get("/finance/funds/{slug}/disbursements", response=list[DisbursementOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def disbursements(request, slug: str):
-    return _fund(request, slug).disbursements.select_related(
+    return fund_or_404(request, slug).disbursements.select_related(
         "entry", "exchange_round", "training_programme"
     )
 
@@ -952,7 +966,7 @@ def disbursements(request, slug: str):
     "/finance/funds/{slug}/disbursements", response={201: DisbursementOut}, auth=WRITE_AUTH
 )
 def disbursement_record(request, slug: str, payload: DisbursementIn):
-    fund = _fund(request, slug)
+    fund = fund_or_404(request, slug)
     project = (
         get_object_or_404(JointProject, fund=fund, pk=payload.project) if payload.project else None
     )

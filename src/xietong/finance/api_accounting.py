@@ -5,21 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 
 from . import closing, ledger, selectors
-from .api import EntryOut
+from .api import EntryOut, fund_or_404
 
 router = Router(tags=["finance"])
-
-
-def fund_or_404(request, slug: str):
-    fund, level = selectors.fund_get(scope=request.scope, slug=slug)
-    if fund is None or level == "public":
-        raise HttpError(404, "Not found")
-    return fund
 
 
 class RestrictedFundOut(Schema):

@@ -8,7 +8,8 @@ rules are those of Chinese law on time limits:
   (《行政许可法》第八十二条: 期限以工作日计算，不含法定节假日), and counts the make-up working
   days (调休上班日) on which the State Council moves work to a weekend;
 * a window counted in calendar days that would end on a rest day ends instead on the first
-  working day after it (《民法典》第二百零三条第一款; 《民事诉讼法》第八十五条);
+  working day after it (《民法典》第二百零三条第一款; a rest day is a holiday, or a weekend day
+  that the notice did not make a working day);
 * it ends at 24:00 of its last day, or at the close of business where there is one
   (《民法典》第二百零三条第二款): ``close_at``.
 

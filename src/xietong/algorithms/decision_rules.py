@@ -4,32 +4,33 @@ A consultation freezes its rule when the proposal is circulated; at the end of t
 window :func:`tally` computes, from every member's position, whether the proposal is adopted and
 why. The rules are those of the bodies whose practice the cooperation areas borrow:
 
-========================= ==================================================================
-kind                      adopted when
-========================= ==================================================================
-``unanimity``             nobody votes against and somebody is in favour; abstentions (and
-                          absences) do not prevent adoption (Art. 238(4) TFEU)
-``unanimity_strict``      every member is in favour
+=========================== ================================================================
+kind                        adopted when
+=========================== ================================================================
+``unanimity``               nobody votes against and somebody is in favour; abstentions (and
+                            absences) do not prevent adoption (Art. 238(4) TFEU)
+``unanimity_strict``        every member is in favour
 ``constructive_abstention`` unanimity as above, but a member may qualify its abstention by a
-                          formal declaration: it is then not bound by the decision, and the
-                          decision fails if the declarants are at least 1/3 of the members
-                          comprising at least 1/3 of the population (Art. 31(1) TEU)
-``consensus``             somebody is present and no member present formally objects (WTO
-                          Agreement, Art. IX:1, footnote 1)
-``silence``               nobody breaks the silence by objecting before the deadline; no answer
-                          is consent (Council Rules of Procedure, Art. 12(2); OSCE Rules of
-                          Procedure, MC.DOC/1/06, Annex 1 A)
-``qualified_majority``    at least ``member_share`` (55 %) of all members, rounded up, are in
-                          favour, and they comprise at least ``population_share`` (65 %) of the
-                          population of all members; a blocking minority needs at least
-                          ``blocking_members`` (4) members, failing which the population
-                          condition counts as met (Art. 16(4) TEU; Art. 238(3) TFEU)
-``simple_majority``       more votes in favour than against (of the votes cast: abstentions and
-                          absences are not votes), with an optional ``quorum`` share of members
-                          taking part
-``weighted``              the members in favour hold at least ``threshold`` of the total
-                          ``weights`` (more than it, if ``strict``)
-========================= ==================================================================
+                            formal declaration: it is then not bound by the decision, and the
+                            decision fails if the declarants are at least 1/3 of the members
+                            comprising at least 1/3 of the population (Art. 31(1) TEU)
+``consensus``               somebody is present and no member present formally objects (WTO
+                            Agreement, Art. IX:1, footnote 1)
+``silence``                 nobody breaks the silence by objecting before the deadline; no answer
+                            is consent (Council Rules of Procedure, Art. 12(2); OSCE Rules of
+                            Procedure, MC.DOC/1/06, Annex 1 A)
+``qualified_majority``      at least ``member_share`` (55 %) of all members, rounded up, are in
+                            favour, and they comprise at least ``population_share`` (65 %) of the
+                            population of all members; a blocking minority needs at least
+                            ``blocking_members`` (4) members, failing which the population
+                            condition counts as met (Art. 16(4) TEU; set ``member_share`` to
+                            72 % for Art. 238(2) TFEU)
+``simple_majority``         more votes in favour than against (of the votes cast: abstentions and
+                            absences are not votes), with an optional ``quorum`` share of members
+                            taking part
+``weighted``                the members in favour hold at least ``threshold`` of the total
+                            ``weights`` (more than it, if ``strict``)
+=========================== ================================================================
 
 Positions
 ---------

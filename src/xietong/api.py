@@ -11,6 +11,7 @@ from xietong import __version__
 from xietong.accounts.api import router as accounts_router
 from xietong.api_support import DEFAULT_PAGE_SIZE, max_page_size
 from xietong.audit.api import router as audit_router
+from xietong.consultation.api import router as consultation_router
 from xietong.evaluation.api import router as evaluation_router
 from xietong.finance.api import router as finance_router
 from xietong.finance.ledger import AlreadyReversed
@@ -40,6 +41,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", talent_router)
 api.add_router("/", finance_router)
+api.add_router("/", consultation_router)
 api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 

@@ -15,6 +15,7 @@ MODULE_LOADERS = [
     ("evaluation", "xietong.evaluation.demo", "evaluation_demo_load"),
     ("talent", "xietong.talent.demo", "talent_demo_load"),
     ("finance", "xietong.finance.demo", "finance_demo_load"),
+    ("consultation", "xietong.consultation.demo", "consultation_demo_load"),
 ]
 
 

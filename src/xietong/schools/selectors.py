@@ -318,3 +318,30 @@ def export_rows(
             value.quantize(Decimal(1)) if value == value.to_integral_value() else value
         )
     return header, list(rows.values())
+
+
+def students_by_member(codes: list[str], *, year: int | None = None) -> tuple[int | None, dict]:
+    """Enrolment per member jurisdiction in ``year`` (default: the latest year with county
+    totals), from the county totals kept by the statistics services. A consultation freezes
+    these as the population weights of its rule (consultation.rules)."""
+    from .models import CountyStatistic
+
+    base = CountyStatistic.objects.filter(indicator_id="students")
+    if year is None:
+        year = base.order_by("-year").values_list("year", flat=True).first()
+        if year is None:
+            return None, {}
+    prefixes = dict(Jurisdiction.objects.filter(code__in=codes).values_list("code", "prefix"))
+    out = {}
+    for code in codes:
+        prefix = prefixes.get(code)
+        if prefix is None:
+            out[code] = 0
+            continue
+        total = (
+            base.filter(year=year)
+            .filter(prefix_q(prefix, "county__code"))
+            .aggregate(t=Sum("total"))["t"]
+        )
+        out[code] = int(total or 0)
+    return year, out

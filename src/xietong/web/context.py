@@ -8,7 +8,7 @@ MODULES = [
     ("talent_home", _("Talent"), True),
     ("finance_home", _("Finance"), True),
     (None, _("Resources"), False),
-    (None, _("Consultation"), False),
+    ("consultation_home", _("Consultation"), True),
 ]
 
 

@@ -1,0 +1,382 @@
+"""The consultation API: bodies, proposals with their ballots and computed outcomes, and the
+writes of the procedure (draft, circulate, comment, cast a position, extend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import LimitOffset
+
+from . import selectors, services, words
+from .models import Proposal
+
+router = Router(tags=["consultation"])
+
+
+def _body(request, slug: str):
+    b = selectors.body_get(scope=request.scope, user=request.actor, area_slug=slug)
+    if b is None:
+        raise HttpError(404, "Not found")
+    return b
+
+
+def _proposal(request, slug: str, number: int) -> Proposal:
+    p = selectors.proposal_get(
+        scope=request.scope, user=request.actor, area_slug=slug, number=number
+    )
+    if p is None:
+        raise HttpError(404, "Not found")
+    return p
+
+
+class ForumOut(Schema):
+    id: int
+    level: str
+    name_zh: str
+    name_en: str
+    topic: str
+
+
+class DelegationOut(Schema):
+    member: str
+    delegates: list[str]
+    alternates: list[str]
+    observers: list[str]
+
+
+class BodyOut(Schema):
+    area: str
+    name_zh: str
+    name_en: str
+    forums: list[ForumOut]
+    delegations: list[DelegationOut]
+
+
+def _body_out(b) -> BodyOut:
+    rows = []
+    for d, people in selectors.delegation_rows(body=b):
+        by_role = {"delegate": [], "alternate": [], "observer": []}
+        for x in people:
+            by_role[x.role].append(x.user.get_username())
+        rows.append(
+            DelegationOut(
+                member=d.member_id,
+                delegates=by_role["delegate"],
+                alternates=by_role["alternate"],
+                observers=by_role["observer"],
+            )
+        )
+    return BodyOut(
+        area=b.area.slug,
+        name_zh=b.name_zh,
+        name_en=b.name_en,
+        forums=[
+            ForumOut(id=f.pk, level=f.level, name_zh=f.name_zh, name_en=f.name_en, topic=f.topic)
+            for f in b.forums.all()
+        ],
+        delegations=rows,
+    )
+
+
+@router.get(
+    "/consultation/bodies",
+    response=list[BodyOut],
+    auth=READ_AUTH,
+    summary="Negotiation bodies you may read",
+)
+def bodies(request):
+    return [_body_out(b) for b in selectors.body_list(scope=request.scope, user=request.actor)]
+
+
+@router.get("/consultation/bodies/{slug}", response=BodyOut, auth=READ_AUTH)
+def body(request, slug: str):
+    return _body_out(_body(request, slug))
+
+
+class PositionOut(Schema):
+    member: str
+    position: str
+    text: str
+    cast_by: str
+    cast_at: dt.datetime
+
+
+class BallotOut(Schema):
+    number: int
+    level: str
+    rule: dict
+    population: dict | None
+    members: list[str]
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    outcome: str
+    explanation: dict | None
+    positions: list[PositionOut]
+
+
+class ProposalOut(Schema):
+    number: int
+    title: str
+    forum: int
+    level: str
+    major: bool
+    subject: str
+    subject_id: str
+    status: str
+    rule: dict
+    rule_text: str
+    version: int
+    content_hash: str
+    paragraphs: list[str]
+    circulated_at: dt.datetime | None
+    comments_open_at: dt.datetime | None
+    comments_close_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    ballots: list[BallotOut]
+
+
+class ProposalItem(Schema):
+    number: int
+    title: str
+    status: str
+    major: bool
+    subject: str
+    level: str
+
+
+def _proposal_out(p: Proposal) -> ProposalOut:
+    v = p.current_version
+    ballots = [
+        BallotOut(
+            number=b.number,
+            level=b.level,
+            rule=b.rule,
+            population=b.population,
+            members=b.members,
+            opens_at=b.opens_at,
+            closes_at=b.closes_at,
+            outcome=b.outcome,
+            explanation=b.explanation,
+            positions=[
+                PositionOut(
+                    member=r.delegation.member_id,
+                    position=r.kind,
+                    text=r.text,
+                    cast_by=r.cast_by.get_username(),
+                    cast_at=r.cast_at,
+                )
+                for r in rows
+            ],
+        )
+        for b, rows in selectors.ballot_rows(proposal=p)
+    ]
+    return ProposalOut(
+        number=p.number,
+        title=p.title,
+        forum=p.forum_id,
+        level=p.forum.level,
+        major=p.major,
+        subject=p.subject,
+        subject_id=p.subject_id,
+        status=p.status,
+        rule=p.rule,
+        rule_text=words.rule_text(p.rule),
+        version=v.number,
+        content_hash=v.content_hash,
+        paragraphs=v.paragraphs,
+        circulated_at=p.circulated_at,
+        comments_open_at=p.comments_open_at,
+        comments_close_at=p.comments_close_at,
+        decided_at=p.decided_at,
+        ballots=ballots,
+    )
+
+
+@router.get(
+    "/consultation/bodies/{slug}/proposals",
+    response=list[ProposalItem],
+    auth=READ_AUTH,
+    summary="Proposals of a body (drafts for the secretariat only)",
+)
+@paginate(LimitOffset)
+def proposals(request, slug: str, status: str | None = None):
+    b = _body(request, slug)
+    return [
+        ProposalItem(
+            number=p.number,
+            title=p.title,
+            status=p.status,
+            major=p.major,
+            subject=p.subject,
+            level=p.forum.level,
+        )
+        for p in selectors.proposal_list(
+            scope=request.scope, user=request.actor, body=b, status=status
+        )
+    ]
+
+
+@router.get("/consultation/bodies/{slug}/proposals/{number}", response=ProposalOut, auth=READ_AUTH)
+def proposal(request, slug: str, number: int):
+    return _proposal_out(_proposal(request, slug, number))
+
+
+class DraftIn(Schema):
+    forum: int
+    title: str
+    paragraphs: list[str]
+    rule: dict
+    major: bool = False
+    subject: str = "other"
+    subject_id: str = ""
+
+
+@router.post(
+    "/consultation/bodies/{slug}/proposals",
+    response={201: ProposalOut},
+    auth=WRITE_AUTH,
+    summary="Draft a proposal (secretariat)",
+)
+def draft(request, slug: str, payload: DraftIn):
+    b = _body(request, slug)
+    forum = b.forums.filter(pk=payload.forum).first()
+    if forum is None:
+        raise HttpError(422, "forum: not a forum of this body")
+    p = services.proposal_draft(
+        forum=forum,
+        title=payload.title,
+        paragraphs=payload.paragraphs,
+        rule=payload.rule,
+        major=payload.major,
+        subject=payload.subject,
+        subject_id=payload.subject_id,
+        actor=request.actor,
+    )
+    return Status(201, _proposal_out(p))
+
+
+class CirculateIn(Schema):
+    comment_days: int
+    position_days: int
+    notice_days: int = 0
+
+
+@router.post(
+    "/consultation/bodies/{slug}/proposals/{number}/circulate",
+    response=ProposalOut,
+    auth=WRITE_AUTH,
+    summary="Circulate: freeze the rule, set the windows (secretariat)",
+)
+def circulate(request, slug: str, number: int, payload: CirculateIn):
+    p = services.proposal_circulate(
+        proposal=_proposal(request, slug, number),
+        comment_days=payload.comment_days,
+        position_days=payload.position_days,
+        notice_days=payload.notice_days,
+        actor=request.actor,
+    )
+    return _proposal_out(p)
+
+
+class CommentIn(Schema):
+    paragraph: int
+    text: str
+    kind: str = "comment"
+    proposed_text: str = ""
+
+
+class CommentOut(Schema):
+    id: int
+    member: str
+    paragraph: int
+    kind: str
+    text: str
+    proposed_text: str
+
+
+@router.post(
+    "/consultation/bodies/{slug}/proposals/{number}/comments",
+    response={201: CommentOut},
+    auth=WRITE_AUTH,
+    summary="Comment on a paragraph for your member (delegates)",
+)
+def comment(request, slug: str, number: int, payload: CommentIn):
+    c = services.comment_add(
+        proposal=_proposal(request, slug, number),
+        paragraph=payload.paragraph,
+        text=payload.text,
+        kind=payload.kind,
+        proposed_text=payload.proposed_text,
+        actor=request.actor,
+    )
+    return Status(
+        201,
+        CommentOut(
+            id=c.pk,
+            member=c.delegation.member_id,
+            paragraph=c.paragraph,
+            kind=c.kind,
+            text=c.text,
+            proposed_text=c.proposed_text,
+        ),
+    )
+
+
+class PositionIn(Schema):
+    position: str
+    text: str = ""
+
+
+@router.post(
+    "/consultation/bodies/{slug}/proposals/{number}/positions",
+    response={201: PositionOut},
+    auth=WRITE_AUTH,
+    summary="Cast your member's position (delegates); a change is a new position",
+)
+def position(request, slug: str, number: int, payload: PositionIn):
+    r = services.position_cast(
+        proposal=_proposal(request, slug, number),
+        kind=payload.position,
+        text=payload.text,
+        actor=request.actor,
+    )
+    return Status(
+        201,
+        PositionOut(
+            member=r.delegation.member_id,
+            position=r.kind,
+            text=r.text,
+            cast_by=r.cast_by.get_username(),
+            cast_at=r.cast_at,
+        ),
+    )
+
+
+class ExtendIn(Schema):
+    window: str
+    new_deadline: dt.datetime
+    reason: str
+
+
+@router.post(
+    "/consultation/bodies/{slug}/proposals/{number}/extend",
+    response=ProposalOut,
+    auth=WRITE_AUTH,
+    summary="Extend a deadline, with its reason (secretariat)",
+)
+def extend(request, slug: str, number: int, payload: ExtendIn):
+    p = _proposal(request, slug, number)
+    services.deadline_extend(
+        proposal=p,
+        window=payload.window,
+        new_deadline=payload.new_deadline,
+        reason=payload.reason,
+        actor=request.actor,
+    )
+    p.refresh_from_db()
+    return _proposal_out(p)

@@ -1,0 +1,251 @@
+"""Forms of the consultation pages. They only parse what was typed; every rule (who may, which
+window is open, the decision rule's parameters) is checked again by the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CommentKind, DelegateRole, DispositionDecision, Forum, PositionKind, Subject
+
+RULE_KINDS = [
+    ("unanimity", _("Unanimity (abstentions do not prevent adoption; Art. 238(4) TFEU)")),
+    ("unanimity_strict", _("Strict unanimity (every member in favour)")),
+    (
+        "constructive_abstention",
+        _("Unanimity with constructive abstention (Art. 31(1) TEU)"),
+    ),
+    ("consensus", _("Consensus (adopted unless a member formally objects; WTO Art. IX:1)")),
+    ("silence", _("Silence procedure (adopted at the deadline unless someone objects)")),
+    ("qualified_majority", _("Qualified majority (members and population; Art. 16(4) TEU)")),
+    ("simple_majority", _("Simple majority of votes cast")),
+    ("weighted", _("Weighted vote")),
+]
+
+
+def parse_weights(text: str, what) -> dict[str, float]:
+    """Lines of ``code number`` -> {code: number}."""
+    out: dict[str, float] = {}
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        for sep in ("：", ":", "=", "\t", ","):
+            line = line.replace(sep, " ")
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            raise forms.ValidationError(
+                _("Line %(n)d of %(w)s: write a member code and a number."),
+                params={"n": n, "w": what},
+            )
+        try:
+            value = float(parts[1])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Line %(n)d of %(w)s: %(v)s is not a number."),
+                params={"n": n, "w": what, "v": parts[1]},
+            ) from None
+        if not 0 <= value < 1e15:
+            raise forms.ValidationError(
+                _("Line %(n)d of %(w)s: the number must be between 0 and 10¹⁵."),
+                params={"n": n, "w": what},
+            )
+        out[parts[0]] = value
+    return out
+
+
+class ProposalForm(forms.Form):
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Paragraphs separated by an empty line; members comment per paragraph."),
+        max_length=500_000,
+    )
+    major = forms.BooleanField(label=_("Major decision"), required=False)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    subject_id = forms.CharField(
+        label=_("Object in its own app (number)"),
+        max_length=64,
+        required=False,
+        help_text=_("For a major decision: the number of the round, project, fund or plan."),
+    )
+    kind = forms.ChoiceField(label=_("Decision rule"), choices=RULE_KINDS)
+    member_share = forms.DecimalField(
+        label=_("Share of members (qualified majority)"),
+        min_value=0.01,
+        max_value=1,
+        decimal_places=4,
+        required=False,
+        initial="0.55",
+    )
+    population_share = forms.DecimalField(
+        label=_("Share of population (qualified majority)"),
+        min_value=0.01,
+        max_value=1,
+        decimal_places=4,
+        required=False,
+        initial="0.65",
+    )
+    blocking_members = forms.IntegerField(
+        label=_("Members a blocking minority needs"), min_value=1, max_value=100, required=False
+    )
+    quorum = forms.DecimalField(
+        label=_("Quorum (share of members, simple majority)"),
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+        required=False,
+    )
+    threshold = forms.DecimalField(
+        label=_("Threshold (share of the total weight, weighted vote)"),
+        min_value=0.01,
+        max_value=1,
+        decimal_places=4,
+        required=False,
+    )
+    weights = forms.CharField(
+        label=_("Weights per member"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "One line per member: its 12-digit code and a number. For a weighted vote, or as the "
+            "population of a qualified majority; empty takes each member's enrolment."
+        ),
+    )
+    escalation_days = forms.IntegerField(
+        label=_("Escalation: working days at each higher level"),
+        min_value=1,
+        max_value=60,
+        required=False,
+    )
+    fallback = forms.ChoiceField(
+        label=_("Escalation: fallback rule at the decision level"),
+        choices=[("", "—"), *RULE_KINDS],
+        required=False,
+    )
+
+    def __init__(self, *args, body=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.filter(body=body)
+
+    def clean(self):
+        data = super().clean()
+        data["paragraphs"] = [p.strip() for p in data.get("text", "").split("\n\n") if p.strip()]
+        data["rule"] = self._rule(data)
+        return data
+
+    def _rule(self, data) -> dict:
+        kind = data.get("kind")
+        rule: dict = {"kind": kind}
+        weights = parse_weights(data.get("weights", ""), _("weights"))
+        if kind == "qualified_majority":
+            for f in ("member_share", "population_share"):
+                if data.get(f) is not None:
+                    rule[f] = float(data[f])
+            if data.get("blocking_members"):
+                rule["blocking_members"] = data["blocking_members"]
+        if kind == "simple_majority" and data.get("quorum") is not None:
+            rule["quorum"] = float(data["quorum"])
+        if kind == "weighted":
+            if not weights:
+                raise forms.ValidationError(_("A weighted vote needs the weights per member."))
+            rule["weights"] = weights
+            rule["threshold"] = float(data.get("threshold") or 0.5)
+        elif weights:
+            rule["population"] = {"basis": "given", "weights": weights}
+        if data.get("escalation_days"):
+            esc: dict = {"days": data["escalation_days"]}
+            if data.get("fallback"):
+                fb = {"kind": data["fallback"]}
+                if data["fallback"] == "weighted":
+                    raise forms.ValidationError(_("Choose another fallback than a weighted vote."))
+                if weights and data["fallback"] in (
+                    "qualified_majority",
+                    "constructive_abstention",
+                ):
+                    fb["population"] = {"basis": "given", "weights": weights}
+                esc["fallback"] = fb
+            rule["escalation"] = esc
+        return rule
+
+
+class CirculateForm(forms.Form):
+    notice_days = forms.IntegerField(
+        label=_("Notice before the comment window (working days)"),
+        min_value=0,
+        max_value=120,
+        initial=0,
+    )
+    comment_days = forms.IntegerField(
+        label=_("Comment window (working days)"), min_value=1, max_value=120, initial=10
+    )
+    position_days = forms.IntegerField(
+        label=_("Positions window (working days)"), min_value=1, max_value=120, initial=5
+    )
+
+
+class ReviseForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}), max_length=500_000
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["paragraphs"] = [p.strip() for p in data.get("text", "").split("\n\n") if p.strip()]
+        return data
+
+
+class CommentForm(forms.Form):
+    paragraph = forms.IntegerField(label=_("Paragraph"), min_value=1, max_value=500)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CommentKind.choices)
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+    proposed_text = forms.CharField(
+        label=_("Proposed wording (amendment)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )
+
+
+class DispositionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=DispositionDecision.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=20_000)
+
+
+class PositionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Position"), choices=PositionKind.choices)
+    text = forms.CharField(
+        label=_("Text of the reservation or objection (kept verbatim)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )
+
+
+class ExtendForm(forms.Form):
+    window = forms.ChoiceField(
+        label=_("Window"), choices=[("comments", _("Comments")), ("positions", _("Positions"))]
+    )
+    new_deadline = forms.DateTimeField(
+        label=_("New deadline (Asia/Shanghai)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2_000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2_000)
+
+
+class DelegateForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member"))
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=DelegateRole.choices)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.code, m.display_name) for m in members]

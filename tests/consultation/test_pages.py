@@ -241,3 +241,10 @@ def test_delegate_appoint(world, body, bureaus):
         "/consultation/yrd/delegates/", {"member": SH, "username": "sh-alt", "role": "alternate"}
     )
     assert Delegate.objects.get(user=u).role == "alternate"
+
+
+def test_home_lists_what_waits_for_my_member(commenting, bureaus, world):
+    page = login(bureaus[SH]).get("/consultation/").content.decode()
+    assert 'id="waiting"' in page and "共享课程规则" in page
+    page = login(world["users"]["langfang"]).get("/consultation/").content.decode()
+    assert 'id="waiting"' not in page and "共享课程规则" not in page

@@ -127,3 +127,28 @@ def ballot_rows(*, proposal: Proposal) -> list[tuple[Ballot, list[Position]]]:
 
 def latest_position_of(*, ballot: Ballot, delegation: Delegation) -> Position | None:
     return ballot.positions.filter(delegation=delegation).order_by("-cast_at", "-id").first()
+
+
+def awaiting_member(*, user) -> list[tuple[Proposal, bool]]:
+    """Open proposals in the bodies ``user`` speaks in, with whether their member has a position
+    in the open ballot: the delegate's to-do list (with the reminders' deadlines)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
+    mine = {
+        d.delegation.body_id: d.delegation_id
+        for d in Delegate.objects.filter(
+            user=user, since__lte=today, role__in=["delegate", "alternate"]
+        )
+        .exclude(until__lt=today)
+        .select_related("delegation")
+    }
+    out = []
+    open_statuses = [Status.CIRCULATED, Status.COMMENTS, Status.POSITIONS, Status.ESCALATED]
+    for p in Proposal.objects.filter(body_id__in=mine, status__in=open_statuses).select_related(
+        "body__area"
+    ):
+        ballot = p.ballots.filter(outcome="open").order_by("-number").first()
+        cast = bool(ballot) and ballot.positions.filter(delegation_id=mine[p.body_id]).exists()
+        out.append((p, cast))
+    return out

@@ -75,7 +75,11 @@ def _positions_chart(summary) -> str:
 def home(request):
     scope = scope_for(request.user)
     bodies = selectors.body_list(scope=scope, user=request.user)
-    return render(request, "consultation/home.html", {"bodies": bodies})
+    waiting = [
+        (p, words.next_deadline(p), cast)
+        for p, cast in selectors.awaiting_member(user=request.user)
+    ]
+    return render(request, "consultation/home.html", {"bodies": bodies, "waiting": waiting})
 
 
 def body_view(request, slug: str):

@@ -767,3 +767,101 @@ def test_jobs_submit_and_follow(tw, who):
     )
     r = c.get(f"/api/jobs/{run.pk}")
     assert r.status_code == (200 if who in EVALUATE_LANGFANG else 404), who
+
+
+# ---- consultation: the YRD and JJJ negotiation bodies -------------------------------------------
+# A body is read by its area's secretariat and by the bureaus of its members (at or inside a
+# member); the Tongzhou-Wuqing-Langfang secretariat's counties lie inside JJJ members.
+BODY_READ = {
+    "yrd": {"admin", "yrd-sec", "jiangsu"},
+    "jjj": {"admin", "jjj-sec", "twl-sec", "langfang", "tongzhou"},
+}
+BODY_CONVENE = {"yrd": {"admin", "yrd-sec"}, "jjj": {"admin", "jjj-sec"}}
+
+
+@pytest.fixture
+def bodies(world):
+    from xietong.consultation import services
+    from xietong.consultation.models import Level
+
+    out = {}
+    for slug in ("yrd", "jjj"):
+        b = services.body_create(area=world["areas"][slug], name_zh=f"{slug} 会商", actor=None)
+        f = services.forum_create(body=b, level=Level.DECISION, name_zh="领导会议", actor=None)
+        p = services.proposal_draft(
+            forum=f, title=f"{slug} 提案", paragraphs=["一、"], rule={"kind": "silence"}, actor=None
+        )
+        services.proposal_circulate(proposal=p, comment_days=3, position_days=3, actor=None)
+        services.proposal_draft(
+            forum=f, title=f"{slug} 草案", paragraphs=["一、"], rule={"kind": "silence"}, actor=None
+        )
+        out[slug] = b
+    # Jiangsu's bureau is the Jiangsu delegate in the YRD body
+    d = out["yrd"].delegations.get(member_id="320000000000")
+    services.delegate_appoint(
+        delegation=d, user=world["users"]["jiangsu"], role="delegate", actor=None
+    )
+    return out
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_consultation_reads(world, bodies, who):
+    c = client_for(world, who)
+    listed = {b["area"] for b in c.get("/api/consultation/bodies").json()}
+    assert listed == {s for s, readers in BODY_READ.items() if who in readers}, who
+    for slug, readers in BODY_READ.items():
+        ok = who in readers
+        for path in (
+            f"/consultation/{slug}/",
+            f"/consultation/{slug}/proposals/1/",
+            f"/consultation/{slug}/proposals/1/diff/",
+            f"/api/consultation/bodies/{slug}",
+            f"/api/consultation/bodies/{slug}/proposals/1",
+        ):
+            assert c.get(path).status_code == (200 if ok else 404), (who, path)
+        if ok:
+            titles = {
+                p["title"]
+                for p in c.get(f"/api/consultation/bodies/{slug}/proposals").json()["items"]
+            }
+            drafts_seen = who in BODY_CONVENE[slug]
+            assert titles == ({f"{slug} 提案", f"{slug} 草案"} if drafts_seen else {f"{slug} 提案"})
+            # the secretariat's draft (number 2) is not there for members
+            expected = 200 if drafts_seen else 404
+            assert c.get(f"/consultation/{slug}/proposals/2/").status_code == expected, who
+    home = c.get("/consultation/").content.decode()
+    for slug, readers in BODY_READ.items():
+        assert (f"{slug} 会商" in home) == (who in readers), (who, slug)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_consultation_writes(world, bodies, who):
+    from xietong.consultation.models import Comment, Proposal
+
+    c = client_for(world, who)
+    for slug in ("yrd", "jjj"):
+        draft = Proposal.objects.get(body=bodies[slug], number=2)
+        r = c.post(
+            f"/api/consultation/bodies/{slug}/proposals/2/circulate",
+            {"comment_days": 3, "position_days": 3},
+            content_type="application/json",
+        )
+        draft.refresh_from_db()
+        convenes = who in BODY_CONVENE[slug]
+        assert (draft.status != "draft") == convenes, (who, slug, r.status_code)
+        if not convenes:
+            assert r.status_code in (401, 403, 404), (who, slug)
+        # comments only from a member's delegate (Jiangsu, in the YRD body)
+        r = c.post(
+            f"/api/consultation/bodies/{slug}/proposals/1/comments",
+            {"paragraph": 1, "text": f"{who} 的意见"},
+            content_type="application/json",
+        )
+        speaks = who == "jiangsu" and slug == "yrd"
+        assert (
+            Comment.objects.filter(text=f"{who} 的意见", proposal__body=bodies[slug]).exists()
+            == speaks
+        )
+        assert r.status_code == (
+            201 if speaks else 401 if who is None else 403 if who in BODY_READ[slug] else 404
+        ), (who, slug, r.status_code)

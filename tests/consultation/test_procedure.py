@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from xietong.consultation import services
 from xietong.consultation.models import Ballot, Position, Reminder, Status
 
-from .conftest import AH, JS, SH, T0, ZJ, given
+from .conftest import AH, JS, SH, T0, TZ, ZJ, given
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,11 @@ def test_circulation_freezes_rule_members_and_dates(world, forums):
     ballot = p.ballots.get()
     assert ballot.members == sorted([SH, JS, ZJ, AH])
     assert ballot.population == {SH: 25.0, JS: 85.0, ZJ: 66.0, AH: 61.0}
-    # five working days from Monday 2 March 09:00 is Monday 9 March 09:00
-    assert p.comments_close_at == T0 + dt.timedelta(days=7)
+    # five working days from Monday 2 March (its day not counted): Tuesday 3 to Monday 9 March,
+    # closing at 24:00 of the 9th; positions then from the 10th (not counted) to Tuesday 17th
+    assert p.comments_close_at == dt.datetime(2026, 3, 10, 0, 0, tzinfo=TZ)
     assert ballot.opens_at == p.comments_close_at
-    assert ballot.closes_at == T0 + dt.timedelta(days=14)
+    assert ballot.closes_at == dt.datetime(2026, 3, 18, 0, 0, tzinfo=TZ)
     # the rule cannot change any more
     with pytest.raises(ValueError):
         services.proposal_revise(
@@ -260,3 +261,42 @@ def test_every_step_is_audited(world, forums, bureaus):
         "consultation.proposal_advance",
         "consultation.proposal_advance",
     ]
+
+
+def test_windows_skip_the_national_day_holiday(world, forums):
+    """国办发明电〔2025〕7号: 1–7 October 2026 off, Saturday 10 October worked."""
+    sec = world["users"]["yrd-sec"]
+    p = services.proposal_draft(
+        forum=forums["decision"], title="t", paragraphs=["a"], rule={"kind": "silence"}, actor=sec
+    )
+    start = dt.datetime(2026, 9, 30, 9, 0, tzinfo=TZ)
+    p = services.proposal_circulate(
+        proposal=p, comment_days=3, position_days=1, actor=sec, at=start
+    )
+    # 1-7 October skipped; Thursday 8, Friday 9 and Saturday 10 (worked): closes at 24:00 on
+    # the 10th, where plain weekdays would have closed it on 5 October
+    assert p.comments_close_at == dt.datetime(2026, 10, 11, 0, 0, tzinfo=TZ)
+
+
+def test_a_window_into_an_unknown_year_is_refused_until_the_notice_is_entered(world, forums):
+    from xietong.consultation.models import CalendarNotice
+
+    sec = world["users"]["yrd-sec"]
+    p = services.proposal_draft(
+        forum=forums["decision"], title="t", paragraphs=["a"], rule={"kind": "silence"}, actor=sec
+    )
+    start = dt.datetime(2026, 12, 21, 9, 0, tzinfo=TZ)
+    with pytest.raises(ValueError, match="holiday arrangement for 2027"):
+        services.proposal_circulate(
+            proposal=p, comment_days=15, position_days=5, actor=sec, at=start
+        )
+    p.refresh_from_db()
+    assert p.status == Status.DRAFT
+    # the administrator enters a notice for 2027 (here: New Year's Day only, as a test fixture)
+    CalendarNotice.objects.create(year=2027, rest_days=["2027-01-01"], source="test")
+    p = services.proposal_circulate(
+        proposal=p, comment_days=15, position_days=5, actor=sec, at=start
+    )
+    # 22-25 and 28-31 December, 4-8 and 11-12 January: 15 working days, closing at 24:00 on
+    # Tuesday 12 January
+    assert p.comments_close_at == dt.datetime(2027, 1, 13, 0, 0, tzinfo=TZ)

@@ -431,3 +431,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} {self.window} reminder {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarNotice(models.Model):
+    """The State Council's holiday arrangement for a year the packaged calendar does not know yet
+    (its notice appears each November for the next year), entered by the administrator from the
+    published notice: days off and make-up working days. Deadlines running into a year without
+    an arrangement are refused, never guessed."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    rest_days = models.JSONField(_("days off (ISO dates)"))
+    workdays = models.JSONField(_("make-up working days (ISO dates)"), default=list, blank=True)
+    source = models.CharField(
+        _("notice"), max_length=200, help_text=_("The notice's number, e.g. 国办发明电〔2025〕7号.")
+    )
+
+    class Meta:
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
+
+    def clean(self):
+        import datetime as dt
+
+        from django.core.exceptions import ValidationError
+
+        from xietong.algorithms.deadlines import Notice
+
+        try:
+            Notice(
+                year=self.year,
+                rest_days=frozenset(dt.date.fromisoformat(str(d)) for d in self.rest_days or []),
+                workdays=frozenset(dt.date.fromisoformat(str(d)) for d in self.workdays or []),
+                source=self.source,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(str(exc)) from exc

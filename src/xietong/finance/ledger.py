@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 from xietong.regions.models import Jurisdiction
 
 from . import explain
@@ -348,9 +349,8 @@ def post(
     )
     audit_record(
         actor=actor,
-        action="finance.entry_post",
-        object_type="finance.JournalEntry",
-        object_id=f"{fund.area.slug}#{number}",
+        action=AuditAction.FINANCE_ENTRY_POST,
+        obj=entry,
         after={
             "date": date.isoformat(),
             "kind": kind,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from xietong.accounts.scope import Scope, scope_for
 from xietong.algorithms import cost_sharing, netting
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 from xietong.regions.models import CooperationArea, Jurisdiction
 
 from . import classification, explain, ledger
@@ -104,9 +105,8 @@ def fund_open(*, area: CooperationArea, actor, currency: str = "CNY") -> Fund:
         ledger.account_ensure(fund, f"clear:{m.code}")
     audit_record(
         actor=actor,
-        action="finance.fund_open",
-        object_type="finance.Fund",
-        object_id=area.slug,
+        action=AuditAction.FINANCE_FUND_OPEN,
+        obj=fund,
         after={"area": area.slug, "currency": currency},
     )
     return fund
@@ -120,9 +120,8 @@ def fund_publish_totals(*, fund: Fund, published: bool, actor) -> Fund:
     fund.totals_published = published
     audit_record(
         actor=actor,
-        action="finance.fund_publish_totals",
-        object_type="finance.Fund",
-        object_id=fund.area.slug,
+        action=AuditAction.FINANCE_FUND_PUBLISH_TOTALS,
+        obj=fund,
         before={"totals_published": before},
         after={"totals_published": published},
     )
@@ -258,9 +257,8 @@ def round_create(
     )
     audit_record(
         actor=actor,
-        action="finance.round_create",
-        object_type="finance.ContributionRound",
-        object_id=r.pk,
+        action=AuditAction.FINANCE_ROUND_CREATE,
+        obj=r,
         after={
             "title": r.title,
             "year": r.year,
@@ -309,9 +307,8 @@ def round_weights_set(
         out.append(w)
     audit_record(
         actor=actor,
-        action="finance.round_weights_set",
-        object_type="finance.ContributionRound",
-        object_id=round.pk,
+        action=AuditAction.FINANCE_ROUND_WEIGHTS_SET,
+        obj=round,
         before={"member": member.code, "weights": before},
         after={"member": member.code, "weights": {w.criterion: str(w.value) for w in out}},
     )
@@ -388,9 +385,8 @@ def round_freeze(*, round: ContributionRound, actor) -> ContributionRound:
     round.save(update_fields=["status", "frozen_rule", "explanation"])
     audit_record(
         actor=actor,
-        action="finance.round_freeze",
-        object_type="finance.ContributionRound",
-        object_id=round.pk,
+        action=AuditAction.FINANCE_ROUND_FREEZE,
+        obj=round,
         after={
             **snapshot,
             "amounts": {
@@ -420,9 +416,8 @@ def charge_approve(*, charge: Charge, actor) -> Charge:
     charge.save(update_fields=["approved_at", "approved_by"])
     audit_record(
         actor=actor,
-        action="finance.charge_approve",
-        object_type="finance.Charge",
-        object_id=charge.pk,
+        action=AuditAction.FINANCE_CHARGE_APPROVE,
+        obj=charge,
         after={"member": charge.member_id, "amount": str(charge.amount)},
     )
     return charge
@@ -477,9 +472,8 @@ def round_call(
     round.save(update_fields=["status", "due_date"])
     audit_record(
         actor=actor,
-        action="finance.round_call",
-        object_type="finance.ContributionRound",
-        object_id=round.pk,
+        action=AuditAction.FINANCE_ROUND_CALL,
+        obj=round,
         after={"due_date": due_date.isoformat() if due_date else None},
     )
     return round
@@ -558,9 +552,8 @@ def payment_record(*, charge: Charge, amount, date: dt.date, actor) -> Payment:
     p = Payment.objects.create(charge=charge, amount=amount, date=date, entry=entry)
     audit_record(
         actor=actor,
-        action="finance.payment_record",
-        object_type="finance.Payment",
-        object_id=p.pk,
+        action=AuditAction.FINANCE_PAYMENT_RECORD,
+        obj=p,
         after={"charge": charge.pk, "member": charge.member_id, "amount": str(amount)},
     )
     return p
@@ -696,9 +689,8 @@ def project_create(
     )
     audit_record(
         actor=actor,
-        action="finance.project_create",
-        object_type="finance.JointProject",
-        object_id=p.pk,
+        action=AuditAction.FINANCE_PROJECT_CREATE,
+        obj=p,
         after={"title": p.title, "rule": rule, "participants": participants, "inputs": inputs},
     )
     return p
@@ -729,9 +721,8 @@ def project_freeze(*, project: JointProject, actor) -> JointProject:
     project.save(update_fields=["status", "explanation"])
     audit_record(
         actor=actor,
-        action="finance.project_freeze",
-        object_type="finance.JointProject",
-        object_id=project.pk,
+        action=AuditAction.FINANCE_PROJECT_FREEZE,
+        obj=project,
         after={c: str(from_fen(a)) for c, a in zip(project.participants, amounts, strict=True)},
     )
     return project
@@ -753,9 +744,8 @@ def project_call(*, project: JointProject, actor, date: dt.date | None = None) -
     project.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="finance.project_call",
-        object_type="finance.JointProject",
-        object_id=project.pk,
+        action=AuditAction.FINANCE_PROJECT_CALL,
+        obj=project,
         after={"status": project.status},
     )
     return project
@@ -768,8 +758,15 @@ def _source_model(source):
     return ContributionRound if isinstance(source, ContributionRound) else JointProject
 
 
-def _what(source) -> str:
-    return "round" if isinstance(source, ContributionRound) else "project"
+# What withdrawing or cancelling the call of a round or a project is called in the audit log.
+_WITHDRAW = {
+    ContributionRound: AuditAction.FINANCE_ROUND_WITHDRAW,
+    JointProject: AuditAction.FINANCE_PROJECT_WITHDRAW,
+}
+_CALL_CANCEL = {
+    ContributionRound: AuditAction.FINANCE_ROUND_CALL_CANCEL,
+    JointProject: AuditAction.FINANCE_PROJECT_CALL_CANCEL,
+}
 
 
 @transaction.atomic
@@ -788,9 +785,8 @@ def draft_withdraw(*, source: ContributionRound | JointProject, actor, reason: s
     source.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action=f"finance.{_what(source)}_withdraw",
-        object_type=f"finance.{type(source).__name__}",
-        object_id=source.pk,
+        action=_WITHDRAW[type(source)],
+        obj=source,
         before={"status": Stage.DRAFT},
         after={"status": Stage.WITHDRAWN, "reason": reason.strip()},
     )
@@ -840,9 +836,8 @@ def call_cancel(
     source.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action=f"finance.{_what(source)}_call_cancel",
-        object_type=f"finance.{type(source).__name__}",
-        object_id=source.pk,
+        action=_CALL_CANCEL[type(source)],
+        obj=source,
         before={"status": Stage.CALLED, "call_entries": sorted(entries)},
         after={
             "status": Stage.FROZEN,
@@ -903,9 +898,8 @@ def agreement_create(
     )
     audit_record(
         actor=actor,
-        action="finance.agreement_create",
-        object_type="finance.Agreement",
-        object_id=a.pk,
+        action=AuditAction.FINANCE_AGREEMENT_CREATE,
+        obj=a,
         after={"kind": kind, "payer": payer.code, "payee": payee.code, "rates": a.rates},
     )
     return a
@@ -929,9 +923,8 @@ def agreement_approve(*, agreement: Agreement, actor) -> Agreement:
     agreement.save(update_fields=changed)
     audit_record(
         actor=actor,
-        action="finance.agreement_approve",
-        object_type="finance.Agreement",
-        object_id=agreement.pk,
+        action=AuditAction.FINANCE_AGREEMENT_APPROVE,
+        obj=agreement,
         after={"sides": sides, "active": agreement.is_active},
     )
     return agreement
@@ -983,9 +976,8 @@ def flow_record(*, agreement: Agreement, period: str, stage: str, count: int, ac
         )
     audit_record(
         actor=actor,
-        action="finance.flow_record",
-        object_type="finance.FlowRecord",
-        object_id=flow.pk,
+        action=AuditAction.FINANCE_FLOW_RECORD,
+        obj=flow,
         before=before,
         after={"agreement": agreement.pk, "period": period, "stage": stage, "count": count},
     )
@@ -1030,9 +1022,8 @@ def settlement_propose(*, fund: Fund, period: str, actor, method: str = "auto") 
     FlowRecord.objects.filter(pk__in=[f.pk for f in flows]).update(settlement=s)
     audit_record(
         actor=actor,
-        action="finance.settlement_propose",
-        object_type="finance.Settlement",
-        object_id=s.pk,
+        action=AuditAction.FINANCE_SETTLEMENT_PROPOSE,
+        obj=s,
         after={
             "period": period,
             "gross": str(gross),
@@ -1089,9 +1080,8 @@ def settlement_approve(*, settlement: Settlement, actor, date: dt.date | None = 
         settlement.save(update_fields=["entry", "status"])
     audit_record(
         actor=actor,
-        action="finance.settlement_approve",
-        object_type="finance.Settlement",
-        object_id=settlement.pk,
+        action=AuditAction.FINANCE_SETTLEMENT_APPROVE,
+        obj=settlement,
         after={"members": [p.member_id for p in todo], "status": settlement.status},
     )
     return settlement
@@ -1135,9 +1125,8 @@ def transfer_paid(*, transfer: SettlementTransfer, actor, date: dt.date | None =
         settlement.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="finance.transfer_paid",
-        object_type="finance.SettlementTransfer",
-        object_id=transfer.pk,
+        action=AuditAction.FINANCE_TRANSFER_PAID,
+        obj=transfer,
         after={"amount": str(transfer.amount), "settlement_status": settlement.status},
     )
     return transfer
@@ -1158,9 +1147,8 @@ def donor_create(*, fund: Fund, name: str, kind: str, actor, anonymous: bool = F
     d = Donor.objects.create(fund=fund, name=name.strip(), kind=kind, anonymous=anonymous)
     audit_record(
         actor=actor,
-        action="finance.donor_create",
-        object_type="finance.Donor",
-        object_id=d.pk,
+        action=AuditAction.FINANCE_DONOR_CREATE,
+        obj=d,
         after={"name": d.name, "kind": kind, "anonymous": anonymous},
     )
     return d
@@ -1194,9 +1182,8 @@ def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str 
     )
     audit_record(
         actor=actor,
-        action="finance.donation_record",
-        object_type="finance.Donation",
-        object_id=d.pk,
+        action=AuditAction.FINANCE_DONATION_RECORD,
+        obj=d,
         after={"donor": donor.pk, "amount": str(amount), "earmark": earmark},
     )
     return d
@@ -1352,9 +1339,8 @@ def disbursement_record(
     )
     audit_record(
         actor=actor,
-        action="finance.disbursement_record",
-        object_type="finance.Disbursement",
-        object_id=x.pk,
+        action=AuditAction.FINANCE_DISBURSEMENT_RECORD,
+        obj=x,
         after={
             "programme": programme,
             "function_code": function_code,

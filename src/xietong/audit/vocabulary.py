@@ -202,7 +202,7 @@ def _pk(obj) -> Any:
 
 
 # Model label -> (object type, the id the log names an instance by).
-_MODELS: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
+MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
     "accounts.User": (ObjectType.USER, _pk),
     "accounts.RoleAssignment": (ObjectType.ROLE_ASSIGNMENT, _pk),
     "accounts.ApiToken": (ObjectType.API_TOKEN, _pk),
@@ -252,7 +252,7 @@ def object_type_of(obj) -> tuple[ObjectType, str]:
     not know raises ``LookupError``."""
     label = getattr(getattr(obj, "_meta", None), "label", None)
     try:
-        kind, key = _MODELS[label]
+        kind, key = MODEL_OBJECT_TYPES[label]
     except KeyError:
         raise LookupError(
             f"no audit object type for {type(obj).__name__} ({label}): add it to "

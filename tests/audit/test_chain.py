@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from xietong.audit import triggers
 from xietong.audit.models import AuditEntry
 from xietong.audit.services import audit_record, verify_chain
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.cli import cmd_audit_verify
 
 
@@ -21,8 +22,8 @@ def _write(n):
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="test.write",
-                object_type="thing",
+                action=AuditAction.DEMO_LOAD,
+                object_type=ObjectType.DEMO,
                 object_id=i,
                 before={"v": i},
                 after={"v": i + 1, "note": "数值", "d": "1.50"},
@@ -57,7 +58,9 @@ def test_record_outside_transaction_is_refused(db):
     services.transaction.get_connection = lambda *a, **k: NoTx()
     try:
         with pytest.raises(RuntimeError):
-            audit_record(actor=None, action="x", object_type="x", object_id=1)
+            audit_record(
+                actor=None, action=AuditAction.DEMO_LOAD, object_type=ObjectType.DEMO, object_id=1
+            )
     finally:
         services.transaction.get_connection = original
 

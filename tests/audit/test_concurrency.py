@@ -8,6 +8,7 @@ from django.db import connection, connections, transaction
 
 from xietong.audit.models import AuditEntry
 from xietong.audit.services import audit_record, verify_chain
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,8 +26,8 @@ def test_concurrent_appends_keep_one_chain():
                 with transaction.atomic():
                     audit_record(
                         actor=None,
-                        action="concurrent",
-                        object_type="t",
+                        action=AuditAction.DEMO_LOAD,
+                        object_type=ObjectType.DEMO,
                         object_id=f"{k}-{i}",
                         after={"k": k, "i": i},
                     )

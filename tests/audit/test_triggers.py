@@ -9,13 +9,20 @@ from django.db import DatabaseError, connection, transaction
 from xietong.audit import triggers
 from xietong.audit.models import AuditEntry, AuditHead
 from xietong.audit.services import audit_checkpoint_issue, audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.cli import cmd_audit_verify
 
 
 def _write(n=1):
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="t", object_type="t", object_id=i, after={"a": i})
+            audit_record(
+                actor=None,
+                action=AuditAction.DEMO_LOAD,
+                object_type=ObjectType.DEMO,
+                object_id=i,
+                after={"a": i},
+            )
 
 
 def _refused(sql, params=(), match="append-only|audit head"):
@@ -35,7 +42,7 @@ def test_database_refuses_update_and_delete(db):
     _write()
     for sql in ("UPDATE audit_auditentry SET action = 'x'", "DELETE FROM audit_auditentry"):
         _refused(sql)
-    assert AuditEntry.objects.order_by("-seq").first().action == "t"
+    assert AuditEntry.objects.order_by("-seq").first().action == AuditAction.DEMO_LOAD
 
 
 def test_head_cannot_be_rewound_moved_or_deleted(db):

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from xietong.audit.admin_mixins import AuditedAdminMixin
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 
 from .models import ApiToken, RoleAssignment, User
 from .services import role_grant, role_revoke
@@ -60,9 +61,8 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             if user is not None and before is not None and user.password != before:
                 audit_record(
                     actor=request.user,
-                    action="user.password_change",
-                    object_type="user",
-                    object_id=user.pk,
+                    action=AuditAction.USER_PASSWORD_CHANGE,
+                    obj=user,
                     after={
                         "username": user.username,
                         "usable_password": user.has_usable_password(),

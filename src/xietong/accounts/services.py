@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 from .models import ApiToken, Role, RoleAssignment, User
 from .scope import OutOfScope, scope_for
@@ -82,9 +83,8 @@ def user_create(
     user.save()
     audit_record(
         actor=actor,
-        action="user.create",
-        object_type="user",
-        object_id=user.pk,
+        action=AuditAction.USER_CREATE,
+        obj=user,
         after={"username": username, "display_name": display_name, "superuser": is_superuser},
     )
     return user
@@ -113,9 +113,8 @@ def user_invite(
     user.save()
     audit_record(
         actor=actor,
-        action="user.invite",
-        object_type="user",
-        object_id=user.pk,
+        action=AuditAction.USER_INVITE,
+        obj=user,
         after={"username": username, "display_name": user.display_name, "role": role},
     )
     role_grant(user=user, role=role, school=school, actor=actor)
@@ -140,9 +139,8 @@ def role_grant(
     if created:
         audit_record(
             actor=actor,
-            action="role.grant",
-            object_type="role_assignment",
-            object_id=assignment.pk,
+            action=AuditAction.ROLE_GRANT,
+            obj=assignment,
             after=_role_snapshot(assignment),
         )
     if hasattr(user, "_xietong_scope"):
@@ -164,8 +162,8 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     assignment.delete()
     audit_record(
         actor=actor,
-        action="role.revoke",
-        object_type="role_assignment",
+        action=AuditAction.ROLE_REVOKE,
+        object_type=ObjectType.ROLE_ASSIGNMENT,
         object_id=pk,
         before=before,
     )
@@ -196,9 +194,8 @@ def token_create(
     )
     audit_record(
         actor=actor,
-        action="token.create",
-        object_type="api_token",
-        object_id=token.pk,
+        action=AuditAction.TOKEN_CREATE,
+        obj=token,
         after={
             "user": user.username,
             "name": token.name,
@@ -219,9 +216,8 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="token.revoke",
-            object_type="api_token",
-            object_id=token.pk,
+            action=AuditAction.TOKEN_REVOKE,
+            obj=token,
             before={"revoked_at": None},
             after={"revoked_at": token.revoked_at},
         )

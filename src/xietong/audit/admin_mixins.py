@@ -6,6 +6,13 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from .services import audit_record
+from .vocabulary import AuditAction, ObjectType
+
+
+def _admin_type(obj) -> ObjectType:
+    """Admin edits name the row by its model's lower-case label (``schools.school``), as they
+    always have; a model without an ``ADMIN_*`` object type raises ValueError."""
+    return ObjectType(obj._meta.label_lower)
 
 
 def _snapshot(obj) -> dict:
@@ -30,8 +37,8 @@ class AuditedAdminMixin:
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                action=f"admin.{'change' if change else 'add'}",
-                object_type=obj._meta.label_lower,
+                action=AuditAction.ADMIN_CHANGE if change else AuditAction.ADMIN_ADD,
+                object_type=_admin_type(obj),
                 object_id=obj.pk,
                 before=before,
                 after=_snapshot(obj),
@@ -43,8 +50,8 @@ class AuditedAdminMixin:
             super().delete_model(request, obj)
             audit_record(
                 actor=request.user,
-                action="admin.delete",
-                object_type=obj._meta.label_lower,
+                action=AuditAction.ADMIN_DELETE,
+                object_type=_admin_type(obj),
                 object_id=pk,
                 before=before,
             )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .vocabulary import action_label, object_type_label
+
 
 class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
@@ -49,6 +51,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit entries are append-only")
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language (``AuditAction``'s label)."""
+        return action_label(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
 
 
 class AuditHead(models.Model):

@@ -22,6 +22,7 @@ from .signing import (
     signature_problem,
     trusted_public_keys,
 )
+from .vocabulary import AuditAction, ObjectType, object_type_of
 
 
 def _actor_label(actor: Any) -> str:
@@ -30,17 +31,45 @@ def _actor_label(actor: Any) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+def _coerce(vocabulary, value, what: str):
+    try:
+        return vocabulary(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown audit {what} {value!r}: use a member of {vocabulary.__name__} "
+            "(xietong/audit/vocabulary.py)"
+        ) from None
+
+
+def _subject(obj, object_type, object_id) -> tuple[ObjectType, str]:
+    if obj is not None:
+        if object_type is not None or object_id is not None:
+            raise TypeError("audit_record takes obj= or object_type= and object_id=, not both")
+        return object_type_of(obj)
+    if object_type is None or object_id is None:
+        raise TypeError("audit_record needs obj=, or object_type= and object_id=")
+    return _coerce(ObjectType, object_type, "object type"), str(object_id)
+
+
 def audit_record(
     *,
     actor: Any,
-    action: str,
-    object_type: str,
-    object_id: Any,
+    action: AuditAction,
+    obj: Any = None,
+    object_type: ObjectType | None = None,
+    object_id: Any = None,
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
     """Append one entry. Must run inside the caller's transaction so the change and its record
-    commit or roll back together."""
+    commit or roll back together.
+
+    ``action`` is an ``AuditAction``; the entry names its object either by ``obj`` (a model
+    instance: its type and id come from the vocabulary's registry) or by ``object_type`` (an
+    ``ObjectType``) and ``object_id`` for what is not a model row (a file, a tree, a period).
+    A string that is not in the vocabulary raises ``ValueError`` before anything is written."""
+    action = _coerce(AuditAction, action, "action")
+    otype, oid = _subject(obj, object_type, object_id)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
     AuditHead.objects.get_or_create(id=1)
@@ -57,9 +86,9 @@ def audit_record(
         created_at=created_at,
         actor_id=actor_id,
         actor_label=label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        action=action.value,
+        object_type=otype.value,
+        object_id=oid,
         before=before_j,
         after=after_j,
         prev_hash=prev,
@@ -69,9 +98,9 @@ def audit_record(
         created_at=created_at,
         actor_id=actor_id,
         actor_label=label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        action=action.value,
+        object_type=otype.value,
+        object_id=oid,
         before=before_j,
         after=after_j,
         prev_hash=prev,
@@ -90,7 +119,7 @@ class ChainReport:
     problem: str = ""
 
 
-CHECKPOINT_ACTION = "audit.checkpoint"
+CHECKPOINT_ACTION = AuditAction.AUDIT_CHECKPOINT
 _FIELDS = (
     "id",
     "seq",
@@ -359,8 +388,7 @@ def audit_checkpoint_issue(*, actor=None) -> AuditCheckpoint:
     audit_record(
         actor=actor,
         action=CHECKPOINT_ACTION,
-        object_type="audit_checkpoint",
-        object_id=row.pk,
+        obj=row,
         after={"id": row.pk, "size": cp.size, "head": cp.head, "key_id": cp.key_id},
     )
     return row

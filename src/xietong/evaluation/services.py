@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xietong.accounts.scope import scope_for
 from xietong.algorithms import standards as std_engine
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_member_prefixes
 
@@ -250,9 +251,8 @@ def evaluation_run(
     )
     audit_record(
         actor=actor,
-        action="evaluation.run",
-        object_type="evaluation",
-        object_id=run.pk,
+        action=AuditAction.EVALUATION_RUN,
+        obj=run,
         after={
             "standard": f"{std.id} v{std.version}",
             "stage": stage,
@@ -303,9 +303,8 @@ def evaluation_publish(*, run: EvaluationRun, actor) -> EvaluationRun:
         run.save(update_fields=["published_at", "published_by"])
         audit_record(
             actor=actor,
-            action="evaluation.publish",
-            object_type="evaluation",
-            object_id=run.pk,
+            action=AuditAction.EVALUATION_PUBLISH,
+            obj=run,
             before={"published": False},
             after={"published": True, "fingerprint": run.fingerprint},
         )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 
 from . import ledger
 from .ledger import UNRESTRICTED, ZERO, Line, money
@@ -123,9 +124,8 @@ def period_close(*, fund: Fund, period: str, actor) -> AccountingPeriod:
     )
     audit_record(
         actor=actor,
-        action="finance.period_close",
-        object_type="finance.AccountingPeriod",
-        object_id=f"{fund.area.slug}:{label}",
+        action=AuditAction.FINANCE_PERIOD_CLOSE,
+        obj=closed,
         before={"closed_through": last.isoformat() if last else None},
         after={
             "closed_through": date_to.isoformat(),
@@ -186,9 +186,8 @@ def project_close(
     project.save(update_fields=["status"])
     audit_record(
         actor=actor,
-        action="finance.project_close",
-        object_type="finance.JointProject",
-        object_id=project.pk,
+        action=AuditAction.FINANCE_PROJECT_CLOSE,
+        obj=project,
         before={"status": before, "restricted": str(held)},
         after={
             "status": Stage.CLOSED,
@@ -228,9 +227,8 @@ def earmark_release(
         raise ValueError(_("Nothing is earmarked for %(p)s.") % {"p": Programme(programme).label})
     audit_record(
         actor=actor,
-        action="finance.earmark_release",
-        object_type="finance.Fund",
-        object_id=fund.area.slug,
+        action=AuditAction.FINANCE_EARMARK_RELEASE,
+        obj=fund,
         after={
             "programme": programme,
             "amount": str(entry.total_debit),

@@ -20,7 +20,7 @@ from django.db import transaction
 from xietong.regions.models import CooperationArea, Jurisdiction
 
 from . import closing, services
-from .models import Fund
+from .models import ContributionRound, Fund, JointProject, Settlement
 
 SH, JS, ZJ, AH = "310000000000", "320000000000", "330000000000", "340000000000"
 
@@ -47,17 +47,8 @@ def _platform_cost(codes: tuple[str, ...]) -> Decimal:
     return (costs[0] + Decimal("0.3") * sum(costs[1:], Decimal(0))).quantize(Decimal("0.01"))
 
 
-@transaction.atomic
-def finance_demo_load(*, seed: int = 2024) -> dict:
-    """Create the demo fund of the Yangtze River Delta; does nothing if it already exists."""
-    area = CooperationArea.objects.filter(slug="yrd").first()
-    if area is None or Fund.objects.filter(area=area).exists():
-        return {"created": False}
-    rng = random.Random(seed)
-    fund = services.fund_open(area=area, actor=None)
-    j = {c: Jurisdiction.objects.get(code=c) for c in (SH, JS, ZJ, AH)}
-
-    # contributions: 100 million yuan by a 40/30/30 rule
+def _contributions(fund: Fund, j: dict, rng: random.Random) -> ContributionRound:
+    """Contributions: 100 million yuan by a 40/30/30 rule."""
     rnd = services.round_create(
         fund=fund,
         title="2024 年度长三角教育协同发展基金出资",
@@ -87,8 +78,11 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
         else:
             day = dt.date(2024, rng.randint(4, 6), rng.randint(1, 28))
             services.payment_record(charge=c, amount=c.amount, date=day, actor=None)
+    return rnd
 
-    # a shared teacher-training platform, costs split by the Shapley value
+
+def _platform(fund: Fund) -> JointProject:
+    """A shared teacher-training platform, costs split by the Shapley value."""
     members = [SH, JS, ZJ, AH]
     coalitions = [
         {"members": list(s), "cost": str(_platform_cost(s))}
@@ -120,8 +114,11 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
         project=project,
         actor=None,
     )
+    return project
 
-    # reciprocal agreements and their netted settlement
+
+def _agreements(fund: Fund, j: dict, rng: random.Random) -> Settlement:
+    """Reciprocal agreements and their netted settlement."""
     agreements = [
         (
             "tuition",
@@ -159,8 +156,11 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
     services.settlement_approve(settlement=settlement, actor=None, date=dt.date(2024, 12, 20))
     for t in settlement.transfers.all():
         services.transfer_paid(transfer=t, actor=None, date=dt.date(2024, 12, 28))
+    return settlement
 
-    # society's money and disbursements to programmes
+
+def _society(fund: Fund, j: dict) -> None:
+    """Society's money and disbursements to programmes."""
     donor = services.donor_create(
         fund=fund, name="长三角教育发展基金会（示例）", kind="foundation", actor=None
     )
@@ -191,6 +191,21 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
         from_society=True,
         actor=None,
     )
+
+
+@transaction.atomic
+def finance_demo_load(*, seed: int = 2024) -> dict:
+    """Create the demo fund of the Yangtze River Delta; does nothing if it already exists."""
+    area = CooperationArea.objects.filter(slug="yrd").first()
+    if area is None or Fund.objects.filter(area=area).exists():
+        return {"created": False}
+    rng = random.Random(seed)
+    fund = services.fund_open(area=area, actor=None)
+    j = {c: Jurisdiction.objects.get(code=c) for c in (SH, JS, ZJ, AH)}
+    rnd = _contributions(fund, j, rng)
+    project = _platform(fund)
+    settlement = _agreements(fund, j, rng)
+    _society(fund, j)
     closing.period_close(fund=fund, period="2024-Q1", actor=None)
     services.fund_publish_totals(fund=fund, published=True, actor=None)
     return {

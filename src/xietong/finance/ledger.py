@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 from xietong.regions.models import Jurisdiction
 
 from . import explain
@@ -271,22 +272,9 @@ def _check_restricted(fund: Fund, checked: list) -> None:
             )
 
 
-def post(
-    *,
-    fund: Fund,
-    date: dt.date,
-    kind: str,
-    memo: str,
-    lines: Iterable[Line],
-    actor,
-    reverses: JournalEntry | None = None,
-    create_accounts: bool = True,
-) -> JournalEntry:
-    """Write one balanced entry. The caller has checked scope and holds a transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("ledger.post must run inside transaction.atomic()")
-    if not isinstance(date, dt.date):
-        raise ValueError(_("The date of an entry must be a date."))
+def _checked(lines: Iterable[Line]) -> tuple[list, Decimal, Decimal]:
+    """The lines as (account, debit, credit, memo) with amounts parsed; refuses an entry of
+    fewer than two lines, a line that is not one-sided, or one that does not balance."""
     lines = list(lines)
     if len(lines) < 2:
         raise ValueError(_("A journal entry needs at least two lines."))
@@ -306,8 +294,10 @@ def post(
             _("The entry does not balance: debits %(d)s, credits %(c)s.")
             % {"d": total_d, "c": total_c}
         )
-    fund = _lock_fund(fund)  # serialises postings to this fund; numbers are gap-free
-    _check_open(fund, date)
+    return checked, total_d, total_c
+
+
+def _accounts(fund: Fund, checked: list, create_accounts: bool) -> dict[str, Account]:
     accounts = {}
     for code, *_rest in checked:
         if code in accounts:
@@ -318,6 +308,29 @@ def post(
                 raise ValueError(_("Unknown account %(c)s.") % {"c": code})
             acc = account_ensure(fund, code)
         accounts[code] = acc
+    return accounts
+
+
+def post(
+    *,
+    fund: Fund,
+    date: dt.date,
+    kind: str,
+    memo: str,
+    lines: Iterable[Line],
+    actor,
+    reverses: JournalEntry | None = None,
+    create_accounts: bool = True,
+) -> JournalEntry:
+    """Write one balanced entry. The caller has checked scope and holds a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.post must run inside transaction.atomic()")
+    if not isinstance(date, dt.date):
+        raise ValueError(_("The date of an entry must be a date."))
+    checked, total_d, total_c = _checked(lines)
+    fund = _lock_fund(fund)  # serialises postings to this fund; numbers are gap-free
+    _check_open(fund, date)
+    accounts = _accounts(fund, checked, create_accounts)
     _check_restricted(fund, checked)
     number = fund.last_number + 1
     Fund.objects.filter(pk=fund.pk).update(last_number=number)
@@ -348,9 +361,8 @@ def post(
     )
     audit_record(
         actor=actor,
-        action="finance.entry_post",
-        object_type="finance.JournalEntry",
-        object_id=f"{fund.area.slug}#{number}",
+        action=AuditAction.FINANCE_ENTRY_POST,
+        obj=entry,
         after={
             "date": date.isoformat(),
             "kind": kind,

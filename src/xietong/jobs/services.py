@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction
 
 from . import kinds
 from .errors import Superseded
@@ -121,9 +122,8 @@ def job_submit(
             return Job.objects.get(kind=kind, dedupe_key=key, status__in=ACTIVE), False
         audit_record(
             actor=actor,
-            action="job.submit",
-            object_type="job",
-            object_id=job.pk,
+            action=AuditAction.JOB_SUBMIT,
+            obj=job,
             after={**_snapshot(job), "params": job.params},
         )
         _enqueue(job)
@@ -152,9 +152,8 @@ def job_start(*, job_id: int, task_id: str = "") -> tuple[Job, str] | None:
         job = Job.objects.get(pk=job_id)
         audit_record(
             actor=None,
-            action="job.start",
-            object_type="job",
-            object_id=job.pk,
+            action=AuditAction.JOB_START,
+            obj=job,
             before={"status": JobStatus.QUEUED},
             after={"status": job.status, "attempt": job.attempts},
         )
@@ -178,6 +177,12 @@ def job_progress(
     )
 
 
+_FINISHED = {
+    JobStatus.SUCCEEDED: AuditAction.JOB_SUCCEEDED,
+    JobStatus.FAILED: AuditAction.JOB_FAILED,
+}
+
+
 def _finish(job: Job, token: str, status: str, **changes) -> Job:
     now = timezone.now()
     with transaction.atomic():
@@ -189,9 +194,8 @@ def _finish(job: Job, token: str, status: str, **changes) -> Job:
         job.refresh_from_db()
         audit_record(
             actor=None,
-            action=f"job.{status}",
-            object_type="job",
-            object_id=job.pk,
+            action=_FINISHED[status],
+            obj=job,
             before={"status": JobStatus.RUNNING},
             after={
                 "status": status,
@@ -232,9 +236,8 @@ def jobs_reap(*, now=None) -> dict:
                 job.refresh_from_db()
                 audit_record(
                     actor=None,
-                    action="job.requeue",
-                    object_type="job",
-                    object_id=job.pk,
+                    action=AuditAction.JOB_REQUEUE,
+                    obj=job,
                     before={"status": JobStatus.RUNNING, "heartbeat_at": job.heartbeat_at},
                     after={"status": JobStatus.QUEUED, "attempts": job.attempts},
                 )
@@ -255,9 +258,8 @@ def jobs_reap(*, now=None) -> dict:
                     continue
                 audit_record(
                     actor=None,
-                    action="job.failed",
-                    object_type="job",
-                    object_id=job.pk,
+                    action=AuditAction.JOB_FAILED,
+                    obj=job,
                     before={"status": JobStatus.RUNNING},
                     after={"status": JobStatus.FAILED, "error": "worker_lost", **params},
                 )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 from .boundaries import (
     DEFAULT_TOLERANCE,
@@ -67,8 +68,8 @@ def jurisdictions_load(*, province_prefixes: list[str] | None = None, actor=None
     if created or updated:
         audit_record(
             actor=actor,
-            action="jurisdictions.load",
-            object_type="jurisdiction_tree",
+            action=AuditAction.JURISDICTIONS_LOAD,
+            object_type=ObjectType.JURISDICTION_TREE,
             object_id=",".join(sorted(province_prefixes or [])) or "members",
             after={**result, "created_codes": created, "updated_codes": updated},
         )
@@ -164,8 +165,8 @@ def boundaries_load(
     )
     audit_record(
         actor=actor,
-        action="boundaries.load",
-        object_type="boundary_file",
+        action=AuditAction.BOUNDARIES_LOAD,
+        object_type=ObjectType.BOUNDARY_FILE,
         object_id=digest,
         after={
             "file": filename,
@@ -237,9 +238,8 @@ def area_create(
     )
     audit_record(
         actor=actor,
-        action="area.create",
-        object_type="cooperation_area",
-        object_id=area.slug,
+        action=AuditAction.AREA_CREATE,
+        obj=area,
         after=_area_snapshot(area),
     )
     return area
@@ -275,9 +275,8 @@ def area_update(
     area.save()
     audit_record(
         actor=actor,
-        action="area.update",
-        object_type="cooperation_area",
-        object_id=area.slug,
+        action=AuditAction.AREA_UPDATE,
+        obj=area,
         before=before,
         after=_area_snapshot(area),
     )
@@ -303,9 +302,8 @@ def area_set_members(
     )
     audit_record(
         actor=actor,
-        action="area.members",
-        object_type="cooperation_area",
-        object_id=area.slug,
+        action=AuditAction.AREA_MEMBERS,
+        obj=area,
         before=before,
         after=_area_snapshot(area),
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from xietong.accounts.models import Role, User
 from xietong.accounts.services import role_grant, user_create
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.divisions import MEMBER_PROVINCES
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import counties_valid_in
@@ -195,8 +196,8 @@ def demo_load(
             )
             audit_record(
                 actor=None,
-                action="demo.load",
-                object_type="demo",
+                action=AuditAction.DEMO_LOAD,
+                object_type=ObjectType.DEMO,
                 object_id=str(seed),
                 after={
                     "seed": seed,

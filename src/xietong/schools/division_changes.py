@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.divisions import DivisionChange, read_changes, successors
 from xietong.regions.models import Jurisdiction
 
@@ -146,8 +147,8 @@ def division_change_apply(
         if moved:
             audit_record(
                 actor=actor,
-                action="division_change.apply",
-                object_type="division_change",
+                action=AuditAction.DIVISION_CHANGE_APPLY,
+                object_type=ObjectType.DIVISION_CHANGE,
                 object_id=change.id,
                 after={"effective": change.effective, "kind": change.kind, "moved": moved},
             )

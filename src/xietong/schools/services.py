@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 
 from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.models import Jurisdiction
 
 from .catalogue import CATALOGUE
@@ -142,9 +143,8 @@ def school_create(
     school = School.objects.create(code=code, county=county, **fields)
     audit_record(
         actor=actor,
-        action="school.create",
-        object_type="school",
-        object_id=school.code,
+        action=AuditAction.SCHOOL_CREATE,
+        obj=school,
         after=_school_snapshot(school),
     )
     return school
@@ -167,9 +167,8 @@ def school_update(*, school: School, actor, **changes) -> School:
     school.save()
     audit_record(
         actor=actor,
-        action="school.update",
-        object_type="school",
-        object_id=school.code,
+        action=AuditAction.SCHOOL_UPDATE,
+        obj=school,
         before=before,
         after=_school_snapshot(school),
     )
@@ -241,9 +240,8 @@ def schools_move_county(
         school.save(update_fields=["county"])
         audit_record(
             actor=actor,
-            action="school.move",
-            object_type="school",
-            object_id=school.code,
+            action=AuditAction.SCHOOL_MOVE,
+            obj=school,
             before=before,
             after={
                 **_school_snapshot(school),
@@ -455,8 +453,8 @@ def statistics_write(
     updated = len(values) - created
     audit_record(
         actor=actor,
-        action="statistics.import",
-        object_type="statistics",
+        action=AuditAction.STATISTICS_IMPORT,
+        object_type=ObjectType.STATISTICS,
         object_id=source[:100],
         after={
             "file": source,
@@ -553,9 +551,8 @@ def release_publish(*, jurisdiction: Jurisdiction, year: int, actor) -> Statisti
     if created:
         audit_record(
             actor=actor,
-            action="statistics.publish",
-            object_type="statistics_release",
-            object_id=f"{jurisdiction.code}:{year}",
+            action=AuditAction.STATISTICS_PUBLISH,
+            obj=release,
             after={"jurisdiction": jurisdiction.code, "year": year},
         )
     return release

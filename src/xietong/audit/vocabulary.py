@@ -1,0 +1,276 @@
+"""The audit log's vocabulary: every action it records and every kind of object it names.
+
+One closed list, like Zulip's ``RealmAuditLog`` event types, so that a typo cannot land in the
+chain and the log reads in words (each member's label) rather than codes.
+
+Each member's value is exactly the string the log has stored for it since the action first
+existed: entries are hash-chained over those strings, so a value may never change (old entries
+would no longer verify) and a member may never be removed while entries use it. An action no
+longer written moves to ``LEGACY_ACTIONS`` (an object type to ``LEGACY_OBJECT_TYPES``) and keeps
+its label, so old entries still read; ``tests/audit/test_vocabulary.py`` fails on a member that
+nothing writes and that is not listed there.
+
+``object_type_of`` maps a model instance to its object type and the id the log has always used
+for it (a school's code, an area's slug, a fund's area slug ...), so a service can write
+``audit_record(obj=school, ...)``. Models are named by their label (``"schools.School"``), not
+imported: the audit app sits below every domain app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    # accounts
+    USER_CREATE = "user.create", _("Account created")
+    USER_INVITE = "user.invite", _("Account invited")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Password changed")
+    ROLE_GRANT = "role.grant", _("Role granted")
+    ROLE_REVOKE = "role.revoke", _("Role revoked")
+    TOKEN_CREATE = "token.create", _("API token created")
+    TOKEN_REVOKE = "token.revoke", _("API token revoked")
+    # back-office edits in the Django admin
+    ADMIN_ADD = "admin.add", _("Added in the admin")
+    ADMIN_CHANGE = "admin.change", _("Changed in the admin")
+    ADMIN_DELETE = "admin.delete", _("Deleted in the admin")
+    # the audit log itself
+    AUDIT_CHECKPOINT = "audit.checkpoint", _("Audit checkpoint signed")
+    # regions
+    JURISDICTIONS_LOAD = "jurisdictions.load", _("Jurisdictions loaded")
+    BOUNDARIES_LOAD = "boundaries.load", _("Boundaries loaded")
+    AREA_CREATE = "area.create", _("Cooperation area created")
+    AREA_UPDATE = "area.update", _("Cooperation area changed")
+    AREA_MEMBERS = "area.members", _("Cooperation area members changed")
+    # schools and their statistics
+    SCHOOL_CREATE = "school.create", _("School created")
+    SCHOOL_UPDATE = "school.update", _("School changed")
+    SCHOOL_MOVE = "school.move", _("School moved to another county")
+    STATISTICS_IMPORT = "statistics.import", _("Statistics imported")
+    STATISTICS_PUBLISH = "statistics.publish", _("Statistics published")
+    DIVISION_CHANGE_APPLY = "division_change.apply", _("Division change applied")
+    DEMO_LOAD = "demo.load", _("Demo data loaded")
+    # evaluation
+    EVALUATION_RUN = "evaluation.run", _("Evaluation run")
+    EVALUATION_PUBLISH = "evaluation.publish", _("Evaluation published")
+    # background jobs
+    JOB_SUBMIT = "job.submit", _("Job submitted")
+    JOB_START = "job.start", _("Job started")
+    JOB_SUCCEEDED = "job.succeeded", _("Job succeeded")
+    JOB_FAILED = "job.failed", _("Job failed")
+    JOB_REQUEUE = "job.requeue", _("Job re-queued after its worker was lost")
+    # finance: the fund and its ledger
+    FINANCE_FUND_OPEN = "finance.fund_open", _("Fund opened")
+    FINANCE_FUND_PUBLISH_TOTALS = "finance.fund_publish_totals", _("Fund totals published")
+    FINANCE_ENTRY_POST = "finance.entry_post", _("Journal entry posted")
+    FINANCE_PERIOD_CLOSE = "finance.period_close", _("Accounting period closed")
+    FINANCE_EARMARK_RELEASE = "finance.earmark_release", _("Earmarked money released")
+    # finance: contribution rounds
+    FINANCE_ROUND_CREATE = "finance.round_create", _("Contribution round created")
+    FINANCE_ROUND_WEIGHTS_SET = "finance.round_weights_set", _("Contribution weights declared")
+    FINANCE_ROUND_FREEZE = "finance.round_freeze", _("Contribution rule frozen")
+    FINANCE_ROUND_CALL = "finance.round_call", _("Contributions called for payment")
+    FINANCE_ROUND_WITHDRAW = "finance.round_withdraw", _("Contribution round withdrawn")
+    FINANCE_ROUND_CALL_CANCEL = "finance.round_call_cancel", _("Call for contributions cancelled")
+    FINANCE_CHARGE_APPROVE = "finance.charge_approve", _("Share approved")
+    FINANCE_PAYMENT_RECORD = "finance.payment_record", _("Payment recorded")
+    # finance: joint projects
+    FINANCE_PROJECT_CREATE = "finance.project_create", _("Joint project created")
+    FINANCE_PROJECT_FREEZE = "finance.project_freeze", _("Joint project rule frozen")
+    FINANCE_PROJECT_CALL = "finance.project_call", _("Joint project called for payment")
+    FINANCE_PROJECT_WITHDRAW = "finance.project_withdraw", _("Joint project withdrawn")
+    FINANCE_PROJECT_CALL_CANCEL = (
+        "finance.project_call_cancel",
+        _("Call for a joint project cancelled"),
+    )
+    FINANCE_PROJECT_CLOSE = "finance.project_close", _("Joint project closed")
+    # finance: reciprocal agreements and settlement
+    FINANCE_AGREEMENT_CREATE = "finance.agreement_create", _("Agreement created")
+    FINANCE_AGREEMENT_APPROVE = "finance.agreement_approve", _("Agreement approved")
+    FINANCE_FLOW_RECORD = "finance.flow_record", _("Flow recorded")
+    FINANCE_SETTLEMENT_PROPOSE = "finance.settlement_propose", _("Settlement proposed")
+    FINANCE_SETTLEMENT_APPROVE = "finance.settlement_approve", _("Settlement approved")
+    FINANCE_TRANSFER_PAID = "finance.transfer_paid", _("Settlement transfer paid")
+    # finance: society's money
+    FINANCE_DONOR_CREATE = "finance.donor_create", _("Donor registered")
+    FINANCE_DONATION_RECORD = "finance.donation_record", _("Donation recorded")
+    FINANCE_DISBURSEMENT_RECORD = "finance.disbursement_record", _("Disbursement recorded")
+    # talent: teachers
+    TEACHER_CREATE = "teacher.create", _("Teacher registered")
+    TEACHER_LINK_USER = "teacher.link_user", _("Teacher linked to an account")
+    TEACHER_UPDATE = "teacher.update", _("Teacher changed")
+    TALENT_TEACHERS_IMPORT = "talent.teachers.import", _("Teachers imported")
+    TALENT_TEACHERS_DEMO = "talent.teachers.demo", _("Demo teachers loaded")
+    # talent: exchange rounds (one action per status a round moves to)
+    TALENT_ROUND_CREATE = "talent.round.create", _("Exchange round created")
+    TALENT_ROUND_UPDATE = "talent.round.update", _("Exchange round changed")
+    TALENT_ROUND_OPEN = "talent.round.open", _("Exchange round opened for applications")
+    TALENT_ROUND_RANKING = "talent.round.ranking", _("Exchange round closed for ranking")
+    TALENT_ROUND_MATCHED = "talent.round.matched", _("Exchange round matched")
+    TALENT_ROUND_REVIEWED = "talent.round.reviewed", _("Exchange round reviewed")
+    TALENT_ROUND_PUBLISHED = "talent.round.published", _("Exchange round published")
+    TALENT_ROUND_IN_SERVICE = "talent.round.in_service", _("Exchange service period started")
+    TALENT_ROUND_RETURNED = "talent.round.returned", _("Exchange teachers returned")
+    TALENT_ROUND_EFFECT = "talent.round.effect", _("Predicted effect of a round stored")
+    TALENT_POST_CREATE = "talent.post.create", _("Exchange post created")
+    TALENT_POSTS_IMPORT = "talent.posts.import", _("Exchange posts imported")
+    TALENT_POSTS_DEMO = "talent.posts.demo", _("Demo exchange posts loaded")
+    TALENT_APPLICATION_SUBMIT = "talent.application.submit", _("Application submitted")
+    TALENT_APPLICATION_WITHDRAW = "talent.application.withdraw", _("Application withdrawn")
+    TALENT_APPLICATIONS_DEMO = "talent.applications.demo", _("Demo applications loaded")
+    TALENT_SCORES_SET = "talent.scores.set", _("Post scores set")
+    # talent: appointments, training, recruitment
+    TALENT_APPOINTMENT_POLICY_SET = "talent.appointment_policy.set", _("Appointment policy set")
+    TALENT_APPOINTMENT_CREATE = "talent.appointment.create", _("Appointment made")
+    TALENT_APPOINTMENT_END = "talent.appointment.end", _("Appointment ended")
+    TALENT_TRAINING_CREATE = "talent.training.create", _("Training programme created")
+    TALENT_TRAINING_ENROL = "talent.training.enrol", _("Teacher enrolled in training")
+    TALENT_TRAINING_COMPLETE = "talent.training.complete", _("Training completed")
+    TALENT_VACANCY_PUBLISH = "talent.vacancy.publish", _("Vacancy published")
+    TALENT_VACANCY_CLOSE = "talent.vacancy.close", _("Vacancy closed")
+    TALENT_CANDIDACY_SUBMIT = "talent.candidacy.submit", _("Candidacy submitted")
+    TALENT_CANDIDACY_STATUS = "talent.candidacy.status", _("Candidacy decided")
+
+
+class ObjectType(models.TextChoices):
+    # accounts
+    USER = "user", _("account")
+    ROLE_ASSIGNMENT = "role_assignment", _("role")
+    API_TOKEN = "api_token", _("API token")
+    # the audit log
+    AUDIT_CHECKPOINT = "audit_checkpoint", _("audit checkpoint")
+    # regions
+    JURISDICTION_TREE = "jurisdiction_tree", _("jurisdiction tree")
+    BOUNDARY_FILE = "boundary_file", _("boundary file")
+    COOPERATION_AREA = "cooperation_area", _("cooperation area")
+    # schools
+    SCHOOL = "school", _("school")
+    STATISTICS = "statistics", _("statistics file")
+    STATISTICS_RELEASE = "statistics_release", _("statistics release")
+    DIVISION_CHANGE = "division_change", _("division change")
+    DEMO = "demo", _("demo data")
+    # evaluation and jobs
+    EVALUATION = "evaluation", _("evaluation run")
+    JOB = "job", _("job")
+    # finance (named by model, as the finance app has always written them)
+    FINANCE_FUND = "finance.Fund", _("fund")
+    FINANCE_JOURNAL_ENTRY = "finance.JournalEntry", _("journal entry")
+    FINANCE_ACCOUNTING_PERIOD = "finance.AccountingPeriod", _("accounting period")
+    FINANCE_CONTRIBUTION_ROUND = "finance.ContributionRound", _("contribution round")
+    FINANCE_CHARGE = "finance.Charge", _("share")
+    FINANCE_PAYMENT = "finance.Payment", _("payment")
+    FINANCE_JOINT_PROJECT = "finance.JointProject", _("joint project")
+    FINANCE_AGREEMENT = "finance.Agreement", _("agreement")
+    FINANCE_FLOW_RECORD = "finance.FlowRecord", _("flow record")
+    FINANCE_SETTLEMENT = "finance.Settlement", _("settlement")
+    FINANCE_SETTLEMENT_TRANSFER = "finance.SettlementTransfer", _("settlement transfer")
+    FINANCE_DONOR = "finance.Donor", _("donor")
+    FINANCE_DONATION = "finance.Donation", _("donation")
+    FINANCE_DISBURSEMENT = "finance.Disbursement", _("disbursement")
+    # talent
+    TEACHER = "teacher", _("teacher")
+    TEACHERS = "teachers", _("teachers file")
+    EXCHANGE_ROUND = "exchange_round", _("exchange round")
+    EXCHANGE_POST = "exchange_post", _("exchange post")
+    APPLICATION = "application", _("application")
+    APPOINTMENT = "appointment", _("appointment")
+    TRAINING_PROGRAMME = "training_programme", _("training programme")
+    ENROLMENT = "enrolment", _("enrolment")
+    VACANCY = "vacancy", _("vacancy")
+    CANDIDACY = "candidacy", _("candidacy")
+    # rows edited in the Django admin (named by the model's lower-case label)
+    ADMIN_USER = "accounts.user", _("account (admin)")
+    ADMIN_API_TOKEN = "accounts.apitoken", _("API token (admin)")
+    ADMIN_JURISDICTION = "regions.jurisdiction", _("jurisdiction (admin)")
+    ADMIN_COOPERATION_AREA = "regions.cooperationarea", _("cooperation area (admin)")
+    ADMIN_SCHOOL = "schools.school", _("school (admin)")
+    ADMIN_INDICATOR = "schools.indicator", _("indicator (admin)")
+    ADMIN_STATISTICS_RELEASE = "schools.statisticsrelease", _("statistics release (admin)")
+
+
+# Kept so that old entries still read; nothing writes them any more. Empty so far.
+LEGACY_ACTIONS: frozenset[AuditAction] = frozenset()
+LEGACY_OBJECT_TYPES: frozenset[ObjectType] = frozenset()
+
+
+def _pk(obj) -> Any:
+    return obj.pk
+
+
+# Model label -> (object type, the id the log names an instance by).
+MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
+    "accounts.User": (ObjectType.USER, _pk),
+    "accounts.RoleAssignment": (ObjectType.ROLE_ASSIGNMENT, _pk),
+    "accounts.ApiToken": (ObjectType.API_TOKEN, _pk),
+    "audit.AuditCheckpoint": (ObjectType.AUDIT_CHECKPOINT, _pk),
+    "regions.CooperationArea": (ObjectType.COOPERATION_AREA, lambda a: a.slug),
+    "schools.School": (ObjectType.SCHOOL, lambda s: s.code),
+    "schools.StatisticsRelease": (
+        ObjectType.STATISTICS_RELEASE,
+        lambda r: f"{r.jurisdiction.code}:{r.year}",
+    ),
+    "evaluation.EvaluationRun": (ObjectType.EVALUATION, _pk),
+    "jobs.Job": (ObjectType.JOB, _pk),
+    "finance.Fund": (ObjectType.FINANCE_FUND, lambda f: f.area.slug),
+    "finance.JournalEntry": (
+        ObjectType.FINANCE_JOURNAL_ENTRY,
+        lambda e: f"{e.fund.area.slug}#{e.number}",
+    ),
+    "finance.AccountingPeriod": (
+        ObjectType.FINANCE_ACCOUNTING_PERIOD,
+        lambda p: f"{p.fund.area.slug}:{p.period}",
+    ),
+    "finance.ContributionRound": (ObjectType.FINANCE_CONTRIBUTION_ROUND, _pk),
+    "finance.Charge": (ObjectType.FINANCE_CHARGE, _pk),
+    "finance.Payment": (ObjectType.FINANCE_PAYMENT, _pk),
+    "finance.JointProject": (ObjectType.FINANCE_JOINT_PROJECT, _pk),
+    "finance.Agreement": (ObjectType.FINANCE_AGREEMENT, _pk),
+    "finance.FlowRecord": (ObjectType.FINANCE_FLOW_RECORD, _pk),
+    "finance.Settlement": (ObjectType.FINANCE_SETTLEMENT, _pk),
+    "finance.SettlementTransfer": (ObjectType.FINANCE_SETTLEMENT_TRANSFER, _pk),
+    "finance.Donor": (ObjectType.FINANCE_DONOR, _pk),
+    "finance.Donation": (ObjectType.FINANCE_DONATION, _pk),
+    "finance.Disbursement": (ObjectType.FINANCE_DISBURSEMENT, _pk),
+    "talent.Teacher": (ObjectType.TEACHER, lambda t: t.code),
+    "talent.ExchangeRound": (ObjectType.EXCHANGE_ROUND, _pk),
+    "talent.ExchangePost": (ObjectType.EXCHANGE_POST, _pk),
+    "talent.Application": (ObjectType.APPLICATION, lambda a: f"{a.round_id}:{a.teacher.code}"),
+    "talent.Appointment": (ObjectType.APPOINTMENT, _pk),
+    "talent.TrainingProgramme": (ObjectType.TRAINING_PROGRAMME, lambda p: p.code),
+    "talent.Enrolment": (ObjectType.ENROLMENT, _pk),
+    "talent.Vacancy": (ObjectType.VACANCY, _pk),
+    "talent.Candidacy": (ObjectType.CANDIDACY, _pk),
+}
+
+
+def object_type_of(obj) -> tuple[ObjectType, str]:
+    """The object type and id the log names a model instance by; a model the vocabulary does
+    not know raises ``LookupError``."""
+    label = getattr(getattr(obj, "_meta", None), "label", None)
+    try:
+        kind, key = MODEL_OBJECT_TYPES[label]
+    except KeyError:
+        raise LookupError(
+            f"no audit object type for {type(obj).__name__} ({label}): add it to "
+            "xietong/audit/vocabulary.py, or pass object_type= and object_id="
+        ) from None
+    return kind, str(key(obj))
+
+
+def action_label(value: str) -> str:
+    """The words for a stored action (the code itself if the vocabulary does not know it)."""
+    try:
+        return str(AuditAction(value).label)
+    except ValueError:
+        return value
+
+
+def object_type_label(value: str) -> str:
+    try:
+        return str(ObjectType(value).label)
+    except ValueError:
+        return value

@@ -135,6 +135,33 @@ class AuditAction(models.TextChoices):
     TALENT_CANDIDACY_SUBMIT = "talent.candidacy.submit", _("Candidacy submitted")
     TALENT_CANDIDACY_STATUS = "talent.candidacy.status", _("Candidacy decided")
 
+    # consultation: the negotiation body and its consultations
+    CONSULTATION_BODY_CREATE = "consultation.body_create", _("Negotiation body created")
+    CONSULTATION_FORUM_CREATE = (
+        "consultation.forum_create",
+        _("Forum of a negotiation body created"),
+    )
+    CONSULTATION_DELEGATE_APPOINT = "consultation.delegate_appoint", _("Delegate appointed")
+    CONSULTATION_DELEGATE_END = "consultation.delegate_end", _("Delegate's term ended")
+    CONSULTATION_MEETING_SCHEDULE = "consultation.meeting_schedule", _("Meeting scheduled")
+    CONSULTATION_ATTENDANCE_RECORD = "consultation.attendance_record", _("Attendance recorded")
+    CONSULTATION_MINUTES_RECORD = "consultation.minutes_record", _("Minutes recorded")
+    CONSULTATION_PROPOSAL_DRAFT = "consultation.proposal_draft", _("Proposal drafted")
+    CONSULTATION_PROPOSAL_REVISE = "consultation.proposal_revise", _("Proposal revised")
+    CONSULTATION_PROPOSAL_CIRCULATE = (
+        "consultation.proposal_circulate",
+        _("Proposal circulated to every member"),
+    )
+    CONSULTATION_PROPOSAL_WITHDRAW = "consultation.proposal_withdraw", _("Proposal withdrawn")
+    CONSULTATION_PROPOSAL_ADVANCE = (
+        "consultation.proposal_advance",
+        _("Consultation moved on its date"),
+    )
+    CONSULTATION_COMMENT_ADD = "consultation.comment_add", _("Member's comment recorded")
+    CONSULTATION_DISPOSITION_SET = "consultation.disposition_set", _("Comment answered")
+    CONSULTATION_POSITION_CAST = "consultation.position_cast", _("Member's position cast")
+    CONSULTATION_DEADLINE_EXTEND = "consultation.deadline_extend", _("Deadline extended")
+
 
 class ObjectType(models.TextChoices):
     # accounts
@@ -182,6 +209,12 @@ class ObjectType(models.TextChoices):
     ENROLMENT = "enrolment", _("enrolment")
     VACANCY = "vacancy", _("vacancy")
     CANDIDACY = "candidacy", _("candidacy")
+    # consultation
+    NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
+    FORUM = "forum", _("forum")
+    DELEGATE = "delegate", _("delegate")
+    MEETING = "meeting", _("meeting")
+    PROPOSAL = "proposal", _("proposal")
     # rows edited in the Django admin (named by the model's lower-case label)
     ADMIN_USER = "accounts.user", _("account (admin)")
     ADMIN_API_TOKEN = "accounts.apitoken", _("API token (admin)")
@@ -190,6 +223,7 @@ class ObjectType(models.TextChoices):
     ADMIN_SCHOOL = "schools.school", _("school (admin)")
     ADMIN_INDICATOR = "schools.indicator", _("indicator (admin)")
     ADMIN_STATISTICS_RELEASE = "schools.statisticsrelease", _("statistics release (admin)")
+    ADMIN_CALENDAR_NOTICE = "consultation.calendarnotice", _("holiday notice (admin)")
 
 
 # Kept so that old entries still read; nothing writes them any more. Empty so far.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.models import AreaMembership, CooperationArea, Jurisdiction
 
 from ..models import (
@@ -52,8 +53,8 @@ def body_create(*, area: CooperationArea, name_zh: str, name_en: str = "", actor
     Delegation.objects.bulk_create([Delegation(body=body, member=m) for m in members])
     audit_record(
         actor=actor,
-        action="consultation.body_create",
-        object_type="negotiation_body",
+        action=AuditAction.CONSULTATION_BODY_CREATE,
+        object_type=ObjectType.NEGOTIATION_BODY,
         object_id=body.pk,
         after={"area": area.slug, "members": [m.code for m in members]},
     )
@@ -74,8 +75,8 @@ def forum_create(
     )
     audit_record(
         actor=actor,
-        action="consultation.forum_create",
-        object_type="forum",
+        action=AuditAction.CONSULTATION_FORUM_CREATE,
+        object_type=ObjectType.FORUM,
         object_id=forum.pk,
         after={"body": body.pk, "level": level, "name_zh": forum.name_zh, "topic": topic},
     )
@@ -114,8 +115,8 @@ def delegate_appoint(
     )
     audit_record(
         actor=actor,
-        action="consultation.delegate_appoint",
-        object_type="delegate",
+        action=AuditAction.CONSULTATION_DELEGATE_APPOINT,
+        object_type=ObjectType.DELEGATE,
         object_id=d.pk,
         after={"member": delegation.member_id, "user": user.get_username(), "role": role},
     )
@@ -137,8 +138,8 @@ def delegate_end(*, delegate: Delegate, until: dt.date | None = None, actor) -> 
     delegate.save(update_fields=["until"])
     audit_record(
         actor=actor,
-        action="consultation.delegate_end",
-        object_type="delegate",
+        action=AuditAction.CONSULTATION_DELEGATE_END,
+        object_type=ObjectType.DELEGATE,
         object_id=delegate.pk,
         after={"until": delegate.until},
     )
@@ -165,8 +166,8 @@ def meeting_schedule(
         AgendaItem.objects.create(meeting=meeting, number=n, title=title.strip(), proposal=proposal)
     audit_record(
         actor=actor,
-        action="consultation.meeting_schedule",
-        object_type="meeting",
+        action=AuditAction.CONSULTATION_MEETING_SCHEDULE,
+        object_type=ObjectType.MEETING,
         object_id=meeting.pk,
         after={
             "forum": forum.pk,
@@ -193,8 +194,8 @@ def attendance_record(
     )
     audit_record(
         actor=actor,
-        action="consultation.attendance_record",
-        object_type="meeting",
+        action=AuditAction.CONSULTATION_ATTENDANCE_RECORD,
+        object_type=ObjectType.MEETING,
         object_id=meeting.pk,
         after={"member": delegation.member_id, "present": present, "persons": row.persons},
     )
@@ -211,8 +212,8 @@ def minutes_record(*, meeting: Meeting, minutes: str, actor) -> Meeting:
     meeting.save(update_fields=["minutes", "minutes_recorded_at"])
     audit_record(
         actor=actor,
-        action="consultation.minutes_record",
-        object_type="meeting",
+        action=AuditAction.CONSULTATION_MINUTES_RECORD,
+        object_type=ObjectType.MEETING,
         object_id=meeting.pk,
         before={"minutes_sha256": sha256_text(before)},
         after={"minutes_sha256": sha256_text(minutes)},

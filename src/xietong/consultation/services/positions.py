@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 from .. import rules
 from ..models import (
@@ -61,8 +62,8 @@ def position_cast(
     )
     audit_record(
         actor=actor,
-        action="consultation.position_cast",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_POSITION_CAST,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         after={
             "ballot": ballot.number,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 from .. import calendar, rules
 from ..models import (
@@ -123,8 +124,8 @@ def proposal_draft(
     version = _new_version(proposal, paragraphs, "draft", actor)
     audit_record(
         actor=actor,
-        action="consultation.proposal_draft",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_PROPOSAL_DRAFT,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         after={
             "number": proposal.number,
@@ -161,8 +162,8 @@ def proposal_revise(
     version = _new_version(proposal, paragraphs, reason, actor)
     audit_record(
         actor=actor,
-        action="consultation.proposal_revise",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_PROPOSAL_REVISE,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         before={"version": before.number if before else None},
         after={
@@ -232,8 +233,8 @@ def proposal_circulate(
     schedule_reminders(proposal, "positions", positions_close)
     audit_record(
         actor=actor,
-        action="consultation.proposal_circulate",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_PROPOSAL_CIRCULATE,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         before={"status": Status.DRAFT},
         after={
@@ -271,8 +272,8 @@ def proposal_withdraw(*, proposal: Proposal, reason: str, actor) -> Proposal:
     )
     audit_record(
         actor=actor,
-        action="consultation.proposal_withdraw",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_PROPOSAL_WITHDRAW,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         before={"status": before},
         after={"status": Status.WITHDRAWN, "reason": reason.strip()},
@@ -326,8 +327,8 @@ def comment_add(
     )
     audit_record(
         actor=actor,
-        action="consultation.comment_add",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_COMMENT_ADD,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         after={
             "comment": comment.pk,
@@ -364,8 +365,8 @@ def disposition_set(*, comment: Comment, decision: str, reason: str, actor) -> D
     )
     audit_record(
         actor=actor,
-        action="consultation.disposition_set",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_DISPOSITION_SET,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         before={"comment": comment.pk, "decision": before.decision} if before else None,
         after={"comment": comment.pk, "decision": decision, "reason": row.reason},
@@ -422,8 +423,8 @@ def deadline_extend(
     )
     audit_record(
         actor=actor,
-        action="consultation.deadline_extend",
-        object_type="proposal",
+        action=AuditAction.CONSULTATION_DEADLINE_EXTEND,
+        object_type=ObjectType.PROPOSAL,
         object_id=proposal.pk,
         before={"window": window, "deadline": old},
         after={"window": window, "deadline": new_deadline, "reason": ext.reason},

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 
 from .. import calendar, rules
 from ..models import (
@@ -82,8 +83,8 @@ def proposal_advance(*, proposal: Proposal, at: dt.datetime | None = None) -> Pr
         ballot = proposal.ballots.order_by("-number").first()
         audit_record(
             actor=None,
-            action="consultation.proposal_advance",
-            object_type="proposal",
+            action=AuditAction.CONSULTATION_PROPOSAL_ADVANCE,
+            object_type=ObjectType.PROPOSAL,
             object_id=proposal.pk,
             before={"status": before},
             after={

@@ -60,3 +60,14 @@ def require_adopted(subject: str, subject_id) -> Proposal:
             "members on it has been adopted. Ask the secretariat to circulate one."
         )
     )
+
+
+def require_adopted_where_convened(area_id: int, subject: str, subject_id) -> Proposal | None:
+    """The gate as the owning apps apply it: where the area has a negotiation body, the decision
+    waits for its adopted consultation; an area without a body has no one to consult (the
+    decision is its secretariat's, as before), and None is returned."""
+    from .models import Body
+
+    if not Body.objects.filter(area_id=area_id).exists():
+        return None
+    return require_adopted(subject, subject_id)

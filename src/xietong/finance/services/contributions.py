@@ -16,6 +16,8 @@ from xietong.accounts.scope import scope_for
 from xietong.algorithms import cost_sharing
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
+from xietong.consultation import gate
+from xietong.consultation.models import Subject
 from xietong.regions.models import Jurisdiction
 
 from .. import ledger
@@ -235,6 +237,10 @@ def round_freeze(*, round: ContributionRound, actor) -> ContributionRound:
     round = ContributionRound.objects.select_for_update().get(pk=round.pk)
     if round.status != Stage.DRAFT:
         raise ValueError(_("This round is already frozen."))
+    # a cost-sharing rule is a major decision: it waits for the members' consultation
+    consulted = gate.require_adopted_where_convened(
+        round.fund.area_id, Subject.CONTRIBUTION_ROUND, round.pk
+    )
     members, alloc, snapshot = round_compute(round)
     for m, share in zip(members, alloc.shares, strict=True):
         Charge.objects.create(
@@ -257,6 +263,7 @@ def round_freeze(*, round: ContributionRound, actor) -> ContributionRound:
             "amounts": {
                 m.code: str(from_fen(a)) for m, a in zip(members, alloc.amounts, strict=True)
             },
+            **({"consultation": consulted.number} if consulted else {}),
         },
     )
     return round

@@ -16,6 +16,8 @@ from xietong.accounts.scope import scope_for
 from xietong.algorithms import cost_sharing
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
+from xietong.consultation import gate
+from xietong.consultation.models import Subject
 
 from ..ledger import from_fen, money, to_fen
 from ..models import (
@@ -187,6 +189,10 @@ def project_freeze(*, project: JointProject, actor) -> JointProject:
     project = JointProject.objects.select_for_update().get(pk=project.pk)
     if project.status != Stage.DRAFT:
         raise ValueError(_("This project's shares are already frozen."))
+    # a joint project's cost sharing is a major decision: it waits for the members' consultation
+    consulted = gate.require_adopted_where_convened(
+        project.fund.area_id, Subject.JOINT_PROJECT, project.pk
+    )
     total_d, amounts, explanation = project_compute(
         rule=project.rule,
         participants=project.participants,
@@ -208,7 +214,10 @@ def project_freeze(*, project: JointProject, actor) -> JointProject:
         actor=actor,
         action=AuditAction.FINANCE_PROJECT_FREEZE,
         obj=project,
-        after={c: str(from_fen(a)) for c, a in zip(project.participants, amounts, strict=True)},
+        after={
+            **{c: str(from_fen(a)) for c, a in zip(project.participants, amounts, strict=True)},
+            **({"consultation": consulted.number} if consulted else {}),
+        },
     )
     return project
 

@@ -94,14 +94,16 @@ class SearchRequest:
     """A query as the app asks it.
 
     ``grants`` are the caller's visibility terms: only documents holding at least one are
-    returned (an exact filter, not a score); ``None`` means the operator, who sees every
-    document. ``filters`` keep documents whose facet has one of the codes given (facets are
+    returned (an exact filter, not a score); ``grant_prefixes`` add grants held by prefix
+    (``"owner:32"`` sees a document granted ``"owner:320102000000"``: a bureau over its
+    subtree); ``grants=None`` means the operator, who sees every document. ``filters`` keep documents whose facet has one of the codes given (facets are
     ANDed, codes within a facet ORed); ``within``, when given, keeps only those document ids
     (a collection, a labelled set). ``facets`` names the facet counts wanted.
     """
 
     text: str
     grants: frozenset[str] | None = frozenset({"public"})
+    grant_prefixes: frozenset[str] = frozenset()
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
     within: frozenset[str] | None = None
     facets: Sequence[str] = ()
@@ -120,6 +122,10 @@ class SearchRequest:
                 raise ValueError(f"unknown facet {name!r}; facets are {FACETS}")
         if self.grants is not None:
             object.__setattr__(self, "grants", frozenset(self.grants))
+        prefixes = frozenset(self.grant_prefixes)
+        if "" in prefixes:
+            raise ValueError("an empty grant prefix would see everything: pass grants=None")
+        object.__setattr__(self, "grant_prefixes", prefixes)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ WORD_BOOST = 2.0
 SCHEMA_VERSION = 1
 META_FILE = "xietong-search.json"
 _STREAMS = ("words", "grams", "chars")
-_COMMIT_EVERY = 100_000
+_REGEX_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$#&\-~])")
 
 
 def _schema() -> tantivy.Schema:
@@ -245,7 +246,7 @@ class TantivyIndex(SearchBackend):
                     progress(written)
             self._meta.update(last_seq=last_seq, base_seq=last_seq)
             self._finish(writer)
-        if progress is not None:
+        if progress is not None and written % 1000:
             progress(written)
         return written
 
@@ -297,6 +298,17 @@ class TantivyIndex(SearchBackend):
         query = tantivy.Query.term_set_query(self._schema, field, values)
         return tantivy.Query.const_score_query(query, 0.0)
 
+    def _scope(self, request: SearchRequest) -> tantivy.Query:
+        """The caller's visibility as one filter: a grant held exactly or by prefix."""
+        if request.grants is None:
+            return self._filter("state", ["live"])
+        held = [tantivy.Query.term_set_query(self._schema, "grants", sorted(request.grants))]
+        for prefix in sorted(request.grant_prefixes):
+            pattern = _REGEX_SPECIAL.sub(r"\\\1", prefix) + ".*"
+            held.append(tantivy.Query.regex_query(self._schema, "grants", pattern))
+        either = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in held])
+        return tantivy.Query.const_score_query(either, 0.0)
+
     def _query(self, request: SearchRequest, concepts: Sequence[Concept]) -> tantivy.Query:
         clauses = [
             (tantivy.Occur.Must if c.required else tantivy.Occur.Should, self._concept(c))
@@ -304,10 +316,7 @@ class TantivyIndex(SearchBackend):
         ]
         if not any(c.required for c in concepts):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        if request.grants is None:
-            clauses.append((tantivy.Occur.Must, self._filter("state", ["live"])))
-        else:
-            clauses.append((tantivy.Occur.Must, self._filter("grants", request.grants)))
+        clauses.append((tantivy.Occur.Must, self._scope(request)))
         for name, codes in request.filters.items():
             codes = [codes] if isinstance(codes, str) else codes
             clauses.append((tantivy.Occur.Must, self._filter(name, codes)))
@@ -327,7 +336,8 @@ class TantivyIndex(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         concepts = analyze_query(request.text)
-        if (request.grants is not None and not request.grants) or request.within == frozenset():
+        nobody = request.grants is not None and not request.grants and not request.grant_prefixes
+        if nobody or request.within == frozenset():
             query = tantivy.Query.empty_query()
         else:
             query = self._query(request, concepts)

@@ -134,3 +134,18 @@ def test_any_chunking_with_replays_ends_in_the_state_of_the_log(
             index.apply(changes[min(replay, start) : end])
     assert state(index) == expected
     assert index.last_seq == len(changes)
+
+
+def test_a_rebuild_that_fails_halfway_leaves_the_old_index(index):
+    index.apply([up(1, "a", "数学"), up(2, "b", "语文")])
+
+    def broken():
+        yield doc("n1", "英语")
+        raise OSError("the database went away")
+
+    with pytest.raises(OSError, match="went away"):
+        index.rebuild(broken(), last_seq=50)
+    assert state(index) == {"a": "数学", "b": "语文"} and index.last_seq == 2
+    assert TantivyIndex(index.path).last_seq == 2
+    assert index.apply([up(3, "c", "物理")]).applied == 1  # the writer lock was released
+    assert set(state(index)) == {"a", "b", "c"}

@@ -17,6 +17,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
@@ -156,14 +157,25 @@ class TantivyIndex(SearchBackend):
         out.add_unsigned("version", version)
         return out
 
-    def _writer(self):
-        return self._index.writer(heap_size=self._writer_heap)
-
-    def _finish(self, writer) -> None:
-        writer.commit()
-        writer.wait_merging_threads()  # also releases tantivy's writer lock
-        self._write_meta()
-        self._index.reload()
+    @contextmanager
+    def _writing(self):
+        """A writer and a copy of the meta: both committed together when the block ends,
+        both dropped (tantivy's rollback) when it raises; tantivy's writer lock is held for
+        the block only."""
+        with self._write_lock:
+            writer = self._index.writer(heap_size=self._writer_heap)
+            meta = dict(self._meta)
+            try:
+                yield writer, meta
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()  # releases the writer lock
+            self._meta = meta
+            self._write_meta()
+            self._index.reload()
 
     def _indexed_version(self, searcher, doc_id: str) -> int | None:
         found = searcher.search(tantivy.Query.term_query(self._schema, "id", doc_id), 1).hits
@@ -172,22 +184,20 @@ class TantivyIndex(SearchBackend):
         return searcher.fast_field_values("version", [found[0][1]])[0]
 
     def upsert(self, documents: Iterable[SearchDocument]) -> int:
-        with self._write_lock:
-            writer, written = self._writer(), 0
+        written = 0
+        with self._writing() as (writer, _meta):
             for doc in documents:
                 writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(self._document(doc, doc.version))
                 written += 1
-            self._finish(writer)
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
-        with self._write_lock:
-            writer, deleted = self._writer(), 0
+        deleted = 0
+        with self._writing() as (writer, _meta):
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
                 deleted += 1
-            self._finish(writer)
         return deleted
 
     def apply(self, changes: Iterable[Change]) -> ApplyResult:
@@ -204,17 +214,19 @@ class TantivyIndex(SearchBackend):
                     f"changes must come in increasing sequence order: {after.seq} after "
                     f"{before.seq}"
                 )
+        if not batch:
+            return ApplyResult(0, 0, self.last_seq)
         applied = skipped = 0
-        with self._write_lock:
+        with self._writing() as (writer, meta):
             searcher = self._index.searcher()
-            floor = int(self._meta["base_seq"])
             pending: dict[str, int] = {}
-            writer = self._writer() if batch else None
             for change in batch:
                 current = pending.get(change.id)
                 if current is None:
                     current = self._indexed_version(searcher, change.id)
-                if change.seq <= floor or (current is not None and change.seq <= current):
+                if change.seq <= meta["base_seq"] or (
+                    current is not None and change.seq <= current
+                ):
                     skipped += 1
                     continue
                 writer.delete_documents_by_term("id", change.id)
@@ -224,9 +236,7 @@ class TantivyIndex(SearchBackend):
                     writer.add_document(self._document(change.document, change.seq))
                 pending[change.id] = change.seq
                 applied += 1
-            if writer is not None:
-                self._meta["last_seq"] = max(self.last_seq, batch[-1].seq)
-                self._finish(writer)
+            meta["last_seq"] = max(meta["last_seq"], batch[-1].seq)
         return ApplyResult(applied, skipped, self.last_seq)
 
     def rebuild(
@@ -236,16 +246,15 @@ class TantivyIndex(SearchBackend):
         last_seq: int = 0,
         progress: ProgressCallback | None = None,
     ) -> int:
-        with self._write_lock:
-            writer, written = self._writer(), 0
+        written = 0
+        with self._writing() as (writer, meta):
             writer.delete_all_documents()
             for doc in documents:
                 writer.add_document(self._document(doc, doc.version))
                 written += 1
                 if progress is not None and written % 1000 == 0:
                     progress(written)
-            self._meta.update(last_seq=last_seq, base_seq=last_seq)
-            self._finish(writer)
+            meta.update(last_seq=last_seq, base_seq=last_seq)
         if progress is not None and written % 1000:
             progress(written)
         return written
@@ -253,17 +262,15 @@ class TantivyIndex(SearchBackend):
     def purge_tombstones(self, *, up_to_seq: int) -> None:
         """Forget deletions at or below ``up_to_seq``: call once no change at or below that
         number can still arrive (the job's confirmed position)."""
-        with self._write_lock:
-            writer = self._writer()
-            gone = tantivy.Query.term_query(self._schema, "state", "gone")
-            old = tantivy.Query.range_query(
-                self._schema, "version", tantivy.FieldType.Unsigned, 0, up_to_seq
-            )
+        gone = tantivy.Query.term_query(self._schema, "state", "gone")
+        old = tantivy.Query.range_query(
+            self._schema, "version", tantivy.FieldType.Unsigned, 0, up_to_seq
+        )
+        with self._writing() as (writer, meta):
             writer.delete_documents_by_query(
                 tantivy.Query.boolean_query([(tantivy.Occur.Must, gone), (tantivy.Occur.Must, old)])
             )
-            self._meta["base_seq"] = max(int(self._meta["base_seq"]), up_to_seq)
-            self._finish(writer)
+            meta["base_seq"] = max(meta["base_seq"], up_to_seq)
 
     def __len__(self) -> int:
         live = tantivy.Query.term_query(self._schema, "state", "live")

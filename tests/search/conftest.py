@@ -1,11 +1,6 @@
 import pytest
 
-from xietong.search import TantivyIndex, set_cache_dir
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _jieba_cache(tmp_path_factory):
-    set_cache_dir(tmp_path_factory.mktemp("jieba"))
+from xietong.search import TantivyIndex
 
 
 @pytest.fixture

@@ -1,0 +1,8 @@
+import pytest
+
+from xietong.search import TantivyIndex
+
+
+@pytest.fixture
+def index(tmp_path):
+    return TantivyIndex(tmp_path / "index")

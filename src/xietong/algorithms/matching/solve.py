@@ -10,7 +10,8 @@ from typing import Literal
 import numpy as np
 
 from .caps import Balance, Departure, Regions
-from .certify import Certificate, WhyNot, certify
+from .certificate import Certificate, WhyNot
+from .certify import certify
 from .core import (
     Tree,
     deferred_acceptance_flat,

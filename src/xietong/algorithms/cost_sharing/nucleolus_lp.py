@@ -145,57 +145,95 @@ def nucleolus_detailed(
 
     v0, n = as_game(coalition_values, limit=MAX_NUCLEOLUS_MEMBERS)
     v = sign * v0  # solve as a value game; a cost game c becomes v = -c, x -> -x
-    full = (1 << n) - 1
     if n == 1:
         alloc = np.array([v0[1]])
         alloc.setflags(write=False)
         return NucleolusResult(alloc, kind, prenucleolus, (), 0)
     singles = v[1 << np.arange(n)]
-    if not prenucleolus and v[full] < singles.sum() - 1e-9 * max(1.0, float(np.abs(v).max())):
+    if not prenucleolus and v[-1] < singles.sum() - 1e-9 * max(
+        1.0, float(np.abs(v).max())
+    ):
         raise ValueError(
             "the imputation set is empty: the members together are worth less than apart "
             f"({'c(N) > sum of c(i)' if sign < 0 else 'v(N) < sum of v(i)'}); "
             "pass prenucleolus=True"
         )
-    masks = np.arange(1, full)
-    member_matrix = ((masks[:, None] >> np.arange(n)) & 1).astype(np.float64)
-    free = np.ones(masks.shape[0], dtype=bool)
-    eq_rows: list[np.ndarray] = [np.ones(n)]
-    eq_rhs: list[float] = [float(v[full])]
-    lower = [None] * n if prenucleolus else [float(s) for s in singles]
-    levels: list[tuple[float, tuple[int, ...]]] = []
-    scale = max(1.0, float(np.abs(v).max()))
-    tol = 1e-9 * scale
-    n_lps = 0
-    x = None
-    cost_t = np.zeros(n + 1)
-    cost_t[-1] = 1.0
-    while True:
-        basis = _rank_basis(np.array(eq_rows))
-        if basis.shape[0] >= n:
-            break
-        # drop coalitions whose excess is already fixed by the equalities
-        idx = np.flatnonzero(free)
-        resid = member_matrix[idx] - (member_matrix[idx] @ basis.T) @ basis
+    lp = _SequentialLP(v, n, singles, prenucleolus, linprog)
+    x = lp.run()
+    scale = lp.scale
+    a = np.array(lp.eq_rows)
+    sol, *_ = np.linalg.lstsq(a, np.array(lp.eq_rhs), rcond=None)
+    if x is None or np.max(np.abs(a @ sol - np.array(lp.eq_rhs))) <= 1e-7 * scale:
+        x = sol
+    alloc = sign * np.asarray(x, dtype=np.float64)
+    alloc[np.abs(alloc) < 1e-12 * scale] = 0.0  # float noise (and -0.0) around zero
+    alloc.setflags(write=False)
+    return NucleolusResult(alloc, kind, prenucleolus, tuple(lp.levels), lp.n_lps)
+
+
+class _SequentialLP:
+    """The sequence of LPs of the nucleolus of a value game ``v``: each minimises the largest
+    excess of the coalitions not yet settled, settles those whose excess cannot go lower (by
+    their duals, else one small LP each) and fixes their excess as an equality."""
+
+    def __init__(self, v: np.ndarray, n: int, singles: np.ndarray, prenucleolus: bool, linprog):
+        full = (1 << n) - 1
+        self.v, self.n, self.singles, self.prenucleolus = v, n, singles, prenucleolus
+        self.linprog = linprog
+        self.masks = np.arange(1, full)
+        self.member_matrix = ((self.masks[:, None] >> np.arange(n)) & 1).astype(np.float64)
+        self.free = np.ones(self.masks.shape[0], dtype=bool)
+        self.eq_rows: list[np.ndarray] = [np.ones(n)]
+        self.eq_rhs: list[float] = [float(v[full])]
+        lower = [None] * n if prenucleolus else [float(s) for s in singles]
+        self.bounds = [(lo, None) for lo in lower] + [(None, None)]
+        self.levels: list[tuple[float, tuple[int, ...]]] = []
+        self.scale = max(1.0, float(np.abs(v).max()))
+        self.tol = 1e-9 * self.scale
+        self.n_lps = 0
+        self.cost_t = np.zeros(n + 1)
+        self.cost_t[-1] = 1.0
+
+    def run(self) -> np.ndarray | None:
+        """Settle level after level until the equalities fix the allocation; the last LP's
+        allocation (None when no LP was needed)."""
+        x = None
+        while True:
+            basis = _rank_basis(np.array(self.eq_rows))
+            if basis.shape[0] >= self.n:
+                return x
+            idx = self._unsettled(basis)
+            if idx.size == 0:
+                return x
+            t, x, settled, res = self._level(idx)
+            self._fix(settled, t, res, basis)
+
+    def _unsettled(self, basis: np.ndarray) -> np.ndarray:
+        """Drop coalitions whose excess is already fixed by the equalities; the others."""
+        mm = self.member_matrix
+        idx = np.flatnonzero(self.free)
+        resid = mm[idx] - (mm[idx] @ basis.T) @ basis
         in_span = np.linalg.norm(resid, axis=1) < 1e-9
-        free[idx[in_span]] = False
-        idx = np.flatnonzero(free)
-        if idx.size == 0:
-            break
-        a_ub = np.hstack([-member_matrix[idx], -np.ones((idx.size, 1))])
-        b_ub = -v[masks[idx]]
-        a_eq = np.hstack([np.array(eq_rows), np.zeros((len(eq_rows), 1))])
-        bounds = [(lo, None) for lo in lower] + [(None, None)]
-        res = linprog(
-            cost_t,
+        self.free[idx[in_span]] = False
+        return np.flatnonzero(self.free)
+
+    def _level(self, idx: np.ndarray):
+        """Minimise the largest excess over the coalitions ``idx``: the level, the allocation,
+        the coalitions it settles and the LP result."""
+        n = self.n
+        a_ub = np.hstack([-self.member_matrix[idx], -np.ones((idx.size, 1))])
+        b_ub = -self.v[self.masks[idx]]
+        a_eq = np.hstack([np.array(self.eq_rows), np.zeros((len(self.eq_rows), 1))])
+        res = self.linprog(
+            self.cost_t,
             A_ub=a_ub,
             b_ub=b_ub,
             A_eq=a_eq,
-            b_eq=np.array(eq_rhs),
-            bounds=bounds,
+            b_eq=np.array(self.eq_rhs),
+            bounds=self.bounds,
             method="highs",
         )
-        n_lps += 1
+        self.n_lps += 1
         if res.status != 0:
             raise RuntimeError(f"nucleolus LP failed: {res.message}")
         t = float(res.fun)
@@ -203,53 +241,56 @@ def nucleolus_detailed(
         duals = -np.asarray(res.ineqlin.marginals)
         settled = idx[duals > 1e-9]
         if settled.size == 0:
-            # Fallback: a tight coalition is settled iff its excess cannot go below t.
-            excess = v[masks[idx]] - member_matrix[idx] @ x
-            tight = idx[np.abs(excess - t) <= tol * 10]
-            keep = []
-            b_ub_t = b_ub + t  # -x(S) <= t - v(S) written without the t column
-            for j in tight:
-                obj = np.concatenate([-member_matrix[j], [0.0]])  # minimise v(S) - x(S)
-                r2 = linprog(
-                    obj,
-                    A_ub=np.hstack([a_ub[:, :n], np.zeros((idx.size, 1))]),
-                    b_ub=b_ub_t,
-                    A_eq=a_eq,
-                    b_eq=np.array(eq_rhs),
-                    bounds=bounds[:n] + [(0, 0)],
-                    method="highs",
-                )
-                n_lps += 1
-                if r2.status == 0 and v[masks[j]] + r2.fun >= t - tol * 10:
-                    keep.append(j)
-            settled = np.array(keep, dtype=np.int64)
-            if settled.size == 0:  # pragma: no cover - numerical breakdown
-                raise RuntimeError(
-                    "nucleolus: no coalition could be settled at this level (numerical "
-                    "trouble); rescale the coalition values"
-                )
-        # Keep only independent equalities: dependent ones are implied (up to
-        # rounding, which could otherwise make the next LP look infeasible).
-        new_rows = [(member_matrix[j], float(v[masks[j]] - t)) for j in settled]
-        if not prenucleolus:
+            settled = self._settled_by_lp(idx, x, t, a_ub, b_ub, a_eq)
+        return t, x, settled, res
+
+    def _settled_by_lp(self, idx, x, t, a_ub, b_ub, a_eq) -> np.ndarray:
+        """Fallback: a tight coalition is settled iff its excess cannot go below t."""
+        n, v, masks, mm, tol = self.n, self.v, self.masks, self.member_matrix, self.tol
+        excess = v[masks[idx]] - mm[idx] @ x
+        tight = idx[np.abs(excess - t) <= tol * 10]
+        keep = []
+        b_ub_t = b_ub + t  # -x(S) <= t - v(S) written without the t column
+        for j in tight:
+            obj = np.concatenate([-mm[j], [0.0]])  # minimise v(S) - x(S)
+            r2 = self.linprog(
+                obj,
+                A_ub=np.hstack([a_ub[:, :n], np.zeros((idx.size, 1))]),
+                b_ub=b_ub_t,
+                A_eq=a_eq,
+                b_eq=np.array(self.eq_rhs),
+                bounds=self.bounds[:n] + [(0, 0)],
+                method="highs",
+            )
+            self.n_lps += 1
+            if r2.status == 0 and v[masks[j]] + r2.fun >= t - tol * 10:
+                keep.append(j)
+        settled = np.array(keep, dtype=np.int64)
+        if settled.size == 0:  # pragma: no cover - numerical breakdown
+            raise RuntimeError(
+                "nucleolus: no coalition could be settled at this level (numerical "
+                "trouble); rescale the coalition values"
+            )
+        return settled
+
+    def _fix(self, settled: np.ndarray, t: float, res, basis: np.ndarray) -> None:
+        """Fix the excess of the settled coalitions at ``t`` (and, for the nucleolus, the
+        members held at their stand-alone value), keeping only independent equalities:
+        dependent ones are implied (up to rounding, which could otherwise make the next LP look
+        infeasible)."""
+        n, v, masks = self.n, self.v, self.masks
+        new_rows = [(self.member_matrix[j], float(v[masks[j]] - t)) for j in settled]
+        if not self.prenucleolus:
             bound_duals = np.asarray(res.lower.marginals)[:n]
             for i in np.flatnonzero(bound_duals > 1e-9):
-                new_rows.append((np.eye(n)[i], float(singles[i])))
+                new_rows.append((np.eye(n)[i], float(self.singles[i])))
         for row, rhs in new_rows:
             if np.linalg.norm(row - (row @ basis.T) @ basis) > 1e-9:
-                eq_rows.append(row)
-                eq_rhs.append(rhs)
-                basis = _rank_basis(np.array(eq_rows))
-        free[settled] = False
-        levels.append((t, tuple(int(masks[j]) for j in settled)))
-    a = np.array(eq_rows)
-    sol, *_ = np.linalg.lstsq(a, np.array(eq_rhs), rcond=None)
-    if x is None or np.max(np.abs(a @ sol - np.array(eq_rhs))) <= 1e-7 * scale:
-        x = sol
-    alloc = sign * np.asarray(x, dtype=np.float64)
-    alloc[np.abs(alloc) < 1e-12 * scale] = 0.0  # float noise (and -0.0) around zero
-    alloc.setflags(write=False)
-    return NucleolusResult(alloc, kind, prenucleolus, tuple(levels), n_lps)
+                self.eq_rows.append(row)
+                self.eq_rhs.append(rhs)
+                basis = _rank_basis(np.array(self.eq_rows))
+        self.free[settled] = False
+        self.levels.append((t, tuple(int(masks[j]) for j in settled)))
 
 
 def nucleolus(

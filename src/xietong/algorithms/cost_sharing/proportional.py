@@ -178,39 +178,9 @@ def _combined_weights(
     n_hint: int | None,
 ) -> tuple[list[Fraction], list[tuple[tuple[str, Fraction], ...]]]:
     """Return normalised combined weights and per-member component shares."""
-    if isinstance(weights, Mapping):
-        vectors = dict(weights)
-        if mix is None:
-            if len(vectors) != 1:
-                raise ValueError(
-                    f"{len(vectors)} weight vectors given ({', '.join(map(str, vectors))}); "
-                    "say how to combine them with mix=, e.g. {'students': 40, 'population': 30, "
-                    "'gdp': 30}"
-                )
-            mix = {next(iter(vectors)): 1}
-        unused = [k for k in vectors if k not in mix]
-        if unused:
-            raise ValueError(
-                f"weight vector(s) {unused} not used in mix; drop them or give them a mix share"
-            )
-        unknown = [k for k in mix if k not in vectors and k != EQUAL]
-        if unknown:
-            raise ValueError(
-                f"mix names {unknown} have no weight vector; give them in weights "
-                f"(only {EQUAL!r} needs none)"
-            )
-    else:
-        if mix is not None:
-            raise ValueError("mix= needs weights given as a mapping {name: vector}")
-        vectors = {"weight": weights}
-        mix = {"weight": 1}
-    mix_exact = {k: to_fraction(v, f"mix share {k!r}") for k, v in mix.items()}
-    if any(v < 0 for v in mix_exact.values()):
-        raise ValueError(f"mix shares must be >= 0, got {dict(mix)}")
+    vectors, mix = _vectors_and_mix(weights, mix)
+    mix_exact = _mix_shares(mix)
     mix_total = sum(mix_exact.values(), Fraction(0))
-    if mix_total == 0:
-        raise ValueError("mix shares add up to 0; give at least one positive share")
-
     n: int | None = None
     normalised: dict[str, list[Fraction]] = {}
     for name in mix_exact:
@@ -220,12 +190,7 @@ def _combined_weights(
         n = len(w)
         s = sum(w, Fraction(0))
         normalised[name] = [x / s for x in w]
-    if n is None:
-        n = n_hint
-    if n is None:
-        raise ValueError("cannot tell the number of members: give a weight vector or labels")
-    if n == 0:
-        raise ValueError("there are no members to share the total among")
+    n = _member_count(n if n is not None else n_hint)
     if EQUAL in mix_exact and EQUAL not in vectors:
         normalised[EQUAL] = [Fraction(1, n)] * n
     combined = [
@@ -234,6 +199,54 @@ def _combined_weights(
     ]
     components = [tuple((k, normalised[k][i]) for k in mix_exact) for i in range(n)]
     return combined, components
+
+
+def _vectors_and_mix(
+    weights: Sequence | Mapping[str, Sequence], mix: Mapping[str, object] | None
+) -> tuple[dict[str, Sequence], Mapping[str, object]]:
+    """The named weight vectors and how they are mixed, every name accounted for."""
+    if not isinstance(weights, Mapping):
+        if mix is not None:
+            raise ValueError("mix= needs weights given as a mapping {name: vector}")
+        return {"weight": weights}, {"weight": 1}
+    vectors = dict(weights)
+    if mix is None:
+        if len(vectors) != 1:
+            raise ValueError(
+                f"{len(vectors)} weight vectors given ({', '.join(map(str, vectors))}); "
+                "say how to combine them with mix=, e.g. {'students': 40, 'population': 30, "
+                "'gdp': 30}"
+            )
+        mix = {next(iter(vectors)): 1}
+    unused = [k for k in vectors if k not in mix]
+    if unused:
+        raise ValueError(
+            f"weight vector(s) {unused} not used in mix; drop them or give them a mix share"
+        )
+    unknown = [k for k in mix if k not in vectors and k != EQUAL]
+    if unknown:
+        raise ValueError(
+            f"mix names {unknown} have no weight vector; give them in weights "
+            f"(only {EQUAL!r} needs none)"
+        )
+    return vectors, mix
+
+
+def _mix_shares(mix: Mapping[str, object]) -> dict[str, Fraction]:
+    mix_exact = {k: to_fraction(v, f"mix share {k!r}") for k, v in mix.items()}
+    if any(v < 0 for v in mix_exact.values()):
+        raise ValueError(f"mix shares must be >= 0, got {dict(mix)}")
+    if sum(mix_exact.values(), Fraction(0)) == 0:
+        raise ValueError("mix shares add up to 0; give at least one positive share")
+    return mix_exact
+
+
+def _member_count(n: int | None) -> int:
+    if n is None:
+        raise ValueError("cannot tell the number of members: give a weight vector or labels")
+    if n == 0:
+        raise ValueError("there are no members to share the total among")
+    return n
 
 
 def _clamp(x: Fraction, lo: int, hi: int | None) -> Fraction:
@@ -399,52 +412,9 @@ def proportional_shares(
     n_hint = len(labels) if labels is not None else None
     w, components = _combined_weights(weights, mix, n_hint)
     n = len(w)
-    if labels is None:
-        names = [f"member {i}" for i in range(n)]
-    else:
-        names = [str(x) for x in labels]
-        if len(names) != n:
-            raise ValueError(f"{len(names)} labels for {n} members")
-
-    if floors is None:
-        fl = [0] * n
-    else:
-        if len(floors) != n:
-            raise ValueError(f"floors has {len(floors)} entries, expected {n}")
-        fl = [to_fen(f, f"floor of {names[i]}") for i, f in enumerate(floors)]
-    if caps is None:
-        cp: list[int | None] = [None] * n
-    else:
-        if len(caps) != n:
-            raise ValueError(f"caps has {len(caps)} entries, expected {n}")
-        cp = [None if c is None else to_fen(c, f"cap of {names[i]}") for i, c in enumerate(caps)]
-    for i in range(n):
-        if fl[i] < 0:
-            raise ValueError(f"floor of {names[i]} is negative ({fl[i]} fen)")
-        c = cp[i]
-        if c is not None and c < fl[i]:
-            raise ValueError(
-                f"cap of {names[i]} ({format_fen(c)} yuan) is below its floor "
-                f"({format_fen(fl[i])} yuan)"
-            )
-
-    floor_sum = sum(fl)
-    if floor_sum > total:
-        raise ValueError(
-            f"floors add up to {format_fen(floor_sum)} yuan, more than the total "
-            f"{format_fen(total)} yuan; lower some floors or raise the total"
-        )
-    if all(c is not None or wi == 0 for c, wi in zip(cp, w, strict=True)):
-        reachable = sum(
-            (fl[i] if w[i] == 0 else cp[i])
-            for i in range(n)  # type: ignore[misc]
-        )
-        if reachable < total:
-            raise ValueError(
-                f"caps add up to only {format_fen(reachable)} yuan (members with zero weight "
-                f"count at their floor), less than the total {format_fen(total)} yuan; "
-                "raise some caps or lower the total"
-            )
+    names = _labels(labels, n)
+    fl, cp = _bounds(floors, caps, names)
+    _check_reachable(total, w, fl, cp)
 
     lam = _solve_scale(total, w, fl, cp)
     quotas = [_clamp(lam * w[i], fl[i], cp[i]) for i in range(n)]
@@ -470,3 +440,64 @@ def proportional_shares(
             )
         )
     return ProportionalAllocation(total=total, amounts=amounts, shares=tuple(shares), scale=lam)
+
+
+def _labels(labels: Sequence[str] | None, n: int) -> list[str]:
+    if labels is None:
+        return [f"member {i}" for i in range(n)]
+    names = [str(x) for x in labels]
+    if len(names) != n:
+        raise ValueError(f"{len(names)} labels for {n} members")
+    return names
+
+
+def _bounds(
+    floors: Sequence[int] | None, caps: Sequence[int | None] | None, names: list[str]
+) -> tuple[list[int], list[int | None]]:
+    """Each member's floor and cap in fen (0 and None when not given), a cap never below its
+    floor."""
+    n = len(names)
+    if floors is None:
+        fl = [0] * n
+    else:
+        if len(floors) != n:
+            raise ValueError(f"floors has {len(floors)} entries, expected {n}")
+        fl = [to_fen(f, f"floor of {names[i]}") for i, f in enumerate(floors)]
+    if caps is None:
+        cp: list[int | None] = [None] * n
+    else:
+        if len(caps) != n:
+            raise ValueError(f"caps has {len(caps)} entries, expected {n}")
+        cp = [None if c is None else to_fen(c, f"cap of {names[i]}") for i, c in enumerate(caps)]
+    for i in range(n):
+        if fl[i] < 0:
+            raise ValueError(f"floor of {names[i]} is negative ({fl[i]} fen)")
+        c = cp[i]
+        if c is not None and c < fl[i]:
+            raise ValueError(
+                f"cap of {names[i]} ({format_fen(c)} yuan) is below its floor "
+                f"({format_fen(fl[i])} yuan)"
+            )
+    return fl, cp
+
+
+def _check_reachable(total: int, w: list[Fraction], fl: list[int], cp: list[int | None]) -> None:
+    """The floors fit in the total, and the caps (with zero-weight members at their floor) reach
+    it."""
+    floor_sum = sum(fl)
+    if floor_sum > total:
+        raise ValueError(
+            f"floors add up to {format_fen(floor_sum)} yuan, more than the total "
+            f"{format_fen(total)} yuan; lower some floors or raise the total"
+        )
+    if all(c is not None or wi == 0 for c, wi in zip(cp, w, strict=True)):
+        reachable = sum(
+            (fl[i] if w[i] == 0 else cp[i])
+            for i in range(len(w))  # type: ignore[misc]
+        )
+        if reachable < total:
+            raise ValueError(
+                f"caps add up to only {format_fen(reachable)} yuan (members with zero weight "
+                f"count at their floor), less than the total {format_fen(total)} yuan; "
+                "raise some caps or lower the total"
+            )

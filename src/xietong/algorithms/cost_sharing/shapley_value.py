@@ -360,6 +360,40 @@ def shapley_sampled(
     >>> round(est.hoeffding_half_width, 4)
     0.0859
     """
+    _check_sampling(value_fn, n, n_samples, confidence, marginal_range)
+    n = int(n)
+    n_samples = int(n_samples)
+
+    def call(mask: int) -> float:
+        x = float(value_fn(mask))
+        if not math.isfinite(x):
+            raise ValueError(f"value_fn({mask}) returned {x!r}; values must be finite")
+        return x
+
+    if call(0) != 0:
+        raise ValueError("value_fn(0) (the empty coalition) must return 0")
+    mean, m2, lo, hi = _sample_marginals(call, n, n_samples, np.random.default_rng(seed))
+    std_error = np.sqrt(m2 / (n_samples - 1) / n_samples)
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    hoeffding = None
+    if marginal_range is not None:
+        hoeffding = _hoeffding(marginal_range, lo, hi, n, n_samples, confidence)
+    for arr in (mean, std_error):
+        arr.setflags(write=False)
+    half = z * std_error
+    half.setflags(write=False)
+    return SampledShapley(
+        values=mean,
+        std_error=std_error,
+        ci_half_width=half,
+        hoeffding_half_width=hoeffding,
+        confidence=float(confidence),
+        n_samples=n_samples,
+        n_evaluations=2 + n_samples * (n - 1),
+    )
+
+
+def _check_sampling(value_fn, n, n_samples, confidence, marginal_range) -> None:
     if not callable(value_fn):
         raise ValueError("value_fn must be callable: value_fn(mask) -> float")
     if not is_int(n) or n < 1:
@@ -372,19 +406,14 @@ def shapley_sampled(
         a, b = (float(marginal_range[0]), float(marginal_range[1]))
         if not (math.isfinite(a) and math.isfinite(b) and a <= b):
             raise ValueError(f"marginal_range must be finite (low, high), got {marginal_range!r}")
-    n = int(n)
-    n_samples = int(n_samples)
 
-    def call(mask: int) -> float:
-        x = float(value_fn(mask))
-        if not math.isfinite(x):
-            raise ValueError(f"value_fn({mask}) returned {x!r}; values must be finite")
-        return x
 
-    if call(0) != 0:
-        raise ValueError("value_fn(0) (the empty coalition) must return 0")
+def _sample_marginals(
+    call: Callable[[int], float], n: int, n_samples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Marginal contributions along ``n_samples`` random orders: their running mean and sum of
+    squared deviations (Welford), and the smallest and largest seen, per member."""
     v_full = call((1 << n) - 1)
-    rng = np.random.default_rng(seed)
     mean = np.zeros(n)
     m2 = np.zeros(n)
     lo = np.full(n, np.inf)
@@ -404,28 +433,19 @@ def shapley_sampled(
         m2 += delta * (row - mean)
         np.minimum(lo, row, out=lo)
         np.maximum(hi, row, out=hi)
-    std_error = np.sqrt(m2 / (n_samples - 1) / n_samples)
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    hoeffding = None
-    if marginal_range is not None:
-        a, b = float(marginal_range[0]), float(marginal_range[1])
-        slack = 1e-9 * max(1.0, abs(a), abs(b))
-        if lo.min() < a - slack or hi.max() > b + slack:
-            raise ValueError(
-                f"a sampled marginal contribution ({lo.min():.6g} .. {hi.max():.6g}) lies outside "
-                f"marginal_range {marginal_range}; widen the range or drop it"
-            )
-        hoeffding = (b - a) * math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * n_samples))
-    for arr in (mean, std_error):
-        arr.setflags(write=False)
-    half = z * std_error
-    half.setflags(write=False)
-    return SampledShapley(
-        values=mean,
-        std_error=std_error,
-        ci_half_width=half,
-        hoeffding_half_width=hoeffding,
-        confidence=float(confidence),
-        n_samples=n_samples,
-        n_evaluations=2 + n_samples * (n - 1),
-    )
+    return mean, m2, lo, hi
+
+
+def _hoeffding(
+    marginal_range, lo: np.ndarray, hi: np.ndarray, n: int, n_samples: int, confidence: float
+) -> float:
+    """Hoeffding's half-width for contributions known to lie in ``marginal_range`` (checked
+    against those sampled)."""
+    a, b = float(marginal_range[0]), float(marginal_range[1])
+    slack = 1e-9 * max(1.0, abs(a), abs(b))
+    if lo.min() < a - slack or hi.max() > b + slack:
+        raise ValueError(
+            f"a sampled marginal contribution ({lo.min():.6g} .. {hi.max():.6g}) lies outside "
+            f"marginal_range {marginal_range}; widen the range or drop it"
+        )
+    return (b - a) * math.sqrt(math.log(2 * n / (1 - confidence)) / (2 * n_samples))

@@ -7,44 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from xietong.algorithms.indicators import RAW_CODES
+
 # ---------------------------------------------------------------------------------------------
 # Public vocabularies
 # ---------------------------------------------------------------------------------------------
 
 #: Raw indicator codes, in the order of the last axis of :attr:`SyntheticRegion.values`.
-INDICATORS: tuple[str, ...] = (
-    "students",
-    "students_primary",
-    "students_junior",
-    "students_senior",
-    "classes",
-    "teachers",
-    "teachers_qualified",
-    "teachers_backbone",
-    "teachers_pe_arts",
-    "teachers_mid_senior_title",
-    "building_area",
-    "sports_area",
-    "instrument_value",
-    "multimedia_classrooms",
-    "computers",
-    "library_books",
-    "expenditure",
-    "public_operating_funds",
-    "boarding_students",
-    # teachers of a combined school by the stage they teach (NaN for single-stage schools)
-    *(
-        f"{code}_{stage}"
-        for code in (
-            "teachers",
-            "teachers_qualified",
-            "teachers_backbone",
-            "teachers_pe_arts",
-            "teachers_mid_senior_title",
-        )
-        for stage in ("primary", "junior", "senior")
-    ),
-)
+INDICATORS: tuple[str, ...] = RAW_CODES
 
 #: School stages (types of school).
 STAGES: tuple[str, ...] = (

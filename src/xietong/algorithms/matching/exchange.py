@@ -80,7 +80,8 @@ def protected_lists(
     return new_indptr, new_posts, new_ranks
 
 
-def teacher_optimal_block_exchange(
+# The pointer walk stays inline: as a step function it cost 5-8 % of TO-BE's CPU time.
+def teacher_optimal_block_exchange(  # noqa: C901
     market: Market, current_post: np.ndarray, admitted: np.ndarray | None = None
 ) -> tuple[np.ndarray, int]:
     """Teacher-Optimal Block Exchange (TO-BE), starting from the current posts.
@@ -119,12 +120,17 @@ def teacher_optimal_block_exchange(
     st = _TobeState(market, current_post, admitted)
     first_newcomer = _newcomer_pointer(st)
     post_target, teacher_target = _pointers(st, first_newcomer)
-    settled = st.settled
+    settled, vac_node = st.settled, st.vac_node
     on_stack = [-1] * (n_t + n_p + 1)
     stack: list[int] = []
-    advance, clear = _walker(st, stack, on_stack, post_target, teacher_target, first_newcomer)
     cycles = 0
     scan = 0
+
+    def clear() -> None:
+        for node in stack:
+            on_stack[node] = -1
+        stack.clear()
+
     while True:
         if not stack:
             while scan < n_t and settled[scan]:
@@ -133,9 +139,23 @@ def teacher_optimal_block_exchange(
                 break
             stack.append(scan)
             on_stack[scan] = 0
-        nxt = advance(stack[-1])
-        if nxt < 0:
-            continue
+        node = stack[-1]
+        if node < n_t:
+            nxt = teacher_target(node)
+            if nxt < 0:  # newcomer with nowhere to go
+                settled[node] = True
+                clear()
+                continue
+        elif node < vac_node:
+            nxt = post_target(node - n_t)[0]
+            if nxt < 0:  # a closed post leaves the path
+                on_stack[stack.pop()] = -1
+                continue
+        else:
+            nxt = first_newcomer()
+            if nxt < 0:  # no newcomer left: the vacancy ends the path
+                clear()
+                continue
         if on_stack[nxt] < 0:
             on_stack[nxt] = len(stack)
             stack.append(nxt)
@@ -149,36 +169,6 @@ def teacher_optimal_block_exchange(
         if moved == 2:
             clear()
     return np.asarray(st.assign, dtype=np.int64), cycles
-
-
-def _walker(st, stack, on_stack, post_target, teacher_target, first_newcomer):
-    """``advance(node)``: the node the path's end points to, or -1 when the path stops there
-    (a newcomer with nowhere to go is settled, a closed post leaves the path, and without
-    newcomers a vacancy ends it); ``clear()`` empties the path."""
-    n_t, vac_node, settled = st.n_t, st.vac_node, st.settled
-
-    def clear() -> None:
-        for node in stack:
-            on_stack[node] = -1
-        stack.clear()
-
-    def advance(node: int) -> int:
-        if node < n_t:
-            nxt = teacher_target(node)
-            if nxt < 0:  # newcomer with nowhere to go
-                settled[node] = True
-                clear()
-        elif node < vac_node:
-            nxt = post_target(node - n_t)[0]
-            if nxt < 0:
-                on_stack[stack.pop()] = -1
-        else:
-            nxt = first_newcomer()
-            if nxt < 0:
-                clear()
-        return nxt
-
-    return advance, clear
 
 
 class _TobeState:

@@ -150,9 +150,7 @@ def nucleolus_detailed(
         alloc.setflags(write=False)
         return NucleolusResult(alloc, kind, prenucleolus, (), 0)
     singles = v[1 << np.arange(n)]
-    if not prenucleolus and v[-1] < singles.sum() - 1e-9 * max(
-        1.0, float(np.abs(v).max())
-    ):
+    if not prenucleolus and v[-1] < singles.sum() - 1e-9 * max(1.0, float(np.abs(v).max())):
         raise ValueError(
             "the imputation set is empty: the members together are worth less than apart "
             f"({'c(N) > sum of c(i)' if sign < 0 else 'v(N) < sum of v(i)'}); "

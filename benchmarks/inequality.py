@@ -120,6 +120,31 @@ def main() -> None:
     t_encode, _ = best_of(lambda: ineq.encode_groups(levels), repeats)
     print(f"[encode]   encode_groups, 4 levels:                {t_encode * 1e3:9.1f} ms")
 
+    ratios, t_log, t_pass = section_nested(values, gc, students, repeats)
+    t_gini, t_pgini = section_gini_cv(values, students, repeats)
+    t_whole, t_whole_all = section_whole(values, levels, repeats)
+    speedup_d = section_theild(values, n_theild, counties_theild, repeats)
+    section_pysal_nested(values, levels, repeats)
+    print_targets(
+        n=n,
+        k=k,
+        n_theild=n_theild,
+        counties_theild=counties_theild,
+        speedup_d=speedup_d,
+        ratios=ratios,
+        t_log=t_log,
+        t_pass=t_pass,
+        t_gini=t_gini,
+        t_pgini=t_pgini,
+        t_whole=t_whole,
+        t_whole_all=t_whole_all,
+    )
+
+
+def section_nested(values, gc, students, repeats):
+    """2 and 3: nested decompositions of every indicator against one bincount pass."""
+    k = values.shape[0]
+
     # 2. Nested decomposition of all indicators, reusing the codes
     def nested(measure: str, weights=None):
         return [ineq.decompose(values[j], gc, weights, measure=measure) for j in range(k)]
@@ -152,6 +177,12 @@ def main() -> None:
     for name, r in ratios.items():
         print(f"           decompose {name:8s} = {r:4.1f}x one bincount pass")
 
+    return ratios, t_log, t_pass
+
+
+def section_gini_cv(values, students, repeats):
+    """4 and 5: Gini against PySAL, and the CV."""
+    k = values.shape[0]
     # 4. Gini: ours against PySAL on the same data
     t_gini, g_ours = best_of(lambda: [ineq.gini(values[j]) for j in range(k)], repeats)
     t_pgini, g_pysal = best_of(lambda: [PysalGini(values[j]).g for j in range(k)], 1)
@@ -172,6 +203,13 @@ def main() -> None:
         f"numpy std/mean {t_np * 1e3:.1f} ms"
     )
 
+    return t_gini, t_pgini
+
+
+def section_whole(values, levels, repeats):
+    """6: the whole run on one core."""
+    k = values.shape[0]
+
     # 6. The whole run on one core
     def whole(with_gini_cv: bool) -> None:
         codes_obj = ineq.encode_groups(levels)
@@ -186,6 +224,11 @@ def main() -> None:
     print(f"[whole]    encode + {k} nested decompositions:      {t_whole * 1e3:9.1f} ms")
     print(f"[whole]    ... plus gini and cv of every indicator:  {t_whole_all * 1e3:9.1f} ms")
 
+    return t_whole, t_whole_all
+
+
+def section_theild(values, n_theild, counties_theild, repeats):
+    """7: PySAL's TheilD on one level."""
     # 7. PySAL TheilD on n_theild schools in counties_theild counties
     rng = np.random.default_rng(1)
     y_small = values[0, :n_theild].copy()
@@ -203,6 +246,12 @@ def main() -> None:
         f"(one run) -> {speedup_d:.0f}x"
     )
 
+    return speedup_d
+
+
+def section_pysal_nested(values, levels, repeats):
+    """8: PySAL on the nested problem, on a subsample."""
+    k, n = values.shape
     # 8. PySAL on the nested problem: TheilD once per level on the combined labels
     #    (PySAL has no nested decomposition; level k's part is bg_k - bg_(k-1)).
     #    PySAL needs minutes on 1,000,000 schools (its group loop is O(n x groups)), so
@@ -234,6 +283,22 @@ def main() -> None:
         f"(one run) -> {t_pysal_nested / t_ours_sub:.0f}x"
     )
 
+
+def print_targets(
+    *,
+    n,
+    k,
+    n_theild,
+    counties_theild,
+    speedup_d,
+    ratios,
+    t_log,
+    t_pass,
+    t_gini,
+    t_pgini,
+    t_whole,
+    t_whole_all,
+):
     # Targets
     print("\nTargets")
     print(

@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from xietong.algorithms import cost_sharing as cs
+import xietong.algorithms.cost_sharing.shapley_value as shapley_kernel
 from xietong.algorithms.cost_sharing import (
     EQUAL,
     airport_game,
@@ -482,7 +482,8 @@ def test_shapley_matches_direct_formula_n17():
 
 
 def test_shapley_small_chunks(monkeypatch):
-    monkeypatch.setattr(cs, "_CHUNK", 4)
+    # the block size lives in the part that runs the exact kernel
+    monkeypatch.setattr(shapley_kernel, "_CHUNK", 4)
     rng = np.random.default_rng(3)
     v = rng.normal(size=1 << 6)
     v[0] = 0

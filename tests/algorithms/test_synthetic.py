@@ -10,6 +10,8 @@ import pytest
 from xietong.regions.divisions import load_divisions
 from xietong.schools import synthetic as syn
 from xietong.schools.synthetic import CALIBRATION, INDICATORS, CountySpec, generate
+from xietong.schools.synthetic import names as syn_names
+from xietong.schools.synthetic import sampling as syn_sampling
 
 MEMBERS = ("11", "12", "13", "31", "32", "33", "34")
 YEARS = (2016, 2021, 2022, 2023, 2024)
@@ -311,16 +313,16 @@ def test_teaching_points_in_poorer_provinces(full):
 
 
 def test_names_and_pinyin():
-    assert syn._short_name("通州区") == "通州"
-    assert syn._short_name("丰县") == "丰县"
-    assert syn._short_name("大厂回族自治县") == "大厂"
-    assert syn._short_name("围场满族蒙古族自治县") == "围场"
-    assert syn._short_name("浦东新区") == "浦东"
-    assert syn._short_name("井陉矿区") == "井陉矿区"
-    assert syn._pinyin("通州") == "Tongzhou"
-    assert syn._pinyin("长安") == "Chang'an"
-    assert syn._cn_number(1) == "一" and syn._cn_number(12) == "十二"
-    assert syn._cn_number(20) == "二十" and syn._cn_number(35) == "三十五"
+    assert syn_names._short_name("通州区") == "通州"
+    assert syn_names._short_name("丰县") == "丰县"
+    assert syn_names._short_name("大厂回族自治县") == "大厂"
+    assert syn_names._short_name("围场满族蒙古族自治县") == "围场"
+    assert syn_names._short_name("浦东新区") == "浦东"
+    assert syn_names._short_name("井陉矿区") == "井陉矿区"
+    assert syn_names._pinyin("通州") == "Tongzhou"
+    assert syn_names._pinyin("长安") == "Chang'an"
+    assert syn_names._cn_number(1) == "一" and syn_names._cn_number(12) == "十二"
+    assert syn_names._cn_number(20) == "二十" and syn_names._cn_number(35) == "三十五"
     spec = CountySpec(
         "110112000000", "通州区", "110000000000", "110100000000", 116.66, 39.91, "district"
     )
@@ -532,7 +534,7 @@ def test_allocate_exact_with_minimum():
     weights = rng.random(200)
     minimum = rng.integers(0, 3, 200)
     totals = np.array([500, 300, 1000, 250, 777])
-    out = syn._allocate(totals, group, weights, minimum)
+    out = syn_sampling.allocate(totals, group, weights, minimum)
     assert np.array_equal(np.bincount(group, weights=out, minlength=5).astype(int), totals)
     assert np.all(out >= minimum)
 
@@ -612,11 +614,13 @@ def test_2017_results_do_not_depend_on_scale(counties):
 def test_stratified_draws_reach_the_full_scale_extremes():
     rng = np.random.default_rng(0)
     group = np.repeat(np.arange(3), [4, 1, 10])
-    p = syn._stratified_uniform(rng, group, 0.1)
+    p = syn_sampling.stratified_uniform(rng, group, 0.1)
     # a group of 4 at scale 0.1 stands for 40 schools: levels 0.5/40, 0.375, 0.625, 1 - 0.5/40
     assert sorted(p[:4]) == pytest.approx([0.0125, 0.375, 0.625, 0.9875])
     # a lone school takes the median; a group of 10 keeps its extremes at
     # the full-scale extremes 0.5/100 and 1 - 0.5/100
     assert p[4] == 0.5
     assert min(p[5:]) == pytest.approx(0.005) and max(p[5:]) == pytest.approx(0.995)
-    assert syn._stratified_uniform(np.random.default_rng(0), np.zeros(1, int), 1.0)[0] == 0.5
+    assert (
+        syn_sampling.stratified_uniform(np.random.default_rng(0), np.zeros(1, int), 1.0)[0] == 0.5
+    )

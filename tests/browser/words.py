@@ -56,38 +56,42 @@ def file_columns() -> set[str]:
 
 def chart_words(figure: dict) -> list[str]:
     """Every string of a Plotly figure that a reader sees."""
-    out: list[str] = []
+    out = _layout_words(figure.get("layout", {}))
+    for trace in figure.get("data", []):
+        out += _trace_words(trace)
+    return [PLACEHOLDER.sub(" ", w) for w in out]
 
-    def title(obj) -> None:
-        if isinstance(obj, dict):
-            obj = obj.get("title")
-        if isinstance(obj, dict):
-            obj = obj.get("text")
-        if isinstance(obj, str) and obj:
-            out.append(obj)
 
-    layout = figure.get("layout", {})
-    title(layout)
-    title(layout.get("legend", {}))
+def _title(obj) -> list[str]:
+    """The title of a layout part (a string, or a dict with its text)."""
+    if isinstance(obj, dict):
+        obj = obj.get("title")
+    if isinstance(obj, dict):
+        obj = obj.get("text")
+    return [obj] if isinstance(obj, str) and obj else []
+
+
+def _layout_words(layout: dict) -> list[str]:
+    """The figure's, the legend's and the axes' titles, and the annotations."""
+    out = _title(layout) + _title(layout.get("legend", {}))
     for key, value in layout.items():
         if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
-            title(value)
-    out += [a["text"] for a in layout.get("annotations", []) if a.get("text")]
-    for trace in figure.get("data", []):
-        for key in ("name", "hovertemplate", "text", "labels"):
-            value = trace.get(key)
-            out += (
-                [value]
-                if isinstance(value, str)
-                else [v for v in value or [] if isinstance(v, str)]
-            )
-        for key in ("x", "y"):
-            value = trace.get(key)
-            if isinstance(value, list):
-                out += [v for v in value if isinstance(v, str)]
-        node = trace.get("node") or {}
-        out += [v for v in node.get("label", []) if isinstance(v, str)]
-    return [PLACEHOLDER.sub(" ", w) for w in out]
+            out += _title(value)
+    return out + [a["text"] for a in layout.get("annotations", []) if a.get("text")]
+
+
+def _trace_words(trace: dict) -> list[str]:
+    """A trace's name, hover template, texts and labels, category axes and Sankey nodes."""
+    out: list[str] = []
+    for key in ("name", "hovertemplate", "text", "labels"):
+        value = trace.get(key)
+        out += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+    for key in ("x", "y"):
+        value = trace.get(key)
+        if isinstance(value, list):
+            out += [v for v in value if isinstance(v, str)]
+    node = trace.get("node") or {}
+    return out + [v for v in node.get("label", []) if isinstance(v, str)]
 
 
 def findings(text: str, *, allowed: set[str], numbers: bool = True) -> list[str]:

@@ -220,6 +220,13 @@ def test_payment_form(world, called_round, bureaus, sec):
 
 
 def test_agreement_settlement_workflow_through_the_forms(world, fund, bureaus, sec):
+    a = _agreement_proposed_and_approved(bureaus)
+    _flows_recorded(a, bureaus, sec)
+    s, t = _settlement_approved(bureaus, sec)
+    _transfer_paid(s, t, bureaus, sec)
+
+
+def _agreement_proposed_and_approved(bureaus):
     # Shanghai's bureau proposes; the rates are typed one stage per line
     assert _client(bureaus[SH]).get("/finance/yrd/agreements/new/").status_code == 200
     resp = _client(bureaus[SH]).post(
@@ -250,6 +257,10 @@ def test_agreement_settlement_workflow_through_the_forms(world, fund, bureaus, s
     assert a.is_active
     page = _text(_client(bureaus[JS]).get(f"/finance/yrd/agreements/{a.pk}/"))
     assert 'id="flow-form"' in page and 'id="approve-agreement"' not in page
+    return a
+
+
+def _flows_recorded(a, bureaus, sec):
     resp = _client(bureaus[JS]).post(
         f"/finance/yrd/agreements/{a.pk}/flows/",
         {"period": "2024", "stage": "primary", "count": 10},
@@ -277,6 +288,9 @@ def test_agreement_settlement_workflow_through_the_forms(world, fund, bureaus, s
     )
     assert "may not" in _text(resp)
     assert _counts() == before
+
+
+def _settlement_approved(bureaus, sec):
     # the secretariat proposes the settlement of 2024
     assert _client(bureaus[SH]).get("/finance/yrd/settlements/new/").status_code == 403
     resp = sec.post(
@@ -298,6 +312,10 @@ def test_agreement_settlement_workflow_through_the_forms(world, fund, bureaus, s
     assert s.status == SettlementStatus.APPROVED
     t = SettlementTransfer.objects.get()
     assert t.payer_id == SH and t.amount == 50000
+    return s, t
+
+
+def _transfer_paid(s, t, bureaus, sec):
     # the payee cannot mark the payer's transfer paid, and sees no button
     page = _text(_client(bureaus[JS]).get(f"/finance/yrd/settlements/{s.pk}/"))
     assert f"/finance/yrd/transfers/{t.pk}/paid/" not in page

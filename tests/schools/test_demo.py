@@ -1,4 +1,5 @@
 from xietong.accounts.models import User
+from xietong.audit.models import AuditEntry
 from xietong.audit.services import verify_chain
 from xietong.regions.selectors import counties_valid_in
 from xietong.schools.demo import demo_load
@@ -21,6 +22,8 @@ def test_demo_load_is_complete_and_idempotent(db):
     second = demo_load(scale=0.02, years=(2023, 2024))
     assert not second.created_schools
     assert (School.objects.count(), SchoolStatistic.objects.count(), User.objects.count()) == counts
+    # the schools and their values went through one bulk service, audited once for the load
+    assert AuditEntry.objects.filter(action="schools.bulk_load").count() == 1
     assert verify_chain().ok
 
 

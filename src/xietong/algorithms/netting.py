@@ -117,42 +117,61 @@ def net_positions(
     if not _is_int(n) or n < 1:
         raise ValueError(f"n must be a positive integer number of members, got {n!r}")
     n = int(n)
-    if not isinstance(obligations, np.ndarray):
-        obligations = list(obligations)
-        if not obligations:
-            return np.zeros(n, dtype=np.int64)
-        for k, ob in enumerate(obligations):
-            # fast path for tuples of plain ints; anything else is checked in detail
-            if type(ob) is tuple and len(ob) == 3:
-                d, c, a = ob
-                if type(d) is int and type(c) is int and type(a) is int:
-                    continue
-            if not isinstance(ob, Sequence | np.ndarray) or len(ob) != 3:
-                raise ValueError(f"obligation {k} must be (debtor, creditor, amount), got {ob!r}")
-            for x in ob:
-                if not _is_int(x):
-                    raise ValueError(
-                        f"obligation {k} = {ob!r}: members and amounts must be integers "
-                        "(amounts in fen)"
-                    )
-        try:
-            arr = np.array(obligations, dtype=np.int64)
-        except OverflowError:
-            raise ValueError("an amount does not fit in 64-bit integers") from None
+    if isinstance(obligations, np.ndarray):
+        arr = _obligation_array(obligations)
     else:
-        arr = obligations
-        if arr.size == 0:
-            return np.zeros(n, dtype=np.int64)
-        if arr.ndim != 2 or arr.shape[1] != 3:
-            raise ValueError(f"obligations array must have shape (m, 3), got {arr.shape}")
-        if arr.dtype.kind not in "iu":
-            raise ValueError(
-                f"obligations array must be integers (amounts in fen), got dtype {arr.dtype}"
-            )
-        if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:
-            raise ValueError("an amount does not fit in 64-bit integers")
-        arr = arr.astype(np.int64, copy=False)
+        arr = _obligation_list(list(obligations))
+    if arr is None:
+        return np.zeros(n, dtype=np.int64)
     debtor, creditor, amount = arr[:, 0], arr[:, 1], arr[:, 2]
+    _check_obligations(debtor, creditor, amount, n)
+    net = np.zeros(n, dtype=np.int64)
+    np.add.at(net, creditor, amount)
+    np.subtract.at(net, debtor, amount)
+    return net
+
+
+def _obligation_list(obligations: list) -> np.ndarray | None:
+    """Obligations given as triples, as an (m, 3) int64 array (None when there are none)."""
+    if not obligations:
+        return None
+    for k, ob in enumerate(obligations):
+        # fast path for tuples of plain ints; anything else is checked in detail
+        if type(ob) is tuple and len(ob) == 3:
+            d, c, a = ob
+            if type(d) is int and type(c) is int and type(a) is int:
+                continue
+        if not isinstance(ob, Sequence | np.ndarray) or len(ob) != 3:
+            raise ValueError(f"obligation {k} must be (debtor, creditor, amount), got {ob!r}")
+        if not all(_is_int(x) for x in ob):
+            raise ValueError(
+                f"obligation {k} = {ob!r}: members and amounts must be integers (amounts in fen)"
+            )
+    try:
+        return np.array(obligations, dtype=np.int64)
+    except OverflowError:
+        raise ValueError("an amount does not fit in 64-bit integers") from None
+
+
+def _obligation_array(arr: np.ndarray) -> np.ndarray | None:
+    """Obligations given as an integer array, as int64 of shape (m, 3) (None when empty)."""
+    if arr.size == 0:
+        return None
+    if arr.ndim != 2 or arr.shape[1] != 3:
+        raise ValueError(f"obligations array must have shape (m, 3), got {arr.shape}")
+    if arr.dtype.kind not in "iu":
+        raise ValueError(
+            f"obligations array must be integers (amounts in fen), got dtype {arr.dtype}"
+        )
+    if arr.dtype.kind == "u" and arr.size and int(arr.max()) >= 2**63:
+        raise ValueError("an amount does not fit in 64-bit integers")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_obligations(
+    debtor: np.ndarray, creditor: np.ndarray, amount: np.ndarray, n: int
+) -> None:
+    """Members in 0..n-1, amounts non-negative and adding up within 64 bits."""
     for name, col in (("debtor", debtor), ("creditor", creditor)):
         bad = np.flatnonzero((col < 0) | (col >= n))
         if bad.size:
@@ -167,10 +186,6 @@ def net_positions(
     if amount.size and int(amount.max()) * amount.size >= 2**63:
         if sum(int(a) for a in amount) >= 2**63:
             raise ValueError("the amounts add up to more than 64-bit integers can hold")
-    net = np.zeros(n, dtype=np.int64)
-    np.add.at(net, creditor, amount)
-    np.subtract.at(net, debtor, amount)
-    return net
 
 
 # --------------------------------------------------------------------------
@@ -450,33 +465,47 @@ def settle_detailed(
     if method == "auto":
         method = "exact" if len(rest) <= exact_limit and fits_int64 else "greedy"
     if method == "exact":
-        if not fits_int64:
-            raise ValueError(
-                "positions too large for the exact method (their absolute values add up to "
-                "2**63 fen or more); use method='greedy'"
-            )
-        if len(rest) > exact_limit:
-            raise ValueError(
-                f"{len(rest)} members with unmatched nonzero positions is more than "
-                f"exact_limit={exact_limit}; raise exact_limit (at most {MAX_EXACT_MEMBERS}) "
-                "or use method='greedy'"
-            )
-        groups = [tuple(pairs_) for pairs_ in pairs]
-        if rest:
-            for g in _max_zero_sum_groups([bal[i] for i in rest]):
-                members = [rest[j] for j in g]
-                transfers += _greedy(bal, members)
-                groups.append(tuple(sorted(members)))
-        out = tuple(sorted(transfers))
-        return Settlement(
-            transfers=out,
-            method="exact",
-            optimal=True,
-            n_members=n,
-            lower_bound=len(out),
-            groups=tuple(sorted(groups)),
+        _check_exact_fits(len(rest), fits_int64, exact_limit)
+        return _settle_exact(bal, transfers, pairs, rest)
+    return _settle_greedy(bal, transfers, pairs, rest, trivial_bound)
+
+
+def _check_exact_fits(n_rest: int, fits_int64: bool, exact_limit: int) -> None:
+    if not fits_int64:
+        raise ValueError(
+            "positions too large for the exact method (their absolute values add up to "
+            "2**63 fen or more); use method='greedy'"
         )
-    # greedy
+    if n_rest > exact_limit:
+        raise ValueError(
+            f"{n_rest} members with unmatched nonzero positions is more than "
+            f"exact_limit={exact_limit}; raise exact_limit (at most {MAX_EXACT_MEMBERS}) "
+            "or use method='greedy'"
+        )
+
+
+def _settle_exact(bal: list[int], transfers: list, pairs: list, rest: list[int]) -> Settlement:
+    """The rest split into the most zero-sum groups, each settled greedily: optimal."""
+    groups = [tuple(pairs_) for pairs_ in pairs]
+    if rest:
+        for g in _max_zero_sum_groups([bal[i] for i in rest]):
+            members = [rest[j] for j in g]
+            transfers += _greedy(bal, members)
+            groups.append(tuple(sorted(members)))
+    out = tuple(sorted(transfers))
+    return Settlement(
+        transfers=out,
+        method="exact",
+        optimal=True,
+        n_members=len(bal),
+        lower_bound=len(out),
+        groups=tuple(sorted(groups)),
+    )
+
+
+def _settle_greedy(
+    bal: list[int], transfers: list, pairs: list, rest: list[int], trivial_bound: int
+) -> Settlement:
     transfers += _greedy(bal, rest)
     out = tuple(sorted(transfers))
     # Each pair is an optimal group; the rest needs at least max(#creditors, #debtors)
@@ -490,7 +519,7 @@ def settle_detailed(
         transfers=out,
         method="greedy",
         optimal=len(out) <= bound,
-        n_members=n,
+        n_members=len(bal),
         lower_bound=max(bound, trivial_bound),
         groups=tuple(sorted(groups)),
     )

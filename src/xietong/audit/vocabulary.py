@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     SCHOOL_CREATE = "school.create", _("School created")
     SCHOOL_UPDATE = "school.update", _("School changed")
     SCHOOL_MOVE = "school.move", _("School moved to another county")
+    SCHOOLS_BULK_LOAD = "schools.bulk_load", _("Schools loaded in bulk")
     STATISTICS_IMPORT = "statistics.import", _("Statistics imported")
     STATISTICS_PUBLISH = "statistics.publish", _("Statistics published")
     DIVISION_CHANGE_APPLY = "division_change.apply", _("Division change applied")
@@ -176,6 +177,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_AREA = "cooperation_area", _("cooperation area")
     # schools
     SCHOOL = "school", _("school")
+    SCHOOLS = "schools", _("schools (loaded in bulk)")
     STATISTICS = "statistics", _("statistics file")
     STATISTICS_RELEASE = "statistics_release", _("statistics release")
     DIVISION_CHANGE = "division_change", _("division change")

@@ -138,37 +138,45 @@ class ProposalForm(forms.Form):
 
     def _rule(self, data) -> dict:
         kind = data.get("kind")
-        rule: dict = {"kind": kind}
         weights = parse_weights(data.get("weights", ""), _("weights"))
-        if kind == "qualified_majority":
-            for f in ("member_share", "population_share"):
-                if data.get(f) is not None:
-                    rule[f] = float(data[f])
-            if data.get("blocking_members"):
-                rule["blocking_members"] = data["blocking_members"]
-        if kind == "simple_majority" and data.get("quorum") is not None:
-            rule["quorum"] = float(data["quorum"])
-        if kind == "weighted":
-            if not weights:
-                raise forms.ValidationError(_("A weighted vote needs the weights per member."))
-            rule["weights"] = weights
-            rule["threshold"] = float(data.get("threshold") or 0.5)
-        elif weights:
+        rule: dict = {"kind": kind, **_parameters(kind, data, weights)}
+        if kind != "weighted" and weights:
             rule["population"] = {"basis": "given", "weights": weights}
         if data.get("escalation_days"):
-            esc: dict = {"days": data["escalation_days"]}
-            if data.get("fallback"):
-                fb = {"kind": data["fallback"]}
-                if data["fallback"] == "weighted":
-                    raise forms.ValidationError(_("Choose another fallback than a weighted vote."))
-                if weights and data["fallback"] in (
-                    "qualified_majority",
-                    "constructive_abstention",
-                ):
-                    fb["population"] = {"basis": "given", "weights": weights}
-                esc["fallback"] = fb
-            rule["escalation"] = esc
+            rule["escalation"] = _escalation(data, weights)
         return rule
+
+
+def _parameters(kind: str, data: dict, weights: dict) -> dict:
+    """The typed parameters the rule's kind takes."""
+    out: dict = {}
+    if kind == "qualified_majority":
+        for f in ("member_share", "population_share"):
+            if data.get(f) is not None:
+                out[f] = float(data[f])
+        if data.get("blocking_members"):
+            out["blocking_members"] = data["blocking_members"]
+    elif kind == "simple_majority" and data.get("quorum") is not None:
+        out["quorum"] = float(data["quorum"])
+    elif kind == "weighted":
+        if not weights:
+            raise forms.ValidationError(_("A weighted vote needs the weights per member."))
+        out["weights"] = weights
+        out["threshold"] = float(data.get("threshold") or 0.5)
+    return out
+
+
+def _escalation(data: dict, weights: dict) -> dict:
+    esc: dict = {"days": data["escalation_days"]}
+    fallback = data.get("fallback")
+    if fallback:
+        if fallback == "weighted":
+            raise forms.ValidationError(_("Choose another fallback than a weighted vote."))
+        fb: dict = {"kind": fallback}
+        if weights and fallback in ("qualified_majority", "constructive_abstention"):
+            fb["population"] = {"basis": "given", "weights": weights}
+        esc["fallback"] = fb
+    return esc
 
 
 class CirculateForm(forms.Form):

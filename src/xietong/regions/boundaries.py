@@ -240,6 +240,18 @@ def read_boundaries(
     its checked Polygon/MultiPolygon geometry; ``BoundaryFileError`` names every problem."""
     limits = limits or BoundaryLimits.from_settings()
     reader = _Reader(filename, code_property, limits)
+    features = _feature_list(data, reader, limits)
+    try:
+        out = _read_features(features, reader, progress)
+    except _TooMany as exc:
+        raise reader.fail(str(exc)) from None
+    if reader.problems:
+        raise BoundaryFileError(reader.problems, reader.total_problems)
+    return out
+
+
+def _feature_list(data: bytes, reader: _Reader, limits: BoundaryLimits) -> list:
+    """The file's list of features, or the one problem that stops it being read at all."""
     if len(data) > limits.max_bytes:
         raise reader.fail(
             _(
@@ -269,31 +281,33 @@ def read_boundaries(
             _("the file holds %(n)d features; at most %(limit)d can be loaded at once")
             % {"n": len(features), "limit": limits.max_features}
         )
+    return features
+
+
+def _read_features(
+    features: list, reader: _Reader, progress: Callable[[int], object] | None
+) -> list[BoundaryFeature]:
+    """Each feature's code and geometry; the reader collects the problems of every feature."""
     out: list[BoundaryFeature] = []
     seen: dict[str, int] = {}
-    try:
-        for i, feature in enumerate(features, start=1):
-            if not isinstance(feature, dict) or feature.get("type") != "Feature":
-                reader.problem(i, "type", _("the entry is not a GeoJSON Feature"))
-                continue
-            code = reader.code(i, feature.get("properties"))
-            geometry = reader.geometry(i, feature.get("geometry"))
-            if code is not None and code in seen:
-                reader.problem(
-                    i,
-                    reader.code_property or "code",
-                    _("division %(code)s already has an outline in feature %(first)d")
-                    % {"code": code, "first": seen[code]},
-                )
-            elif code is not None and geometry is not None:
-                seen[code] = i
-                out.append(BoundaryFeature(i, code, geometry))
-            if progress is not None:
-                progress(1)
-    except _TooMany as exc:
-        raise reader.fail(str(exc)) from None
-    if reader.problems:
-        raise BoundaryFileError(reader.problems, reader.total_problems)
+    for i, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            reader.problem(i, "type", _("the entry is not a GeoJSON Feature"))
+            continue
+        code = reader.code(i, feature.get("properties"))
+        geometry = reader.geometry(i, feature.get("geometry"))
+        if code is not None and code in seen:
+            reader.problem(
+                i,
+                reader.code_property or "code",
+                _("division %(code)s already has an outline in feature %(first)d")
+                % {"code": code, "first": seen[code]},
+            )
+        elif code is not None and geometry is not None:
+            seen[code] = i
+            out.append(BoundaryFeature(i, code, geometry))
+        if progress is not None:
+            progress(1)
     return out
 
 

@@ -113,22 +113,29 @@ def english_name(name_zh: str, *, level: str, code: str) -> str:
         return "County-level divisions under the province"
     for suffix, english in _SUFFIXES:
         if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
-            stem = name_zh[: -len(suffix)]
-            peoples = []
+            stem, peoples = name_zh[: -len(suffix)], []
             if suffix == "自治县":
-                changed = True
-                while changed:
-                    changed = False
-                    for zh, en in _ETHNIC.items():
-                        if stem.endswith(zh):
-                            peoples.insert(0, en)
-                            stem = stem[: -len(zh)]
-                            changed = True
+                stem, peoples = _peoples(stem)
             base = pinyin_name(stem, name_zh)
             if peoples:
                 return f"{base} {' and '.join(peoples)}{english}"
             return base + english
     return pinyin_name(name_zh, name_zh)
+
+
+def _peoples(stem: str) -> tuple[str, list[str]]:
+    """An autonomous county's stem without the peoples at its end, and those peoples in English
+    in the order the name gives them (围场满族蒙古族 -> 围场, Manchu and Mongol)."""
+    peoples: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for zh, en in _ETHNIC.items():
+            if stem.endswith(zh):
+                peoples.insert(0, en)
+                stem = stem[: -len(zh)]
+                changed = True
+    return stem, peoples
 
 
 def level_of(code: str) -> str:
@@ -372,36 +379,53 @@ def _apply_changes(table: dict[str, dict], changes: ChangeList, prefixes: set[st
             continue
         at = f"{name}: change {c.id!r}"
         for s in c.sources:
-            row = table.get(s.code)
-            if row is None or not _valid_in(row["valid_from"], row["valid_until"], c.year):
-                raise ValueError(f"{at}: {s.code} {s.name} is not a division in {c.year}")
-            if row["name"] != s.name:
-                raise ValueError(f"{at}: {s.code} is {row['name']}, not {s.name}")
+            _check_source(table, s, c, at)
         for t in c.targets:
-            row = table.get(t.code)
             if t.new:
-                if row is not None:
-                    raise ValueError(f"{at}: new code {t.code} is already used by {row['name']}")
-                origin = table.get(t.coordinates_from) if t.coordinates_from else None
-                if t.coordinates_from and origin is None:
-                    raise ValueError(f"{at}: coordinates_from {t.coordinates_from} is unknown")
-                table[t.code] = {
-                    "adcode": t.code,
-                    "name": t.name,
-                    "longitude": origin["longitude"] if origin else "",
-                    "latitude": origin["latitude"] if origin else "",
-                    "valid_from": c.year,
-                    "valid_until": None,
-                }
-            elif row is None or not _valid_in(row["valid_from"], row["valid_until"], c.year):
-                raise ValueError(f"{at}: {t.code} {t.name} is not a division in {c.year}")
-            elif c.kind == "rename":
-                row["name"] = t.name
-            elif row["name"] != t.name:
-                raise ValueError(f"{at}: {t.code} is {row['name']}, not {t.name}")
+                _create_target(table, t, c, at)
+            else:
+                _check_target(table, t, c, at)
         for code in c.abolished:
             table[code]["valid_until"] = c.year - 1
     _end_empty_groups(table)
+
+
+def _check_source(table: dict[str, dict], s, c, at: str) -> None:
+    """A division a change starts from exists in its year under the name the change gives."""
+    row = table.get(s.code)
+    if row is None or not _valid_in(row["valid_from"], row["valid_until"], c.year):
+        raise ValueError(f"{at}: {s.code} {s.name} is not a division in {c.year}")
+    if row["name"] != s.name:
+        raise ValueError(f"{at}: {s.code} is {row['name']}, not {s.name}")
+
+
+def _create_target(table: dict[str, dict], t, c, at: str) -> None:
+    """A new division, from the change's year, at the coordinates of the row it names."""
+    row = table.get(t.code)
+    if row is not None:
+        raise ValueError(f"{at}: new code {t.code} is already used by {row['name']}")
+    origin = table.get(t.coordinates_from) if t.coordinates_from else None
+    if t.coordinates_from and origin is None:
+        raise ValueError(f"{at}: coordinates_from {t.coordinates_from} is unknown")
+    table[t.code] = {
+        "adcode": t.code,
+        "name": t.name,
+        "longitude": origin["longitude"] if origin else "",
+        "latitude": origin["latitude"] if origin else "",
+        "valid_from": c.year,
+        "valid_until": None,
+    }
+
+
+def _check_target(table: dict[str, dict], t, c, at: str) -> None:
+    """A kept division exists in the change's year; a rename gives it its new name."""
+    row = table.get(t.code)
+    if row is None or not _valid_in(row["valid_from"], row["valid_until"], c.year):
+        raise ValueError(f"{at}: {t.code} {t.name} is not a division in {c.year}")
+    if c.kind == "rename":
+        row["name"] = t.name
+    elif row["name"] != t.name:
+        raise ValueError(f"{at}: {t.code} is {row['name']}, not {t.name}")
 
 
 def _end_empty_groups(table: dict[str, dict]) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from xietong.algorithms import indicators
+
 
 @dataclass(frozen=True)
 class IndicatorDef:
@@ -27,7 +29,9 @@ class IndicatorDef:
         return "derived" if self.numerator else "raw"
 
 
-RAW: tuple[IndicatorDef, ...] = (
+# Names, units and definitions of the counts a school reports; their codes and order are
+# those of xietong.algorithms.indicators (RAW below follows it).
+_REPORTED: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "students",
         "在校生数",
@@ -168,19 +172,13 @@ RAW: tuple[IndicatorDef, ...] = (
 # balance standards count teachers in the stage they teach rather than splitting a school's
 # teachers by enrolment (docs/measures/standards.md, "Combined schools"); single-stage schools
 # leave these empty.
-TEACHER_COUNTS: tuple[str, ...] = (
-    "teachers",
-    "teachers_qualified",
-    "teachers_backbone",
-    "teachers_pe_arts",
-    "teachers_mid_senior_title",
-)
+TEACHER_COUNTS: tuple[str, ...] = indicators.TEACHER_COUNTS
 _STAGE_NAMES = {
     "primary": ("小学段", "primary stage"),
     "junior": ("初中段", "junior-secondary stage"),
     "senior": ("高中段", "senior-secondary stage"),
 }
-_BY_CODE_RAW = {d.code: d for d in RAW}
+_BY_CODE_RAW = {d.code: d for d in _REPORTED}
 TEACHER_STAGE_BREAKDOWN: tuple[IndicatorDef, ...] = tuple(
     IndicatorDef(
         f"{code}_{stage}",
@@ -195,9 +193,15 @@ TEACHER_STAGE_BREAKDOWN: tuple[IndicatorDef, ...] = tuple(
         integral=True,
     )
     for code in TEACHER_COUNTS
-    for stage, (zh, en) in _STAGE_NAMES.items()
+    for stage, (zh, en) in ((s, _STAGE_NAMES[s]) for s in indicators.TEACHER_STAGES)
 )
-RAW = RAW + TEACHER_STAGE_BREAKDOWN
+_RAW_DEFS = {d.code: d for d in _REPORTED + TEACHER_STAGE_BREAKDOWN}
+if set(_RAW_DEFS) != set(indicators.RAW_CODES):  # pragma: no cover - caught by any import
+    raise ImportError(
+        "schools.catalogue and algorithms.indicators disagree on the raw codes: "
+        f"{sorted(set(_RAW_DEFS) ^ set(indicators.RAW_CODES))}"
+    )
+RAW: tuple[IndicatorDef, ...] = tuple(_RAW_DEFS[code] for code in indicators.RAW_CODES)
 
 _H = Decimal(100)
 DERIVED: tuple[IndicatorDef, ...] = (
@@ -365,7 +369,7 @@ DERIVED: tuple[IndicatorDef, ...] = (
 )
 
 CATALOGUE: tuple[IndicatorDef, ...] = RAW + DERIVED
-RAW_CODES: tuple[str, ...] = tuple(d.code for d in RAW)
+RAW_CODES: tuple[str, ...] = indicators.RAW_CODES
 BY_CODE: dict[str, IndicatorDef] = {d.code: d for d in CATALOGUE}
 
 

@@ -11,15 +11,13 @@ from django.db import transaction
 
 from xietong.accounts.models import Role, User
 from xietong.accounts.services import role_grant, user_create
-from xietong.audit.services import audit_record
-from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.divisions import MEMBER_PROVINCES
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import counties_valid_in
 from xietong.regions.services import jurisdictions_load, standard_areas_ensure
 
 from .models import School, SchoolStatistic
-from .services import catalogue_sync, release_publish, statistics_write
+from .services import catalogue_sync, release_publish, schools_bulk_load
 
 DEMO_PASSWORD = "xietong-demo"
 DEMO_YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -84,35 +82,41 @@ def _load_schools(*, seed: int, scale: float, years: tuple[int, ...], progress) 
 
     region = generate(county_specs(max(years)), years, seed=seed, scale=scale)
     schools = [
-        School(
-            code=s.code,
-            name_zh=s.name_zh,
-            name_en=s.name_en,
-            stage=s.stage,
-            school_type=s.school_type,
-            county_id=s.county_code,
-            location=s.location,
-            ownership=s.ownership,
-            longitude=round(s.lon, 6),
-            latitude=round(s.lat, 6),
-            is_open=True,
-            is_synthetic=True,
-        )
+        {
+            "code": s.code,
+            "name_zh": s.name_zh,
+            "name_en": s.name_en,
+            "stage": s.stage,
+            "school_type": s.school_type,
+            "county_code": s.county_code,
+            "location": s.location,
+            "ownership": s.ownership,
+            "longitude": round(s.lon, 6),
+            "latitude": round(s.lat, 6),
+        }
         for s in region.schools
     ]
-    School.objects.bulk_create(schools, batch_size=2000)
-    ids = dict(School.objects.filter(is_synthetic=True).values_list("code", "id"))
+    loaded = schools_bulk_load(
+        schools=schools,
+        values=_region_values(region),
+        actor=None,
+        source="demo",
+        synthetic=True,
+        details={"seed": seed, "scale": scale},
+        progress=progress,
+    )
+    return loaded.schools, loaded.values
+
+
+def _region_values(region):
+    """(school code, year, indicator, value) of every reported value (NaN = not reported)."""
     values = region.values
-    rows = []
     for i, s in enumerate(region.schools):
-        sid = ids[s.code]
         for yi, year in enumerate(region.years):
             for ki, ind in enumerate(region.indicators):
                 v = values[i, yi, ki]
-                if v == v:  # NaN = not reported
-                    rows.append((sid, year, ind, Decimal(repr(round(float(v), 2)))))
-    statistics_write(values=rows, actor=None, source="demo", progress=progress)
-    return len(schools), len(rows)
+                if v == v:
+                    yield (s.code, year, ind, Decimal(repr(round(float(v), 2))))
 
 
 DEMO_USERS = [
@@ -190,23 +194,7 @@ def demo_load(
     created = False
     n_values = 0
     if not School.objects.filter(is_synthetic=True).exists():
-        with transaction.atomic():
-            n_schools, n_values = _load_schools(
-                seed=seed, scale=scale, years=years, progress=progress
-            )
-            audit_record(
-                actor=None,
-                action=AuditAction.DEMO_LOAD,
-                object_type=ObjectType.DEMO,
-                object_id=str(seed),
-                after={
-                    "seed": seed,
-                    "scale": scale,
-                    "years": list(years),
-                    "schools": n_schools,
-                    "values": n_values,
-                },
-            )
+        _, n_values = _load_schools(seed=seed, scale=scale, years=years, progress=progress)
         created = True
     with transaction.atomic():
         present_years = sorted(

@@ -90,13 +90,8 @@ def division_change_apply(
     moves nothing more.
     """
     scope = scope_for(actor)
-    assignments = dict(assignments or {})
+    run = _Placing(actor=actor, assignments=dict(assignments or {}), reason=reason)
     known = set(Jurisdiction.objects.values_list("code", flat=True))
-    report_moved: list[tuple[str, str, str]] = []
-    to_assign: list[SchoolToPlace] = []
-    to_review: list[SchoolToPlace] = []
-    looked_at: list[str] = []
-    placed: set[str] = set()
     for change in _selected(change_id):
         if not set(change.codes) <= known:
             continue  # a province that is not loaded
@@ -105,66 +100,99 @@ def division_change_apply(
             scope.require(allowed, _("apply division change %(id)s") % {"id": change.id})
         elif not allowed:
             continue
-        looked_at.append(change.id)
-        moved = []
-        for county, candidates, abolished in _placements(change):
-            schools = list(School.objects.filter(county_id=county).order_by("code"))
-            by_target: dict[str, list[School]] = {}
-            for school in schools:
-                target = candidates[0] if abolished and len(candidates) == 1 else None
-                chosen = assignments.get(school.code)
-                if chosen is not None:
-                    if chosen not in candidates:
-                        raise ValueError(
-                            _(
-                                "School %(school)s: %(county)s is not one of the counties it may "
-                                "belong to after change %(id)s (%(choices)s)."
-                            )
-                            % {
-                                "school": school.code,
-                                "county": chosen,
-                                "id": change.id,
-                                "choices": ", ".join(candidates),
-                            }
-                        )
-                    target = chosen
-                    placed.add(school.code)
-                if target is not None:
-                    if target != county:
-                        by_target.setdefault(target, []).append(school)
-                    continue
-                item = SchoolToPlace(change.id, school.code, school.name_zh, county, candidates)
-                (to_assign if abolished else to_review).append(item)
-            for target, group in sorted(by_target.items()):
-                for school in schools_move_county(
-                    schools=group,
-                    county_code=target,
-                    actor=actor,
-                    reason=reason or _("division change %(id)s") % {"id": change.id},
-                    effective_year=change.year,
-                ):
-                    moved.append((school.code, county, target))
-        if moved:
-            audit_record(
-                actor=actor,
-                action=AuditAction.DIVISION_CHANGE_APPLY,
-                object_type=ObjectType.DIVISION_CHANGE,
-                object_id=change.id,
-                after={"effective": change.effective, "kind": change.kind, "moved": moved},
-            )
-        report_moved += moved
-    unused = sorted(set(assignments) - placed)
+        run.apply(change)
+    unused = sorted(set(run.assignments) - run.placed)
     if unused:
         raise ValueError(
             _("No school awaits a county among %(codes)s in the changes applied.")
             % {"codes": ", ".join(unused)}
         )
     return DivisionChangeReport(
-        changes=tuple(looked_at),
-        moved=tuple(report_moved),
-        to_assign=tuple(to_assign),
-        to_review=tuple(to_review),
+        changes=tuple(run.looked_at),
+        moved=tuple(run.moved),
+        to_assign=tuple(run.to_assign),
+        to_review=tuple(run.to_review),
     )
+
+
+class _Placing:
+    """One run of :func:`division_change_apply`: what it moved and what waits for a choice."""
+
+    def __init__(self, *, actor, assignments: dict[str, str], reason: str) -> None:
+        self.actor = actor
+        self.assignments = assignments
+        self.reason = reason
+        self.moved: list[tuple[str, str, str]] = []
+        self.to_assign: list[SchoolToPlace] = []
+        self.to_review: list[SchoolToPlace] = []
+        self.looked_at: list[str] = []
+        self.placed: set[str] = set()
+
+    def apply(self, change: DivisionChange) -> None:
+        """Move the schools of one change (audited once for the change when any moved)."""
+        self.looked_at.append(change.id)
+        moved = []
+        for county, candidates, abolished in _placements(change):
+            by_target = self._targets(change, county, candidates, abolished)
+            for target, group in sorted(by_target.items()):
+                for school in schools_move_county(
+                    schools=group,
+                    county_code=target,
+                    actor=self.actor,
+                    reason=self.reason or _("division change %(id)s") % {"id": change.id},
+                    effective_year=change.year,
+                ):
+                    moved.append((school.code, county, target))
+        if moved:
+            audit_record(
+                actor=self.actor,
+                action=AuditAction.DIVISION_CHANGE_APPLY,
+                object_type=ObjectType.DIVISION_CHANGE,
+                object_id=change.id,
+                after={"effective": change.effective, "kind": change.kind, "moved": moved},
+            )
+        self.moved += moved
+
+    def _targets(
+        self, change: DivisionChange, county: str, candidates: tuple[str, ...], abolished: bool
+    ) -> dict[str, list[School]]:
+        """The county's schools by the county each moves to; the undecided are listed."""
+        by_target: dict[str, list[School]] = {}
+        for school in School.objects.filter(county_id=county).order_by("code"):
+            target = candidates[0] if abolished and len(candidates) == 1 else None
+            chosen = self._chosen(change, school, candidates)
+            if chosen is not None:
+                target = chosen
+            if target is not None:
+                if target != county:
+                    by_target.setdefault(target, []).append(school)
+                continue
+            item = SchoolToPlace(change.id, school.code, school.name_zh, county, candidates)
+            (self.to_assign if abolished else self.to_review).append(item)
+        return by_target
+
+    def _chosen(
+        self, change: DivisionChange, school: School, candidates: tuple[str, ...]
+    ) -> str | None:
+        """The county the caller chose for the school, checked against those it may join."""
+        chosen = self.assignments.get(school.code)
+        if chosen is None:
+            return None
+        if chosen not in candidates:
+            raise ValueError(
+                _(
+                    "School %(school)s: %(county)s is not one of the counties it may "
+                    "belong to after change %(id)s (%(choices)s)."
+                )
+                % {
+                    "school": school.code,
+                    "county": chosen,
+                    "id": change.id,
+                    "choices": ", ".join(candidates),
+                }
+            )
+        self.placed.add(school.code)
+        return chosen
 
 
 ASSIGNMENT_COLUMNS = ("school_code", "county_code")

@@ -256,6 +256,98 @@ def schools_move_county(
     return [school for _old, school in moved]
 
 
+@dataclass(frozen=True)
+class BulkLoad:
+    """What :func:`schools_bulk_load` wrote."""
+
+    schools: int
+    values: int
+
+
+@transaction.atomic
+def schools_bulk_load(
+    *,
+    schools: list[dict],
+    values: Iterable[tuple[str, int, str, Decimal]],
+    actor,
+    source: str,
+    synthetic: bool = False,
+    details: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BulkLoad:
+    """Register many new schools and write their statistics in one go (the demo's synthetic
+    region), with one audit entry for the whole load, as an import has one per file.
+
+    ``schools`` are the fields of :func:`school_create` (``code``, ``county_code``, names, stage,
+    school type, location, ownership, coordinates); ``values`` are ``(school code, year,
+    indicator, value)``. Every county must be in force and in the caller's scope, and no code may
+    be taken; otherwise nothing is written.
+    """
+    scope = scope_for(actor)
+    counties = sorted({row["county_code"] for row in schools})
+    for code in counties:
+        county = _county_in_force(code)
+        scope.require(scope.acts_for(county.code), _("add schools in %(c)s") % {"c": county.code})
+    for row in schools:
+        fields = {k: row[k] for k in SCHOOL_FIELDS if k in row}
+        try:
+            _check_school_fields(fields)
+        except ValueError as exc:
+            raise ValueError(
+                _("School %(code)s: %(problem)s") % {"code": row["code"], "problem": exc}
+            ) from None
+    codes = [row["code"] for row in schools]
+    taken = set(_ids_of(codes))
+    if taken or len(set(codes)) != len(codes):
+        dup = sorted(taken) or sorted(c for c in set(codes) if codes.count(c) > 1)
+        raise ValueError(_("School code %(code)s is empty or already used.") % {"code": dup[0]})
+    School.objects.bulk_create(
+        [
+            School(
+                code=row["code"],
+                county_id=row["county_code"],
+                is_open=True,
+                is_synthetic=synthetic,
+                **{k: row.get(k, "") for k in ("name_zh", "name_en", "stage", "school_type")},
+                location=row["location"],
+                ownership=row.get("ownership", "public"),
+                longitude=row.get("longitude"),
+                latitude=row.get("latitude"),
+            )
+            for row in schools
+        ],
+        batch_size=2000,
+    )
+    ids = _ids_of(codes)
+    rows = [(ids[code], year, ind, value) for code, year, ind, value in values]
+    _upsert(rows, progress)
+    years = sorted({r[1] for r in rows})
+    county_totals_refresh(county_codes=counties, years=years)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SCHOOLS_BULK_LOAD,
+        object_type=ObjectType.SCHOOLS,
+        object_id=source[:100],
+        after={
+            "source": source,
+            "schools": len(codes),
+            "counties": len(counties),
+            "values": len(rows),
+            "years": years,
+            **(details or {}),
+        },
+    )
+    return BulkLoad(schools=len(codes), values=len(rows))
+
+
+def _ids_of(codes: list[str]) -> dict[str, int]:
+    """Code -> id of the schools that exist among ``codes``."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(codes), 5000):
+        ids.update(School.objects.filter(code__in=codes[i : i + 5000]).values_list("code", "id"))
+    return ids
+
+
 def _history_close(school: School, effective_year: int | None) -> list | None:
     """Keep the county a school leaves for the statistics years before ``effective_year``;
     returns the kept period [county, from, until] (None when nothing is kept)."""

@@ -79,6 +79,38 @@ def cv(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     return math.sqrt(weighted_average(d * d, w, tw))
 
 
+# Parameter and error text that several measures share, filled into their docstrings.
+_DOC_PARTS = {
+    "{values_weights}": """values : array_like, shape (n,)
+        Non-negative, finite values.
+    weights : array_like, shape (n,), optional
+        Non-negative weights; ``None`` = equal weights.""",
+    "{invalid_input}": """ValueError
+        On invalid values or weights (see module conventions).""",
+}
+
+
+def _shared_doc(fn):
+    doc = fn.__doc__
+    for marker, text in _DOC_PARTS.items():
+        doc = doc.replace(marker, text)
+    fn.__doc__ = doc
+    return fn
+
+
+def _ge_index(y: FloatArray, w: FloatArray | None, a: float) -> float:
+    """``sum_i v_i phi_a(x_i / mu)``: GE(a), Theil T at a = 1 and Theil L at a = 0."""
+    tw, mu = weighted_mean(y, w)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = weighted_average(ge_kernel(y / mu, a), w, tw)
+    if not math.isfinite(out):
+        raise ValueError(
+            f"GE({a:g}) overflowed for these values; use a smaller |alpha| or another measure."
+        )
+    return max(0.0, out)
+
+
+@_shared_doc
 def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Gini coefficient, computed in O(n log n) by sorting.
 
@@ -91,10 +123,7 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Parameters
     ----------
-    values : array_like, shape (n,)
-        Non-negative, finite values.
-    weights : array_like, shape (n,), optional
-        Non-negative weights; ``None`` = equal weights.
+    {values_weights}
 
     Returns
     -------
@@ -103,8 +132,7 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Raises
     ------
-    ValueError
-        On invalid values or weights (see module conventions).
+    {invalid_input}
 
     References
     ----------
@@ -141,6 +169,7 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     return out
 
 
+@_shared_doc
 def theil_t(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Theil T index (generalised entropy with alpha = 1).
 
@@ -151,10 +180,7 @@ def theil_t(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Parameters
     ----------
-    values : array_like, shape (n,)
-        Non-negative, finite values.
-    weights : array_like, shape (n,), optional
-        Non-negative weights; ``None`` = equal weights.
+    {values_weights}
 
     Returns
     -------
@@ -163,8 +189,7 @@ def theil_t(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Raises
     ------
-    ValueError
-        On invalid values or weights (see module conventions).
+    {invalid_input}
 
     References
     ----------
@@ -181,9 +206,7 @@ def theil_t(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     0.693147
     """
     y, w = prepare(values, weights)
-    tw, mu = weighted_mean(y, w)
-    z = y / mu
-    return max(0.0, weighted_average(ge_kernel(z, 1.0), w, tw))
+    return _ge_index(y, w, 1.0)
 
 
 def theil_l(values: ArrayLike, weights: ArrayLike | None = None) -> float:
@@ -225,8 +248,7 @@ def theil_l(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """
     y, w = prepare(values, weights)
     require_positive(y, "Theil L")
-    tw, mu = weighted_mean(y, w)
-    return max(0.0, weighted_average(ge_kernel(y / mu, 0.0), w, tw))
+    return _ge_index(y, w, 0.0)
 
 
 def generalized_entropy(values: ArrayLike, alpha: float, weights: ArrayLike | None = None) -> float:
@@ -281,14 +303,7 @@ def generalized_entropy(values: ArrayLike, alpha: float, weights: ArrayLike | No
     y, w = prepare(values, weights)
     if a < 0:
         require_positive(y, f"GE({a:g})")
-    tw, mu = weighted_mean(y, w)
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = weighted_average(ge_kernel(y / mu, a), w, tw)
-    if not math.isfinite(out):
-        raise ValueError(
-            f"GE({a:g}) overflowed for these values; use a smaller |alpha| or another measure."
-        )
-    return max(0.0, out)
+    return _ge_index(y, w, a)
 
 
 def atkinson(values: ArrayLike, epsilon: float, weights: ArrayLike | None = None) -> float:

@@ -42,12 +42,14 @@ The package's parts, each importing the others only by their public names:
 * ``caps`` -- regional caps, departure caps and balanced exchange (:class:`Regions`,
   :class:`Departure`, :class:`Balance`);
 * ``exchange`` -- individually rational modes (incumbent protection, TO-BE);
-* ``certify`` -- the independent certificate (:func:`certify`, :class:`WhyNot`);
+* ``certificate`` -- what a check returns (:class:`Certificate`, :class:`WhyNot`, reason codes);
+* ``certify`` -- the independent check (:func:`certify`);
 * ``solve`` -- the entry points above.
 """
 
 from .caps import Balance, Departure, Regions
-from .certify import REASONS, Certificate, WhyNot, certify
+from .certificate import REASONS, Certificate, WhyNot
+from .certify import certify
 from .model import Market
 from .solve import (
     CertificateError,

@@ -135,26 +135,7 @@ class Regions:
         eff_school = np.minimum(np.where(sc < 0, big, sc), post_sum)
         sa = ac = st = None
         if school_area is not None:
-            sa = int_vector(school_area, "school_area").astype(np.int64)
-            ac = int_vector(area_caps, "area_caps").astype(np.int64)
-            n_a = ac.size
-            if sa.shape != (n_s,):
-                raise ValueError(f"school_area must have one entry per school ({n_s})")
-            if sa.size and (sa.min() < 0 or sa.max() >= n_a):
-                s = first_bad((sa < 0) | (sa >= n_a))
-                raise ValueError(f"school {s} is in area {int(sa[s])}, but areas are 0..{n_a - 1}")
-            if ac.size and ac.min() < -1:
-                raise ValueError("area_caps must be >= 0, or -1 for 'no cap'")
-            school_sum = np.bincount(sa, weights=eff_school, minlength=n_a).astype(np.int64)
-            eff_area = np.minimum(np.where(ac < 0, big, ac), school_sum)
-            st = _targets(
-                school_targets, sa, eff_school, eff_area, "school_targets", "school", "area"
-            )
-            ac_cap = np.where(ac < 0, big, ac)
-            over = np.bincount(sa, weights=st, minlength=n_a) > ac_cap
-            if over.any():
-                a = first_bad(over)
-                raise ValueError(f"school_targets in area {a} add up to more than its cap")
+            sa, ac, st = _area_level(school_area, area_caps, eff_school, school_targets, big)
         pt = _targets(post_targets, ps, caps, eff_school, "post_targets", "post", "school")
         sc_cap = np.where(sc < 0, big, sc)
         over = np.bincount(ps, weights=pt, minlength=n_s) > sc_cap
@@ -170,6 +151,32 @@ class Regions:
             post_targets=readonly(pt),
             school_targets=None if st is None else readonly(st),
         )
+
+
+def _area_level(
+    school_area: object, area_caps: object, eff_school: np.ndarray, school_targets, big
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The area of each school, the area caps and the school targets, checked."""
+    n_s = eff_school.size
+    sa = int_vector(school_area, "school_area").astype(np.int64)
+    ac = int_vector(area_caps, "area_caps").astype(np.int64)
+    n_a = ac.size
+    if sa.shape != (n_s,):
+        raise ValueError(f"school_area must have one entry per school ({n_s})")
+    if sa.size and (sa.min() < 0 or sa.max() >= n_a):
+        s = first_bad((sa < 0) | (sa >= n_a))
+        raise ValueError(f"school {s} is in area {int(sa[s])}, but areas are 0..{n_a - 1}")
+    if ac.size and ac.min() < -1:
+        raise ValueError("area_caps must be >= 0, or -1 for 'no cap'")
+    school_sum = np.bincount(sa, weights=eff_school, minlength=n_a).astype(np.int64)
+    eff_area = np.minimum(np.where(ac < 0, big, ac), school_sum)
+    st = _targets(school_targets, sa, eff_school, eff_area, "school_targets", "school", "area")
+    ac_cap = np.where(ac < 0, big, ac)
+    over = np.bincount(sa, weights=st, minlength=n_a) > ac_cap
+    if over.any():
+        a = first_bad(over)
+        raise ValueError(f"school_targets in area {a} add up to more than its cap")
+    return sa, ac, st
 
 
 def _targets(

@@ -19,6 +19,7 @@ proposer and the post without any lookup table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,40 +134,9 @@ def deferred_acceptance_flat(
     n_teachers = indptr.size - 1
     n_posts = capacities.size
     caps = capacities.astype(np.int64, copy=False)
-    acceptable = ranks >= 0
-    if n_posts and caps.min() <= 0:
-        acceptable &= caps[posts] > 0
-    first = indptr[:-1].astype(np.int64, copy=True) if start is None else start.astype(np.int64)
-    if not acceptable.all():
-        running = np.concatenate(([0], np.cumsum(acceptable, dtype=np.int64)))
-        first = running[first]
-        indptr, posts, ranks = _compress(indptr, posts, ranks, acceptable)
+    indptr, posts, ranks, first = _acceptable_lists(indptr, posts, ranks, caps, start)
     n_entries = posts.size
-    ll = np.int64(max(n_entries, 1))
-    radix = int(ranks.max()) + 1 if n_entries else 1
-    coded = rank_radix is not None and n_posts * radix * int(ll) >= 2**62
-    if coded and n_posts * radix < 2**62:
-        # key = post * K + rank; the entry is recovered from the rank's lottery code
-        per_post = np.int64(radix)
-        entry_of_code = np.empty(int(rank_radix), dtype=np.int64)
-        entry_of_code[ranks % rank_radix] = np.arange(n_entries, dtype=np.int64)
-
-        def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
-            return p * radix + ranks[k]
-
-        def entry_of(key: np.ndarray) -> np.ndarray:
-            return entry_of_code[(key % per_post) % rank_radix]
-
-    else:
-        ranks, radix = key_base(n_posts, int(ll), ranks, posts)
-        per_post = np.int64(radix) * ll
-
-        def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
-            return (p * radix + ranks[k]) * ll + k
-
-        def entry_of(key: np.ndarray) -> np.ndarray:
-            return key % ll
-
+    make_key, entry_of, per_post = _proposal_keys(n_posts, posts, ranks, rank_radix)
     end = indptr[1:].astype(np.int64, copy=False)
     if active is not None:
         first[~active] = end[~active]
@@ -194,26 +164,8 @@ def deferred_acceptance_flat(
         bounced = free[~ok]
         key = key[ok]
         if key.size:
-            key.sort()
-            touched = key[_segment_starts(key // per_post)] // per_post
-            held_n = fill[touched]
-            total = int(held_n.sum())
-            if total:
-                at = np.repeat(offsets[touched] - (np.cumsum(held_n) - held_n), held_n)
-                pool = np.concatenate((slots[at + np.arange(total)], key))
-                pool.sort()
-            else:
-                pool = key
-            post_of = pool // per_post
-            pos = _position_in_run(post_of)
-            keep = pos < slot_cap[post_of]
-            slots[offsets[post_of[keep]] + pos[keep]] = pool[keep]
-            counts = np.diff(np.append(_segment_starts(post_of), post_of.size))
-            fill[touched] = np.minimum(counts, slot_cap[touched])
-            full = fill[touched] == slot_cap[touched]
-            tf = touched[full]
-            worst[tf] = slots[offsets[tf] + slot_cap[tf] - 1]
-            out = entry_of(pool[~keep])
+            out = _hold_best(key, per_post, slots, offsets, slot_cap, fill, worst)
+            out = entry_of(out)
             if out.size:
                 bounced = np.concatenate((bounced, out))
                 bounced.sort()
@@ -229,6 +181,93 @@ def deferred_acceptance_flat(
         teacher = np.searchsorted(indptr, k, side="right") - 1
         assignment[teacher] = held // per_post
     return CoreOutcome(assignment=assignment, rounds=rounds)
+
+
+def _acceptable_lists(
+    indptr: np.ndarray,
+    posts: np.ndarray,
+    ranks: np.ndarray,
+    caps: np.ndarray,
+    start: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lists without the entries no proposal can succeed at (the post does not rank the
+    teacher, or has no seat), and each teacher's first entry in them."""
+    acceptable = ranks >= 0
+    if caps.size and caps.min() <= 0:
+        acceptable &= caps[posts] > 0
+    first = indptr[:-1].astype(np.int64, copy=True) if start is None else start.astype(np.int64)
+    if not acceptable.all():
+        running = np.concatenate(([0], np.cumsum(acceptable, dtype=np.int64)))
+        first = running[first]
+        indptr, posts, ranks = _compress(indptr, posts, ranks, acceptable)
+    return indptr, posts, ranks, first
+
+
+def _proposal_keys(
+    n_posts: int, posts: np.ndarray, ranks: np.ndarray, rank_radix: int | None
+) -> tuple[Callable, Callable, np.int64]:
+    """How a proposal is keyed: ``make_key(post, entry)``, ``entry_of(key)`` and the key span
+    of one post (keys of post ``p`` lie in ``[p * per_post, (p + 1) * per_post)``)."""
+    n_entries = posts.size
+    ll = np.int64(max(n_entries, 1))
+    radix = int(ranks.max()) + 1 if n_entries else 1
+    coded = rank_radix is not None and n_posts * radix * int(ll) >= 2**62
+    if coded and n_posts * radix < 2**62:
+        # key = post * K + rank; the entry is recovered from the rank's lottery code
+        per_post = np.int64(radix)
+        entry_of_code = np.empty(int(rank_radix), dtype=np.int64)
+        entry_of_code[ranks % rank_radix] = np.arange(n_entries, dtype=np.int64)
+
+        def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+            return p * radix + ranks[k]
+
+        def entry_of(key: np.ndarray) -> np.ndarray:
+            return entry_of_code[(key % per_post) % rank_radix]
+
+        return make_key, entry_of, per_post
+    ranks, radix = key_base(n_posts, int(ll), ranks, posts)
+    per_post = np.int64(radix) * ll
+
+    def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return (p * radix + ranks[k]) * ll + k
+
+    def entry_of(key: np.ndarray) -> np.ndarray:
+        return key % ll
+
+    return make_key, entry_of, per_post
+
+
+def _hold_best(
+    key: np.ndarray,
+    per_post: np.int64,
+    slots: np.ndarray,
+    offsets: np.ndarray,
+    slot_cap: np.ndarray,
+    fill: np.ndarray,
+    worst: np.ndarray,
+) -> np.ndarray:
+    """One round at the posts: each touched post keeps its best keys among those it holds and
+    the new ones (``slots``, ``fill`` and ``worst`` updated in place); the keys it rejects."""
+    key.sort()
+    touched = key[_segment_starts(key // per_post)] // per_post
+    held_n = fill[touched]
+    total = int(held_n.sum())
+    if total:
+        at = np.repeat(offsets[touched] - (np.cumsum(held_n) - held_n), held_n)
+        pool = np.concatenate((slots[at + np.arange(total)], key))
+        pool.sort()
+    else:
+        pool = key
+    post_of = pool // per_post
+    pos = _position_in_run(post_of)
+    keep = pos < slot_cap[post_of]
+    slots[offsets[post_of[keep]] + pos[keep]] = pool[keep]
+    counts = np.diff(np.append(_segment_starts(post_of), post_of.size))
+    fill[touched] = np.minimum(counts, slot_cap[touched])
+    full = fill[touched] == slot_cap[touched]
+    tf = touched[full]
+    worst[tf] = slots[offsets[tf] + slot_cap[tf] - 1]
+    return pool[~keep]
 
 
 # ---------------------------------------------------------------------------
@@ -387,7 +426,6 @@ def flexible_deferred_acceptance_flat(
     held = np.zeros(0, dtype=np.int64)  # keys currently held, any order
     post_order = tree.post_order
     school_order = tree.school_order if tree.school_area is not None else None
-    held_count = np.zeros(n_posts, dtype=np.int64)
     worst_full = np.full(n_posts, _I64_MAX, dtype=np.int64)
     rounds = 0
     while free.size:
@@ -399,25 +437,43 @@ def flexible_deferred_acceptance_flat(
         bounced = free[~ok]
         key = key[ok]
         if key.size:
-            pool = np.concatenate((held, key))
-            pool.sort()
-            post_of = pool // per_post
-            applicants = np.bincount(post_of, minlength=n_posts)
-            seats = allot(tree, applicants, post_order, school_order)
-            pos = _position_in_run(post_of)
-            keep = pos < seats[post_of]
-            held = pool[keep]
-            held_count = np.bincount(post_of[keep], minlength=n_posts)
-            worst_full = np.full(n_posts, _I64_MAX, dtype=np.int64)
-            hp = held // per_post
-            last = np.flatnonzero(np.append(hp[1:] != hp[:-1], True)) if held.size else held
-            lp = hp[last]
-            at_cap = held_count[lp] == caps[lp]
-            worst_full[lp[at_cap]] = held[last[at_cap]]
-            out = pool[~keep] % tt
+            held, worst_full, out = _choose_flexible(
+                held, key, per_post, tree, post_order, school_order
+            )
+            out = out % tt
             bounced = np.concatenate((bounced, out)) if out.size else bounced
         ptr[bounced] += 1
         free = bounced[ptr[bounced] < end[bounced]]
     assignment = np.full(n_teachers, -1, dtype=np.int64)
     assignment[held % tt] = held // per_post
     return CoreOutcome(assignment=assignment, rounds=rounds)
+
+
+def _choose_flexible(
+    held: np.ndarray,
+    key: np.ndarray,
+    per_post: np.int64,
+    tree: Tree,
+    post_order: np.ndarray,
+    school_order: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One round of the nested choice: the seats of every post given all its applicants (held
+    and new), the keys held now, each full post's worst held key, and the keys rejected."""
+    caps = tree.post_cap
+    n_posts = caps.size
+    pool = np.concatenate((held, key))
+    pool.sort()
+    post_of = pool // per_post
+    applicants = np.bincount(post_of, minlength=n_posts)
+    seats = allot(tree, applicants, post_order, school_order)
+    pos = _position_in_run(post_of)
+    keep = pos < seats[post_of]
+    held = pool[keep]
+    held_count = np.bincount(post_of[keep], minlength=n_posts)
+    worst_full = np.full(n_posts, _I64_MAX, dtype=np.int64)
+    hp = held // per_post
+    last = np.flatnonzero(np.append(hp[1:] != hp[:-1], True)) if held.size else held
+    lp = hp[last]
+    at_cap = held_count[lp] == caps[lp]
+    worst_full[lp[at_cap]] = held[last[at_cap]]
+    return held, worst_full, pool[~keep]

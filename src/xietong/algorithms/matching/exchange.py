@@ -80,7 +80,8 @@ def protected_lists(
     return new_indptr, new_posts, new_ranks
 
 
-def teacher_optimal_block_exchange(
+# The pointer walk stays inline: as a step function it cost 5-8 % of TO-BE's CPU time.
+def teacher_optimal_block_exchange(  # noqa: C901
     market: Market, current_post: np.ndarray, admitted: np.ndarray | None = None
 ) -> tuple[np.ndarray, int]:
     """Teacher-Optimal Block Exchange (TO-BE), starting from the current posts.
@@ -116,30 +117,101 @@ def teacher_optimal_block_exchange(
     teachers, so each teacher's pointer only moves down her list.
     """
     n_t, n_p = market.n_teachers, market.n_posts
-    indptr = np.asarray(market.indptr).tolist()
-    posts = np.asarray(market.posts).tolist()
-    ranks = np.asarray(market.ranks).tolist()
-    big = (int(np.asarray(market.ranks).max()) + 1 if market.n_entries else 1) * n_t + n_t
-    assign = [int(x) for x in current_post]
-    own_pos = _own_positions(market, current_post).tolist()
-    own_limit = [own_pos[t] if own_pos[t] >= 0 else indptr[t + 1] for t in range(n_t)]
-    pt = indptr[:-1].copy()
-    settled = [False] * n_t if admitted is None else [not bool(a) for a in admitted]
-    vac = (
-        np.asarray(market.capacities) - np.bincount(current_post[current_post >= 0], minlength=n_p)
-    ).tolist()
-    heaps: list[list[tuple[int, int]]] = [[] for _ in range(n_p)]
-    for t in range(n_t):
-        q = assign[t]
-        if q >= 0 and not settled[t]:
-            k = own_pos[t]
-            key = ranks[k] * n_t + t if k >= 0 and ranks[k] >= 0 else big + t
-            heaps[q].append((-key, t))
-    for h in heaps:
-        heapq.heapify(h)
-    newcomers = [t for t in range(n_t) if assign[t] < 0 and not settled[t]]
+    st = _TobeState(market, current_post, admitted)
+    first_newcomer = _newcomer_pointer(st)
+    post_target, teacher_target = _pointers(st, first_newcomer)
+    settled, vac_node = st.settled, st.vac_node
+    on_stack = [-1] * (n_t + n_p + 1)
+    stack: list[int] = []
+    cycles = 0
+    scan = 0
+
+    def clear() -> None:
+        for node in stack:
+            on_stack[node] = -1
+        stack.clear()
+
+    while True:
+        if not stack:
+            while scan < n_t and settled[scan]:
+                scan += 1
+            if scan >= n_t:
+                break
+            stack.append(scan)
+            on_stack[scan] = 0
+        node = stack[-1]
+        if node < n_t:
+            nxt = teacher_target(node)
+            if nxt < 0:  # newcomer with nowhere to go
+                settled[node] = True
+                clear()
+                continue
+        elif node < vac_node:
+            nxt = post_target(node - n_t)[0]
+            if nxt < 0:  # a closed post leaves the path
+                on_stack[stack.pop()] = -1
+                continue
+        else:
+            nxt = first_newcomer()
+            if nxt < 0:  # no newcomer left: the vacancy ends the path
+                clear()
+                continue
+        if on_stack[nxt] < 0:
+            on_stack[nxt] = len(stack)
+            stack.append(nxt)
+            continue
+        cycle = stack[on_stack[nxt] :]
+        del stack[on_stack[nxt] :]
+        for c in cycle:
+            on_stack[c] = -1
+        moved = _carry_out(st, cycle)
+        cycles += moved > 0
+        if moved == 2:
+            clear()
+    return np.asarray(st.assign, dtype=np.int64), cycles
+
+
+class _TobeState:
+    """The lists TO-BE runs on (plain Python lists: the loop reads them element by element)."""
+
+    def __init__(
+        self, market: Market, current_post: np.ndarray, admitted: np.ndarray | None
+    ) -> None:
+        n_t, n_p = market.n_teachers, market.n_posts
+        self.n_t = n_t
+        self.indptr = indptr = np.asarray(market.indptr).tolist()
+        self.posts = np.asarray(market.posts).tolist()
+        self.ranks = ranks = np.asarray(market.ranks).tolist()
+        big = (int(np.asarray(market.ranks).max()) + 1 if market.n_entries else 1) * n_t + n_t
+        self.assign = assign = [int(x) for x in current_post]
+        own_pos = _own_positions(market, current_post).tolist()
+        self.own_limit = [own_pos[t] if own_pos[t] >= 0 else indptr[t + 1] for t in range(n_t)]
+        self.pt = indptr[:-1].copy()
+        self.settled = settled = (
+            [False] * n_t if admitted is None else [not bool(a) for a in admitted]
+        )
+        self.vac = (
+            np.asarray(market.capacities)
+            - np.bincount(current_post[current_post >= 0], minlength=n_p)
+        ).tolist()
+        # per post, its unsettled teachers by priority, lowest first (an unranked one lowest)
+        self.heaps = heaps = [[] for _ in range(n_p)]
+        for t in range(n_t):
+            q = assign[t]
+            if q >= 0 and not settled[t]:
+                k = own_pos[t]
+                key = ranks[k] * n_t + t if k >= 0 and ranks[k] >= 0 else big + t
+                heaps[q].append((-key, t))
+        for h in heaps:
+            heapq.heapify(h)
+        self.newcomers = [t for t in range(n_t) if assign[t] < 0 and not settled[t]]
+        self.vac_node = n_t + n_p
+
+
+def _newcomer_pointer(st: _TobeState):
+    """``first_newcomer()``: the first newcomer still without a post (-1 when none is)."""
+    newcomers, settled, assign = st.newcomers, st.settled, st.assign
     nc_idx = 0
-    vac_node = n_t + n_p
 
     def first_newcomer() -> int:
         nonlocal nc_idx
@@ -149,6 +221,15 @@ def teacher_optimal_block_exchange(
                 return n
             nc_idx += 1
         return -1
+
+    return first_newcomer
+
+
+def _pointers(st: _TobeState, first_newcomer):
+    """``post_target(q)`` and ``teacher_target(t)``, the nodes a post and a teacher point to
+    (closures over the state's lists, for the speed of the loop)."""
+    n_t, vac, heaps, assign, settled = st.n_t, st.vac, st.heaps, st.assign, st.settled
+    posts, ranks, pt, own_limit, vac_node = st.posts, st.ranks, st.pt, st.own_limit, st.vac_node
 
     def post_target(q: int) -> tuple[int, int]:
         """(node, priority key) the post points to; node -1 if closed."""
@@ -177,66 +258,27 @@ def teacher_optimal_block_exchange(
         pt[t] = k
         return n_t + assign[t] if assign[t] >= 0 else -1
 
-    on_stack = [-1] * (n_t + n_p + 1)
-    stack: list[int] = []
-    cycles = 0
-    scan = 0
+    return post_target, teacher_target
 
-    def clear() -> None:
-        for node in stack:
-            on_stack[node] = -1
-        stack.clear()
 
-    while True:
-        if not stack:
-            while scan < n_t and settled[scan]:
-                scan += 1
-            if scan >= n_t:
-                break
-            stack.append(scan)
-            on_stack[scan] = 0
-        node = stack[-1]
-        if node < n_t:
-            nxt = teacher_target(node)
-            if nxt < 0:  # newcomer with nowhere to go
-                settled[node] = True
-                clear()
-                continue
-        elif node < vac_node:
-            nxt, _ = post_target(node - n_t)
-            if nxt < 0:
-                on_stack[stack.pop()] = -1
-                continue
-        else:
-            nxt = first_newcomer()
-            if nxt < 0:
-                clear()
-                continue
-        if on_stack[nxt] < 0:
-            on_stack[nxt] = len(stack)
-            stack.append(nxt)
-            continue
-        cycle = stack[on_stack[nxt] :]
-        del stack[on_stack[nxt] :]
-        for c in cycle:
-            on_stack[c] = -1
-        teachers_moving = [
-            (c, cycle[(i + 1) % len(cycle)] - n_t) for i, c in enumerate(cycle) if c < n_t
-        ]
-        if len(cycle) == 2 and teachers_moving[0][1] == assign[teachers_moving[0][0]]:
-            settled[teachers_moving[0][0]] = True
-            continue
-        cycles += 1
-        newcomer_moved = False
-        for i, c in enumerate(cycle):
-            if n_t <= c < vac_node and cycle[(i + 1) % len(cycle)] == vac_node:
-                vac[c - n_t] -= 1
-        for t, q in teachers_moving:
-            if assign[t] < 0:
-                newcomer_moved = True
-            assign[t] = q
-            own_limit[t] = pt[t]
-            heapq.heappush(heaps[q], (-(ranks[pt[t]] * n_t + t), t))
-        if newcomer_moved:
-            clear()
-    return np.asarray(assign, dtype=np.int64), cycles
+def _carry_out(st: _TobeState, cycle: list[int]) -> int:
+    """Carry out a cycle: 0 when it only settles a teacher at her own post, 1 when teachers
+    move, 2 when a newcomer was among them (the paths walked so far are then stale)."""
+    n_t, vac_node, assign = st.n_t, st.vac_node, st.assign
+    teachers_moving = [
+        (c, cycle[(i + 1) % len(cycle)] - n_t) for i, c in enumerate(cycle) if c < n_t
+    ]
+    if len(cycle) == 2 and teachers_moving[0][1] == assign[teachers_moving[0][0]]:
+        st.settled[teachers_moving[0][0]] = True
+        return 0
+    for i, c in enumerate(cycle):
+        if n_t <= c < vac_node and cycle[(i + 1) % len(cycle)] == vac_node:
+            st.vac[c - n_t] -= 1
+    newcomer_moved = False
+    for t, q in teachers_moving:
+        if assign[t] < 0:
+            newcomer_moved = True
+        assign[t] = q
+        st.own_limit[t] = st.pt[t]
+        heapq.heappush(st.heaps[q], (-(st.ranks[st.pt[t]] * n_t + t), t))
+    return 2 if newcomer_moved else 1

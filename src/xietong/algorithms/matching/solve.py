@@ -10,7 +10,8 @@ from typing import Literal
 import numpy as np
 
 from .caps import Balance, Departure, Regions
-from .certify import Certificate, WhyNot, certify
+from .certificate import Certificate, WhyNot
+from .certify import certify
 from .core import (
     Tree,
     deferred_acceptance_flat,
@@ -404,98 +405,16 @@ def solve(
     >>> res.to_list(), res.certificate.ok
     ([0, -1], True)
     """
-    if not isinstance(market, Market):
-        raise ValueError("market must be a Market (use Market.from_lists / from_csr / from_scores)")
-    if mode not in _MODES:
-        raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
-    n_t, n_p = market.n_teachers, market.n_posts
-    if regions is not None:
-        if not isinstance(regions, Regions):
-            raise ValueError("regions must be a Regions (use Regions.build)")
-        if mode != "da":
-            raise ValueError(
-                "regional caps are only supported with mode='da' (flexible deferred acceptance)"
-            )
-        if regions.capacities.shape != (n_p,) or not np.array_equal(
-            regions.capacities, market.capacities
-        ):
-            raise ValueError("regions were built for different post capacities than the market")
-    if current_post is None:
-        if mode != "da":
-            raise ValueError(f"mode={mode!r} needs current_post (use -1 for teachers without one)")
-        cp = np.full(n_t, -1, dtype=np.int64)
-    else:
-        cp = _validate_teacher_vector(current_post, n_t, "current_post", -1, n_p)
-    if mode != "da":
-        check_current_posts_listed(market, cp)
-        occupied = np.bincount(cp[cp >= 0], minlength=n_p)
-        over = np.flatnonzero(occupied > market.capacities)
-        if over.size:
-            p = int(over[0])
-            raise ValueError(
-                f"post {p} has {int(occupied[p])} current occupants but only "
-                f"{int(market.capacities[p])} seats; capacities must count occupants' seats"
-            )
-    if departure is not None:
-        if not isinstance(departure, Departure):
-            raise ValueError("departure must be a Departure")
-        if departure.teacher_group.shape != (n_t,):
-            raise ValueError("departure.teacher_group must have one entry per teacher")
-    if balance is not None:
-        if not isinstance(balance, Balance):
-            raise ValueError("balance must be a Balance")
-        if balance.teacher_member.shape != (n_t,) or balance.post_member.shape != (n_p,):
-            raise ValueError("balance arrays must match the market's teachers and posts")
-    if release_order is None:
-        order = np.arange(n_t, dtype=np.int64)
-    else:
-        order = _validate_teacher_vector(release_order, n_t, "release_order", -(2**62), None)
-
-    tree = tree_of(regions) if regions is not None else None
-    if mode == "ir_da":
-        p_indptr, p_posts, p_ranks = protected_lists(market, cp)
-    rounds_total = 0
-
-    def run(admitted: np.ndarray | None) -> np.ndarray:
-        nonlocal rounds_total
-        if mode == "da":
-            if tree is None:
-                out = deferred_acceptance_flat(
-                    market.indptr,
-                    market.posts,
-                    market.ranks,
-                    market.capacities,
-                    admitted,
-                    rank_radix=market.rank_radix,
-                )
-            else:
-                out = flexible_deferred_acceptance_flat(
-                    market.indptr, market.posts, market.ranks, tree, admitted
-                )
-            rounds_total += out.rounds
-            return out.assignment
-        if mode == "ir_da":
-            start = None
-            if admitted is not None:
-                start = p_indptr[:-1].copy()
-                held_back = ~admitted
-                # a held-back teacher only proposes to her own post (last entry)
-                start[held_back] = np.where(
-                    cp[held_back] >= 0, p_indptr[1:][held_back] - 1, p_indptr[1:][held_back]
-                )
-            out = deferred_acceptance_flat(
-                p_indptr, p_posts, p_ranks, market.capacities, None, start=start
-            )
-            rounds_total += out.rounds
-            return out.assignment
-        assignment, cycles = teacher_optimal_block_exchange(market, cp, admitted)
-        rounds_total += cycles
-        return assignment
-
+    cp, order = _checked_inputs(
+        market, mode, regions, current_post, departure, balance, release_order
+    )
+    n_t = market.n_teachers
+    run = _Runner(market, mode, tree_of(regions) if regions is not None else None, cp)
     admitted = np.ones(n_t, dtype=bool)
     gate_reason = np.zeros(n_t, dtype=np.int8)
     iterations = 1
-    if departure is None and balance is None:
+    gated = departure is not None or balance is not None
+    if not gated:
         assignment = run(None)
     else:
         assignment, admitted, gate_reason, iterations = _gate_loop(
@@ -510,31 +429,150 @@ def solve(
         current_post=None if current_post is None else cp,
         departure=departure,
         balance=balance,
-        admitted=None if (departure is None and balance is None) else admitted,
-        gate_reason=None if (departure is None and balance is None) else gate_reason,
+        admitted=admitted if gated else None,
+        gate_reason=gate_reason if gated else None,
     )
     if check and not certificate.ok:
         raise CertificateError(
             "internal error: the independent certificate rejected the result:\n"
             + certificate.summary()
         )
-    mechanism = {
-        "da": "flexible deferred acceptance (Kamada-Kojima)"
-        if regions is not None
-        else "teacher-proposing deferred acceptance",
-        "ir_da": "deferred acceptance with incumbent protection",
-        "tobe": "teacher-optimal block exchange (TO-BE)",
-    }[mode]
+    mechanism = _MECHANISMS["da_regions" if mode == "da" and regions is not None else mode]
     return MatchResult(
         assignment=assignment,
         mode=mode,
         mechanism=mechanism,
         certificate=certificate,
-        rounds=rounds_total,
+        rounds=run.rounds,
         admitted=admitted,
         gate_reason=gate_reason,
         gate_iterations=iterations,
     )
+
+
+_MECHANISMS = {
+    "da": "teacher-proposing deferred acceptance",
+    "da_regions": "flexible deferred acceptance (Kamada-Kojima)",
+    "ir_da": "deferred acceptance with incumbent protection",
+    "tobe": "teacher-optimal block exchange (TO-BE)",
+}
+
+
+def _checked_inputs(
+    market, mode, regions, current_post, departure, balance, release_order
+) -> tuple[np.ndarray, np.ndarray]:
+    """Refuse inconsistent inputs; the current post and the release order per teacher."""
+    if not isinstance(market, Market):
+        raise ValueError("market must be a Market (use Market.from_lists / from_csr / from_scores)")
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
+    n_t = market.n_teachers
+    if regions is not None:
+        _check_regions(market, mode, regions)
+    cp = _checked_current_posts(market, mode, current_post)
+    _check_gates(market, departure, balance)
+    if release_order is None:
+        order = np.arange(n_t, dtype=np.int64)
+    else:
+        order = _validate_teacher_vector(release_order, n_t, "release_order", -(2**62), None)
+    return cp, order
+
+
+def _check_regions(market: Market, mode: str, regions) -> None:
+    if not isinstance(regions, Regions):
+        raise ValueError("regions must be a Regions (use Regions.build)")
+    if mode != "da":
+        raise ValueError(
+            "regional caps are only supported with mode='da' (flexible deferred acceptance)"
+        )
+    if regions.capacities.shape != (market.n_posts,) or not np.array_equal(
+        regions.capacities, market.capacities
+    ):
+        raise ValueError("regions were built for different post capacities than the market")
+
+
+def _checked_current_posts(market: Market, mode: str, current_post) -> np.ndarray:
+    n_t, n_p = market.n_teachers, market.n_posts
+    if current_post is None:
+        if mode != "da":
+            raise ValueError(f"mode={mode!r} needs current_post (use -1 for teachers without one)")
+        return np.full(n_t, -1, dtype=np.int64)
+    cp = _validate_teacher_vector(current_post, n_t, "current_post", -1, n_p)
+    if mode != "da":
+        check_current_posts_listed(market, cp)
+        occupied = np.bincount(cp[cp >= 0], minlength=n_p)
+        over = np.flatnonzero(occupied > market.capacities)
+        if over.size:
+            p = int(over[0])
+            raise ValueError(
+                f"post {p} has {int(occupied[p])} current occupants but only "
+                f"{int(market.capacities[p])} seats; capacities must count occupants' seats"
+            )
+    return cp
+
+
+def _check_gates(market: Market, departure, balance) -> None:
+    n_t, n_p = market.n_teachers, market.n_posts
+    if departure is not None:
+        if not isinstance(departure, Departure):
+            raise ValueError("departure must be a Departure")
+        if departure.teacher_group.shape != (n_t,):
+            raise ValueError("departure.teacher_group must have one entry per teacher")
+    if balance is not None:
+        if not isinstance(balance, Balance):
+            raise ValueError("balance must be a Balance")
+        if balance.teacher_member.shape != (n_t,) or balance.post_member.shape != (n_p,):
+            raise ValueError("balance arrays must match the market's teachers and posts")
+
+
+class _Runner:
+    """One run of the mode's mechanism for a set of admitted teachers (None: everybody);
+    ``rounds`` adds up the rounds (or exchange cycles) of every run."""
+
+    def __init__(self, market: Market, mode: str, tree, cp: np.ndarray) -> None:
+        self.market, self.mode, self.tree, self.cp = market, mode, tree, cp
+        self.rounds = 0
+        if mode == "ir_da":
+            self.protected = protected_lists(market, cp)
+
+    def __call__(self, admitted: np.ndarray | None) -> np.ndarray:
+        market = self.market
+        if self.mode == "tobe":
+            assignment, cycles = teacher_optimal_block_exchange(market, self.cp, admitted)
+            self.rounds += cycles
+            return assignment
+        if self.mode == "ir_da":
+            out = self._protected_da(admitted)
+        elif self.tree is None:
+            out = deferred_acceptance_flat(
+                market.indptr,
+                market.posts,
+                market.ranks,
+                market.capacities,
+                admitted,
+                rank_radix=market.rank_radix,
+            )
+        else:
+            out = flexible_deferred_acceptance_flat(
+                market.indptr, market.posts, market.ranks, self.tree, admitted
+            )
+        self.rounds += out.rounds
+        return out.assignment
+
+    def _protected_da(self, admitted: np.ndarray | None):
+        p_indptr, p_posts, p_ranks = self.protected
+        cp = self.cp
+        start = None
+        if admitted is not None:
+            start = p_indptr[:-1].copy()
+            held_back = ~admitted
+            # a held-back teacher only proposes to her own post (last entry)
+            start[held_back] = np.where(
+                cp[held_back] >= 0, p_indptr[1:][held_back] - 1, p_indptr[1:][held_back]
+            )
+        return deferred_acceptance_flat(
+            p_indptr, p_posts, p_ranks, self.market.capacities, None, start=start
+        )
 
 
 def _gate_loop(
@@ -552,62 +590,89 @@ def _gate_loop(
     reason = np.zeros(n_t, dtype=np.int8)
     if departure is not None:
         grp = departure.teacher_group
-        caps = departure.caps
         capped = np.flatnonzero(grp >= 0)
         pos = _rank_in_groups(grp, order, capped)
-        admitted[capped] = pos < caps[grp[capped]]
+        admitted[capped] = pos < departure.caps[grp[capped]]
     iterations = 0
     assignment = np.full(n_t, -1, dtype=np.int64)
     for _ in range(2 * n_t + 2):
         iterations += 1
         assignment = run(admitted)
         leaving = _departing(assignment, cp, regions)
-        violated = False
+        drops = []
         if departure is not None:
-            counts = np.bincount(grp[leaving & (grp >= 0)], minlength=caps.size)
-            excess = counts - caps
-            if (excess > 0).any():
-                movers = np.flatnonzero(leaving & (grp >= 0))
-                movers = movers[excess[grp[movers]] > 0]
-                # last released first: rank by reversed release order
-                pos = _rank_in_groups(grp, -order, movers)
-                drop = movers[pos < excess[grp[movers]]]
-                banned[drop] = True
-                reason[drop] = GATE_DEPARTURE
-                violated = True
+            drops.append((_over_departure(departure, leaving, order), GATE_DEPARTURE))
         if balance is not None:
-            tm, pm = balance.teacher_member, balance.post_member
-            # only moves count: a teacher staying at her current post is not "sent"
-            out = (assignment >= 0) & (assignment != cp) & (tm >= 0)
-            out[out] = pm[assignment[out]] != tm[out]
-            n_m = balance.n_members
-            sends = np.bincount(tm[out], minlength=n_m)
-            receives = np.bincount(pm[assignment[out]], minlength=n_m)
-            excess = sends - receives - balance.tolerance
-            if (excess > 0).any():
-                movers = np.flatnonzero(out)
-                movers = movers[excess[tm[movers]] > 0]
-                pos = _rank_in_groups(tm, -order, movers)
-                drop = movers[pos < excess[tm[movers]]]
-                banned[drop] = True
-                reason[drop] = GATE_BALANCE
-                violated = True
-        if violated:
+            drops.append((_over_balance(balance, assignment, cp, order), GATE_BALANCE))
+        drops = [(drop, why) for drop, why in drops if drop is not None]
+        for drop, why in drops:
+            banned[drop] = True
+            reason[drop] = why
+        if drops:
             admitted &= ~banned
             continue
-        expanded = False
-        if departure is not None:
-            counts = np.bincount(grp[leaving & (grp >= 0)], minlength=caps.size)
-            room = caps - counts
-            waiting = np.flatnonzero(~admitted & ~banned & (grp >= 0))
-            waiting = waiting[room[grp[waiting]] > 0]
-            if waiting.size:
-                pos = _rank_in_groups(grp, order, waiting)
-                newly = waiting[pos < room[grp[waiting]]]
-                admitted[newly] = True
-                expanded = newly.size > 0
-        if not expanded:
+        if departure is None or not _widen(departure, leaving, admitted, banned, order):
             break
     held = ~admitted & (reason == GATE_NONE)
     reason[held] = GATE_DEPARTURE
     return assignment, admitted, reason, iterations
+
+
+def _over_departure(
+    departure: Departure, leaving: np.ndarray, order: np.ndarray
+) -> np.ndarray | None:
+    """The movers to hold back, last released first, where more leave a group than its cap
+    allows (None when no group is over)."""
+    grp, caps = departure.teacher_group, departure.caps
+    counts = np.bincount(grp[leaving & (grp >= 0)], minlength=caps.size)
+    excess = counts - caps
+    if not (excess > 0).any():
+        return None
+    movers = np.flatnonzero(leaving & (grp >= 0))
+    movers = movers[excess[grp[movers]] > 0]
+    # last released first: rank by reversed release order
+    pos = _rank_in_groups(grp, -order, movers)
+    return movers[pos < excess[grp[movers]]]
+
+
+def _over_balance(
+    balance: Balance, assignment: np.ndarray, cp: np.ndarray, order: np.ndarray
+) -> np.ndarray | None:
+    """The movers to hold back, last released first, where a member sends more teachers than
+    it receives beyond the tolerance (None when every member is within it)."""
+    tm, pm = balance.teacher_member, balance.post_member
+    # only moves count: a teacher staying at her current post is not "sent"
+    out = (assignment >= 0) & (assignment != cp) & (tm >= 0)
+    out[out] = pm[assignment[out]] != tm[out]
+    n_m = balance.n_members
+    sends = np.bincount(tm[out], minlength=n_m)
+    receives = np.bincount(pm[assignment[out]], minlength=n_m)
+    excess = sends - receives - balance.tolerance
+    if not (excess > 0).any():
+        return None
+    movers = np.flatnonzero(out)
+    movers = movers[excess[tm[movers]] > 0]
+    pos = _rank_in_groups(tm, -order, movers)
+    return movers[pos < excess[tm[movers]]]
+
+
+def _widen(
+    departure: Departure,
+    leaving: np.ndarray,
+    admitted: np.ndarray,
+    banned: np.ndarray,
+    order: np.ndarray,
+) -> bool:
+    """Admit the next waiting teachers of the groups with room left (in place); whether any
+    was admitted."""
+    grp, caps = departure.teacher_group, departure.caps
+    counts = np.bincount(grp[leaving & (grp >= 0)], minlength=caps.size)
+    room = caps - counts
+    waiting = np.flatnonzero(~admitted & ~banned & (grp >= 0))
+    waiting = waiting[room[grp[waiting]] > 0]
+    if not waiting.size:
+        return False
+    pos = _rank_in_groups(grp, order, waiting)
+    newly = waiting[pos < room[grp[waiting]]]
+    admitted[newly] = True
+    return newly.size > 0

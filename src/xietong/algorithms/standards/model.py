@@ -15,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..indicators import RESOURCE_COUNTS
+
 __all__ = [
     "EVAL_STAGES",
     "MISSING_MODES",
@@ -35,26 +37,9 @@ __all__ = [
     "Standard",
 ]
 
-#: Raw indicator codes of the school statistics catalogue (see ``docs/indicators.md``).
-RAW_INDICATOR_CODES: tuple[str, ...] = (
-    "students",
-    "students_primary",
-    "students_junior",
-    "students_senior",
-    "classes",
-    "teachers",
-    "teachers_qualified",
-    "teachers_backbone",
-    "teachers_pe_arts",
-    "teachers_mid_senior_title",
-    "building_area",
-    "sports_area",
-    "instrument_value",
-    "multimedia_classrooms",
-    "computers",
-    "library_books",
-    "expenditure",
-)
+#: Raw indicator codes a standard may cite (``algorithms.indicators.RESOURCE_COUNTS``, see
+#: ``docs/indicators.md``).
+RAW_INDICATOR_CODES: tuple[str, ...] = RESOURCE_COUNTS
 
 #: School stage codes (the ``stage`` column of a school row).
 SCHOOL_STAGES: tuple[str, ...] = (

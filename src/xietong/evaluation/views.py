@@ -296,14 +296,19 @@ def evaluation_county(request, pk: int, code: str):
             ],
             f"evaluation-{run.pk}-{code}.csv",
         )
-    chart = charts.cv_bars(
-        [names.get(i["code"], i["code"]) for i in county.indicators],
-        [i["cv"] for i in county.indicators],
-        [
-            i["cv_threshold"] if i["cv_threshold"] is not None else county.composite_threshold
-            for i in county.indicators
-        ],
-        title=_("CV per indicator"),
+    # a stored run's county results do not change: its chart is drawn once per language
+    chart = statistics_cached(
+        "county_chart",
+        (run.pk, code, get_language()),
+        lambda: charts.cv_bars(
+            [names.get(i["code"], i["code"]) for i in county.indicators],
+            [i["cv"] for i in county.indicators],
+            [
+                i["cv_threshold"] if i["cv_threshold"] is not None else county.composite_threshold
+                for i in county.indicators
+            ],
+            title=_("CV per indicator"),
+        ),
     )
     english = request.LANGUAGE_CODE == "en"
     return render(

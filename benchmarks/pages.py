@@ -12,8 +12,8 @@ Each key page is requested by ``--clients`` concurrent clients for ``--seconds``
 requests per second per page, with the issue's budget (p95 under 300 ms) marked. Before each
 page is measured, 2 x ``--workers`` clients request it for a second so that every worker has
 drawn it once (pages cache what they compute per statistics version, per process); "cold ms" is
-the slowest of those first requests. The peer is the
-budget itself: there is no other implementation of these pages to race.
+the slowest of those first requests. The peer is the budget itself: there is no other
+implementation of these pages to race. Figures: docs/performance.md.
 """
 
 from __future__ import annotations

@@ -9,8 +9,11 @@ The demo is built into ``--data-dir`` (SQLite) the first time (``xietong demo --
 reused afterwards; ``--database-url`` measures on PostgreSQL instead (the demo is loaded there).
 Each key page is requested by ``--clients`` concurrent clients for ``--seconds`` as the admin
 (logged in, so every page shows everything it can), and the table gives p50 and p95 latency and
-requests per second per page, with the issue's budget (p95 under 300 ms) marked. The peer is the
-budget itself: there is no other implementation of these pages to race.
+requests per second per page, with the issue's budget (p95 under 300 ms) marked. Before each
+page is measured, 2 x ``--workers`` clients request it for a second so that every worker has
+drawn it once (pages cache what they compute per statistics version, per process); "cold ms" is
+the slowest of those first requests. The peer is the budget itself: there is no other
+implementation of these pages to race. Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -195,6 +198,7 @@ def load(url: str, cookie: str, clients: int, seconds: float) -> dict:
         "p50": statistics.median(lat) * 1000 if n else float("nan"),
         "p95": lat[min(n - 1, int(0.95 * n))] * 1000 if n else float("nan"),
         "rps": n / elapsed,
+        "max": lat[-1] * 1000 if n else float("nan"),
     }
 
 
@@ -228,15 +232,20 @@ def main() -> None:
             f"{'PostgreSQL' if args.database_url else 'SQLite'}; "
             f"budget p95 < {BUDGET_P95_MS:.0f} ms"
         )
-        print(f"{'page':<20}{'p50 ms':>10}{'p95 ms':>10}{'req/s':>9}{'errors':>8}  budget")
+        print(
+            f"{'page':<20}{'p50 ms':>10}{'p95 ms':>10}{'req/s':>9}{'errors':>8}"
+            f"{'cold ms':>9}  budget"
+        )
         for name, path in pages.items():
             url = f"http://127.0.0.1:{port}{path}"
-            load(url, found["cookie"], 1, 1.0)  # warm the workers' caches
+            # warm every worker's cache (each client finishes at least one request, however
+            # long): "cold" is the slowest of those, a page's first request after a change
+            cold = load(url, found["cookie"], 2 * args.workers, 1.0)["max"]
             r = load(url, found["cookie"], args.clients, args.seconds)
             ok = "met" if r["p95"] < BUDGET_P95_MS and not r["errors"] else "NOT MET"
             print(
                 f"{name:<20}{r['p50']:>10.0f}{r['p95']:>10.0f}{r['rps']:>9.1f}{r['errors']:>8}"
-                f"  {ok}",
+                f"{cold:>9.0f}  {ok}",
                 flush=True,
             )
     finally:

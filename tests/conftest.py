@@ -147,3 +147,16 @@ def read_page():
         return r.content.decode()
 
     return read
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_clear():
+    """Each test starts with an empty cache: pages cache what they compute from the statistics
+    under the statistics token (schools.selectors.statistics_cached); tokens are random, so a
+    rolled-back test's entries are never hit again, but a test that writes rows without the
+    services (or overrides a setting) would otherwise read another test's entries."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -302,6 +302,22 @@ XIETONG_AUDIT_TRUSTED_KEYS = os.environ.get("XIETONG_AUDIT_TRUSTED_KEYS", "")  #
 # jurisdiction (a cell of one or two schools would show those schools' own figures)
 XIETONG_PUBLIC_MIN_SCHOOLS = int(os.environ.get("XIETONG_PUBLIC_MIN_SCHOOLS", "3"))
 
+# What pages compute from the statistics is cached under the statistics version
+# (schools.selectors.statistics_cached; docs/performance.md): in each process's memory by
+# default, or in Redis at XIETONG_CACHE_URL (e.g. redis://127.0.0.1:6379/1), shared by every
+# web process, so each page part is computed once per version for all of them.
+XIETONG_CACHE_URL = os.environ.get("XIETONG_CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": XIETONG_CACHE_URL}
+        if XIETONG_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+
 # Background jobs (xietong.jobs; docs/deployment.md). Django's tasks API through the django-tasks
 # backport: the database backend by default (the jobs' queue is a table of the same database:
 # nothing more to run than `xietong worker`), or XIETONG_TASKS_BACKEND=redis for an RQ queue in

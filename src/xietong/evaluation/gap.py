@@ -9,6 +9,7 @@ import numpy as np
 from xietong.algorithms import inequality
 from xietong.regions.models import CooperationArea
 from xietong.schools.catalogue import DERIVED
+from xietong.schools.selectors import statistics_cached
 
 from .inputs import ratio_panel
 
@@ -67,10 +68,37 @@ class GapReport:
 def gap_report(
     *, area: CooperationArea, indicator: str, years: list[int], stage: str = "all"
 ) -> GapReport:
-    members = [
+    """The decomposition of ``indicator`` over the area's schools in ``years``: computed once per
+    statistics version (``schools.selectors.statistics_cached``) for the area's members as they
+    stand, since it reads every school value of the area."""
+    members = tuple(
         (m.jurisdiction.code, m.jurisdiction.prefix, m.jurisdiction.name)
         for m in area.memberships.select_related("jurisdiction")
-    ]
+    )
+    return statistics_cached(
+        "gap_report",
+        (members, indicator, tuple(years), stage),
+        lambda: _gap_report(members=list(members), indicator=indicator, years=years, stage=stage),
+    )
+
+
+def _by_county(values, weights, county) -> tuple[dict[str, float], dict[str, float]]:
+    """Each county's enrolment-weighted mean and enrolment: one stable sort, then each county's
+    slice in the schools' own order (the same sums as selecting them one county at a time)."""
+    codes, inverse = np.unique(county.astype(str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(codes) + 1))
+    cm, cw = {}, {}
+    for i, c in enumerate(codes):
+        sel = order[bounds[i] : bounds[i + 1]]
+        cm[str(c)] = float(np.average(values[sel], weights=weights[sel]))
+        cw[str(c)] = float(weights[sel].sum())
+    return cm, cw
+
+
+def _gap_report(
+    *, members: list[tuple[str, str, str]], indicator: str, years: list[int], stage: str
+) -> GapReport:
     prefixes = [p for _c, p, _n in members]
     panel = ratio_panel(prefixes=prefixes, indicator=indicator, years=years, stage=stage)
     out = []
@@ -95,12 +123,7 @@ def gap_report(
             if sel.sum() >= 1:
                 m_means[code] = float(np.average(values[sel], weights=weights[sel]))
                 m_cv[code] = inequality.cv(values[sel], weights[sel]) if sel.sum() > 1 else 0.0
-        cm, cw = {}, {}
-        for c in np.unique(county):
-            sel = county == c
-            cm[str(c)] = float(np.average(values[sel], weights=weights[sel]))
-            cw[str(c)] = float(weights[sel].sum())
-        county_means[year], county_weights[year] = cm, cw
+        county_means[year], county_weights[year] = _by_county(values, weights, county)
         out.append(
             GapYear(
                 year=year,

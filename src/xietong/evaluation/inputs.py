@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import FloatField, Q
+from django.db.models.functions import Cast
 
 from xietong.regions.selectors import prefixes_q
 from xietong.schools.catalogue import BY_CODE, RAW_CODES
@@ -83,10 +84,13 @@ def ratio_panel(
         qs = qs.filter(school__stage__in=stages)
     rows: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
     county_of: dict[int, str] = {}
+    # as floats from the database: the same numbers as float(Decimal) without building a
+    # Decimal per value (the gap dashboard reads every value of an area)
+    qs = qs.annotate(v=Cast("value", FloatField()))
     for school_id, county, year, ind, value in qs.values_list(
-        "school_id", "school__county_id", "year", "indicator_id", "value"
+        "school_id", "school__county_id", "year", "indicator_id", "v"
     ).iterator(chunk_size=20000):
-        rows[(year, school_id)][ind] = float(value)
+        rows[(year, school_id)][ind] = value
         county_of[school_id] = county
     out: dict[int, dict[str, np.ndarray]] = {}
     for year in years:

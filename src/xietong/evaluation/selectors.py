@@ -154,5 +154,11 @@ def statistics_years() -> list[int]:
     statistics services keep in step with the school values (a few thousand rows, not the
     million school values)."""
     from xietong.schools.models import CountyStatistic
+    from xietong.schools.selectors import statistics_cached
 
-    return sorted(set(CountyStatistic.objects.values_list("year", flat=True).distinct()))
+    # a DISTINCT over every county total: once per statistics version
+    return statistics_cached(
+        "statistics_years",
+        (),
+        lambda: sorted(set(CountyStatistic.objects.values_list("year", flat=True).distinct())),
+    )

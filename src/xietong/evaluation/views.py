@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import statistics
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
@@ -17,7 +21,9 @@ from xietong.algorithms.standards import list_standards, load_standard
 from xietong.jobs.present import progress_html
 from xietong.jobs.selectors import job_latest_owned
 from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import boundaries_version, jurisdictions_by_code
 from xietong.schools.catalogue import BY_CODE
+from xietong.schools.selectors import scope_key, statistics_cached
 from xietong.web import charts, maps, pickers
 from xietong.web.downloads import records_download
 
@@ -141,15 +147,8 @@ def _county_detail(c) -> str:
     return schools
 
 
-def evaluation_run_view(request, pk: int):
-    run = _run_or_404(request, pk)
-    counties = list(run.counties.select_related("county", "county__parent"))
-    std = run.standard_spec
-    names = {
-        i["code"]: (i.get("name_en") if request.LANGUAGE_CODE == "en" else i.get("name_zh"))
-        or i["code"]
-        for i in std.get("indicators", [])
-    }
+def _run_rows(counties) -> list[dict]:
+    """The run's county results as the CSV download's rows."""
     rows = []
     for c in counties:
         row = {
@@ -165,14 +164,16 @@ def evaluation_run_view(request, pk: int):
             row[f"{ind['code']}_cv"] = ind["cv"]
         row["reasons"] = ";".join(r["code"] for r in c.reasons)
         rows.append(row)
-    if request.GET.get("format") == "csv":
-        return _csv_response(rows, f"evaluation-{run.pk}.csv")
+    return rows
+
+
+def _member_chart(counties) -> str:
     by_member: dict[str, dict[str, int]] = {}
     for c in counties:
         prov = c.county.code[:2] + "0" * 10
         by_member.setdefault(prov, dict.fromkeys(STATUS_LABELS, 0))[c.status] += 1
-    provs = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=by_member)}
-    member_chart = charts.stacked(
+    provs = {j.code: j.name for j in jurisdictions_by_code(list(by_member))}
+    return charts.stacked(
         [provs.get(p, p) for p in by_member],
         {
             str(STATUS_LABELS[s]): [by_member[p][s] for p in by_member]
@@ -186,47 +187,82 @@ def evaluation_run_view(request, pk: int):
             str(STATUS_LABELS["incomplete"]): charts.STATUS_COLOURS["incomplete"],
         },
     )
-    ind_codes = [i["code"] for i in std.get("indicators", [])]
-    cv_chart = ""
-    if counties and ind_codes:
-        import statistics
 
-        med = []
-        for code in ind_codes:
-            vals = [
-                ind["cv"]
-                for c in counties
-                for ind in c.indicators
-                if ind["code"] == code and ind["cv"] is not None
-            ]
-            med.append(statistics.median(vals) if vals else None)
-        thresholds = std.get("cv", {}).get("thresholds", {})
-        cv_chart = charts.cv_bars(
-            [names[c] for c in ind_codes],
-            med,
-            [thresholds.get(run.stage)] * len(ind_codes),
-            title=_("Median county CV per indicator, against the threshold"),
-        )
+
+def _cv_chart(run, counties, names: dict, ind_codes: list[str]) -> str:
+    if not (counties and ind_codes):
+        return ""
+    med = []
+    for code in ind_codes:
+        vals = [
+            ind["cv"]
+            for c in counties
+            for ind in c.indicators
+            if ind["code"] == code and ind["cv"] is not None
+        ]
+        med.append(statistics.median(vals) if vals else None)
+    thresholds = run.standard_spec.get("cv", {}).get("thresholds", {})
+    return charts.cv_bars(
+        [names[c] for c in ind_codes],
+        med,
+        [thresholds.get(run.stage)] * len(ind_codes),
+        title=_("Median county CV per indicator, against the threshold"),
+    )
+
+
+def _run_parts(request, run, scope, names: dict, ind_codes: list[str]) -> dict:
+    """What the run page draws from its county results: the map, the two charts and the
+    counties table (hundreds of rows), rendered once per run, language, set of loaded outlines
+    and reader's scope (the school dots); the statistics version retires the dots."""
+    counties = list(run.counties.select_related("county", "county__parent"))
+    table = render_to_string(
+        "evaluation/run_counties.html",
+        {"run": run, "counties": counties, "ind_codes": ind_codes},
+        request=request,
+    )
+    return {
+        "map": maps.status_map(
+            scope=scope,
+            counties=[(c.county, c.status, _county_detail(c)) for c in counties],
+            labels=STATUS_LABELS,
+            title=_("County compliance"),
+        ),
+        "member_chart": _member_chart(counties),
+        "cv_chart": _cv_chart(run, counties, names, ind_codes),
+        "counties_table": mark_safe(table),  # noqa: S308 (a rendered template)
+    }
+
+
+def evaluation_run_view(request, pk: int):
+    run = _run_or_404(request, pk)
+    scope = scope_for(request.user)
+    if request.GET.get("format") == "csv":
+        counties = run.counties.select_related("county", "county__parent")
+        return _csv_response(_run_rows(counties), f"evaluation-{run.pk}.csv")
+    std = run.standard_spec
+    names = {
+        i["code"]: (i.get("name_en") if request.LANGUAGE_CODE == "en" else i.get("name_zh"))
+        or i["code"]
+        for i in std.get("indicators", [])
+    }
+    ind_codes = [i["code"] for i in std.get("indicators", [])]
+    parts = statistics_cached(
+        "run_page",
+        (run.pk, get_language(), boundaries_version(), scope_key(scope, schools=True)),
+        lambda: _run_parts(request, run, scope, names, ind_codes),
+    )
     return render(
         request,
         "evaluation/run.html",
         {
             "run": run,
-            "counties": counties,
             "names": names,
             "ind_codes": ind_codes,
-            "map": maps.status_map(
-                scope=scope_for(request.user),
-                counties=[(c.county, c.status, _county_detail(c)) for c in counties],
-                labels=STATUS_LABELS,
-                title=_("County compliance"),
-            ),
-            "member_chart": member_chart,
-            "cv_chart": cv_chart,
+            **parts,
             "status_labels": STATUS_LABELS,
-            "scope": scope_for(request.user),
-            "can_publish": services.can_publish_run(scope_for(request.user), run),
-            "can_reproduce": services.can_run(scope_for(request.user), run.area, run.jurisdiction),
+            "scope": scope,
+            "can_publish": services.can_publish_run(scope, run),
+            "can_reproduce": services.can_run(scope, run.area, run.jurisdiction),
         },
     )
 
@@ -260,14 +296,19 @@ def evaluation_county(request, pk: int, code: str):
             ],
             f"evaluation-{run.pk}-{code}.csv",
         )
-    chart = charts.cv_bars(
-        [names.get(i["code"], i["code"]) for i in county.indicators],
-        [i["cv"] for i in county.indicators],
-        [
-            i["cv_threshold"] if i["cv_threshold"] is not None else county.composite_threshold
-            for i in county.indicators
-        ],
-        title=_("CV per indicator"),
+    # a stored run's county results do not change: its chart is drawn once per language
+    chart = statistics_cached(
+        "county_chart",
+        (run.pk, code, get_language()),
+        lambda: charts.cv_bars(
+            [names.get(i["code"], i["code"]) for i in county.indicators],
+            [i["cv"] for i in county.indicators],
+            [
+                i["cv_threshold"] if i["cv_threshold"] is not None else county.composite_threshold
+                for i in county.indicators
+            ],
+            title=_("CV per indicator"),
+        ),
     )
     english = request.LANGUAGE_CODE == "en"
     return render(
@@ -358,36 +399,44 @@ def gap_dashboard(request, slug: str):
         ],
     }
     if report and report.years:
-        ys = [y.year for y in report.years]
-        ctx["decomposition_chart"] = charts.stacked(
-            ys,
-            {
-                _("between members"): [y.between_members for y in report.years],
-                _("between counties within members"): [y.between_counties for y in report.years],
-                _("within counties"): [y.within_counties for y in report.years],
-            },
-            title=_("Theil T of %(x)s, decomposed") % {"x": label},
-            ytitle=_("Theil T index"),
-        )
-        ctx["members_chart"] = charts.lines(
-            ys,
-            {
-                name: [y.member_means.get(code) for y in report.years]
-                for code, name in report.members
-            },
-            title=_("Members side by side: %(x)s") % {"x": label},
-            ytitle=unit,
-        )
-        ctx["cv_chart"] = charts.lines(
-            ys,
-            {
-                _("whole area"): [y.cv for y in report.years],
-                **{
-                    name: [y.member_cv.get(code) for y in report.years]
-                    for code, name in report.members
-                },
-            },
-            title=_("Convergence: CV across schools"),
-            ytitle=_("Coefficient of variation"),
+        ctx.update(
+            statistics_cached(
+                "gap_charts",
+                (get_language(), report, label, unit),
+                lambda: _gap_charts(report, label, unit),
+            )
         )
     return render(request, "evaluation/gap.html", ctx)
+
+
+def _gap_charts(report, label: str, unit: str) -> dict:
+    """The gap dashboard's three charts: drawn once per report and language."""
+    ys = [y.year for y in report.years]
+    decomposition = charts.stacked(
+        ys,
+        {
+            _("between members"): [y.between_members for y in report.years],
+            _("between counties within members"): [y.between_counties for y in report.years],
+            _("within counties"): [y.within_counties for y in report.years],
+        },
+        title=_("Theil T of %(x)s, decomposed") % {"x": label},
+        ytitle=_("Theil T index"),
+    )
+    members = charts.lines(
+        ys,
+        {name: [y.member_means.get(code) for y in report.years] for code, name in report.members},
+        title=_("Members side by side: %(x)s") % {"x": label},
+        ytitle=unit,
+    )
+    cv = charts.lines(
+        ys,
+        {
+            _("whole area"): [y.cv for y in report.years],
+            **{
+                name: [y.member_cv.get(code) for y in report.years] for code, name in report.members
+            },
+        },
+        title=_("Convergence: CV across schools"),
+        ytitle=_("Coefficient of variation"),
+    )
+    return {"decomposition_chart": decomposition, "members_chart": members, "cv_chart": cv}

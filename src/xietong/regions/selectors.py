@@ -69,6 +69,55 @@ def area_list() -> QuerySet[CooperationArea]:
     )
 
 
+def area_choices() -> QuerySet[CooperationArea]:
+    """Every area, for a filter's list (areas are public reference data)."""
+    return CooperationArea.objects.all()
+
+
+def area_children(area: CooperationArea) -> QuerySet[CooperationArea]:
+    """The sub-areas directly under ``area``."""
+    return CooperationArea.objects.filter(parent=area)
+
+
+def divisions_in_force(level: str, prefixes: list[str]) -> list[Jurisdiction]:
+    """The divisions at ``level`` in force today within ``prefixes`` (no 市辖区 rows)."""
+    qs = Jurisdiction.objects.filter(level=level, is_placeholder=False, valid_until__isnull=True)
+    return list(qs.filter(prefixes_q(prefixes, "code")).order_by("code"))
+
+
+def jurisdictions_by_code(codes: list[str]) -> QuerySet[Jurisdiction]:
+    return Jurisdiction.objects.filter(code__in=codes)
+
+
+def jurisdiction_get(code: str) -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(code=code).first()
+
+
+def jurisdiction_ancestors(j: Jurisdiction) -> list[Jurisdiction]:
+    """The divisions above ``j``, the province first."""
+    out = []
+    p = j.parent
+    while p is not None:
+        out.insert(0, p)
+        p = p.parent
+    return out
+
+
+def jurisdiction_children(j: Jurisdiction) -> list[Jurisdiction]:
+    """The divisions a jurisdiction's page lists under it: those in force today (an abolished
+    one keeps its own page, reached by its code); a municipality's districts directly, past
+    its 市辖区 placeholder; none under a county."""
+    if j.level == "county":
+        return []
+    current = {"is_placeholder": False, "valid_until__isnull": True}
+    children = list(j.children.filter(**current))
+    if j.level == "province" and (
+        not children or all(c.level == "prefecture" and c.is_placeholder for c in j.children.all())
+    ):
+        children = list(Jurisdiction.objects.filter(parent__parent=j, **current))
+    return children
+
+
 def area_subtree_ids(area_ids: Iterable[int]) -> set[int]:
     """The areas and every area below them (sub-areas such as Tongzhou-Wuqing-Langfang under
     Beijing-Tianjin-Hebei), as ids: the one closure of the area tree."""
@@ -125,6 +174,15 @@ def boundaries_for(codes: Iterable[str]) -> dict[str, dict]:
             "jurisdiction_id", "geometry"
         )
     )
+
+
+def boundaries_version() -> tuple:
+    """A fingerprint of the loaded outlines (how many, the latest load): pages that cache a map
+    put it in the key, so loading or removing outlines redraws the maps."""
+    from django.db.models import Count, Max
+
+    found = Boundary.objects.aggregate(n=Count("pk"), last=Max("loaded_at"))
+    return (found["n"], str(found["last"]))
 
 
 def boundary_credits(codes: Iterable[str]) -> list[dict[str, str]]:

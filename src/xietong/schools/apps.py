@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _sync_catalogue(sender, **kwargs) -> None:
@@ -17,3 +17,11 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_catalogue, sender=self, dispatch_uid="xietong.schools.catalogue")
+        from .models import School, StatisticsRelease
+        from .services import statistics_changed
+
+        # single rows (services, the admin); bulk writes of values go through
+        # county_totals_refresh, which calls statistics_changed itself
+        for model in (School, StatisticsRelease):
+            for signal in (post_save, post_delete):
+                signal.connect(statistics_changed, sender=model, dispatch_uid=f"xt.stats.{model}")

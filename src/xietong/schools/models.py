@@ -264,3 +264,18 @@ class CountyStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.year} {self.indicator_id}={self.total}"
+
+
+class StatisticsVersion(models.Model):
+    """One row whose ``token`` changes whenever what the statistics pages show may change: school
+    values and county totals (``services.county_totals_refresh``), releases, the school registry.
+    Pages cache what they compute from the statistics under the token they read first
+    (``selectors.statistics_cached``), so a new release or import is seen on the next request in
+    every process. A fresh random token, not a counter: a rolled-back write leaves the old token
+    and the old data together, never a reused number in front of other data."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
@@ -13,7 +17,40 @@ from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_member_prefixes, prefix_q, prefixes_q
 
 from .catalogue import BY_CODE, DERIVED, RAW_CODES, derive
-from .models import School, SchoolStatistic, StatisticsRelease
+from .models import School, SchoolStatistic, StatisticsRelease, StatisticsVersion
+
+T = TypeVar("T")
+#: how long a cached page part lives at most; a change of the statistics retires it at once
+CACHE_SECONDS = 3600
+
+
+def statistics_version() -> str:
+    """The token of the statistics as they stand (``StatisticsVersion``); "" before any."""
+    return StatisticsVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def statistics_cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``, cached under ``name``, ``parts`` and the statistics token read first: a new
+    release, import, school change or county-total refresh gives a new token, so the next call
+    computes afresh (each process keeps its own cache unless settings.CACHES shares one).
+    ``parts`` must hold everything the result depends on besides the statistics (the scope's
+    key, the language, the page's arguments)."""
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    key = f"xt:{name}:{statistics_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (build(),)
+        cache.set(key, found, CACHE_SECONDS)
+    return found[0]
+
+
+def scope_key(scope: Scope, *, schools: bool = False) -> tuple:
+    """What a cached aggregate depends on in ``scope``: the subtrees it reads (``schools``: and
+    the schools it reads one by one, for pages that show school rows or dots)."""
+    if scope.is_admin:
+        return ("admin",)
+    key = (tuple(sorted(scope.read_prefixes)),)
+    return (*key, tuple(sorted(scope.read_school_ids))) if schools else key
 
 
 def school_list(
@@ -83,6 +120,23 @@ def jurisdiction_prefixes_seen(scope: Scope) -> list[str] | None:
         "county__prefix", flat=True
     )
     return sorted(set(scope.read_prefixes) | set(own))
+
+
+def school_points(
+    *, scope: Scope, prefixes: list[str], english: bool = False, limit: int
+) -> list[tuple[float, float, str]]:
+    """(longitude, latitude, name) of at most ``limit`` schools the caller sees within the
+    division-code ``prefixes``, for the dots on a map."""
+    qs = School.objects.filter(scope.schools_q(), longitude__isnull=False)
+    qs = qs.filter(prefixes_q(prefixes, "county__code"))
+    return list(
+        qs.values_list("longitude", "latitude", "name_en" if english else "name_zh")[:limit]
+    )
+
+
+def synthetic_data_present() -> bool:
+    """Is any school synthetic (the demo)? Pages then say so."""
+    return School.objects.filter(is_synthetic=True).exists()
 
 
 def school_get(*, scope: Scope, code: str) -> School | None:
@@ -177,6 +231,53 @@ def aggregate_suppressed(scope: Scope, code: str, n_schools: int) -> bool:
 
 
 def aggregates(
+    *,
+    scope: Scope,
+    level: str = "county",
+    within: str | None = None,
+    area: str | None = None,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+) -> list[dict]:
+    """:func:`aggregates_uncached`, computed once per statistics version and scope (the rows
+    depend on the scope's subtrees only). Callers get their own copy of the rows."""
+    args = (level, within, area, year, tuple(indicators) if indicators is not None else None)
+    rows = statistics_cached(
+        "aggregates",
+        (scope_key(scope), settings.XIETONG_PUBLIC_MIN_SCHOOLS, *args),
+        lambda: aggregates_uncached(
+            scope=scope, level=level, within=within, area=area, year=year, indicators=indicators
+        ),
+    )
+    return [dict(r) for r in rows]
+
+
+def aggregate_series(
+    *, scope: Scope, jurisdictions: list[Jurisdiction], indicators: list[str]
+) -> dict[str, dict[int, dict]]:
+    """Each jurisdiction's :func:`aggregates` at its own level, by code then year: the rows of a
+    page that shows several members side by side, fetched with one cache lookup for the page."""
+    LEVELS = {"province": "province", "prefecture": "prefecture", "county": "county"}  # noqa: N806
+    wanted = tuple((j.code, LEVELS[j.level]) for j in jurisdictions)
+
+    def build() -> dict[str, dict[int, dict]]:
+        return {
+            code: {
+                r["year"]: r
+                for r in aggregates(scope=scope, level=level, within=code, indicators=indicators)
+            }
+            for code, level in wanted
+        }
+
+    found = statistics_cached(
+        "aggregate_series",
+        (scope_key(scope), settings.XIETONG_PUBLIC_MIN_SCHOOLS, wanted, tuple(indicators)),
+        build,
+    )
+    return {code: {y: dict(r) for y, r in series.items()} for code, series in found.items()}
+
+
+def aggregates_uncached(
     *,
     scope: Scope,
     level: str = "county",

@@ -465,7 +465,22 @@ def county_totals_refresh(
         if n > 0 and (county_codes is None or c in county_codes)
     ]
     CountyStatistic.objects.bulk_create(rows, batch_size=5000)
+    statistics_changed()
     return len(rows)
+
+
+def statistics_changed(**_signal) -> None:
+    """A new ``StatisticsVersion`` token, in the caller's transaction: what the pages cached from
+    the statistics is recomputed on the next request (``selectors.statistics_cached``). Called
+    by ``county_totals_refresh`` and, as a signal receiver, on every saved or deleted school
+    and release (``apps.SchoolsConfig.ready``)."""
+    import uuid
+
+    from .models import StatisticsVersion
+
+    token = uuid.uuid4().hex
+    if not StatisticsVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
+        StatisticsVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 def _history_shift(

@@ -9,10 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from xietong.regions.models import Jurisdiction
-from xietong.regions.selectors import boundaries_for, boundary_credits, prefixes_q
+from xietong.regions.selectors import (
+    boundaries_for,
+    boundaries_version,
+    boundary_credits,
+    divisions_in_force,
+)
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE
-from xietong.schools.models import School
 
 from . import charts
 
@@ -32,12 +36,6 @@ def short_name(j: Jurisdiction) -> str:
     if "自治" in name:
         return name[:2]
     return name[:-1] if len(name) > 2 and name[-1] in "县区市旗" else name
-
-
-def _current(level: str, prefixes: list[str]) -> list[Jurisdiction]:
-    """The divisions at ``level`` in force today within ``prefixes`` (no 市辖区 rows)."""
-    qs = Jurisdiction.objects.filter(level=level, is_placeholder=False, valid_until__isnull=True)
-    return list(qs.filter(prefixes_q(prefixes, "code")).order_by("code"))
 
 
 def _credit(drawn: list[str], total: int, level: str) -> list[str]:
@@ -70,10 +68,8 @@ def _cartogram_credit() -> list[str]:
 
 
 def _schools(scope, prefixes: list[str]) -> tuple[str, list, list, list] | None:
-    qs = School.objects.filter(scope.schools_q(), longitude__isnull=False)
-    qs = qs.filter(prefixes_q(prefixes, "county__code"))
-    pts = list(
-        qs.values_list("longitude", "latitude", "name_en" if _en() else "name_zh")[:MAX_SCHOOL_DOTS]
+    pts = school_selectors.school_points(
+        scope=scope, prefixes=prefixes, english=_en(), limit=MAX_SCHOOL_DOTS
     )
     if not pts:
         return None
@@ -111,19 +107,35 @@ def _unit(j: Jurisdiction, **kw) -> charts.MapUnit:
 
 def region_map(*, scope, members: list[Jurisdiction], indicator: str = MAP_INDICATOR) -> str:
     """The map of an area's members or of one jurisdiction: the indicator per county (or per
-    city), in the latest year with figures the reader may see."""
+    city), in the latest year with figures the reader may see. Drawn once per statistics
+    version, set of loaded outlines, reader's scope (its figures and school dots) and
+    language."""
+    return school_selectors.statistics_cached(
+        "region_map",
+        (
+            school_selectors.scope_key(scope, schools=True),
+            get_language(),
+            boundaries_version(),
+            tuple(m.code for m in members),
+            indicator,
+        ),
+        lambda: _region_map(scope=scope, members=members, indicator=indicator),
+    )
+
+
+def _region_map(*, scope, members: list[Jurisdiction], indicator: str) -> str:
     prefixes = [m.prefix for m in members]
     member_codes = [m.code for m in members]
     d = BY_CODE[indicator]
     label = d.name_en if _en() else d.name_zh
-    counties = _current("county", prefixes)
+    counties = divisions_in_force("county", prefixes)
     if members and all(m.level == "county" for m in members):
         counties = [m for m in members if not m.is_placeholder]
     county_outlines = boundaries_for([c.code for c in counties])
     city_outlines: dict = {}
     cities: list[Jurisdiction] = []
     if not county_outlines:
-        cities = _current("prefecture", prefixes)
+        cities = divisions_in_force("prefecture", prefixes)
         city_outlines = boundaries_for([c.code for c in cities])
     if county_outlines or city_outlines:
         level, units_of, outlines = (

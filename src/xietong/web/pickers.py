@@ -18,7 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 INLINE_MAX = 100  # a <select> up to this many choices, a search box beyond
@@ -54,6 +55,24 @@ class TreeSelect(forms.Select):
             select,
         )
 
+    def _render(self, template_name, context, renderer=None):
+        """The <select> written directly: the same markup as Django's select template, without
+        a template render per option (a province's tree has hundreds)."""
+        widget = context["widget"]
+        out = [f'<select name="{escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'<optgroup label="{escape(group_name)}">')
+            out += [
+                f'<option value="{escape(o["value"])}"{_attrs_html(o["attrs"])}>'
+                f"{escape(o['label'])}</option>"
+                for o in options
+            ]
+            if group_name:
+                out.append("</optgroup>")
+        out.append("</select>")
+        return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
@@ -62,6 +81,28 @@ class TreeSelect(forms.Select):
         elif str(value) in self.search:
             option["attrs"]["data-search"] = self.search[str(value)]
         return option
+
+
+def _attrs_html(attrs: dict) -> str:
+    """HTML attributes as Django's attrs.html writes them: True as a bare name, False left out."""
+    return "".join(
+        f" {escape(k)}" if v is True else f' {escape(k)}="{escape(v)}"'
+        for k, v in attrs.items()
+        if v is not False and v is not None
+    )
+
+
+class _TreeChoices(forms.models.ModelChoiceIterator):
+    """The choices from the tree the field was given, without querying the divisions again."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for j in self.field.tree_rows:
+            yield self.choice(j)
+
+    def __len__(self):
+        return len(self.field.tree_rows) + (self.field.empty_label is not None)
 
 
 def tree_label(j, depth: int) -> str:
@@ -89,11 +130,13 @@ class JurisdictionField(forms.ModelChoiceField):
         ),
     }
     widget = TreeSelect
+    iterator = _TreeChoices
 
     def __init__(self, *, tree: list, **kwargs):
         from xietong.regions.models import Jurisdiction
 
         self.depths = {j.code: d for j, d in tree}
+        self.tree_rows = sorted((j for j, _d in tree), key=lambda j: j.code)
         codes = list(self.depths)
         queryset = Jurisdiction.objects.filter(code__in=codes).order_by("code")
         kwargs.setdefault("empty_label", "—")

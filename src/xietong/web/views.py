@@ -19,11 +19,19 @@ from django.views.decorators.http import require_http_methods
 from xietong.accounts.models import ApiToken
 from xietong.accounts.scope import scope_for
 from xietong.accounts.services import token_create, token_revoke
-from xietong.regions.models import CooperationArea, Jurisdiction
-from xietong.regions.selectors import area_list, jurisdiction_tree
+from xietong.regions.models import Jurisdiction
+from xietong.regions.selectors import (
+    area_children,
+    area_choices,
+    area_list,
+    jurisdiction_ancestors,
+    jurisdiction_children,
+    jurisdiction_get,
+    jurisdiction_tree,
+)
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
-from xietong.schools.models import Location, School, Stage
+from xietong.schools.models import Location, Stage
 from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_xlsx
 from xietong.tabular import UploadTooLarge, read_as_message
@@ -54,8 +62,13 @@ def plotly_js(request):
 
 def home(request):
     scope = scope_for(request.user)
-    cards = [_area_card(scope, a) for a in area_list()]
-    synthetic = School.objects.filter(is_synthetic=True).exists()
+    areas = list(area_list())
+    members = {m.jurisdiction.code: m.jurisdiction for a in areas for m in a.memberships.all()}
+    found = school_selectors.aggregate_series(
+        scope=scope, jurisdictions=list(members.values()), indicators=HEADLINE
+    )
+    cards = [_area_card(scope, a, found) for a in areas]
+    synthetic = school_selectors.synthetic_data_present()
     return render(
         request,
         "xietong/home.html",
@@ -63,11 +76,11 @@ def home(request):
     )
 
 
-def _area_card(scope, area) -> dict:
+def _area_card(scope, area, found: dict) -> dict:
     """An area's schools and students in one year: the latest year every member has figures
     the caller may see (never one member's 2025 next to another's 2024)."""
     members = [m.jurisdiction for m in area.memberships.all()]
-    rows, _years = _member_rows(scope, members)
+    rows, _years = _member_rows(scope, members, found)
     common = set.intersection(*(set(r["series"]) for r in rows)) if rows else set()
     year = max(common) if common else None
     card = {"area": area, "members": members, "year": year}
@@ -78,39 +91,43 @@ def _area_card(scope, area) -> dict:
     return card
 
 
-def _member_rows(scope, members: list[Jurisdiction]) -> tuple[list[dict], list[int]]:
+def _member_rows(
+    scope, members: list[Jurisdiction], found: dict | None = None
+) -> tuple[list[dict], list[int]]:
+    """Each member's headline aggregates by year (``found``: already fetched for them)."""
+    if found is None:
+        found = school_selectors.aggregate_series(
+            scope=scope, jurisdictions=members, indicators=HEADLINE
+        )
     rows = []
     years = set()
     for m in members:
-        level = {"province": "province", "prefecture": "prefecture", "county": "county"}[m.level]
-        agg = school_selectors.aggregates(
-            scope=scope, level=level, within=m.code, indicators=HEADLINE
-        )
-        series = {r["year"]: r for r in agg}
+        series = found[m.code]
         years |= set(series)
         latest = series[max(series)] if series else None
         rows.append({"j": m, "latest": latest, "series": series})
     return rows, sorted(years)
 
 
-def area_detail(request, slug: str):
-    scope = scope_for(request.user)
-    area = get_object_or_404(area_list(), slug=slug)
-    members = [m.jurisdiction for m in area.memberships.all()]
-    rows, years = _member_rows(scope, members)
+def _cached_html(name: str, scope, parts: tuple, build):
+    """Page parts drawn from the statistics (charts, maps): once per statistics version,
+    scope and language."""
+    key = (school_selectors.scope_key(scope), get_language(), *parts)
+    return school_selectors.statistics_cached(name, key, build)
+
+
+def _area_charts(rows: list[dict], years: list[int]) -> dict:
+    if not years:
+        return {"students_chart": "", "ratio_chart": ""}
     names = [r["j"].name for r in rows]
-    students_chart = (
-        charts.lines(
+    return {
+        "students_chart": charts.lines(
             years,
             {r["j"].name: [r["series"].get(y, {}).get("students") for y in years] for r in rows},
             title=_("Students by member and year"),
             ytitle=_("Students"),
-        )
-        if years
-        else ""
-    )
-    ratio_chart = (
-        charts.bars(
+        ),
+        "ratio_chart": charts.bars(
             names,
             {
                 _("Student-teacher ratio"): [
@@ -119,64 +136,66 @@ def area_detail(request, slug: str):
             },
             title=_("Student-teacher ratio, latest year"),
             ytitle=_("Students per teacher"),
-        )
-        if years
-        else ""
-    )
+        ),
+    }
+
+
+def area_detail(request, slug: str):
+    scope = scope_for(request.user)
+    area = get_object_or_404(area_list(), slug=slug)
+    members = [m.jurisdiction for m in area.memberships.all()]
+    rows, years = _member_rows(scope, members)
     context = {
         "area": area,
         "rows": rows,
         "years": years,
-        "children": CooperationArea.objects.filter(parent=area),
+        "children": area_children(area),
         "map": maps.region_map(scope=scope, members=members),
-        "students_chart": students_chart,
-        "ratio_chart": ratio_chart,
+        **_cached_html(
+            "area_charts",
+            scope,
+            (area.pk, tuple(m.code for m in members)),
+            lambda: _area_charts(rows, years),
+        ),
         "public": scope.is_public,
     }
     return render(request, "xietong/area_detail.html", context)
 
 
+def _trend_chart(own: list[dict]) -> str:
+    if not own:
+        return ""
+    ys = [r["year"] for r in own]
+    return charts.lines(
+        ys,
+        {_("Students"): [r["students"] for r in own]},
+        title=_("Students by year"),
+        ytitle=_("Students"),
+    )
+
+
 def jurisdiction_detail(request, code: str):
     scope = scope_for(request.user)
-    j = get_object_or_404(Jurisdiction, code=code)
-    # divisions in force today (an abolished one keeps its own page, reached by its code)
-    current = {"is_placeholder": False, "valid_until__isnull": True}
-    children = list(j.children.filter(**current)) if j.level != "county" else []
-    if j.level == "province" and not children:
-        children = list(Jurisdiction.objects.filter(parent__parent=j, **current))
-    # municipalities: skip the 市辖区 placeholder and show districts
-    if j.level == "province" and all(
-        c.level == "prefecture" and c.is_placeholder for c in j.children.all()
-    ):
-        children = list(Jurisdiction.objects.filter(parent__parent=j, **current))
+    j = jurisdiction_get(code)
+    if j is None:
+        raise Http404
+    children = jurisdiction_children(j)
     rows, years = _member_rows(scope, children)
-    ancestors = []
-    p = j.parent
-    while p is not None:
-        ancestors.insert(0, p)
-        p = p.parent
-    trend = ""
     own = school_selectors.aggregates(
         scope=scope, level=j.level, within=j.code, indicators=HEADLINE
     )
-    if own:
-        ys = [r["year"] for r in own]
-        trend = charts.lines(
-            ys,
-            {_("Students"): [r["students"] for r in own]},
-            title=_("Students by year"),
-            ytitle=_("Students"),
-        )
     return render(
         request,
         "xietong/jurisdiction_detail.html",
         {
             "j": j,
-            "ancestors": ancestors,
+            "ancestors": jurisdiction_ancestors(j),
             "rows": rows,
             "years": years,
             "own": own,
-            "trend": trend,
+            "trend": _cached_html(
+                "jurisdiction_trend", scope, (j.code,), lambda: _trend_chart(own)
+            ),
             "map": maps.region_map(scope=scope, members=[j]),
             "public": scope.is_public,
             "can_list_schools": not scope.is_public,
@@ -219,7 +238,7 @@ def school_list(request):
             "form": form,
             "stages": Stage.choices,
             "locations": Location.choices,
-            "areas": CooperationArea.objects.all(),
+            "areas": area_choices(),
             "public": scope.is_public,
             "query": query.urlencode(),
             "total": page.paginator.count,
@@ -235,20 +254,8 @@ CHART_GROUPS = [
 ]
 
 
-def school_detail(request, code: str):
-    scope = scope_for(request.user)
-    school = school_selectors.school_get(scope=scope, code=code)
-    if school is None:
-        raise Http404(_("No such school in your scope."))
-    series = school_selectors.school_series(scope=scope, school=school)
-    years = sorted(series)
-    if request.GET.get("format") == "csv":
-        codes = [d.code for d in RAW] + [d.code for d in DERIVED]
-        return table_download(
-            [[y, *[series[y].get(c) for c in codes]] for y in years],
-            ["year", *codes],
-            filename=school.code,
-        )
+def _school_parts(series: dict, years: list[int]) -> tuple[list[str], list[dict]]:
+    """A school's charts and its table of every indicator by year."""
     chart_divs = []
     titles = {
         "teachers": _("Teachers per 100 students"),
@@ -280,6 +287,29 @@ def school_detail(request, code: str):
         }
         for d in list(RAW) + list(DERIVED)
     ]
+    return chart_divs, table
+
+
+def school_detail(request, code: str):
+    scope = scope_for(request.user)
+    school = school_selectors.school_get(scope=scope, code=code)
+    if school is None:
+        raise Http404(_("No such school in your scope."))
+    series = school_selectors.school_series(scope=scope, school=school)
+    years = sorted(series)
+    if request.GET.get("format") == "csv":
+        codes = [d.code for d in RAW] + [d.code for d in DERIVED]
+        return table_download(
+            [[y, *[series[y].get(c) for c in codes]] for y in years],
+            ["year", *codes],
+            filename=school.code,
+        )
+    can_see = school_selectors.can_see_statistics(scope, school)
+    chart_divs, table = school_selectors.statistics_cached(
+        "school_page",
+        (school.code, get_language(), can_see),
+        lambda: _school_parts(series, years),
+    )
     return render(
         request,
         "xietong/school_detail.html",
@@ -288,7 +318,7 @@ def school_detail(request, code: str):
             "years": years,
             "charts": chart_divs,
             "table": table,
-            "can_see_statistics": school_selectors.can_see_statistics(scope, school),
+            "can_see_statistics": can_see,
         },
     )
 

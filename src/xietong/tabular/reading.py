@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from . import xlsx
 from .encodings import decode_text
+from .i18n import gettext as _
 from .limits import Limits
 from .problems import ImportFailed, Problem, cause, too_large
 
@@ -279,6 +278,23 @@ def read_table(data: bytes, filename: str, *, limits: Limits | None = None) -> T
         text, encoding = decode_text(data, filename)
         return Table(_csv_rows(text, _Bounds(filename, limits, letters=False)), "csv", encoding)
     raise _refuse(filename, _("unsupported file type %(s)r; use .csv or .xlsx") % {"s": suffix})
+
+
+def read_file(path: Path, *, limits: Limits | None = None) -> Table:
+    """Open a table on disk (the command line's reader): the size is checked before a byte is
+    read, then as ``read_table``; a file that cannot be opened is a problem of the file."""
+    limits = limits or Limits.from_settings()
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise too_large(path.name, size, limits.max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(
+            path.name, _("the file cannot be opened (%(error)s)") % {"error": exc.strerror}
+        ) from None
+    return read_table(data, path.name, limits=limits)
 
 
 def read_rows(data: bytes, filename: str, *, limits: Limits | None = None) -> Iterator[list[str]]:

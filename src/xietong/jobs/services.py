@@ -50,6 +50,7 @@ def _snapshot(job: Job) -> dict:
         "status": job.status,
         "object": f"{job.object_type}:{job.object_id}" if job.object_type else None,
         "attempts": job.attempts,
+        **({"acts_as": "token", "token": job.token_id} if job.token_id else {}),
     }
 
 
@@ -80,9 +81,16 @@ def _enqueue(job: Job) -> None:
         transaction.on_commit(send)
 
 
+def _token_of(actor):
+    """The API token the actor came with (accounts.auth marks the user it authenticates)."""
+    return getattr(actor, "_xietong_token", None) if actor is not None else None
+
+
 def _acts_as(actor) -> str:
     if actor is None:
         return "system"
+    if _token_of(actor) is not None:
+        return "token"
     return "user" if getattr(actor, "pk", None) else "public"
 
 
@@ -98,7 +106,9 @@ def job_submit(
     """Queue a job, or return the one already queued or running for the same (kind, key).
 
     Returns ``(job, created)``. The caller checks permission and input before submitting (so a
-    refusal is immediate); the job's own run checks again, as every service does."""
+    refusal is immediate); the job's own run checks again, as every service does. An actor that
+    came with an API token (the API marks it) gives the job that token: the job then acts with
+    the token's role limits, not the user's full roles (``Job.actor``)."""
     kinds.get(kind)  # an unknown kind is a programming error: refuse before writing
     jobs_reap_if_due()
     with transaction.atomic():
@@ -113,6 +123,7 @@ def job_submit(
                     params=params or {},
                     owner=actor if getattr(actor, "pk", None) else None,
                     acts_as=_acts_as(actor),
+                    token=_token_of(actor),
                     object_type=object_type,
                     object_id=str(object_id),
                     language=translation.get_language() or settings.LANGUAGE_CODE,

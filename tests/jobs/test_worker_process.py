@@ -77,9 +77,10 @@ def test_worker_killed_in_the_middle_of_a_matching(world, stage, attempts, ends)
     job = procs.scenario(e, "submit", "match")["job"]
     worker = procs.start(e, "worker")
     try:
-        procs.wait_for(db, JOB, (job,), lambda r: r[0] == "running" and r[1] == stage)
-        if stage == "storing":
-            time.sleep(1.5)  # past the inputs' re-check: inside the storing of placements
+        if stage == "storing":  # inside the transaction that writes the placements
+            procs.wait_for_storing(db, job)
+        else:
+            procs.wait_for(db, JOB, (job,), lambda r: r[0] == "running" and r[1] == stage)
         assert worker.poll() is None
     finally:
         procs.kill(worker)

@@ -51,6 +51,9 @@ class Job(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # names (jobs.files storage) of the files the job owns: its input until it ends, its output
+    # until the retention period is over
+    files = models.JSONField(default=list, blank=True)
     # the task that carries the current attempt, and a token only the worker running it knows
     task_id = models.CharField(max_length=64, blank=True)
     run_token = models.CharField(max_length=32, blank=True)

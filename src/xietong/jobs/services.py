@@ -281,7 +281,20 @@ def jobs_reap(*, now=None) -> dict:
                 out["resent"].append(job.pk)
     if any(out.values()):
         log.warning("jobs reaped: %s", out)
+    _clean_files(now)
     return out
+
+
+def _clean_files(now) -> None:
+    from .files import jobs_files_clean
+
+    try:
+        cleaned = jobs_files_clean(now=now)
+    except OSError:  # a file system that refuses: the next round tries again
+        log.exception("job files not cleaned")
+        return
+    if any(cleaned.values()):
+        log.info("job files deleted: %s", cleaned)
 
 
 def _forget_task(task_id: str) -> None:

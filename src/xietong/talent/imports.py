@@ -291,3 +291,60 @@ def posts_import(
             after={"file": filename, "sha256": digest, "created": len(posts)},
         )
     return ImportResult(filename, digest, len(posts), len(posts), 0, encoding)
+
+
+# Files over XIETONG_IMPORT_JOB_BYTES are imported by a worker (xietong.jobs.imports): the same
+# checks and the same single transaction, with the job's success in it.
+TEACHERS_IMPORT = "talent.teachers_import"
+POSTS_IMPORT = "talent.posts_import"
+
+
+def _round_of(job) -> ExchangeRound:
+    from xietong.jobs.errors import JobError
+
+    rnd = ExchangeRound.objects.filter(pk=job.object_id).first()
+    if rnd is None:
+        raise JobError("not_found")
+    return rnd
+
+
+def _job_page(job) -> str:
+    from django.urls import reverse
+
+    return reverse("job_page", args=[job.pk])
+
+
+def import_submit(*, data: bytes, filename: str, actor, rnd: ExchangeRound | None = None):
+    """Queue the import of a large file: the round's posts when ``rnd`` is given, else
+    teachers. Returns ``(job, created)``."""
+    from xietong.jobs.imports import import_submit as submit
+
+    if rnd is None:
+        return submit(kind=TEACHERS_IMPORT, data=data, filename=filename, actor=actor)
+    return submit(
+        kind=POSTS_IMPORT,
+        data=data,
+        filename=filename,
+        actor=actor,
+        object_type="exchange_round",
+        object_id=str(rnd.pk),
+    )
+
+
+def _register_kinds() -> None:
+    from xietong.jobs.imports import import_runner
+    from xietong.jobs.kinds import JobKind, register
+
+    register(
+        JobKind(name=TEACHERS_IMPORT, run=import_runner(teachers_import), result_url=_job_page)
+    )
+    register(
+        JobKind(
+            name=POSTS_IMPORT,
+            run=import_runner(posts_import, rnd=_round_of),
+            result_url=_job_page,
+        )
+    )
+
+
+_register_kinds()

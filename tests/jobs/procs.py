@@ -198,11 +198,11 @@ def query(db_url: str, sql: str, *params):
         return con.execute(sql, params).fetchone()
 
 
-def writing_placements(db_url: str) -> bool:
-    """Whether a transaction is writing a round's placements right now: on SQLite, someone
-    holds the database's write lock (the matching's transaction; a heartbeat holds it for a
-    moment only, hence ``wait_for_storing`` asks twice); on PostgreSQL, an open transaction has
-    written to the placements table."""
+def writing(db_url: str, table: str) -> bool:
+    """Whether a transaction is writing ``table`` right now: on SQLite, someone holds the
+    database's write lock (the job's transaction; a heartbeat holds it for a moment only, hence
+    ``wait_for_writing`` asks twice); on PostgreSQL, an open transaction has written to the
+    table or to a temporary table (an import's COPY)."""
     if db_url.startswith("sqlite:///"):
         con = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=0)
         try:
@@ -215,22 +215,22 @@ def writing_placements(db_url: str) -> bool:
             con.close()
     sql = (
         "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-        "WHERE c.relname = 'talent_placement' AND l.mode = 'RowExclusiveLock'"
+        "WHERE (c.relname = %s OR c.relpersistence = 't') AND l.mode = 'RowExclusiveLock'"
     )
-    return query(db_url, sql)[0] > 0
+    return query(db_url, sql, table)[0] > 0
 
 
-def wait_for_storing(db_url: str, job_id: int, timeout: float = 300) -> None:
-    """Until job ``job_id`` is inside the transaction that stores its placements."""
+def wait_for_writing(db_url: str, job_id: int, stage: str, table: str, timeout=300) -> None:
+    """Until job ``job_id``, in ``stage``, is inside the transaction that writes ``table``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         row = query(db_url, "SELECT stage FROM jobs_job WHERE id = %s", job_id)
-        if row and row[0] == "storing" and writing_placements(db_url):
+        if row and row[0] == stage and writing(db_url, table):
             time.sleep(0.1)
-            if writing_placements(db_url):
+            if writing(db_url, table):
                 return
         time.sleep(0.01)
-    raise AssertionError(f"job {job_id} was not seen storing in {timeout}s")
+    raise AssertionError(f"job {job_id} was not seen writing {table} in {timeout}s")
 
 
 def start(env: dict, *args) -> subprocess.Popen:

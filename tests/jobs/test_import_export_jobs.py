@@ -173,3 +173,20 @@ def test_a_short_export_is_answered_at_once(world, settings, tmp_path):
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     assert not Job.objects.exists()
     assert _client(world["users"]["admin"]).get("/statistics/export.pdf").status_code == 404
+
+
+def test_a_hostile_large_file_is_refused_in_the_request_not_queued(world, big):
+    from tests.schools.hostile_files import shared_strings_bomb
+
+    c = _client(world["users"]["school-a"])
+    code = world["schools"]["A"].code
+    bomb = shared_strings_bomb([["school_code", "year", "students"], [code, 2023, 1]], 40)
+    f = io.BytesIO(bomb)
+    f.name = "bomb.xlsx"
+    r = c.post("/api/statistics/import", {"file": f})
+    assert r.status_code == 413 and "ZIP bomb" in r.json()["detail"]
+    png = io.BytesIO(b"\x89PNG\r\n\x1a\n not a table")
+    png.name = "photo.csv"
+    r = c.post("/statistics/import/", {"file": png})
+    assert r.status_code == 422 and "photo.csv" in r.content.decode()
+    assert not Job.objects.exists() and not list((big / "jobs").glob("in/*"))

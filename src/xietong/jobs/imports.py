@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 
-from xietong.tabular import ImportFailed
+from xietong.tabular import ImportFailed, precheck
 
 from . import files
 from .errors import JobError
@@ -43,7 +43,10 @@ def import_submit(
     params: dict | None = None,
 ) -> tuple[Job, bool]:
     """Keep the file and queue its import; the same file from the same requester while its
-    import is queued or running is that job."""
+    import is queued or running is that job. A file that cannot be read at all (too large, a
+    ZIP bomb, not what its name says) is refused here, before it is stored or queued
+    (UploadTooLarge or ImportFailed, as a small file's import would raise)."""
+    precheck(data, filename)
     digest = hashlib.sha256(data).hexdigest()
     who = getattr(actor, "pk", None) or "system"
     name = files.input_save(data, filename)

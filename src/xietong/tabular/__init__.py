@@ -15,7 +15,7 @@ from .problems import (
     UploadTooLarge,
     read_as_message,
 )
-from .reading import Table, column_letter, read_file, read_rows, read_table
+from .reading import Table, column_letter, precheck, read_file, read_rows, read_table
 from .writing import XLSX_CONTENT_TYPE, neutralise, write_csv, xlsx_bytes
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "neutralise",
     "parse_decimal",
     "parse_whole",
+    "precheck",
     "read_as_message",
     "read_file",
     "read_rows",

@@ -42,11 +42,11 @@ def _round():
     return ExchangeRound.objects.get(is_synthetic=True)
 
 
-HISTORY_YEARS = range(2016, 2020)
+HISTORY_YEARS = range(2018, 2020)
 
 
 def _history_file() -> bytes:
-    """Four past years of every school's raw statistics: a large file, seconds to write."""
+    """Two past years of every school's raw statistics: a large file, seconds to write."""
     from xietong.schools.catalogue import RAW_CODES
     from xietong.schools.models import School
     from xietong.tabular import write_csv

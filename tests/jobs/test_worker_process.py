@@ -108,7 +108,7 @@ def test_worker_killed_in_the_middle_of_a_matching(world, stage, attempts, ends)
 def test_worker_killed_in_the_middle_of_an_import_leaves_nothing_half_written(
     world, attempts, ends
 ):
-    """A four-year statistics file of every school, killed inside the transaction that writes
+    """A two-year statistics file of every school, killed inside the transaction that writes
     its values: none of them is kept; the next worker imports all of it, or fails the job."""
     db, env = world
     e = env(
@@ -137,6 +137,6 @@ def test_worker_killed_in_the_middle_of_an_import_leaves_nothing_half_written(
     assert state["tasks_running"] == 0 and state["audit_ok"]
     if ends == "succeeded":
         assert imported["attempts"] == 2
-        assert state["history_values"] == imported["result"]["values"] > 100_000
+        assert state["history_values"] == imported["result"]["values"] > 50_000
     else:
         assert imported["error_code"] == "worker_lost" and state["history_values"] == 0

@@ -341,3 +341,9 @@ RQ_QUEUES = {"default": {"URL": XIETONG_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 XIETONG_JOB_HEARTBEAT_SECONDS = _env_number("XIETONG_JOB_HEARTBEAT_SECONDS", 2.0)
 XIETONG_JOB_STALE_SECONDS = _env_number("XIETONG_JOB_STALE_SECONDS", 60.0)
 XIETONG_JOB_MAX_ATTEMPTS = int(_env_number("XIETONG_JOB_MAX_ATTEMPTS", 3))
+# imports (statistics, teachers, posts) of files larger than XIETONG_IMPORT_JOB_BYTES run as jobs;
+# exports of more than XIETONG_EXPORT_JOB_ROWS rows are made by a job, whose file waits under
+# XIETONG_DATA_DIR/jobs for XIETONG_JOB_FILE_RETENTION_HOURS, then is deleted (docs/deployment.md)
+XIETONG_IMPORT_JOB_BYTES = int(_env_number("XIETONG_IMPORT_JOB_BYTES", 512 * 1024))
+XIETONG_EXPORT_JOB_ROWS = int(_env_number("XIETONG_EXPORT_JOB_ROWS", 20_000))
+XIETONG_JOB_FILE_RETENTION_HOURS = _env_number("XIETONG_JOB_FILE_RETENTION_HOURS", 24.0)

@@ -865,3 +865,26 @@ def test_consultation_writes(world, bodies, who):
         assert r.status_code == (
             201 if speaks else 401 if who is None else 403 if who in BODY_READ[slug] else 404
         ), (who, slug, r.status_code)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_job_page_and_job_file(world, who, settings, tmp_path):
+    """A job's page is for its requester (and the administrator, who sees every job); the file
+    an export job made is for its requester alone: it holds what their scope let them read."""
+    from xietong.jobs.models import Job
+    from xietong.jobs.worker import run_pending
+
+    settings.DATA_DIR = tmp_path
+    settings.XIETONG_EXPORT_JOB_ROWS = 0
+    owner = client_for(world, "langfang")
+    assert owner.get("/statistics/export.csv").status_code == 302
+    job = Job.objects.get(kind="jobs.export")
+    run_pending()
+    c = client_for(world, who)
+    page, file = c.get(f"/jobs/{job.pk}/"), c.get(f"/jobs/{job.pk}/file/")
+    if who is None:
+        assert (page.status_code, file.status_code) == (302, 302)  # to the login page
+        return
+    assert page.status_code == (200 if who in ("langfang", "admin") else 404), who
+    assert file.status_code == (200 if who == "langfang" else 404), who
+    assert c.get("/jobs/999999/").status_code == 404

@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from xietong.evaluation.filetable import TableError, read_school_table
 from xietong.evaluation.services import evaluation_run
@@ -127,7 +128,10 @@ def test_evaluate_file_reads_school_type(tmp_path):
     assert t["teaching_point"].tolist() == [False, True, False]
     bad = tmp_path / "bad.csv"
     bad.write_text("school_id,county,stage,school_type,students\nA,X,junior,211,300\n")
-    with pytest.raises(TableError, match="row 2, column school_type: 211 is a primary school"):
+    with (
+        translation.override("en"),  # the reader's messages are in the reader's language
+        pytest.raises(TableError, match="row 2, column school_type: 211 is a primary school"),
+    ):
         read_school_table(bad)
 
 

@@ -1,10 +1,12 @@
 """Databases and processes for the tests that run real workers: a database of their own (SQLite
-file, or a PostgreSQL database beside the test run's), built once per test run from the demo
-loaders and copied for each test, and `xietong` processes pointed at it."""
+file, or a PostgreSQL database beside the test run's), built from the demo loaders once for a
+given state of the code (cached between runs, see ``template``) and copied for each test, and
+`xietong` processes pointed at it."""
 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -79,24 +81,92 @@ def scenario(env: dict, *args) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# one directory per checkout: another checkout's templates are never touched
+CACHE = (
+    Path(os.environ.get("XIETONG_TEST_CACHE") or Path(tempfile.gettempdir()) / "xietong-tests")
+    / hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+)
+_SOURCES = ("*.py", "*.json", "*.csv")
+
+
+def _fingerprint() -> str:
+    """What the template is built from: the code and data of the package, the scenario and the
+    size. A change to any of them builds a new template; otherwise the last one is reused, across
+    test runs (tests/jobs and tests/browser/test_jobs.py share it)."""
+    h = hashlib.sha256(f"{TEACHERS}|{POSTGRES}|{sys.version_info[:2]}".encode())
+    src = ROOT / "src" / "xietong"
+    files = sorted(f for pattern in _SOURCES for f in src.rglob(pattern))
+    for f in [*files, SCENARIO]:
+        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _pg_exists(admin, name: str) -> bool:
+    return (
+        admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        is not None
+    )
+
+
+def _pg_template(fingerprint: str) -> tuple[str, dict | None]:
+    """The cached PostgreSQL template (kept between runs, older ones dropped) and its info."""
+    prefix = f"{urlsplit(URL).path.lstrip('/') or 'xietong'}_jobs_tpl_"
+    name = prefix + fingerprint
+    info = CACHE / f"{name}.json"
+    with _pg_admin() as admin:
+        stale = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+            (prefix + "%", name),
+        ).fetchall()
+        for (old,) in stale:
+            admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+        if _pg_exists(admin, name) and info.is_file():
+            return name, json.loads(info.read_text())
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return name, None
+
+
 def template() -> dict:
-    """Built once per test run: the demo region and a 20,000-teacher round ready to match."""
+    """The demo region and a 20,000-teacher round ready to match: built once for a given state
+    of the code and reused by every test of every run until the code changes (XIETONG_TEST_CACHE,
+    default a directory under the system's temporary directory)."""
     if _template:
         return _template
+    fingerprint = _fingerprint()
+    CACHE.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="xietong-jobs-"))
     atexit.register(shutil.rmtree, work, True)
     if POSTGRES:
-        name = _base_name() + "_tpl"
-        with _pg_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        _made.append(name)
+        name, info = _pg_template(fingerprint)
         url = _pg_url(name)
-    else:
-        url = f"sqlite:///{work / 'template.sqlite3'}"
-    info = scenario(environment(url, work), "setup", TEACHERS)
-    _template.update(url=url, work=work, name=url.rsplit("/", 1)[-1], **info)
+        if info is None:
+            info = scenario(environment(url, work), "setup", TEACHERS)
+            (CACHE / f"{name}.json").write_text(json.dumps(info))
+        _template.update(url=url, work=work, name=name, **info)
+        return _template
+    path = CACHE / f"jobs-{fingerprint}.sqlite3"
+    meta = path.with_suffix(".json")
+    if not (path.is_file() and meta.is_file()):
+        for old in CACHE.glob("jobs-*.sqlite3*"):
+            old.unlink(missing_ok=True)
+        building = work / "template.sqlite3"
+        info = scenario(environment(f"sqlite:///{building}", work), "setup", TEACHERS)
+        _copy_sqlite(building, work / "packed.sqlite3")
+        os.replace(work / "packed.sqlite3", path)  # whole or not at all
+        meta.write_text(json.dumps(info))
+    url = f"sqlite:///{path}"
+    _template.update(url=url, work=work, name=path.name, **json.loads(meta.read_text()))
     return _template
+
+
+def _copy_sqlite(src_path: Path, dst_path: Path) -> None:
+    src = sqlite3.connect(src_path)
+    dst = sqlite3.connect(dst_path)
+    src.backup(dst)  # a consistent copy, WAL included
+    src.close()
+    dst.close()
 
 
 def fresh_database(tmp_path: Path) -> str:
@@ -110,11 +180,7 @@ def fresh_database(tmp_path: Path) -> str:
         _made.append(name)
         return _pg_url(name)
     path = tmp_path / "xietong.sqlite3"
-    src = sqlite3.connect(tpl["url"].removeprefix("sqlite:///"))
-    dst = sqlite3.connect(path)
-    src.backup(dst)  # a consistent copy, WAL included
-    src.close()
-    dst.close()
+    _copy_sqlite(Path(tpl["url"].removeprefix("sqlite:///")), path)
     return f"sqlite:///{path}"
 
 
@@ -130,6 +196,41 @@ def query(db_url: str, sql: str, *params):
 
     with psycopg.connect(db_url, autocommit=True) as con:
         return con.execute(sql, params).fetchone()
+
+
+def writing(db_url: str, table: str) -> bool:
+    """Whether a transaction is writing ``table`` right now: on SQLite, someone holds the
+    database's write lock (the job's transaction; a heartbeat holds it for a moment only, hence
+    ``wait_for_writing`` asks twice); on PostgreSQL, an open transaction has written to the
+    table or to a temporary table (an import's COPY)."""
+    if db_url.startswith("sqlite:///"):
+        con = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            con.close()
+    sql = (
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE (c.relname = %s OR c.relpersistence = 't') AND l.mode = 'RowExclusiveLock'"
+    )
+    return query(db_url, sql, table)[0] > 0
+
+
+def wait_for_writing(db_url: str, job_id: int, stage: str, table: str, timeout=300) -> None:
+    """Until job ``job_id``, in ``stage``, is inside the transaction that writes ``table``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = query(db_url, "SELECT stage FROM jobs_job WHERE id = %s", job_id)
+        if row and row[0] == stage and writing(db_url, table):
+            time.sleep(0.1)
+            if writing(db_url, table):
+                return
+        time.sleep(0.01)
+    raise AssertionError(f"job {job_id} was not seen writing {table} in {timeout}s")
 
 
 def start(env: dict, *args) -> subprocess.Popen:

@@ -2,7 +2,7 @@
 own (DATABASE_URL), as the command line would, outside the test run's database.
 
     python tests/jobs/scenario.py setup TEACHERS    # demo region, a round ready to match
-    python tests/jobs/scenario.py submit match|evaluation
+    python tests/jobs/scenario.py submit match|evaluation|import
     python tests/jobs/scenario.py state
 """
 
@@ -42,7 +42,34 @@ def _round():
     return ExchangeRound.objects.get(is_synthetic=True)
 
 
+HISTORY_YEARS = range(2018, 2020)
+
+
+def _history_file() -> bytes:
+    """Two past years of every school's raw statistics: a large file, seconds to write."""
+    from xietong.schools.catalogue import RAW_CODES
+    from xietong.schools.models import School
+    from xietong.tabular import write_csv
+
+    rows = [
+        [code, year, *[(i * 7 + year + k) % 900 + 1 for k in range(len(RAW_CODES))]]
+        for i, code in enumerate(School.objects.order_by("code").values_list("code", flat=True))
+        for year in HISTORY_YEARS
+    ]
+    return write_csv(rows, ["school_code", "year", *RAW_CODES])
+
+
+def submit_import() -> dict:
+    from xietong.schools.job_kinds import statistics_import_submit
+
+    data = _history_file()
+    job, created = statistics_import_submit(data=data, filename="history.csv", actor=None)
+    return {"job": job.pk, "created": created, "bytes": len(data)}
+
+
 def submit(kind: str) -> dict:
+    if kind == "import":
+        return submit_import()
     from xietong.accounts.models import User
     from xietong.evaluation.job_kinds import run_submit
     from xietong.regions.models import CooperationArea
@@ -68,6 +95,7 @@ def state() -> dict:
     from xietong.audit.services import verify_chain
     from xietong.evaluation.models import EvaluationRun
     from xietong.jobs.models import Job
+    from xietong.schools.models import SchoolStatistic
 
     rnd = _round()
     return {
@@ -90,6 +118,9 @@ def state() -> dict:
             "matched_at": rnd.matched_at.isoformat() if rnd.matched_at else None,
         },
         "evaluation_runs": EvaluationRun.objects.count(),
+        "history_values": SchoolStatistic.objects.filter(
+            year__gte=HISTORY_YEARS.start, year__lt=HISTORY_YEARS.stop
+        ).count(),
         "tasks_running": DBTaskResult.objects.filter(status="RUNNING").count(),
         "audit_ok": verify_chain().ok,
     }

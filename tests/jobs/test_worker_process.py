@@ -77,9 +77,10 @@ def test_worker_killed_in_the_middle_of_a_matching(world, stage, attempts, ends)
     job = procs.scenario(e, "submit", "match")["job"]
     worker = procs.start(e, "worker")
     try:
-        procs.wait_for(db, JOB, (job,), lambda r: r[0] == "running" and r[1] == stage)
-        if stage == "storing":
-            time.sleep(1.5)  # past the inputs' re-check: inside the storing of placements
+        if stage == "storing":  # inside the transaction that writes the placements
+            procs.wait_for_writing(db, job, "storing", "talent_placement")
+        else:
+            procs.wait_for(db, JOB, (job,), lambda r: r[0] == "running" and r[1] == stage)
         assert worker.poll() is None
     finally:
         procs.kill(worker)
@@ -101,3 +102,41 @@ def test_worker_killed_in_the_middle_of_a_matching(world, stage, attempts, ends)
     else:
         assert match["attempts"] == 1 and match["error_code"] == "worker_lost"
         assert state["round"]["status"] == "ranking" and state["round"]["placements"] == 0
+
+
+@pytest.mark.parametrize("attempts, ends", [(2, "succeeded"), (1, "failed")])
+def test_worker_killed_in_the_middle_of_an_import_leaves_nothing_half_written(
+    world, attempts, ends
+):
+    """A two-year statistics file of every school, killed inside the transaction that writes
+    its values: none of them is kept; the next worker imports all of it, or fails the job."""
+    db, env = world
+    e = env(
+        XIETONG_JOB_STALE_SECONDS=3,
+        XIETONG_JOB_HEARTBEAT_SECONDS=0.5,
+        XIETONG_JOB_MAX_ATTEMPTS=attempts,
+        XIETONG_IMPORT_JOB_BYTES=1000,
+    )
+    submitted = procs.scenario(e, "submit", "import")
+    assert submitted["created"] and submitted["bytes"] > 1000
+    job = submitted["job"]
+    worker = procs.start(e, "worker")
+    try:
+        procs.wait_for_writing(db, job, "import_checking", "schools_schoolstatistic")
+        assert worker.poll() is None
+    finally:
+        procs.kill(worker)
+    killed = procs.scenario(e, "state")
+    assert killed["history_values"] == 0  # not one value of the file
+    assert killed["jobs"][0]["status"] == "running"
+    time.sleep(3.5)
+    _burst(e)
+    state = procs.scenario(e, "state")
+    imported = state["jobs"][0]
+    assert imported["status"] == ends, state["jobs"]
+    assert state["tasks_running"] == 0 and state["audit_ok"]
+    if ends == "succeeded":
+        assert imported["attempts"] == 2
+        assert state["history_values"] == imported["result"]["values"] > 50_000
+    else:
+        assert imported["error_code"] == "worker_lost" and state["history_values"] == 0

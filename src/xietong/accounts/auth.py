@@ -23,6 +23,7 @@ class BearerToken(HttpBearer):
         user._xietong_scope = (
             scope_for(user, only=t.role_assignment) if t.role_assignment_id else scope_for(user)
         )
+        user._xietong_token = t  # a job this request starts acts with the token's limits
         request.actor = user
         request.scope = user._xietong_scope
         request.api_token = t

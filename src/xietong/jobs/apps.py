@@ -10,4 +10,6 @@ class JobsConfig(AppConfig):
         # each domain app declares its job kinds in <app>/job_kinds.py (like admin.py)
         from django.utils.module_loading import autodiscover_modules
 
+        from . import exports  # noqa: F401  (registers the export job kind)
+
         autodiscover_modules("job_kinds")

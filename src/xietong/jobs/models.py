@@ -30,10 +30,15 @@ class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # who the job acts as: its owner; the system (the command line, another job of the system);
-    # or the public (an anonymous reader whose read needed a computation). A job whose owner's
-    # account is gone acts as nobody: it fails, it never becomes the system.
+    # who the job acts as: its owner; its owner through the API token it was started with
+    # ("token": with that token's role limits only); the system (the command line, another job
+    # of the system); or the public (an anonymous reader whose read needed a computation). A job
+    # whose owner's account or token is gone acts as nobody: it fails, it never becomes the
+    # system or its owner's full roles.
     acts_as = models.CharField(max_length=8, default="user")
+    token = models.ForeignKey(
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # the object the job works on, for scoping and for finding a page's running job
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -46,6 +51,9 @@ class Job(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_params = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # names (jobs.files storage) of the files the job owns: its input until it ends, its output
+    # until the retention period is over
+    files = models.JSONField(default=list, blank=True)
     # the task that carries the current attempt, and a token only the worker running it knows
     task_id = models.CharField(max_length=64, blank=True)
     run_token = models.CharField(max_length=32, blank=True)
@@ -92,4 +100,25 @@ class Job(models.Model):
             return AnonymousUser()
         if self.owner_id is None or not self.owner.is_active:
             raise JobError("out_of_scope")
+        if self.acts_as == "token":
+            return self._token_actor()
         return self.owner
+
+    def _token_actor(self):
+        """The owner limited as the token was when the job was submitted: a role-bound token's
+        one role, never superuser powers; a token revoked meanwhile runs nothing."""
+        from xietong.accounts.scope import scope_for
+
+        from .errors import JobError
+
+        token = self.token
+        if token is None or not token.is_active or token.user_id != self.owner_id:
+            raise JobError("out_of_scope")
+        user = self.owner
+        user._xietong_scope = (
+            scope_for(user, only=token.role_assignment)
+            if token.role_assignment_id
+            else scope_for(user)
+        )
+        user._xietong_token = token  # a job this job submits carries the same limits
+        return user

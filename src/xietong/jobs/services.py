@@ -51,6 +51,7 @@ def _snapshot(job: Job) -> dict:
         "status": job.status,
         "object": f"{job.object_type}:{job.object_id}" if job.object_type else None,
         "attempts": job.attempts,
+        **({"acts_as": "token", "token": job.token_id} if job.token_id else {}),
     }
 
 
@@ -81,9 +82,16 @@ def _enqueue(job: Job) -> None:
         transaction.on_commit(send)
 
 
+def _token_of(actor):
+    """The API token the actor came with (accounts.auth marks the user it authenticates)."""
+    return getattr(actor, "_xietong_token", None) if actor is not None else None
+
+
 def _acts_as(actor) -> str:
     if actor is None:
         return "system"
+    if _token_of(actor) is not None:
+        return "token"
     return "user" if getattr(actor, "pk", None) else "public"
 
 
@@ -99,7 +107,9 @@ def job_submit(
     """Queue a job, or return the one already queued or running for the same (kind, key).
 
     Returns ``(job, created)``. The caller checks permission and input before submitting (so a
-    refusal is immediate); the job's own run checks again, as every service does."""
+    refusal is immediate); the job's own run checks again, as every service does. An actor that
+    came with an API token (the API marks it) gives the job that token: the job then acts with
+    the token's role limits, not the user's full roles (``Job.actor``)."""
     kinds.get(kind)  # an unknown kind is a programming error: refuse before writing
     jobs_reap_if_due()
     with transaction.atomic():
@@ -114,6 +124,7 @@ def job_submit(
                     params=params or {},
                     owner=actor if getattr(actor, "pk", None) else None,
                     acts_as=_acts_as(actor),
+                    token=_token_of(actor),
                     object_type=object_type,
                     object_id=str(object_id),
                     language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -272,7 +283,20 @@ def jobs_reap(*, now=None) -> dict:
                 out["resent"].append(job.pk)
     if any(out.values()):
         log.warning("jobs reaped: %s", out)
+    _clean_files(now)
     return out
+
+
+def _clean_files(now) -> None:
+    from .files import jobs_files_clean
+
+    try:
+        cleaned = jobs_files_clean(now=now)
+    except OSError:  # a file system that refuses: the next round tries again
+        log.exception("job files not cleaned")
+        return
+    if any(cleaned.values()):
+        log.info("job files deleted: %s", cleaned)
 
 
 def _forget_task(task_id: str) -> None:

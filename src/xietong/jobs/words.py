@@ -13,6 +13,8 @@ STAGES = {
     "checking": _("Checking the policy targets"),
     "effect": _("Computing the predicted effect on balance"),
     "evaluating": _("Evaluating the schools against the standard"),
+    "import_checking": _("Checking the file and writing its rows"),
+    "exporting": _("Writing the file"),
 }
 
 ERRORS = {
@@ -26,6 +28,7 @@ ERRORS = {
         "The round was matched again meanwhile; this result belongs to an older state."
     ),
     "not_found": _("What this job was for no longer exists."),
+    "import_failed": _("The file has %(total)s problem(s); nothing was imported."),
     "refused": _("The job's input was refused when it ran; the worker's log has the reason."),
     "internal": _(
         "The job failed on an internal error (%(exception)s); the worker's log has the details."

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -7,11 +8,14 @@ from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
+from xietong.jobs.imports import runs_as_job
+from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import Jurisdiction
 from xietong.tabular.uploads import read_upload
 from xietong.web.downloads import table_download
 
 from . import selectors, services
+from .job_kinds import statistics_import_submit
 from .models import Indicator, School
 from .tabular import ImportFailed
 
@@ -225,15 +229,24 @@ class StatisticsImportOut(Schema):
 
 @router.post(
     "/statistics/import",
-    response={200: StatisticsImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
+    response={
+        200: StatisticsImportOut,
+        202: JobOut,
+        413: ImportRefusedOut,
+        422: ImportRefusedOut,
+    },
     auth=WRITE_AUTH,
-    summary="Import a CSV/XLSX statistics file: all of it or nothing",
+    summary="Import a CSV/XLSX statistics file: all of it or nothing (a large file: 202, a job)",
 )
-def statistics_import(request, file: File[UploadedFile]):
+def statistics_import(request, file: File[UploadedFile], response: HttpResponse):
     try:
-        r = services.statistics_import(
-            data=read_upload(file), filename=file.name, actor=request.actor
-        )
+        data = read_upload(file)
+        if runs_as_job(data):  # past XIETONG_IMPORT_JOB_BYTES: a worker imports it
+            job, _created = statistics_import_submit(
+                data=data, filename=file.name, actor=request.actor
+            )
+            return accepted(response, job)
+        r = services.statistics_import(data=data, filename=file.name, actor=request.actor)
     except ValueError as exc:  # ImportFailed with its problems, or a file that cannot be read
         return import_refused(exc, file.name)
     return Status(200, StatisticsImportOut(**{**r.__dict__, "years": list(r.years)}))

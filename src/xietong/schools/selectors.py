@@ -377,6 +377,22 @@ def past_counties(years: list[int] | int) -> dict[int, dict[int, str]]:
     return out
 
 
+def _export_values(*, scope: Scope, within: str | None, years: list[int] | None):
+    qs = SchoolStatistic.objects.filter(scope.statistics_q())
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        qs = qs.filter(prefix_q(j.prefix, "school__county__code")) if j else qs.none()
+    if years:
+        qs = qs.filter(year__in=years)
+    return qs
+
+
+def export_size(*, scope: Scope, within: str | None = None, years: list[int] | None = None) -> int:
+    """How many rows (school-years) ``export_rows`` would give: whether it runs as a job."""
+    qs = _export_values(scope=scope, within=within, years=years)
+    return qs.order_by().values("school_id", "year").distinct().count()
+
+
 def export_rows(
     *, scope: Scope, within: str | None = None, years: list[int] | None = None
 ) -> tuple[list[str], list[list]]:
@@ -384,12 +400,7 @@ def export_rows(
     each school's county, stage and school type (an import reads past them; with them the file
     is also an input of `xietong evaluate`); values are Decimals (whole numbers without places),
     unreported cells None."""
-    qs = SchoolStatistic.objects.filter(scope.statistics_q())
-    if within:
-        j = Jurisdiction.objects.filter(code=within).first()
-        qs = qs.filter(prefix_q(j.prefix, "school__county__code")) if j else qs.none()
-    if years:
-        qs = qs.filter(year__in=years)
+    qs = _export_values(scope=scope, within=within, years=years)
     header = ["school_code", "year", *RAW_CODES, "county", "stage", "school_type"]
     index = {c: i + 2 for i, c in enumerate(RAW_CODES)}
     rows: dict[tuple[str, int], list] = {}

@@ -1,17 +1,21 @@
-"""Tables in and out: the one bounded reader of uploaded CSV/XLSX files and the one writer whose
-cells a spreadsheet never runs as formulas. Domain modules (schools.tabular, talent.imports,
-finance and the export views) build on these names."""
+"""Tables in and out: the one bounded reader of CSV/XLSX files (uploads and the command line's)
+and the one writer whose cells a spreadsheet never runs as formulas. Domain modules
+(schools.tabular, talent.imports, evaluation.filetable, finance and the export views) build on
+these names. The reader needs no
+Django settings (``xietong evaluate`` parses without them); its messages are translated where
+Django is set up (``i18n``)."""
 
 from .limits import Limits
-from .numbers import NumberError, parse_decimal, parse_whole
+from .numbers import NumberError, is_whole, parse_decimal, parse_whole
 from .problems import (
     MAX_LISTED_PROBLEMS,
     ImportFailed,
     Problem,
+    Problems,
     UploadTooLarge,
     read_as_message,
 )
-from .reading import Table, column_letter, read_rows, read_table
+from .reading import Table, column_letter, precheck, read_file, read_rows, read_table
 from .writing import XLSX_CONTENT_TYPE, neutralise, write_csv, xlsx_bytes
 
 __all__ = [
@@ -21,13 +25,17 @@ __all__ = [
     "Limits",
     "NumberError",
     "Problem",
+    "Problems",
     "Table",
     "UploadTooLarge",
     "column_letter",
+    "is_whole",
     "neutralise",
     "parse_decimal",
     "parse_whole",
+    "precheck",
     "read_as_message",
+    "read_file",
     "read_rows",
     "read_table",
     "write_csv",

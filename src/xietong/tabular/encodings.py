@@ -11,8 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from django.utils.translation import gettext as _
-
+from .i18n import gettext as _
 from .problems import ImportFailed, Problem
 
 _BOMS = (
@@ -61,14 +60,38 @@ def _undecodable(filename: str, data: bytes, label: str, exc: UnicodeDecodeError
     )
 
 
-def decode_text(data: bytes, filename: str) -> tuple[str, str]:
-    """The text of ``data`` and the name of the encoding it was read in."""
+def _by_mark(data: bytes, filename: str) -> tuple[str, str] | None:
+    """The text by its byte-order mark, None when it has none."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(codec), label
             except UnicodeDecodeError as exc:
                 raise _undecodable(filename, data, label, exc) from None
+    return None
+
+
+def _by_detection(data: bytes, filename: str, gb_text: str | None, utf8_error) -> tuple[str, str]:
+    """charset-normalizer's best guess, when neither UTF-8 nor Chinese GB18030 fits."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        if utf8_error is None:
+            return gb_text, "UTF-8"  # NULs and all: the reader names the row that has them
+        raise _undecodable(filename, data, "UTF-8", utf8_error)
+    codec = "gb18030" if best.encoding in ("gb2312", "gbk", "hz") else best.encoding
+    try:
+        return data.decode(codec), _label(codec)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(filename, data, _label(codec), exc) from None
+
+
+def decode_text(data: bytes, filename: str) -> tuple[str, str]:
+    """The text of ``data`` and the name of the encoding it was read in."""
+    marked = _by_mark(data, filename)
+    if marked is not None:
+        return marked
     utf8_error = None
     try:
         text = data.decode("utf-8")
@@ -83,15 +106,4 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
         text = None
     if text is not None and _looks_chinese(text):
         return text, "GB18030"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        if utf8_error is None:
-            return text, "UTF-8"  # NULs and all: the reader names the row that has them
-        raise _undecodable(filename, data, "UTF-8", utf8_error)
-    codec = "gb18030" if best.encoding in ("gb2312", "gbk", "hz") else best.encoding
-    try:
-        return data.decode(codec), _label(codec)
-    except UnicodeDecodeError as exc:
-        raise _undecodable(filename, data, _label(codec), exc) from None
+    return _by_detection(data, filename, text, utf8_error)

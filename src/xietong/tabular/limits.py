@@ -23,7 +23,12 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
+        """The bounds the settings give; the defaults where Django is not configured (the
+        command line's `xietong evaluate` reads a file without it)."""
         from django.conf import settings
+
+        if not settings.configured:
+            return cls()
 
         names = {
             "max_bytes": "XIETONG_UPLOAD_MAX_BYTES",

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from .i18n import gettext as _
 
 MAX_INTEGER_DIGITS = 16  # below 10**16: what a Decimal(18, 2) column holds
 
@@ -93,10 +93,30 @@ def parse_decimal(text: str, *, max_integer_digits: int = MAX_INTEGER_DIGITS) ->
     return Decimal(s.replace(",", ""))
 
 
+def is_whole(value: Decimal) -> bool:
+    """The one integer rule of every reader: a count, a year or a staff figure is whole when its
+    exact value has no fraction, so "12", "12.0" and "12.00" are 12 (what a spreadsheet shows
+    for a whole number formatted with decimals) and "12.5" is not. An XLSX cell that stores the
+    float 12.0 reads as "12" (``xlsx.cell_text``), so it is the same number as typed "12".
+
+    Examples
+    --------
+    >>> is_whole(parse_decimal("12.0")), is_whole(parse_decimal("12.5"))
+    (True, False)
+    """
+    return value == value.to_integral_value()
+
+
 def parse_whole(text: str, *, lo: int, hi: int) -> int:
-    """A whole number between ``lo`` and ``hi`` ("12" or "12.0", never "12.5" or "١٢")."""
+    """A whole number between ``lo`` and ``hi`` ("12" or "12.0", never "12.5" or "١٢").
+
+    Examples
+    --------
+    >>> parse_whole("12.0", lo=0, hi=60)
+    12
+    """
     value = parse_decimal(text)
-    if value != value.to_integral_value():
+    if not is_whole(value):
         raise NumberError(_("%(v)r is not a whole number") % {"v": text.strip()})
     if not lo <= value <= hi:
         raise NumberError(_("must be between %(lo)d and %(hi)d") % {"lo": lo, "hi": hi})

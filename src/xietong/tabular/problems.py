@@ -8,8 +8,8 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from .i18n import gettext as _
+from .i18n import ngettext
 
 MAX_LISTED_PROBLEMS = 200
 
@@ -50,6 +50,25 @@ class ImportFailed(ValueError):
         if self.total > 20:
             more = "\n" + _("... and %(n)d more") % {"n": self.total - 20}
         super().__init__(f"{head}\n{shown}{more}")
+
+
+class Problems:
+    """Collects a file's problems (the first MAX_LISTED_PROBLEMS kept, all counted), so that a
+    reader reports every problem of the file at once: ``problems(row, column, message)``."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def __call__(self, row: int, column: str, message: str) -> None:
+        self.total += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(Problem(self.filename, row, column, message))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise ImportFailed(self.problems, self.total)
 
 
 class UploadTooLarge(ImportFailed):

@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
 from . import xlsx
 from .encodings import decode_text
+from .i18n import gettext as _
 from .limits import Limits
 from .problems import ImportFailed, Problem, cause, too_large
 
@@ -238,11 +237,11 @@ def _csv_rows(text: str, bounds: _Bounds) -> Iterator[list[str]]:
             yield cells
 
 
-def read_table(data: bytes, filename: str, *, limits: Limits | None = None) -> Table:
-    """Open an uploaded table; its rows are read as they are iterated.
-
-    Raises UploadTooLarge (HTTP 413) when the file or what it unpacks to is past the bounds and
-    ImportFailed for a file that is not what its name says or cannot be read."""
+def precheck(data: bytes, filename: str, *, limits: Limits | None = None) -> str:
+    """Refuse at once what cannot be read, before anything is parsed or queued: a file past the
+    size bound, an empty file, one that is not what its name says, an XLSX whose archive would
+    unpack past the bounds (a ZIP bomb). Returns the format ("csv" or "xlsx"). A large import
+    calls it in the request, so a hostile file is refused there (413/422), not by a worker."""
     limits = limits or Limits.from_settings()
     if len(data) > limits.max_bytes:
         raise too_large(filename, len(data), limits.max_bytes)
@@ -261,9 +260,8 @@ def read_table(data: bytes, filename: str, *, limits: Limits | None = None) -> T
                 )
                 % {"what": what},
             )
-        bounds = _Bounds(filename, limits, letters=True)
-        wb, ws = xlsx.open_sheet(data, filename, limits, bounds.deadline)
-        return Table(_xlsx_rows(wb, ws, bounds), "xlsx", None)
+        xlsx.check_archive(data, filename, limits)
+        return "xlsx"
     if suffix == ".xls":
         raise _refuse(filename, _("old .xls workbooks are not read; save it from Excel as .xlsx"))
     if suffix in CSV_SUFFIXES:
@@ -276,9 +274,39 @@ def read_table(data: bytes, filename: str, *, limits: Limits | None = None) -> T
                 )
                 % {"what": what},
             )
-        text, encoding = decode_text(data, filename)
-        return Table(_csv_rows(text, _Bounds(filename, limits, letters=False)), "csv", encoding)
+        return "csv"
     raise _refuse(filename, _("unsupported file type %(s)r; use .csv or .xlsx") % {"s": suffix})
+
+
+def read_table(data: bytes, filename: str, *, limits: Limits | None = None) -> Table:
+    """Open an uploaded table; its rows are read as they are iterated.
+
+    Raises UploadTooLarge (HTTP 413) when the file or what it unpacks to is past the bounds and
+    ImportFailed for a file that is not what its name says or cannot be read."""
+    limits = limits or Limits.from_settings()
+    if precheck(data, filename, limits=limits) == "xlsx":
+        bounds = _Bounds(filename, limits, letters=True)
+        wb, ws = xlsx.open_sheet(data, filename, limits, bounds.deadline)
+        return Table(_xlsx_rows(wb, ws, bounds), "xlsx", None)
+    text, encoding = decode_text(data, filename)
+    return Table(_csv_rows(text, _Bounds(filename, limits, letters=False)), "csv", encoding)
+
+
+def read_file(path: Path, *, limits: Limits | None = None) -> Table:
+    """Open a table on disk (the command line's reader): the size is checked before a byte is
+    read, then as ``read_table``; a file that cannot be opened is a problem of the file."""
+    limits = limits or Limits.from_settings()
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise too_large(path.name, size, limits.max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(
+            path.name, _("the file cannot be opened (%(error)s)") % {"error": exc.strerror}
+        ) from None
+    return read_table(data, path.name, limits=limits)
 
 
 def read_rows(data: bytes, filename: str, *, limits: Limits | None = None) -> Iterator[list[str]]:

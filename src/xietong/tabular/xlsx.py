@@ -18,8 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from django.utils.translation import gettext as _
-
+from .i18n import gettext as _
 from .limits import Limits
 from .problems import ImportFailed, Problem, UploadTooLarge, cause, megabytes
 

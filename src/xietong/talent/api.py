@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.accounts.scope import OutOfScope
 from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
+from xietong.jobs.imports import runs_as_job
 from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
@@ -134,9 +135,15 @@ class TalentImportOut(Schema):
     encoding: str | None = None  # how a CSV file's text was read ("UTF-8", "GB18030", ...)
 
 
-def _import(fn, file, request, **kwargs):
+def _import(fn, file, request, response, **kwargs):
     try:
-        r = fn(data=read_upload(file), filename=file.name, actor=request.actor, **kwargs)
+        data = read_upload(file)
+        if runs_as_job(data):  # past XIETONG_IMPORT_JOB_BYTES: a worker imports it
+            job, _created = imports.import_submit(
+                data=data, filename=file.name, actor=request.actor, **kwargs
+            )
+            return accepted(response, job)
+        r = fn(data=data, filename=file.name, actor=request.actor, **kwargs)
     except OutOfScope as exc:
         raise HttpError(403, str(exc)) from exc
     except ValueError as exc:  # ImportFailed with its problems, or a file that cannot be read
@@ -146,12 +153,12 @@ def _import(fn, file, request, **kwargs):
 
 @router.post(
     "/talent/teachers/import",
-    response={200: TalentImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
+    response={200: TalentImportOut, 202: JobOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     auth=WRITE_AUTH,
     summary="Import teachers from CSV/XLSX: all of it or nothing",
 )
-def teachers_import(request, file: File[UploadedFile]):
-    return _import(imports.teachers_import, file, request)
+def teachers_import(request, file: File[UploadedFile], response: HttpResponse):
+    return _import(imports.teachers_import, file, request, response)
 
 
 @router.patch("/talent/teachers/{code}", response=TeacherOut, auth=WRITE_AUTH)
@@ -373,12 +380,12 @@ def post_create(request, pk: int, payload: PostIn):
 
 @router.post(
     "/talent/rounds/{pk}/posts/import",
-    response={200: TalentImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
+    response={200: TalentImportOut, 202: JobOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     auth=WRITE_AUTH,
     summary="Import a round's posts from CSV/XLSX: all of it or nothing",
 )
-def posts_import(request, pk: int, file: File[UploadedFile]):
-    return _import(imports.posts_import, file, request, rnd=_round(request, pk))
+def posts_import(request, pk: int, file: File[UploadedFile], response: HttpResponse):
+    return _import(imports.posts_import, file, request, response, rnd=_round(request, pk))
 
 
 class ApplicationIn(Schema):

@@ -12,12 +12,13 @@ from xietong.jobs.errors import JobError
 from xietong.jobs.kinds import JobKind, register
 from xietong.jobs.services import job_submit
 
-from . import engine, selectors, services
+from . import engine, imports, selectors, services
 from .models import ExchangeRound, RoundStatus
 
 log = logging.getLogger(__name__)
 
 MATCH = "talent.match"
+IMPORTS = (imports.TEACHERS_IMPORT, imports.POSTS_IMPORT)  # registered by talent.imports
 EFFECT = "talent.effect"
 
 

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
 from xietong.evaluation import selectors as evaluation_selectors
+from xietong.jobs.imports import runs_as_job
+from xietong.jobs.models import Job
 from xietong.jobs.present import progress_html
 from xietong.jobs.selectors import job_latest_for
 from xietong.regions.models import CooperationArea, Jurisdiction
@@ -337,7 +339,13 @@ def _upload(request, fn, **kwargs):
         messages.error(request, _("Choose a file."))
         return None
     try:
-        r = fn(data=read_upload(f), filename=f.name, actor=request.user, **kwargs)
+        data = read_upload(f)
+        if runs_as_job(data):  # a large file: a worker imports it, the job page follows
+            job, _created = imports.import_submit(
+                data=data, filename=f.name, actor=request.user, **kwargs
+            )
+            return job
+        r = fn(data=data, filename=f.name, actor=request.user, **kwargs)
     except UploadTooLarge:
         raise
     except ImportFailed as exc:
@@ -363,9 +371,11 @@ def _upload(request, fn, **kwargs):
 def posts_import(request, pk: int):
     rnd = _round_or_404(request, pk)
     try:
-        _upload(request, imports.posts_import, rnd=rnd)
+        r = _upload(request, imports.posts_import, rnd=rnd)
     except UploadTooLarge as exc:
         return upload_refused(request, exc, back=reverse("talent_round", args=[pk]))
+    if isinstance(r, Job):
+        return redirect("job_page", pk=r.pk)
     return redirect("talent_round", pk=pk)
 
 
@@ -379,7 +389,7 @@ def teachers_import(request):
         return render(request, "talent/teachers_import.html", context, status=403)
     if request.method == "POST":
         try:
-            _upload(request, imports.teachers_import)
+            r = _upload(request, imports.teachers_import)
         except UploadTooLarge as exc:
             return upload_refused(
                 request,
@@ -388,6 +398,8 @@ def teachers_import(request):
                 template="talent/teachers_import.html",
                 **context,
             )
+        if isinstance(r, Job):
+            return redirect("job_page", pk=r.pk)
         return redirect("talent_teachers_import")
     return render(request, "talent/teachers_import.html", context)
 

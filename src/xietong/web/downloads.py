@@ -45,3 +45,22 @@ def records_download(rows: list[dict], *, filename: str, fmt: str = "csv") -> Ht
     return table_download(
         [[r.get(h) for h in header] for r in rows], header, filename=filename, fmt=fmt
     )
+
+
+def download_or_job(
+    request, *, export: str, params: dict, fmt: str, rows: int, build
+) -> HttpResponse:
+    """Answer a table download at once, or, past XIETONG_EXPORT_JOB_ROWS rows, queue it as a job
+    (``export``, registered with ``jobs.exports.register_export``) and send the requester to the
+    job's page, where the file waits for them. ``build()`` gives the table for the answer at once."""
+    from django.shortcuts import redirect
+
+    from xietong.jobs.exports import export_job_rows, export_submit, render
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if rows > export_job_rows():
+        job, _created = export_submit(name=export, params=params, fmt=fmt, actor=request.user)
+        return redirect("job_page", pk=job.pk)
+    data, filename, content_type = render(build(), fmt)
+    return file_download(data, filename=filename, content_type=content_type)

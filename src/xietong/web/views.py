@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from xietong.accounts.models import ApiToken
 from xietong.accounts.scope import scope_for
 from xietong.accounts.services import token_create, token_revoke
+from xietong.jobs.imports import runs_as_job
 from xietong.regions.models import Jurisdiction
 from xietong.regions.selectors import (
     area_children,
@@ -31,6 +32,12 @@ from xietong.regions.selectors import (
 )
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
+from xietong.schools.job_kinds import EXPORT as STATISTICS_EXPORT
+from xietong.schools.job_kinds import (
+    statistics_export_size,
+    statistics_export_table,
+    statistics_import_submit,
+)
 from xietong.schools.models import Location, Stage
 from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_xlsx
@@ -39,7 +46,7 @@ from xietong.tabular.uploads import read_upload
 from xietong.tabular.writing import XLSX_CONTENT_TYPE
 
 from . import charts, maps, pickers
-from .downloads import file_download, table_download
+from .downloads import download_or_job, file_download, table_download
 
 HEADLINE = [
     "students",
@@ -340,9 +347,13 @@ def statistics_import_view(request):
             messages.error(request, _("Choose a CSV or XLSX file."))
         else:
             try:
-                result = statistics_import(
-                    data=read_upload(upload), filename=upload.name, actor=request.user
-                )
+                data = read_upload(upload)
+                if runs_as_job(data):  # a large file: a worker imports it, the job page follows
+                    job, _created = statistics_import_submit(
+                        data=data, filename=upload.name, actor=request.user
+                    )
+                    return redirect("job_page", pk=job.pk)
+                result = statistics_import(data=data, filename=upload.name, actor=request.user)
                 messages.success(
                     request,
                     _("Imported %(n)d values from %(f)s.") % {"n": result.values, "f": result.file},
@@ -387,11 +398,17 @@ def _statistics_download(rows, header, filename: str, fmt: str) -> HttpResponse:
 
 @login_required
 def statistics_export(request, fmt: str):
-    scope = scope_for(request.user)
     within = request.GET.get("within") or None
     years = [int(y) for y in request.GET.getlist("year") if y.isdigit()] or None
-    header, rows = school_selectors.export_rows(scope=scope, within=within, years=years)
-    return _statistics_download(rows, header, "xietong-statistics", fmt)
+    args = {"within": within, "years": years}
+    return download_or_job(
+        request,
+        export=STATISTICS_EXPORT,
+        params=args,
+        fmt=fmt,
+        rows=statistics_export_size(actor=request.user, **args),
+        build=lambda: statistics_export_table(actor=request.user, **args),
+    )
 
 
 @login_required

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "xietong.evaluation",
     "xietong.talent",
     "xietong.finance",
+    "xietong.resources",
     "xietong.jobs",
     "django_tasks",
     "django_tasks_db",

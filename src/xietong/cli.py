@@ -896,6 +896,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, default=40, help="rows of the printed table")
     ev.set_defaults(func=cmd_evaluate)
 
+    from xietong.resources.cli import register as register_resources
+
+    register_resources(sub, setup=lambda: (_setup(), _migrate()))
+
     m = sub.add_parser("manage", help="run a Django management command")
     m.add_argument("rest", nargs=argparse.REMAINDER)
     m.set_defaults(func=cmd_manage)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluation/", include("xietong.evaluation.urls")),
     path("talent/", include("xietong.talent.urls")),
     path("finance/", include("xietong.finance.urls")),
+    path("resources/", include("xietong.resources.urls")),
     path("audit/", include("xietong.audit.urls")),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -138,7 +138,7 @@ def _base() -> QuerySet[Resource]:
         "owner_jurisdiction",
         "author",
         "is_based_on",
-    )
+    ).prefetch_related("standards")
 
 
 def resource_list(
@@ -258,3 +258,23 @@ def _edition_of(node: VocabularyNode) -> int | None:
     while node is not None and node.scheme != "edition":
         node = node.parent
     return node.pk if node is not None else None
+
+
+def owner_from_code(code: str):
+    """(school, None) for a school code, (None, jurisdiction) for a 12-digit division code; a
+    ValueError naming the value otherwise."""
+    from django.utils.translation import gettext as _
+
+    from xietong.regions.models import Jurisdiction
+
+    code = (code or "").strip()
+    if len(code) == 12 and code.isdigit():
+        j = Jurisdiction.objects.filter(code=code).first()
+        if j is not None:
+            return None, j
+    school = School.objects.filter(code=code).first()
+    if school is not None:
+        return school, None
+    raise ValueError(
+        _("owner: “%(v)s” is neither a school code nor a 12-digit division code.") % {"v": code}
+    )

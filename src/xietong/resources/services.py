@@ -94,7 +94,7 @@ def snapshot(resource: Resource) -> dict:
     out["licence"] = resource.licence
     out["visibility"] = resource.visibility
     out["owner"] = resource.owner_school.code if resource.owner_school_id else resource.owner_code
-    out["standards"] = sorted(resource.standards.values_list("code", flat=True))
+    out["standards"] = sorted(s.code for s in resource.standards.all())
     out["file_sha256"] = resource.file_id or ""
     out["file_name"] = resource.file_name
     out["is_based_on"] = str(resource.is_based_on_id or "")

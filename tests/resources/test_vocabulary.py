@@ -92,3 +92,10 @@ def test_only_the_administrator_loads(world):
     with pytest.raises(OutOfScope):
         vocabulary_load(data=SEED.read_bytes(), name=SEED.name, actor=world["users"]["langfang"])
     assert not VocabularyRelease.objects.exists()
+
+
+def test_overlong_name_is_a_row_problem(db):
+    csv = ("scheme,code,name_zh\nstage,junior," + "长" * 501 + "\n").encode()
+    with pytest.raises(ImportFailed) as exc:
+        vocabulary_load(data=csv, name="v.csv", actor=None, meta={"version": "a", "title_zh": "t"})
+    assert [(p.row, p.column) for p in exc.value.problems] == [(2, "name_zh")]

@@ -40,6 +40,7 @@ CSV_COLUMNS = [
     "standards",
     "illustrative",
 ]
+MAX_NAME = 500
 REFS = {"subject": Scheme.SUBJECT, "grade": Scheme.GRADE, "stage": Scheme.STAGE}
 # load order: every node's parent and references come from an earlier scheme
 ORDER = [
@@ -93,6 +94,10 @@ def _list(value) -> list[str]:
     return [v.strip() for v in str(value or "").split(";") if v.strip()]
 
 
+def _too_long(n: int) -> str:
+    return _("at most %(n)d characters") % {"n": n}
+
+
 def _entry(raw: dict, row: int, name: str, problems: list[Problem]) -> Entry | None:
     if not isinstance(raw, dict):
         problems.append(Problem(name, row, "", _("an entry must be an object")))
@@ -128,6 +133,10 @@ def _entry(raw: dict, row: int, name: str, problems: list[Problem]) -> Entry | N
     if not text["name_zh"]:
         problems.append(Problem(name, row, "name_zh", _("the Chinese name is required")))
         ok = False
+    for column in ("name_zh", "name_en"):
+        if len(text[column]) > MAX_NAME:
+            problems.append(Problem(name, row, column, _too_long(MAX_NAME)))
+            ok = False
     if not ok:
         return None
     return Entry(
@@ -208,6 +217,9 @@ def _release_meta(meta: dict, name: str, problems: list[Problem]) -> dict:
     title = str(meta.get("title_zh") or "").strip()
     if not title:
         problems.append(Problem(name, 0, "title_zh", _("the release needs a Chinese title")))
+    for column, limit in (("title_zh", 200), ("title_en", 300)):
+        if len(str(meta.get(column) or "").strip()) > limit:
+            problems.append(Problem(name, 0, column, _too_long(limit)))
     return {
         "version": version,
         "title_zh": title,

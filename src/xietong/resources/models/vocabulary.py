@@ -45,7 +45,7 @@ class VocabularyRelease(models.Model):
     version = models.CharField(_("version"), max_length=40, unique=True)
     title_zh = models.CharField(_("Chinese title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    source = models.CharField(_("source"), max_length=500, blank=True)
+    source = models.TextField(_("source"), blank=True)
     is_illustrative = models.BooleanField(
         _("illustrative"),
         default=False,

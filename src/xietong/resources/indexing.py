@@ -40,33 +40,39 @@ def _code(node) -> str:
     return node.code if node is not None else ""
 
 
-def grants(resource: Resource, *, member_prefixes: dict[str, list[str]] | None = None) -> list[str]:
-    """The scope tokens of one resource (see the module docstring)."""
-    code = resource.owner_code
-    out = {f"owner:{code}"}
+def _manager_grants(resource: Resource) -> set[str]:
+    out = {f"owner:{resource.owner_code}"}
     if resource.author_id:
         out.add(f"author:{resource.author_id}")
     if resource.owner_school_id:
         out.add(f"manage-school:{resource.owner_school_id}")
-    if resource.status != Status.PUBLISHED:
-        return sorted(out)
-    rank = _rank(resource.visibility)
-    if rank >= _rank(Visibility.PUBLIC):
-        out.add("public")
+    return out
+
+
+def _school_grants(resource: Resource, rank: int) -> set[str]:
+    out = set()
     if rank >= _rank(Visibility.SCHOOL) and resource.owner_school_id:
         out.add(f"school:{resource.owner_school_id}")
     if rank >= _rank(Visibility.PARTNERS):
         for p in resource.partners.select_related("school"):
-            out.add(f"school:{p.school_id}")
-            out.add(f"partner-county:{p.school.county_id}")
-    for level, digits in LEVEL_DIGITS.items():
-        if rank >= _rank(level):
-            out.add(f"{level}:{code[:digits]}")
+            out |= {f"school:{p.school_id}", f"partner-county:{p.school.county_id}"}
+    return out
+
+
+def grants(resource: Resource, *, member_prefixes: list[str] | None = None) -> list[str]:
+    """The scope tokens of one resource (see the module docstring)."""
+    out = _manager_grants(resource)
+    if resource.status != Status.PUBLISHED:
+        return sorted(out)
+    code = resource.owner_code
+    rank = _rank(resource.visibility)
+    if rank >= _rank(Visibility.PUBLIC):
+        out.add("public")
+    out |= _school_grants(resource, rank)
+    out |= {f"{lv}:{code[:n]}" for lv, n in LEVEL_DIGITS.items() if rank >= _rank(lv)}
     if rank >= _rank(Visibility.AREA):
         prefixes = member_prefixes if member_prefixes is not None else _member_prefixes()
-        for p in prefixes:
-            if code.startswith(p):
-                out.add(f"area:{p}")
+        out |= {f"area:{p}" for p in prefixes if code.startswith(p)}
     return sorted(out)
 
 

@@ -148,10 +148,7 @@ def _check_chapter(resource: Resource) -> None:
         )
 
 
-def _apply(resource: Resource, fields: dict) -> tuple[list | None, list | None]:
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValueError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+def _apply_values(resource: Resource, fields: dict) -> None:
     for f in TEXT_FIELDS:
         if f in fields:
             setattr(resource, f, (fields[f] or "").strip())
@@ -167,15 +164,21 @@ def _apply(resource: Resource, fields: dict) -> tuple[list | None, list | None]:
                 % {"v": fields["visibility"], "all": ", ".join(Visibility.values)}
             )
         resource.visibility = fields["visibility"]
+
+
+def _apply(resource: Resource, fields: dict) -> tuple[list | None, list | None]:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    _apply_values(resource, fields)
     if not resource.title_zh:
         raise ValueError(_("title_zh: a Chinese title is required."))
     if resource.kind_id is None or resource.stage_id is None:
         raise ValueError(_("kind and stage are required."))
     _check_chapter(resource)
-    standards = None
+    standards = partners = None
     if "standards" in fields:
         standards = [_node(c, Scheme.STANDARD, "standards") for c in fields["standards"] or []]
-    partners = None
     if "partners" in fields:
         partners = list(fields["partners"] or [])
     return standards, partners

@@ -176,31 +176,35 @@ def _check_refs(entries: list[Entry], name: str, problems: list[Problem]) -> Non
             )
 
     for e in entries:
-        parent_scheme = PARENT_SCHEME[Scheme(e.scheme)]
-        if parent_scheme is None and e.parent:
-            problems.append(Problem(name, e.row, "parent", _("this scheme has no parent")))
-        elif parent_scheme is not None:
-            if not e.parent:
-                problems.append(
-                    Problem(
-                        name,
-                        e.row,
-                        "parent",
-                        _("a %(scheme)s needs its parent %(parent)s")
-                        % {"scheme": e.scheme, "parent": parent_scheme},
-                    )
-                )
-            need(e, "parent", e.parent, parent_scheme)
-        for column, scheme in REFS.items():
-            need(e, column, getattr(e, column), scheme)
-        if e.scheme == Scheme.VOLUME and not e.subject:
-            problems.append(Problem(name, e.row, "subject", _("a volume names its subject")))
-        if e.standards and e.scheme not in CHAPTER_SCHEMES:
+        _check_entry(e, name, problems, need)
+
+
+def _check_entry(e: Entry, name: str, problems: list[Problem], need) -> None:
+    parent_scheme = PARENT_SCHEME[Scheme(e.scheme)]
+    if parent_scheme is None and e.parent:
+        problems.append(Problem(name, e.row, "parent", _("this scheme has no parent")))
+    elif parent_scheme is not None:
+        if not e.parent:
             problems.append(
-                Problem(name, e.row, "standards", _("only chapters are linked to standards"))
+                Problem(
+                    name,
+                    e.row,
+                    "parent",
+                    _("a %(scheme)s needs its parent %(parent)s")
+                    % {"scheme": e.scheme, "parent": parent_scheme},
+                )
             )
-        for code in e.standards:
-            need(e, "standards", code, Scheme.STANDARD)
+        need(e, "parent", e.parent, parent_scheme)
+    for column, scheme in REFS.items():
+        need(e, column, getattr(e, column), scheme)
+    if e.scheme == Scheme.VOLUME and not e.subject:
+        problems.append(Problem(name, e.row, "subject", _("a volume names its subject")))
+    if e.standards and e.scheme not in CHAPTER_SCHEMES:
+        problems.append(
+            Problem(name, e.row, "standards", _("only chapters are linked to standards"))
+        )
+    for code in e.standards:
+        need(e, "standards", code, Scheme.STANDARD)
 
 
 def _release_meta(meta: dict, name: str, problems: list[Problem]) -> dict:

@@ -124,10 +124,14 @@ def test_collection_page_shows_imports_and_changes(resworld, lang):
     c = client(resworld, "teacher-b", lang)
     assert c.post(f"/resources/{r.pk}/import/").status_code == 302
     assert CollectionItem.objects.filter(user=resworld["users"]["teacher-b"]).count() == 1
-    r = resource_update(resource=r, actor=resworld["users"]["school-a"], title_zh="新标题")
+    r = resource_update(
+        resource=r, actor=resworld["users"]["school-a"], title_zh="新标题", kind="courseware"
+    )
     publish(resworld, r)
     html = c.get("/resources/collection/").content.decode()
     assert "新标题" in html and "有理数的加法" in html  # the diff: before and after
+    assert ("课件" if lang == "zh-hans" else "Courseware") in html  # entries by name, not code
+    assert "courseware" not in html
     assert 'lang="en"' in html if lang == "en" else 'lang="zh-hans"' in html
     assert client(resworld, None).get("/resources/collection/").status_code == 302
 

@@ -233,6 +233,11 @@ def vocabulary(scheme: str, *, parent: VocabularyNode | None = None) -> QuerySet
     return qs.order_by("position", "code")
 
 
+def vocabulary_names(scheme: str) -> dict[str, str]:
+    """Codes of a scheme's entries (current release) -> names in the reader's language."""
+    return {n.code: n.name for n in vocabulary(scheme)}
+
+
 def chapter_matches(node: VocabularyNode) -> QuerySet[VocabularyNode]:
     """Chapters of *other* editions that teach a curriculum-standard item ``node`` teaches (the
     crosswalk: a 沪教版 unit surfaces for a teacher using 人教版)."""

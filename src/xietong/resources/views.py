@@ -165,7 +165,17 @@ def collection(request):
 
 
 def _change_row(change: dict) -> dict:
-    return {**change, "label": FIELD_LABELS.get(change["field"], change["field"])}
+    """One changed field in the reader's language: its label, and vocabulary entries by name."""
+    field = change["field"]
+    row = {**change, "label": FIELD_LABELS.get(field, field)}
+    if field in services.NODE_FIELDS or field == "standards":
+        scheme = Scheme.STANDARD if field == "standards" else field
+        names = selectors.vocabulary_names(scheme)
+        for side in ("before", "after"):
+            value = change[side]
+            codes = value if isinstance(value, list) else [value] if value else []
+            row[side] = "; ".join(names.get(c, c) for c in codes)
+    return row
 
 
 FIELD_LABELS = {
@@ -173,6 +183,19 @@ FIELD_LABELS = {
     "title_en": gettext_lazy("title (English)"),
     "description_zh": gettext_lazy("description (Chinese)"),
     "description_en": gettext_lazy("description (English)"),
+    "kind": gettext_lazy("kind"),
+    "stage": gettext_lazy("stage"),
+    "grade": gettext_lazy("grade"),
+    "subject": gettext_lazy("subject"),
+    "edition": gettext_lazy("textbook edition"),
+    "volume": gettext_lazy("volume"),
+    "unit": gettext_lazy("unit"),
+    "lesson": gettext_lazy("lesson"),
+    "language": gettext_lazy("language"),
+    "author_name": gettext_lazy("author"),
+    "external_url": gettext_lazy("external link"),
+    "owner": gettext_lazy("owner"),
+    "is_based_on": gettext_lazy("based on"),
     "file_sha256": gettext_lazy("file SHA-256"),
     "file_name": gettext_lazy("file name"),
     "licence": gettext_lazy("licence"),

@@ -37,6 +37,9 @@ def test_resource_page(resworld, lang, word):
     file = client(resworld, None).get(f"/resources/{r.pk}/file")
     assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
     assert b"".join(file.streaming_content).startswith(b"%PDF")
+    # the page frames its own file, nobody else's page does; the type is never sniffed
+    assert file["X-Frame-Options"] == "SAMEORIGIN" and file["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'self'" in file["Content-Security-Policy"]
 
 
 def test_image_preview_and_hidden_page(resworld):

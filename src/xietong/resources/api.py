@@ -19,7 +19,7 @@ router = Router(tags=["resources"])
 LD_JSON = "application/ld+json"
 
 
-class NodeOut(Schema):
+class VocabularyEntryOut(Schema):
     code: str
     name: str
 
@@ -85,7 +85,7 @@ def _get(request, id: uuid.UUID):
     return r
 
 
-class ListQuery(Schema):
+class ResourceListQuery(Schema):
     published: bool = False
     edition: str = ""
     subject: str = ""
@@ -99,7 +99,7 @@ class ListQuery(Schema):
     "/resources", response=list[ResourceOut], auth=READ_AUTH, summary="Resources you may read"
 )
 @paginate(LimitOffset)
-def resource_list(request, q: Query[ListQuery]):
+def resource_list(request, q: Query[ResourceListQuery]):
     return _Mapped(selectors.resource_list(actor=request.actor, **q.dict()), _out)
 
 
@@ -114,7 +114,7 @@ def review_queue(request):
     return _Mapped(selectors.review_queue(actor=request.actor), _out)
 
 
-class CollectionOut(Schema):
+class CollectionItemOut(Schema):
     resource: uuid.UUID
     title: str
     imported_version: int
@@ -123,10 +123,10 @@ class CollectionOut(Schema):
     unread_notices: int
 
 
-@router.get("/resources/collection", response=list[CollectionOut], auth=WRITE_AUTH)
+@router.get("/resources/collection", response=list[CollectionItemOut], auth=WRITE_AUTH)
 def collection(request):
     return [
-        CollectionOut(
+        CollectionItemOut(
             resource=i.resource_id,
             title=i.resource.title,
             imported_version=i.imported_version,
@@ -164,7 +164,7 @@ def resource_detail(request, id: uuid.UUID):
     return _out(r)
 
 
-class UploadIn(Schema):
+class ResourceUploadIn(Schema):
     owner: str
     title_zh: str
     title_en: str = ""
@@ -186,11 +186,11 @@ class UploadIn(Schema):
     external_url: str = ""
 
 
-class DetailOut(Schema):
+class ResourceRefusedOut(Schema):
     detail: str
 
 
-def upload_fields(payload: UploadIn) -> dict:
+def upload_fields(payload: ResourceUploadIn) -> dict:
     fields = payload.dict()
     fields.pop("owner")
     fields["standards"] = [s.strip() for s in fields["standards"].split(",") if s.strip()]
@@ -199,11 +199,11 @@ def upload_fields(payload: UploadIn) -> dict:
 
 @router.post(
     "/resources",
-    response={201: ResourceOut, 413: DetailOut},
+    response={201: ResourceOut, 413: ResourceRefusedOut},
     auth=WRITE_AUTH,
     summary="Upload a resource (a draft): a file or an external link",
 )
-def upload(request, payload: Form[UploadIn], file: File[UploadedFile] = None):
+def upload(request, payload: Form[ResourceUploadIn], file: File[UploadedFile] = None):
     school, jurisdiction = selectors.owner_from_code(payload.owner)
     try:
         r = services.resource_create(
@@ -215,26 +215,26 @@ def upload(request, payload: Form[UploadIn], file: File[UploadedFile] = None):
         )
     except FileRefused as exc:
         if exc.code == "size":
-            return Status(413, DetailOut(detail=str(exc)))
+            return Status(413, ResourceRefusedOut(detail=str(exc)))
         raise
     return Status(201, _out(r))
 
 
-class SubmitIn(Schema):
+class ResourceSubmitIn(Schema):
     pledge: bool = False
 
 
-class SubmitOut(Schema):
+class ResourceSubmitOut(Schema):
     status: str
     problems: list[str]
 
 
-@router.post("/resources/{uuid:id}/submit", response=SubmitOut, auth=WRITE_AUTH)
-def submit(request, id: uuid.UUID, payload: SubmitIn):
+@router.post("/resources/{uuid:id}/submit", response=ResourceSubmitOut, auth=WRITE_AUTH)
+def submit(request, id: uuid.UUID, payload: ResourceSubmitIn):
     r, codes = services.resource_submit(
         resource=_get(request, id), actor=request.actor, pledge=payload.pledge
     )
-    return SubmitOut(status=r.status, problems=codes)
+    return ResourceSubmitOut(status=r.status, problems=codes)
 
 
 @router.post("/resources/{uuid:id}/approve", response=ResourceOut, auth=WRITE_AUTH)
@@ -242,12 +242,12 @@ def approve(request, id: uuid.UUID):
     return _out(services.resource_approve(resource=_get(request, id), actor=request.actor))
 
 
-class ReasonIn(Schema):
+class ResourceReasonIn(Schema):
     reason: str
 
 
 @router.post("/resources/{uuid:id}/reject", response=ResourceOut, auth=WRITE_AUTH)
-def reject(request, id: uuid.UUID, payload: ReasonIn):
+def reject(request, id: uuid.UUID, payload: ResourceReasonIn):
     r = services.resource_reject(
         resource=_get(request, id), actor=request.actor, reason=payload.reason
     )
@@ -255,20 +255,20 @@ def reject(request, id: uuid.UUID, payload: ReasonIn):
 
 
 @router.post("/resources/{uuid:id}/withdraw", response=ResourceOut, auth=WRITE_AUTH)
-def withdraw(request, id: uuid.UUID, payload: ReasonIn):
+def withdraw(request, id: uuid.UUID, payload: ResourceReasonIn):
     r = services.resource_withdraw(
         resource=_get(request, id), actor=request.actor, reason=payload.reason
     )
     return _out(r)
 
 
-@router.post("/resources/{uuid:id}/import", response={201: CollectionOut}, auth=WRITE_AUTH)
+@router.post("/resources/{uuid:id}/import", response={201: CollectionItemOut}, auth=WRITE_AUTH)
 def import_(request, id: uuid.UUID):
     item = services.collection_import(resource=_get(request, id), actor=request.actor)
     r = item.resource
     return Status(
         201,
-        CollectionOut(
+        CollectionItemOut(
             resource=r.pk,
             title=r.title,
             imported_version=item.imported_version,
@@ -281,9 +281,9 @@ def import_(request, id: uuid.UUID):
 
 @router.get(
     "/resources/vocabulary/{scheme}",
-    response=list[NodeOut],
+    response=list[VocabularyEntryOut],
     auth=READ_AUTH,
     summary="Entries of a vocabulary of the current release (public reference data)",
 )
 def vocabulary(request, scheme: str):
-    return [NodeOut(code=n.code, name=n.name) for n in selectors.vocabulary(scheme)]
+    return [VocabularyEntryOut(code=n.code, name=n.name) for n in selectors.vocabulary(scheme)]

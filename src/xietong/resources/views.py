@@ -103,7 +103,7 @@ def _code_text(code: str) -> str:
 
 
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF], "sandbox": [""]})
+@csp_replace({"frame-ancestors": [SELF]})
 def resource_file(request, pk):
     """The stored file, for readers of the resource: inline when the page previews it."""
     r = _resource_or_404(request, pk)

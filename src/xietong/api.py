@@ -17,6 +17,7 @@ from xietong.finance.api import router as finance_router
 from xietong.finance.ledger import AlreadyReversed
 from xietong.jobs.api import router as jobs_router
 from xietong.regions.api import router as regions_router
+from xietong.resources.api import router as resources_router
 from xietong.schools.api import router as schools_router
 from xietong.talent.api import router as talent_router
 
@@ -44,6 +45,7 @@ api.add_router("/", finance_router)
 api.add_router("/", consultation_router)
 api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
+api.add_router("/", resources_router)
 
 
 @api.exception_handler(PermissionDenied)

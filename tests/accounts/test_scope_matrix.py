@@ -801,6 +801,50 @@ def bodies(world):
     services.delegate_appoint(
         delegation=d, user=world["users"]["jiangsu"], role="delegate", actor=None
     )
+
+
+# ---- resources: the visibility ladder of a resource of school A (Langfang), partner school B ---
+RES_MANAGERS = {"admin", "langfang", "school-a"}
+RES_READERS = {
+    "private": RES_MANAGERS,
+    "school": RES_MANAGERS | {"teacher-a"},
+    "partners": RES_MANAGERS | {"teacher-a", "tongzhou"},
+    "county": RES_MANAGERS | {"teacher-a", "tongzhou"},
+    "city": RES_MANAGERS | {"teacher-a", "tongzhou"},
+    "province": RES_MANAGERS | {"teacher-a", "tongzhou"},
+    "area": RES_MANAGERS | {"teacher-a", "tongzhou", "jjj-sec", "twl-sec"},
+    "public": set(ROLES),
+    "pending": RES_MANAGERS,
+}
+RES_REVIEWERS = {"admin", "langfang"}
+RES_UPLOADERS_A = {"admin", "langfang", "school-a", "teacher-a"}  # may add resources for school A
+RES_UPLOAD_FORM = RES_UPLOADERS_A | {"jiangsu", "tongzhou"}  # have an owner to choose
+RES_BUREAUS = {"admin", "jiangsu", "langfang", "tongzhou"}
+
+
+@pytest.fixture
+def res(world, settings, tmp_path):
+    from tests.resources.conftest import SEED, make, publish
+    from xietong.resources.services import resource_submit, resource_update, vocabulary_load
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "resources": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "store")},
+        },
+    }
+    vocabulary_load(data=SEED.read_bytes(), name=SEED.name, actor=None)
+    out = {}
+    for level in RES_READERS:
+        r = make(
+            world, title_zh=f"资源-{level}", visibility="public" if level == "pending" else level
+        )
+        r = resource_update(resource=r, actor=None, partners=[world["schools"]["B"]])
+        if level == "pending":
+            out[level], _codes = resource_submit(resource=r, actor=None, pledge=True)
+        else:
+            out[level] = publish(world, r)
     return out
 
 
@@ -888,3 +932,90 @@ def test_job_page_and_job_file(world, who, settings, tmp_path):
     assert page.status_code == (200 if who in ("langfang", "admin") else 404), who
     assert file.status_code == (200 if who == "langfang" else 404), who
     assert c.get("/jobs/999999/").status_code == 404
+
+
+def test_resources_reads(world, res, who):
+    c = client_for(world, who)
+    listed = {i["id"] for i in c.get("/api/resources?limit=100").json()["items"]}
+    assert listed == {str(r.pk) for k, r in res.items() if who in RES_READERS[k]}, who
+    page = c.get("/resources/").content.decode()
+    for key, r in res.items():
+        status = 200 if who in RES_READERS[key] else 404
+        assert c.get(f"/api/resources/{r.pk}").status_code == status, (who, key)
+        assert c.get(f"/resources/{r.pk}/").status_code == status, (who, key)
+        assert c.get(f"/resources/{r.pk}/file").status_code == status, (who, key)
+        # the list page shows the library only: never a submission awaiting review
+        assert (r.title_zh in page) == (status == 200 and key != "pending"), (who, key)
+    assert c.get("/api/resources/vocabulary/edition").status_code == 200
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_review(world, res, who):
+    c = client_for(world, who)
+    pending = res["pending"]
+    queue = c.get("/api/resources/queue")
+    page = c.get("/resources/review/")
+    if who is None:
+        assert queue.status_code == 401 and page.status_code == 302
+    else:
+        ids = {i["id"] for i in queue.json()["items"]}
+        assert ids == ({str(pending.pk)} if who in RES_REVIEWERS else set()), who
+        assert page.status_code == (200 if who in RES_BUREAUS else 403), who
+    r = c.post(f"/api/resources/{pending.pk}/approve", "{}", content_type="application/json")
+    if who in RES_REVIEWERS:
+        expected = 200
+    else:
+        expected = 401 if who is None else 403 if who in RES_READERS["pending"] else 404
+    assert r.status_code == expected, (who, r.status_code)
+    public = res["public"]
+    w = c.post(
+        f"/api/resources/{public.pk}/withdraw",
+        json.dumps({"reason": "outdated"}),
+        content_type="application/json",
+    )
+    assert w.status_code == (200 if who in RES_MANAGERS else 401 if who is None else 403), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_upload_and_collection(world, res, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.resources.conftest import BASE, PDF
+
+    c = client_for(world, who)
+    r = c.post(
+        "/api/resources",
+        {
+            **BASE,
+            "owner": world["schools"]["A"].code,
+            "file": SimpleUploadedFile("x.pdf", PDF + who.encode() if who else PDF),
+        },
+    )
+    if who in RES_UPLOADERS_A:
+        assert r.status_code == 201, (who, r.content)
+    else:
+        assert r.status_code == (401 if who is None else 403), (who, r.status_code)
+    form = c.get("/resources/upload/")
+    if who is None:
+        assert form.status_code == 302
+    else:
+        assert form.status_code == (200 if who in RES_UPLOAD_FORM else 403), who
+    imp = c.post(f"/api/resources/{res['public'].pk}/import", "{}", content_type="application/json")
+    assert imp.status_code == (401 if who is None else 201), who
+    hidden = c.post(
+        f"/api/resources/{res['private'].pk}/import", "{}", content_type="application/json"
+    )
+    # a private resource is imported only by its managers, who read it; nobody else finds it
+    assert hidden.status_code == (
+        401 if who is None else 201 if who in RES_READERS["private"] else 404
+    ), who
+    mine = c.get("/api/resources/collection")
+    if who is None:
+        assert mine.status_code == 401
+        assert c.get("/resources/collection/").status_code == 302
+    else:
+        expected = {str(res["public"].pk)}
+        if who in RES_READERS["private"]:
+            expected.add(str(res["private"].pk))
+        assert {i["resource"] for i in mine.json()} == expected
+        assert c.get("/resources/collection/").status_code == 200

@@ -100,7 +100,11 @@ def test_cached_aggregates_equal_uncached(demo, who):
         "public": ANONYMOUS,
         "yrd-secretariat": scope_for(User.objects.get(username="yrd-secretariat")),
     }[who]
-    for level, within in [("province", None), ("county", "320000000000"), ("prefecture", "330000000000")]:
+    for level, within in [
+        ("province", None),
+        ("county", "320000000000"),
+        ("prefecture", "330000000000"),
+    ]:
         kw = dict(scope=scope, level=level, within=within, indicators=["students", "teachers"])
         uncached = selectors.aggregates_uncached(**kw)
         assert selectors.aggregates(**kw) == uncached

@@ -163,6 +163,19 @@ class AuditAction(models.TextChoices):
     CONSULTATION_POSITION_CAST = "consultation.position_cast", _("Member's position cast")
     CONSULTATION_DEADLINE_EXTEND = "consultation.deadline_extend", _("Deadline extended")
 
+    # resources: the shared teaching-resource platform
+    RESOURCES_CREATE = "resources.create", _("Resource created")
+    RESOURCES_UPDATE = "resources.update", _("Resource changed")
+    RESOURCES_REMIX = "resources.remix", _("Resource remixed")
+    RESOURCES_SUBMIT = "resources.submit", _("Resource submitted for review")
+    RESOURCES_CHECK = "resources.check", _("Resource machine-checked")
+    RESOURCES_APPROVE = "resources.approve", _("Resource approved and published")
+    RESOURCES_REJECT = "resources.reject", _("Resource returned to its owner")
+    RESOURCES_WITHDRAW = "resources.withdraw", _("Resource withdrawn from the library")
+    RESOURCES_IMPORT = "resources.import", _("Resource added to a collection")
+    RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
+    RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
+
 
 class ObjectType(models.TextChoices):
     # accounts
@@ -211,6 +224,10 @@ class ObjectType(models.TextChoices):
     ENROLMENT = "enrolment", _("enrolment")
     VACANCY = "vacancy", _("vacancy")
     CANDIDACY = "candidacy", _("candidacy")
+    # resources
+    RESOURCE = "resources.Resource", _("teaching resource")
+    RESOURCE_COLLECTION_ITEM = "resources.CollectionItem", _("collection item")
+    VOCABULARY_RELEASE = "resources.VocabularyRelease", _("vocabulary release")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
     FORUM = "forum", _("forum")

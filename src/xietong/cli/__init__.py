@@ -1,15 +1,15 @@
 """The `xietong` command: one module per group of subcommands, each adding its own parsers.
 
 ``run`` (demo, serve, worker, migrate, manage), ``match``, ``data`` (load-divisions,
-load-boundaries, import, export, template), ``audit`` and ``evaluate``; ``common`` holds what
-they share.
+load-boundaries, import, export, template), ``audit``, ``evaluate``, ``resources``
+(load-vocabulary) and ``consultation`` (tick); ``common`` holds what they share.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from . import audit, data, evaluate, match, run
+from . import audit, consultation, data, evaluate, match, resources, run
 from .audit import cmd_audit_checkpoint, cmd_audit_public_key, cmd_audit_verify
 from .data import cmd_export, cmd_import, cmd_load_boundaries, cmd_load_divisions, cmd_template
 from .evaluate import SAMPLE_SCHOOLS, cmd_evaluate
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: The groups in the order their subcommands are listed by ``xietong --help``.
-GROUPS = (run, match, data, audit, evaluate)
+GROUPS = (run, match, data, audit, evaluate, resources, consultation)
 
 
 def build_parser() -> argparse.ArgumentParser:

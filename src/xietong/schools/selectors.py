@@ -277,6 +277,29 @@ def aggregate_series(
     return {code: {y: dict(r) for y, r in series.items()} for code, series in found.items()}
 
 
+def _aggregate_base(codes: list[str], *, year, within, area):
+    """The county totals an aggregate sums: the indicators it needs (both sides of a ratio),
+    narrowed to a year, a jurisdiction's subtree or an area's members."""
+    from .models import CountyStatistic
+
+    needed = {"students"}
+    for c in codes:
+        d = BY_CODE[c]
+        needed.update([d.numerator, d.denominator] if d.kind == "derived" else [c])
+    base = CountyStatistic.objects.filter(indicator_id__in=sorted(needed))
+    if year is not None:
+        base = base.filter(year=year)
+    if within:
+        j = Jurisdiction.objects.filter(code=within).first()
+        base = base.filter(prefix_q(j.prefix, "county__code")) if j else base.none()
+    if area:
+        a = CooperationArea.objects.filter(slug=area).first()
+        base = (
+            base.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else base.none()
+        )
+    return base
+
+
 def aggregates_uncached(
     *,
     scope: Scope,
@@ -293,25 +316,8 @@ def aggregates_uncached(
     Reads the county totals kept by the statistics services."""
     from django.db.models.functions import Substr
 
-    from .models import CountyStatistic
-
     codes = [c for c in (indicators or RAW_CODES) if c in BY_CODE]
-    needed = set()
-    for c in codes:
-        d = BY_CODE[c]
-        needed.update([d.numerator, d.denominator] if d.kind == "derived" else [c])
-    needed.add("students")
-    base = CountyStatistic.objects.filter(indicator_id__in=sorted(needed))
-    if year is not None:
-        base = base.filter(year=year)
-    if within:
-        j = Jurisdiction.objects.filter(code=within).first()
-        base = base.filter(prefix_q(j.prefix, "county__code")) if j else base.none()
-    if area:
-        a = CooperationArea.objects.filter(slug=area).first()
-        base = (
-            base.filter(prefixes_q(area_member_prefixes(a), "county__code")) if a else base.none()
-        )
+    base = _aggregate_base(codes, year=year, within=within, area=area)
     cut = {"province": 2, "prefecture": 4, "county": 6}[level]
     withheld: set[tuple[str, int]] = set()
     if not scope.is_admin:

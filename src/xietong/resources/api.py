@@ -1,0 +1,289 @@
+"""Typed endpoints of the catalogue: reads through the scoped selectors, writes through the
+services. A resource the caller may not read is a 404, a write it may not make a 403."""
+
+import uuid
+
+from django.http import JsonResponse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import LimitOffset
+
+from . import jsonld, selectors, services
+from .storage import FileRefused
+
+router = Router(tags=["resources"])
+LD_JSON = "application/ld+json"
+
+
+class VocabularyEntryOut(Schema):
+    code: str
+    name: str
+
+
+class ResourceOut(Schema):
+    id: uuid.UUID
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+    kind: str
+    stage: str
+    grade: str
+    subject: str
+    edition: str
+    volume: str
+    unit: str
+    lesson: str
+    standards: list[str]
+    language: str
+    licence: str
+    author_name: str
+    owner: str
+    visibility: str
+    status: str
+    version: int
+    published_version: int | None
+    file_sha256: str
+    file_type: str
+    external_url: str
+    is_based_on: str
+
+
+def _out(r) -> ResourceOut:
+    snap = services.snapshot(r)
+    return ResourceOut(
+        id=r.pk,
+        status=r.status,
+        version=r.version,
+        published_version=r.published_version,
+        file_type=r.file.mime_type if r.file_id else "",
+        **{k: snap[k] for k in ResourceOut.model_fields if k in snap},
+    )
+
+
+class _Mapped:
+    """A queryset whose page is shaped for output: only the requested slice is read."""
+
+    def __init__(self, qs, fn):
+        self.qs, self.fn = qs, fn
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, s: slice):
+        return [self.fn(r) for r in self.qs[s]]
+
+
+def _get(request, id: uuid.UUID):
+    r = selectors.resource_get(actor=request.actor, pk=id)
+    if r is None:
+        raise HttpError(404, "Not found")
+    return r
+
+
+class ResourceListQuery(Schema):
+    published: bool = False
+    edition: str = ""
+    subject: str = ""
+    stage: str = ""
+    grade: str = ""
+    kind: str = ""
+    chapter: str = ""
+
+
+@router.get(
+    "/resources", response=list[ResourceOut], auth=READ_AUTH, summary="Resources you may read"
+)
+@paginate(LimitOffset)
+def resource_list(request, q: Query[ResourceListQuery]):
+    return _Mapped(selectors.resource_list(actor=request.actor, **q.dict()), _out)
+
+
+@router.get(
+    "/resources/queue",
+    response=list[ResourceOut],
+    auth=WRITE_AUTH,
+    summary="Submissions awaiting your review (the owning bureau's)",
+)
+@paginate(LimitOffset)
+def review_queue(request):
+    return _Mapped(selectors.review_queue(actor=request.actor), _out)
+
+
+class CollectionItemOut(Schema):
+    resource: uuid.UUID
+    title: str
+    imported_version: int
+    current_version: int
+    status: str
+    unread_notices: int
+
+
+@router.get("/resources/collection", response=list[CollectionItemOut], auth=WRITE_AUTH)
+def collection(request):
+    return [
+        CollectionItemOut(
+            resource=i.resource_id,
+            title=i.resource.title,
+            imported_version=i.imported_version,
+            current_version=i.resource.version,
+            status=i.resource.status,
+            unread_notices=sum(1 for n in i.notices.all() if n.read_at is None),
+        )
+        for i in selectors.collection_list(actor=request.actor)
+    ]
+
+
+@router.get(
+    "/resources/{uuid:id}",
+    response=ResourceOut,
+    auth=READ_AUTH,
+    summary="One resource (JSON-LD, schema.org LearningResource, with Accept: application/ld+json)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The resource",
+                "content": {LD_JSON: {"schema": {"type": "object"}}},
+            }
+        }
+    },
+)
+def resource_detail(request, id: uuid.UUID):
+    r = _get(request, id)
+    if LD_JSON in request.headers.get("Accept", ""):
+        base = request.build_absolute_uri("/").rstrip("/")
+        return JsonResponse(
+            jsonld.learning_resource(r, base_url=base),
+            content_type=LD_JSON,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return _out(r)
+
+
+class ResourceUploadIn(Schema):
+    owner: str
+    title_zh: str
+    title_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    kind: str
+    stage: str
+    grade: str = ""
+    subject: str = ""
+    edition: str = ""
+    volume: str = ""
+    unit: str = ""
+    lesson: str = ""
+    standards: str = ""  # codes separated by commas
+    language: str = "zh-Hans"
+    licence: str
+    author_name: str = ""
+    visibility: str = "private"
+    external_url: str = ""
+
+
+class ResourceRefusedOut(Schema):
+    detail: str
+
+
+def upload_fields(payload: ResourceUploadIn) -> dict:
+    fields = payload.dict()
+    fields.pop("owner")
+    fields["standards"] = [s.strip() for s in fields["standards"].split(",") if s.strip()]
+    return fields
+
+
+@router.post(
+    "/resources",
+    response={201: ResourceOut, 413: ResourceRefusedOut},
+    auth=WRITE_AUTH,
+    summary="Upload a resource (a draft): a file or an external link",
+)
+def upload(request, payload: Form[ResourceUploadIn], file: File[UploadedFile] = None):
+    school, jurisdiction = selectors.owner_from_code(payload.owner)
+    try:
+        r = services.resource_create(
+            actor=request.actor,
+            owner_school=school,
+            owner_jurisdiction=jurisdiction,
+            upload=file,
+            **upload_fields(payload),
+        )
+    except FileRefused as exc:
+        if exc.code == "size":
+            return Status(413, ResourceRefusedOut(detail=str(exc)))
+        raise
+    return Status(201, _out(r))
+
+
+class ResourceSubmitIn(Schema):
+    pledge: bool = False
+
+
+class ResourceSubmitOut(Schema):
+    status: str
+    problems: list[str]
+
+
+@router.post("/resources/{uuid:id}/submit", response=ResourceSubmitOut, auth=WRITE_AUTH)
+def submit(request, id: uuid.UUID, payload: ResourceSubmitIn):
+    r, codes = services.resource_submit(
+        resource=_get(request, id), actor=request.actor, pledge=payload.pledge
+    )
+    return ResourceSubmitOut(status=r.status, problems=codes)
+
+
+@router.post("/resources/{uuid:id}/approve", response=ResourceOut, auth=WRITE_AUTH)
+def approve(request, id: uuid.UUID):
+    return _out(services.resource_approve(resource=_get(request, id), actor=request.actor))
+
+
+class ResourceReasonIn(Schema):
+    reason: str
+
+
+@router.post("/resources/{uuid:id}/reject", response=ResourceOut, auth=WRITE_AUTH)
+def reject(request, id: uuid.UUID, payload: ResourceReasonIn):
+    r = services.resource_reject(
+        resource=_get(request, id), actor=request.actor, reason=payload.reason
+    )
+    return _out(r)
+
+
+@router.post("/resources/{uuid:id}/withdraw", response=ResourceOut, auth=WRITE_AUTH)
+def withdraw(request, id: uuid.UUID, payload: ResourceReasonIn):
+    r = services.resource_withdraw(
+        resource=_get(request, id), actor=request.actor, reason=payload.reason
+    )
+    return _out(r)
+
+
+@router.post("/resources/{uuid:id}/import", response={201: CollectionItemOut}, auth=WRITE_AUTH)
+def import_(request, id: uuid.UUID):
+    item = services.collection_import(resource=_get(request, id), actor=request.actor)
+    r = item.resource
+    return Status(
+        201,
+        CollectionItemOut(
+            resource=r.pk,
+            title=r.title,
+            imported_version=item.imported_version,
+            current_version=r.version,
+            status=r.status,
+            unread_notices=0,
+        ),
+    )
+
+
+@router.get(
+    "/resources/vocabulary/{scheme}",
+    response=list[VocabularyEntryOut],
+    auth=READ_AUTH,
+    summary="Entries of a vocabulary of the current release (public reference data)",
+)
+def vocabulary(request, scheme: str):
+    return [VocabularyEntryOut(code=n.code, name=n.name) for n in selectors.vocabulary(scheme)]

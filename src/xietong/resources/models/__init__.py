@@ -1,0 +1,35 @@
+"""The shared teaching-resource catalogue: vocabularies as versioned data, resources, their files
+and versions, review, collections (split by domain: ``vocabulary`` and ``catalogue``)."""
+
+from .catalogue import (
+    CollectionItem,
+    Resource,
+    ResourceChangeNotice,
+    ResourceFile,
+    ResourcePartner,
+    ResourceVersion,
+    ReviewEvent,
+    ReviewStep,
+    Status,
+    Visibility,
+    WithdrawReason,
+)
+from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
+
+__all__ = [
+    "CollectionItem",
+    "CrosswalkLink",
+    "ReviewEvent",
+    "ReviewStep",
+    "Resource",
+    "ResourceChangeNotice",
+    "ResourceFile",
+    "ResourcePartner",
+    "ResourceVersion",
+    "Scheme",
+    "Status",
+    "Visibility",
+    "VocabularyNode",
+    "VocabularyRelease",
+    "WithdrawReason",
+]

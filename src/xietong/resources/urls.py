@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.resource_list, name="resource_list"),
+    path("upload/", views.upload, name="resource_upload"),
+    path("collection/", views.collection, name="resource_collection"),
+    path("review/", views.review_queue, name="resource_review_queue"),
+    path("<uuid:pk>/", views.resource_detail, name="resource_detail"),
+    path("<uuid:pk>/file", views.resource_file, name="resource_file"),
+    path("<uuid:pk>/submit/", views.submit, name="resource_submit"),
+    path("<uuid:pk>/approve/", views.approve, name="resource_approve"),
+    path("<uuid:pk>/reject/", views.reject, name="resource_reject"),
+    path("<uuid:pk>/withdraw/", views.withdraw, name="resource_withdraw"),
+    path("<uuid:pk>/import/", views.import_, name="resource_import"),
+]

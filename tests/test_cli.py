@@ -68,6 +68,7 @@ def test_demo_twice_is_safe(demo_dir):
     assert again.returncode == 0, again.stderr
     assert "already loaded" in again.stdout
     assert db.execute("SELECT count(*) FROM schools_school").fetchone()[0] == before
+    db.close()
     assert run(env, "audit", "verify").returncode == 0
 
 
@@ -77,7 +78,16 @@ def test_checkpoint_catches_a_truncated_and_rewound_log(demo_dir, tmp_path):
     on a copy, before the test below that tampers with the shared demo database.)"""
     data, env, _ = demo_dir
     copy = tmp_path / "data"
-    shutil.copytree(data, copy)
+    # the keys as files; the database through SQLite's backup API, a consistent copy of a WAL
+    # database (a file copy can catch the WAL half-checkpointed)
+    shutil.copytree(data, copy, ignore=shutil.ignore_patterns("xietong.sqlite3*"))
+    with (
+        sqlite3.connect(data / "xietong.sqlite3") as src,
+        sqlite3.connect(copy / "xietong.sqlite3") as dst,
+    ):
+        src.backup(dst)
+    src.close()
+    dst.close()
     env = {**env, "XIETONG_DATA_DIR": str(copy)}
     held = tmp_path / "checkpoint.json"
     r = run(env, "audit", "checkpoint", "--out", str(held))

@@ -34,7 +34,7 @@ def _proposal(request, slug: str, number: int) -> Proposal:
     return p
 
 
-class ForumOut(Schema):
+class ConsultationForumOut(Schema):
     id: int
     level: str
     name_zh: str
@@ -42,41 +42,43 @@ class ForumOut(Schema):
     topic: str
 
 
-class DelegationOut(Schema):
+class ConsultationDelegationOut(Schema):
     member: str
     delegates: list[str]
     alternates: list[str]
     observers: list[str]
 
 
-class BodyOut(Schema):
+class ConsultationBodyOut(Schema):
     area: str
     name_zh: str
     name_en: str
-    forums: list[ForumOut]
-    delegations: list[DelegationOut]
+    forums: list[ConsultationForumOut]
+    delegations: list[ConsultationDelegationOut]
 
 
-def _body_out(b) -> BodyOut:
+def _body_out(b) -> ConsultationBodyOut:
     rows = []
     for d, people in selectors.delegation_rows(body=b):
         by_role = {"delegate": [], "alternate": [], "observer": []}
         for x in people:
             by_role[x.role].append(x.user.get_username())
         rows.append(
-            DelegationOut(
+            ConsultationDelegationOut(
                 member=d.member_id,
                 delegates=by_role["delegate"],
                 alternates=by_role["alternate"],
                 observers=by_role["observer"],
             )
         )
-    return BodyOut(
+    return ConsultationBodyOut(
         area=b.area.slug,
         name_zh=b.name_zh,
         name_en=b.name_en,
         forums=[
-            ForumOut(id=f.pk, level=f.level, name_zh=f.name_zh, name_en=f.name_en, topic=f.topic)
+            ConsultationForumOut(
+                id=f.pk, level=f.level, name_zh=f.name_zh, name_en=f.name_en, topic=f.topic
+            )
             for f in b.forums.all()
         ],
         delegations=rows,
@@ -85,7 +87,7 @@ def _body_out(b) -> BodyOut:
 
 @router.get(
     "/consultation/bodies",
-    response=list[BodyOut],
+    response=list[ConsultationBodyOut],
     auth=READ_AUTH,
     summary="Negotiation bodies you may read",
 )
@@ -93,12 +95,12 @@ def bodies(request):
     return [_body_out(b) for b in selectors.body_list(scope=request.scope, user=request.actor)]
 
 
-@router.get("/consultation/bodies/{slug}", response=BodyOut, auth=READ_AUTH)
+@router.get("/consultation/bodies/{slug}", response=ConsultationBodyOut, auth=READ_AUTH)
 def body(request, slug: str):
     return _body_out(_body(request, slug))
 
 
-class PositionOut(Schema):
+class ConsultationPositionOut(Schema):
     member: str
     position: str
     text: str
@@ -106,7 +108,7 @@ class PositionOut(Schema):
     cast_at: dt.datetime
 
 
-class BallotOut(Schema):
+class ConsultationBallotOut(Schema):
     number: int
     level: str
     rule: dict
@@ -116,10 +118,10 @@ class BallotOut(Schema):
     closes_at: dt.datetime
     outcome: str
     explanation: dict | None
-    positions: list[PositionOut]
+    positions: list[ConsultationPositionOut]
 
 
-class ProposalOut(Schema):
+class ConsultationProposalOut(Schema):
     number: int
     title: str
     forum: int
@@ -137,10 +139,10 @@ class ProposalOut(Schema):
     comments_open_at: dt.datetime | None
     comments_close_at: dt.datetime | None
     decided_at: dt.datetime | None
-    ballots: list[BallotOut]
+    ballots: list[ConsultationBallotOut]
 
 
-class ProposalItem(Schema):
+class ConsultationProposalItem(Schema):
     number: int
     title: str
     status: str
@@ -149,10 +151,10 @@ class ProposalItem(Schema):
     level: str
 
 
-def _proposal_out(p: Proposal) -> ProposalOut:
+def _proposal_out(p: Proposal) -> ConsultationProposalOut:
     v = p.current_version
     ballots = [
-        BallotOut(
+        ConsultationBallotOut(
             number=b.number,
             level=b.level,
             rule=b.rule,
@@ -163,7 +165,7 @@ def _proposal_out(p: Proposal) -> ProposalOut:
             outcome=b.outcome,
             explanation=b.explanation,
             positions=[
-                PositionOut(
+                ConsultationPositionOut(
                     member=r.delegation.member_id,
                     position=r.kind,
                     text=r.text,
@@ -175,7 +177,7 @@ def _proposal_out(p: Proposal) -> ProposalOut:
         )
         for b, rows in selectors.ballot_rows(proposal=p)
     ]
-    return ProposalOut(
+    return ConsultationProposalOut(
         number=p.number,
         title=p.title,
         forum=p.forum_id,
@@ -199,7 +201,7 @@ def _proposal_out(p: Proposal) -> ProposalOut:
 
 @router.get(
     "/consultation/bodies/{slug}/proposals",
-    response=list[ProposalItem],
+    response=list[ConsultationProposalItem],
     auth=READ_AUTH,
     summary="Proposals of a body (drafts for the secretariat only)",
 )
@@ -207,7 +209,7 @@ def _proposal_out(p: Proposal) -> ProposalOut:
 def proposals(request, slug: str, status: str | None = None):
     b = _body(request, slug)
     return [
-        ProposalItem(
+        ConsultationProposalItem(
             number=p.number,
             title=p.title,
             status=p.status,
@@ -221,12 +223,16 @@ def proposals(request, slug: str, status: str | None = None):
     ]
 
 
-@router.get("/consultation/bodies/{slug}/proposals/{number}", response=ProposalOut, auth=READ_AUTH)
+@router.get(
+    "/consultation/bodies/{slug}/proposals/{number}",
+    response=ConsultationProposalOut,
+    auth=READ_AUTH,
+)
 def proposal(request, slug: str, number: int):
     return _proposal_out(_proposal(request, slug, number))
 
 
-class DraftIn(Schema):
+class ConsultationDraftIn(Schema):
     forum: int
     title: str
     paragraphs: list[str]
@@ -238,11 +244,11 @@ class DraftIn(Schema):
 
 @router.post(
     "/consultation/bodies/{slug}/proposals",
-    response={201: ProposalOut},
+    response={201: ConsultationProposalOut},
     auth=WRITE_AUTH,
     summary="Draft a proposal (secretariat)",
 )
-def draft(request, slug: str, payload: DraftIn):
+def draft(request, slug: str, payload: ConsultationDraftIn):
     b = _body(request, slug)
     forum = b.forums.filter(pk=payload.forum).first()
     if forum is None:
@@ -260,7 +266,7 @@ def draft(request, slug: str, payload: DraftIn):
     return Status(201, _proposal_out(p))
 
 
-class CirculateIn(Schema):
+class ConsultationCirculateIn(Schema):
     comment_days: int
     position_days: int
     notice_days: int = 0
@@ -268,11 +274,11 @@ class CirculateIn(Schema):
 
 @router.post(
     "/consultation/bodies/{slug}/proposals/{number}/circulate",
-    response=ProposalOut,
+    response=ConsultationProposalOut,
     auth=WRITE_AUTH,
     summary="Circulate: freeze the rule, set the windows (secretariat)",
 )
-def circulate(request, slug: str, number: int, payload: CirculateIn):
+def circulate(request, slug: str, number: int, payload: ConsultationCirculateIn):
     p = services.proposal_circulate(
         proposal=_proposal(request, slug, number),
         comment_days=payload.comment_days,
@@ -283,14 +289,14 @@ def circulate(request, slug: str, number: int, payload: CirculateIn):
     return _proposal_out(p)
 
 
-class CommentIn(Schema):
+class ConsultationCommentIn(Schema):
     paragraph: int
     text: str
     kind: str = "comment"
     proposed_text: str = ""
 
 
-class CommentOut(Schema):
+class ConsultationCommentOut(Schema):
     id: int
     member: str
     paragraph: int
@@ -301,11 +307,11 @@ class CommentOut(Schema):
 
 @router.post(
     "/consultation/bodies/{slug}/proposals/{number}/comments",
-    response={201: CommentOut},
+    response={201: ConsultationCommentOut},
     auth=WRITE_AUTH,
     summary="Comment on a paragraph for your member (delegates)",
 )
-def comment(request, slug: str, number: int, payload: CommentIn):
+def comment(request, slug: str, number: int, payload: ConsultationCommentIn):
     c = services.comment_add(
         proposal=_proposal(request, slug, number),
         paragraph=payload.paragraph,
@@ -316,7 +322,7 @@ def comment(request, slug: str, number: int, payload: CommentIn):
     )
     return Status(
         201,
-        CommentOut(
+        ConsultationCommentOut(
             id=c.pk,
             member=c.delegation.member_id,
             paragraph=c.paragraph,
@@ -327,18 +333,18 @@ def comment(request, slug: str, number: int, payload: CommentIn):
     )
 
 
-class PositionIn(Schema):
+class ConsultationPositionIn(Schema):
     position: str
     text: str = ""
 
 
 @router.post(
     "/consultation/bodies/{slug}/proposals/{number}/positions",
-    response={201: PositionOut},
+    response={201: ConsultationPositionOut},
     auth=WRITE_AUTH,
     summary="Cast your member's position (delegates); a change is a new position",
 )
-def position(request, slug: str, number: int, payload: PositionIn):
+def position(request, slug: str, number: int, payload: ConsultationPositionIn):
     r = services.position_cast(
         proposal=_proposal(request, slug, number),
         kind=payload.position,
@@ -347,7 +353,7 @@ def position(request, slug: str, number: int, payload: PositionIn):
     )
     return Status(
         201,
-        PositionOut(
+        ConsultationPositionOut(
             member=r.delegation.member_id,
             position=r.kind,
             text=r.text,
@@ -357,7 +363,7 @@ def position(request, slug: str, number: int, payload: PositionIn):
     )
 
 
-class ExtendIn(Schema):
+class ConsultationExtendIn(Schema):
     window: str
     new_deadline: dt.datetime
     reason: str
@@ -365,11 +371,11 @@ class ExtendIn(Schema):
 
 @router.post(
     "/consultation/bodies/{slug}/proposals/{number}/extend",
-    response=ProposalOut,
+    response=ConsultationProposalOut,
     auth=WRITE_AUTH,
     summary="Extend a deadline, with its reason (secretariat)",
 )
-def extend(request, slug: str, number: int, payload: ExtendIn):
+def extend(request, slug: str, number: int, payload: ConsultationExtendIn):
     p = _proposal(request, slug, number)
     services.deadline_extend(
         proposal=p,

@@ -672,7 +672,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="delegation",
             constraint=models.UniqueConstraint(
-                fields=("body", "member"), name="consultation_delegation"
+                fields=("body", "member"), name="consultation_delegation_member"
             ),
         ),
         migrations.AddConstraint(

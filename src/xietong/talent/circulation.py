@@ -139,6 +139,63 @@ def _overlap(a_start, a_end, b_start, b_end) -> bool:
     return a_start <= (b_end or far) and b_start <= (a_end or far)
 
 
+def _check_no_clash(teacher: Teacher, school: School, days: list[int], starts, ends) -> list:
+    """The teacher's other appointments in the period; refused if one is at the same school or
+    shares a weekday."""
+    others = [
+        a
+        for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
+        if _overlap(starts, ends, a.starts, a.ends)
+    ]
+    for a in others:
+        if a.school_id == school.pk:
+            raise AppointmentConflict(
+                _("%(t)s already serves %(s)s in this period.")
+                % {"t": teacher.name, "s": school.name}
+            )
+        clash = sorted(set(days) & set(_weekdays(a.weekdays)))
+        if clash:
+            raise AppointmentConflict(
+                _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
+                % {"t": teacher.name, "s": a.school.name, "d": ",".join(map(str, clash))}
+            )
+    return others
+
+
+def _check_load(teacher: Teacher, others: list, weekly_hours: int, load_cap: int) -> None:
+    """Home lessons, other appointments and this one stay within the weekly cap."""
+    other = sum(a.weekly_hours for a in others)
+    total = teacher.weekly_hours + other + weekly_hours
+    if total > load_cap:
+        raise AppointmentConflict(
+            _(
+                "The weekly load would be %(total)d lessons (home school %(home)d, other "
+                "appointments %(other)d, this one %(this)d), above the cap of %(cap)d."
+            )
+            % {
+                "total": total,
+                "home": teacher.weekly_hours,
+                "other": other,
+                "this": weekly_hours,
+                "cap": load_cap,
+            }
+        )
+
+
+def _check_distance(home: School, school: School, max_km: float) -> float | None:
+    """The great-circle distance between the schools (None without coordinates), refused beyond
+    ``max_km``."""
+    if None in (home.longitude, home.latitude, school.longitude, school.latitude):
+        return None
+    distance = haversine_km(home.longitude, home.latitude, school.longitude, school.latitude)
+    if distance > max_km:
+        raise AppointmentConflict(
+            _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
+            % {"s": school.name, "d": distance, "m": max_km}
+        )
+    return distance
+
+
 @transaction.atomic
 def appointment_create(
     *,
@@ -170,51 +227,13 @@ def appointment_create(
         raise ValueError(_("The appointment ends before it starts."))
     if school.pk == teacher.school_id:
         raise AppointmentConflict(_("%(s)s is the teacher's home school.") % {"s": school.name})
-    others = [
-        a
-        for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
-        if _overlap(starts, ends, a.starts, a.ends)
-    ]
-    for a in others:
-        if a.school_id == school.pk:
-            raise AppointmentConflict(
-                _("%(t)s already serves %(s)s in this period.")
-                % {"t": teacher.name, "s": school.name}
-            )
-        clash = sorted(set(days) & set(_weekdays(a.weekdays)))
-        if clash:
-            raise AppointmentConflict(
-                _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
-                % {"t": teacher.name, "s": a.school.name, "d": ",".join(map(str, clash))}
-            )
+    others = _check_no_clash(teacher, school, days, starts, ends)
     if load_cap is None or max_km is None:
         area_cap, area_km = appointment_limits(teacher.school, school)
         load_cap = area_cap if load_cap is None else load_cap
         max_km = area_km if max_km is None else max_km
-    total = teacher.weekly_hours + sum(a.weekly_hours for a in others) + int(weekly_hours)
-    if total > load_cap:
-        raise AppointmentConflict(
-            _(
-                "The weekly load would be %(total)d lessons (home school %(home)d, other "
-                "appointments %(other)d, this one %(this)d), above the cap of %(cap)d."
-            )
-            % {
-                "total": total,
-                "home": teacher.weekly_hours,
-                "other": sum(a.weekly_hours for a in others),
-                "this": int(weekly_hours),
-                "cap": load_cap,
-            }
-        )
-    home = teacher.school
-    distance = None
-    if None not in (home.longitude, home.latitude, school.longitude, school.latitude):
-        distance = haversine_km(home.longitude, home.latitude, school.longitude, school.latitude)
-        if distance > max_km:
-            raise AppointmentConflict(
-                _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
-                % {"s": school.name, "d": distance, "m": max_km}
-            )
+    _check_load(teacher, others, int(weekly_hours), load_cap)
+    distance = _check_distance(teacher.school, school, max_km)
     a = Appointment.objects.create(
         teacher=teacher,
         school=school,

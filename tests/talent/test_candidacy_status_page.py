@@ -29,6 +29,11 @@ def _status(c) -> str:
     return Candidacy.objects.get(pk=c.pk).status
 
 
+def test_the_bureau_over_the_school_decides_too(tw, candidacy):
+    client(tw, "langfang").post(_url(candidacy), {"status": "rejected"})
+    assert _status(candidacy) == "rejected"
+
+
 def test_the_school_shortlists_and_the_applicant_withdraws(tw, candidacy):
     r = client(tw, "school-a").post(_url(candidacy), {"status": "shortlisted"})
     assert r.status_code == 302 and said(r) == ["Status saved."]
@@ -39,7 +44,8 @@ def test_the_school_shortlists_and_the_applicant_withdraws(tw, candidacy):
 
 def test_others_change_nothing(tw, candidacy):
     before = audit_rows()
-    for who in ("langfang", "jjj-sec", "teacher-a"):  # neither the school nor the applicant
+    # neither the school (or the bureau over it) nor the applicant
+    for who in ("jjj-sec", "jiangsu", "teacher-a"):
         assert client(tw, who).post(_url(candidacy), {"status": "offered"}).status_code == 404
     r = client(tw, "tongzhou").post(_url(candidacy), {"status": "offered"})  # not the school's step
     assert any("tongzhou may not decide on applications" in m for m in said(r)), said(r)

@@ -405,21 +405,23 @@ def candidacies_of(*, user) -> QuerySet[Candidacy] | list:
     return Candidacy.objects.filter(applicant=user).select_related("vacancy")
 
 
-def candidacies_incoming(*, scope: Scope) -> QuerySet[Candidacy] | list:
-    """Applications to the vacancies of the schools the caller writes for."""
-    if not scope.write_school_ids:
-        return []
-    return Candidacy.objects.filter(vacancy__school_id__in=scope.write_school_ids).select_related(
+def candidacies_incoming(*, scope: Scope) -> QuerySet[Candidacy]:
+    """Applications to the vacancies of the schools the caller acts for (its school, or the
+    schools of its bureau's subtree: those who decide on them, ``candidacy_set_status``)."""
+    schools = School.objects.filter(scope.acts_for_school_q())
+    return Candidacy.objects.filter(vacancy__school__in=schools).select_related(
         "vacancy", "applicant"
     )
 
 
 def candidacy_get(*, scope: Scope, user, pk: int) -> Candidacy | None:
-    """A candidacy the caller sees: its own, or one to a vacancy of a school it writes for."""
+    """A candidacy the caller sees: its own, or one to a vacancy of a school it acts for (its
+    school, or a school of its bureau's subtree)."""
     qs = Candidacy.objects.select_related("vacancy__school")
     if not scope.is_admin:
         own = Q(applicant=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-        qs = qs.filter(own | Q(vacancy__school_id__in=scope.write_school_ids))
+        schools = School.objects.filter(scope.acts_for_school_q())  # as the service decides
+        qs = qs.filter(own | Q(vacancy__school__in=schools))
     return qs.filter(pk=pk).first()
 
 

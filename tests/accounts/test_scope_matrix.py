@@ -1019,3 +1019,116 @@ def test_resources_upload_and_collection(world, res, who):
             expected.add(str(res["private"].pk))
         assert {i["resource"] for i in mine.json()} == expected
         assert c.get("/resources/collection/").status_code == 200
+
+
+# ---- talent pages: one view per action (writes through forms) ------------------------------
+def _moved(c, path, data=None) -> int:
+    return c.post(path, data or {}).status_code
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_round_step_pages(tw, who):
+    from xietong.talent.models import ExchangeRound
+
+    rnd, c = tw["round"], client_for(tw, who)
+    status = _moved(c, f"/talent/rounds/{rnd.pk}/step/open/")
+    opened = ExchangeRound.objects.get(pk=rnd.pk).status == "open"
+    assert opened == (who in MANAGERS), who
+    # a draft is seen by its managers only; the others get 404 and nothing moves
+    assert status == (302 if who in MANAGERS or who is None else 404), (who, status)
+    if not opened:
+        return
+    for step, state in (("close", "ranking"), ("match", "ranking")):
+        assert _moved(c, f"/talent/rounds/{rnd.pk}/step/{step}/") == 302
+        assert ExchangeRound.objects.get(pk=rnd.pk).status == state
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_round_steps_refused_to_roles_that_see_the_round(tw, who):
+    from xietong.talent.models import ExchangeRound
+
+    rnd = run_to(tw, "published")
+    c = client_for(tw, who)
+    status = _moved(c, f"/talent/rounds/{rnd.pk}/step/service/")
+    assert status == 302  # published rounds are public; the login redirect for the anonymous
+    moved = ExchangeRound.objects.get(pk=rnd.pk).status == "in_service"
+    assert moved == (who in MANAGERS), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_apply_withdraw_page(tw, who):
+    from xietong.talent.models import Application
+    from xietong.talent.services import application_submit, round_open
+
+    rnd = round_open(rnd=tw["round"], actor=None)
+    application_submit(rnd=rnd, teacher=tw["teachers"]["a0"], post_codes=["PD"], actor=None)
+    c = client_for(tw, who)
+    status = _moved(c, f"/talent/rounds/{rnd.pk}/apply/withdraw/", {"teacher": "TA0"})
+    assert status == (302 if who in ROUND_SEEN or who is None else 404), (who, status)
+    kept = Application.objects.filter(round=rnd, teacher__code="TA0").exists()
+    assert kept == (who not in {"admin", "jjj-sec", "teacher-a"}), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_appointment_policy_page(tw, who):
+    from xietong.talent.models import AppointmentPolicy
+
+    c = client_for(tw, who)
+    data = {"max_weekly_lessons": "12", "max_distance_km": "25"}
+    assert _moved(c, "/talent/appointments/policy/tongwulang/", data) == 302
+    assert _moved(c, "/talent/appointments/policy/nowhere/", data) == (302 if who is None else 404)
+    # the tongwulang secretariat, and the jjj secretariat whose area encloses it
+    assert AppointmentPolicy.objects.exists() == (who in {"admin", "twl-sec", "jjj-sec"}), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_training_pages(appointments, who):
+    from xietong.talent.circulation import enrol
+    from xietong.talent.models import Enrolment, TrainingProgramme
+
+    tw = appointments
+    c = client_for(tw, who)
+    form = {"area": "jjj", "code": "JJJ-2", "title": "t", "credit_hours": "6"}
+    form |= {"starts": "2025-09-01", "ends": "2025-09-05"}
+    assert _moved(c, "/talent/training/programmes/new/", form) == 302
+    assert TrainingProgramme.objects.filter(code="JJJ-2").exists() == (who in MANAGERS), who
+    p = TrainingProgramme.objects.get(code="JJJ-1")
+    assert _moved(c, f"/talent/training/programmes/{p.pk}/enrol/", {"teacher": "TA0"}) == 302
+    enrolled = Enrolment.objects.filter(programme=p, teacher__code="TA0").exists()
+    # the teacher herself, and those who write for her school
+    assert enrolled == (who in {"admin", "langfang", "school-a", "teacher-a"}), who
+    e = Enrolment.objects.filter(programme=p, teacher__code="TA0").first() or enrol(
+        programme=p, teacher=tw["teachers"]["a0"], actor=None
+    )
+    status = _moved(c, f"/talent/training/enrolments/{e.pk}/complete/")
+    sees = who in MANAGERS or teacher_seen(tw, who, tw["teachers"]["a0"])
+    assert status == (302 if sees or who is None else 404), (who, status)
+    done = Enrolment.objects.get(pk=e.pk).status == "completed"
+    assert done == (who in MANAGERS), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_recruitment_pages(tw, who):
+    from xietong.talent.circulation import candidacy_submit, vacancy_publish
+    from xietong.talent.models import Candidacy, Vacancy
+
+    c = client_for(tw, who)
+    school_a = tw["schools"]["A"]
+    form = {"school": school_a.code, "title": "t", "subject": "maths", "stage": "primary"}
+    assert _moved(c, "/talent/recruitment/vacancies/new/", form | {"positions": "1"}) == 302
+    writes_a = {"admin", "langfang", "school-a"}
+    assert Vacancy.objects.exists() == (who in writes_a), who
+    v = vacancy_publish(school=school_a, title="v", subject="maths", stage="primary", actor=None)
+    assert _moved(c, f"/talent/recruitment/vacancies/{v.pk}/apply/") == 302
+    assert Candidacy.objects.filter(vacancy=v).exists() == (who is not None), who
+    other = (
+        candidacy_submit(vacancy=v, actor=tw["users"]["tongzhou"])
+        if who != "tongzhou"
+        else (Candidacy.objects.get(vacancy=v))
+    )
+    status = _moved(
+        c, f"/talent/recruitment/candidacies/{other.pk}/status/", {"status": "shortlisted"}
+    )
+    assert status == (302 if who in writes_a | {"tongzhou", None} else 404), (who, status)
+    shortlisted = Candidacy.objects.get(pk=other.pk).status == "shortlisted"
+    assert shortlisted == (who in writes_a), who

@@ -136,26 +136,16 @@ def test_page_form(tw):
     page = c.get("/talent/appointments/").content.decode()
     assert 'id="policy-tongwulang"' in page and 'id="policy-yrd"' not in page
     c.post(
-        "/talent/appointments/",
-        {
-            "action": "policy",
-            "area": "tongwulang",
-            "max_weekly_lessons": "15",
-            "max_distance_km": "30",
-        },
+        "/talent/appointments/policy/tongwulang/",
+        {"max_weekly_lessons": "15", "max_distance_km": "30"},
     )
     p = AppointmentPolicy.objects.get(area=tw["areas"]["tongwulang"])
     assert (p.max_weekly_lessons, p.max_distance_km) == (15, 30.0)
     # someone else's post is refused and changes nothing
     c.force_login(tw["users"]["tongzhou"])
     c.post(
-        "/talent/appointments/",
-        {
-            "action": "policy",
-            "area": "tongwulang",
-            "max_weekly_lessons": "40",
-            "max_distance_km": "300",
-        },
+        "/talent/appointments/policy/tongwulang/",
+        {"max_weekly_lessons": "40", "max_distance_km": "300"},
     )
     p.refresh_from_db()
     assert p.max_weekly_lessons == 15

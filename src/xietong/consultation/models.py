@@ -106,7 +106,9 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
-            models.UniqueConstraint(fields=["body", "member"], name="consultation_delegation_member"),
+            models.UniqueConstraint(
+                fields=["body", "member"], name="consultation_delegation_member"
+            ),
         ]
         ordering = ["body", "member"]
 

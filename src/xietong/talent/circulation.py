@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.models import CooperationArea
 from xietong.regions.selectors import area_member_prefixes
 from xietong.schools.models import School
@@ -101,8 +102,8 @@ def appointment_policy_set(
     policy.save()
     audit_record(
         actor=actor,
-        action="talent.appointment_policy.set",
-        object_type="cooperation_area",
+        action=AuditAction.TALENT_APPOINTMENT_POLICY_SET,
+        object_type=ObjectType.COOPERATION_AREA,
         object_id=area.slug,
         before=before,
         after={f: getattr(policy, f) for f in POLICY_FIELDS},
@@ -139,6 +140,63 @@ def _overlap(a_start, a_end, b_start, b_end) -> bool:
     return a_start <= (b_end or far) and b_start <= (a_end or far)
 
 
+def _check_no_clash(teacher: Teacher, school: School, days: list[int], starts, ends) -> list:
+    """The teacher's other appointments in the period; refused if one is at the same school or
+    shares a weekday."""
+    others = [
+        a
+        for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
+        if _overlap(starts, ends, a.starts, a.ends)
+    ]
+    for a in others:
+        if a.school_id == school.pk:
+            raise AppointmentConflict(
+                _("%(t)s already serves %(s)s in this period.")
+                % {"t": teacher.name, "s": school.name}
+            )
+        clash = sorted(set(days) & set(_weekdays(a.weekdays)))
+        if clash:
+            raise AppointmentConflict(
+                _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
+                % {"t": teacher.name, "s": a.school.name, "d": ",".join(map(str, clash))}
+            )
+    return others
+
+
+def _check_load(teacher: Teacher, others: list, weekly_hours: int, load_cap: int) -> None:
+    """Home lessons, other appointments and this one stay within the weekly cap."""
+    other = sum(a.weekly_hours for a in others)
+    total = teacher.weekly_hours + other + weekly_hours
+    if total > load_cap:
+        raise AppointmentConflict(
+            _(
+                "The weekly load would be %(total)d lessons (home school %(home)d, other "
+                "appointments %(other)d, this one %(this)d), above the cap of %(cap)d."
+            )
+            % {
+                "total": total,
+                "home": teacher.weekly_hours,
+                "other": other,
+                "this": weekly_hours,
+                "cap": load_cap,
+            }
+        )
+
+
+def _check_distance(home: School, school: School, max_km: float) -> float | None:
+    """The great-circle distance between the schools (None without coordinates), refused beyond
+    ``max_km``."""
+    if None in (home.longitude, home.latitude, school.longitude, school.latitude):
+        return None
+    distance = haversine_km(home.longitude, home.latitude, school.longitude, school.latitude)
+    if distance > max_km:
+        raise AppointmentConflict(
+            _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
+            % {"s": school.name, "d": distance, "m": max_km}
+        )
+    return distance
+
+
 @transaction.atomic
 def appointment_create(
     *,
@@ -170,51 +228,13 @@ def appointment_create(
         raise ValueError(_("The appointment ends before it starts."))
     if school.pk == teacher.school_id:
         raise AppointmentConflict(_("%(s)s is the teacher's home school.") % {"s": school.name})
-    others = [
-        a
-        for a in Appointment.objects.filter(teacher=teacher, active=True).select_related("school")
-        if _overlap(starts, ends, a.starts, a.ends)
-    ]
-    for a in others:
-        if a.school_id == school.pk:
-            raise AppointmentConflict(
-                _("%(t)s already serves %(s)s in this period.")
-                % {"t": teacher.name, "s": school.name}
-            )
-        clash = sorted(set(days) & set(_weekdays(a.weekdays)))
-        if clash:
-            raise AppointmentConflict(
-                _("%(t)s already teaches at %(s)s on weekday(s) %(d)s.")
-                % {"t": teacher.name, "s": a.school.name, "d": ",".join(map(str, clash))}
-            )
+    others = _check_no_clash(teacher, school, days, starts, ends)
     if load_cap is None or max_km is None:
         area_cap, area_km = appointment_limits(teacher.school, school)
         load_cap = area_cap if load_cap is None else load_cap
         max_km = area_km if max_km is None else max_km
-    total = teacher.weekly_hours + sum(a.weekly_hours for a in others) + int(weekly_hours)
-    if total > load_cap:
-        raise AppointmentConflict(
-            _(
-                "The weekly load would be %(total)d lessons (home school %(home)d, other "
-                "appointments %(other)d, this one %(this)d), above the cap of %(cap)d."
-            )
-            % {
-                "total": total,
-                "home": teacher.weekly_hours,
-                "other": sum(a.weekly_hours for a in others),
-                "this": int(weekly_hours),
-                "cap": load_cap,
-            }
-        )
-    home = teacher.school
-    distance = None
-    if None not in (home.longitude, home.latitude, school.longitude, school.latitude):
-        distance = haversine_km(home.longitude, home.latitude, school.longitude, school.latitude)
-        if distance > max_km:
-            raise AppointmentConflict(
-                _("%(s)s is %(d).1f km from the home school, more than %(m).0f km.")
-                % {"s": school.name, "d": distance, "m": max_km}
-            )
+    _check_load(teacher, others, int(weekly_hours), load_cap)
+    distance = _check_distance(teacher.school, school, max_km)
     a = Appointment.objects.create(
         teacher=teacher,
         school=school,
@@ -226,8 +246,8 @@ def appointment_create(
     )
     audit_record(
         actor=actor,
-        action="talent.appointment.create",
-        object_type="appointment",
+        action=AuditAction.TALENT_APPOINTMENT_CREATE,
+        object_type=ObjectType.APPOINTMENT,
         object_id=a.pk,
         after={
             "teacher": teacher.code,
@@ -255,8 +275,8 @@ def appointment_end(*, appointment: Appointment, actor, ends: dt.date | None = N
     appointment.save()
     audit_record(
         actor=actor,
-        action="talent.appointment.end",
-        object_type="appointment",
+        action=AuditAction.TALENT_APPOINTMENT_END,
+        object_type=ObjectType.APPOINTMENT,
         object_id=appointment.pk,
         after={"ends": appointment.ends},
     )
@@ -301,8 +321,8 @@ def programme_create(
     )
     audit_record(
         actor=actor,
-        action="talent.training.create",
-        object_type="training_programme",
+        action=AuditAction.TALENT_TRAINING_CREATE,
+        object_type=ObjectType.TRAINING_PROGRAMME,
         object_id=p.code,
         after={"area": area.slug, "title": p.title, "credit_hours": credits, "capacity": capacity},
     )
@@ -332,8 +352,8 @@ def enrol(*, programme: TrainingProgramme, teacher: Teacher, actor) -> Enrolment
     e = Enrolment.objects.create(programme=programme, teacher=teacher)
     audit_record(
         actor=actor,
-        action="talent.training.enrol",
-        object_type="enrolment",
+        action=AuditAction.TALENT_TRAINING_ENROL,
+        object_type=ObjectType.ENROLMENT,
         object_id=e.pk,
         after={"programme": programme.code, "teacher": teacher.code},
     )
@@ -356,8 +376,8 @@ def enrolment_complete(*, enrolment: Enrolment, actor) -> Enrolment:
     enrolment.save()
     audit_record(
         actor=actor,
-        action="talent.training.complete",
-        object_type="enrolment",
+        action=AuditAction.TALENT_TRAINING_COMPLETE,
+        object_type=ObjectType.ENROLMENT,
         object_id=enrolment.pk,
         after={"credit_hours": enrolment.credit_hours},
     )
@@ -410,8 +430,8 @@ def vacancy_publish(
     )
     audit_record(
         actor=actor,
-        action="talent.vacancy.publish",
-        object_type="vacancy",
+        action=AuditAction.TALENT_VACANCY_PUBLISH,
+        object_type=ObjectType.VACANCY,
         object_id=v.pk,
         after={
             "school": school.code,
@@ -431,8 +451,8 @@ def vacancy_close(*, vacancy: Vacancy, actor) -> Vacancy:
     vacancy.save()
     audit_record(
         actor=actor,
-        action="talent.vacancy.close",
-        object_type="vacancy",
+        action=AuditAction.TALENT_VACANCY_CLOSE,
+        object_type=ObjectType.VACANCY,
         object_id=vacancy.pk,
         after={"status": "closed"},
     )
@@ -453,8 +473,8 @@ def candidacy_submit(*, vacancy: Vacancy, actor, statement: str = "") -> Candida
     c = Candidacy.objects.create(vacancy=vacancy, applicant=actor, statement=statement.strip())
     audit_record(
         actor=actor,
-        action="talent.candidacy.submit",
-        object_type="candidacy",
+        action=AuditAction.TALENT_CANDIDACY_SUBMIT,
+        object_type=ObjectType.CANDIDACY,
         object_id=c.pk,
         after={"vacancy": vacancy.pk},
     )
@@ -493,8 +513,8 @@ def candidacy_set_status(*, candidacy: Candidacy, status: str, actor) -> Candida
     candidacy.save()
     audit_record(
         actor=actor,
-        action="talent.candidacy.status",
-        object_type="candidacy",
+        action=AuditAction.TALENT_CANDIDACY_STATUS,
+        object_type=ObjectType.CANDIDACY,
         object_id=candidacy.pk,
         before={"status": before},
         after={"status": status},

@@ -13,6 +13,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.models import CooperationArea
 from xietong.regions.selectors import area_member_prefixes, prefixes_q
 from xietong.schools.models import School, SchoolStatistic
@@ -270,8 +271,8 @@ def _applications(rng, rnd, choices: int, apply_share: float) -> tuple[int, int]
         _bulk_insert(Choice._meta.db_table, ["application_id", "post_id", "rank", "score"], rows)
         audit_record(
             actor=None,
-            action="talent.applications.demo",
-            object_type="exchange_round",
+            action=AuditAction.TALENT_APPLICATIONS_DEMO,
+            object_type=ObjectType.EXCHANGE_ROUND,
             object_id=rnd.pk,
             after={"applications": len(app_teacher), "choices": len(rows)},
         )
@@ -309,8 +310,8 @@ def talent_demo_load(
             _create_teachers(rng, schools, staff, teachers - have)
             audit_record(
                 actor=None,
-                action="talent.teachers.demo",
-                object_type="teachers",
+                action=AuditAction.TALENT_TEACHERS_DEMO,
+                object_type=ObjectType.TEACHERS,
                 object_id="demo",
                 after={"created": teachers - have, "seed": seed},
             )
@@ -342,8 +343,8 @@ def talent_demo_load(
         _create_posts(rng, rnd, schools, n_posts)
         audit_record(
             actor=None,
-            action="talent.posts.demo",
-            object_type="exchange_round",
+            action=AuditAction.TALENT_POSTS_DEMO,
+            object_type=ObjectType.EXCHANGE_ROUND,
             object_id=rnd.pk,
             after={"posts": n_posts},
         )

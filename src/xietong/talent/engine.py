@@ -1,5 +1,7 @@
-"""Between the database and the matching engine: a round's market as arrays, the stored result,
-its independent re-check, the policy targets and the predicted effect on the balance indicators.
+"""Between the database and the matching engine: a round's market as arrays, the stored result
+and its independent re-check. What the outcome means (the policy targets, the predicted effect on
+the balance indicators, the flows between members) is in :mod:`xietong.talent.outcome`; its names
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from xietong.algorithms import inequality
 from xietong.algorithms.matching import (
     Balance,
     Certificate,
@@ -24,9 +25,6 @@ from xietong.algorithms.matching import (
     certify,
     solve,
 )
-from xietong.evaluation.inputs import school_table
-from xietong.regions.selectors import prefixes_q
-from xietong.schools.models import SchoolStatistic
 
 from .models import (
     IR_MODES,
@@ -37,8 +35,34 @@ from .models import (
     Placement,
     Teacher,
 )
+from .outcome import (  # re-exported: callers read the outcome through the engine
+    BACKBONE_LEVELS,
+    EFFECT_INDICATORS,
+    LEVEL_DIGITS,
+    flows,
+    policy_check,
+    predicted_effect,
+)
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "BACKBONE_LEVELS",
+    "EFFECT_INDICATORS",
+    "GATES",
+    "HOME_LABEL",
+    "LEVEL_DIGITS",
+    "Outcome",
+    "RoundInput",
+    "flows",
+    "mechanism_code",
+    "policy_check",
+    "predicted_effect",
+    "round_input",
+    "run_round",
+    "store_outcome",
+    "verify_stored",
+]
 
 GATES = {0: "", 1: "departure_cap", 2: "balance"}
 
@@ -86,21 +110,20 @@ class Outcome:
         return int((self.assignment >= 0).sum())
 
 
-def round_input(rnd: ExchangeRound) -> RoundInput:
-    """Read applications, scores and posts into the engine's CSR market and caps.
-
-    In the individually rational modes every applicant also needs her current post in the
-    market (see :func:`_with_current_posts`)."""
-    posts = list(
+def _read_posts(rnd: ExchangeRound) -> list[tuple]:
+    """(pk, code, seats, host school, host county, subject, stage) of each post, by pk."""
+    return list(
         ExchangePost.objects.filter(round=rnd)
         .order_by("pk")
         .values_list(
             "pk", "code", "seats", "host_school_id", "host_school__county_id", "subject", "stage"
         )
     )
-    post_ids = np.array([p[0] for p in posts], dtype=np.int64)
-    post_index = {pk: i for i, pk in enumerate(post_ids.tolist())}
-    caps = np.array([p[2] for p in posts], dtype=np.int64)
+
+
+def _read_choices(rnd: ExchangeRound, post_index: dict[int, int]):
+    """The ranked lists as CSR: applicant ids, row pointers, post columns and scores (NaN where
+    the host gave no points)."""
     rows = Choice.objects.filter(application__round=rnd).order_by("application__teacher_id", "rank")
     cols = list(zip(*rows.values_list("application__teacher_id", "post_id", "score"), strict=True))
     if cols:
@@ -113,53 +136,50 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
     teacher_ids, counts = np.unique(t_col, return_counts=True)
     indptr = np.zeros(teacher_ids.size + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    # home school, subject, county of each applicant
-    info = _teacher_info(rnd)
-    ir = rnd.mode in IR_MODES
-    codes = [p[1] for p in posts]
-    current = None
-    choice_pos = None
-    n_real = len(posts)
-    post_members = [p[4][:2] for p in posts]
-    if ir:
-        indptr, p_col, s_col, caps, current, choice_pos, home_owner = _with_current_posts(
-            rnd, teacher_ids, indptr, p_col, s_col, caps, posts, info
-        )
-        codes = codes + [f"{HOME_LABEL}:{info[t][4]}" for t in home_owner]
-        post_members = post_members + [info[t][2][:2] for t in home_owner]
-    market = Market.from_csr(
-        indptr, p_col, caps, scores=s_col, tie_break=rnd.tie_break, seed=int(rnd.seed)
-    )
-    # schools of the posts, for school caps (deferred acceptance only)
-    host_schools = np.array([p[3] for p in posts], dtype=np.int64)
-    regions = None
+    return teacher_ids, indptr, p_col, s_col
+
+
+def _school_regions(rnd: ExchangeRound, posts: list[tuple], caps) -> Regions | None:
+    """School caps and caps per receiving member (deferred acceptance only)."""
     member_caps = rnd.member_caps or {}
-    if (rnd.school_cap >= 0 or member_caps) and posts and not ir:
-        uniq, post_school = np.unique(host_schools, return_inverse=True)
-        area_kw = {}
-        if member_caps:
-            school_area, area_caps = _member_areas(uniq, posts, post_school, member_caps)
-            area_kw = {"school_area": school_area, "area_caps": area_caps}
-        regions = Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap), **area_kw)
-    departure = None
-    if rnd.max_departure_share < 1 and teacher_ids.size:
-        keys = [(info[t][0], info[t][1]) for t in teacher_ids.tolist()]
-        group_index: dict[tuple[int, str], int] = {}
-        groups = np.array([group_index.setdefault(k, len(group_index)) for k in keys])
-        staff = _staff_counts({k[0] for k in group_index})
-        share = float(rnd.max_departure_share)
-        gcaps = [int(math.floor(share * staff.get(k, 0) + 1e-9)) for k in group_index]
-        departure = Departure.build(groups, gcaps)
-    balance = None
-    if rnd.balance_tolerance is not None and teacher_ids.size:
-        members: dict[str, int] = {}
-        t_member = [members.setdefault(info[t][2][:2], len(members)) for t in teacher_ids.tolist()]
-        p_member = [members.setdefault(m, len(members)) for m in post_members]
-        balance = Balance.build(t_member, p_member, np.full(len(members), rnd.balance_tolerance))
+    if not (rnd.school_cap >= 0 or member_caps) or not posts or rnd.mode in IR_MODES:
+        return None
+    host_schools = np.array([p[3] for p in posts], dtype=np.int64)
+    uniq, post_school = np.unique(host_schools, return_inverse=True)
+    area_kw = {}
+    if member_caps:
+        school_area, area_caps = _member_areas(uniq, posts, post_school, member_caps)
+        area_kw = {"school_area": school_area, "area_caps": area_caps}
+    return Regions.build(caps, post_school, np.full(uniq.size, rnd.school_cap), **area_kw)
+
+
+def _departure_caps(rnd: ExchangeRound, teacher_ids, info) -> Departure | None:
+    """Each (home school, subject) group keeps its staffing floor: at most the round's share of
+    its staff leaves."""
+    if not (rnd.max_departure_share < 1 and teacher_ids.size):
+        return None
+    keys = [(info[t][0], info[t][1]) for t in teacher_ids.tolist()]
+    group_index: dict[tuple[int, str], int] = {}
+    groups = np.array([group_index.setdefault(k, len(group_index)) for k in keys])
+    staff = _staff_counts({k[0] for k in group_index})
+    share = float(rnd.max_departure_share)
+    gcaps = [int(math.floor(share * staff.get(k, 0) + 1e-9)) for k in group_index]
+    return Departure.build(groups, gcaps)
+
+
+def _member_balance(rnd: ExchangeRound, teacher_ids, info, post_members) -> Balance | None:
+    """Members (provinces) send and receive within the round's tolerance."""
+    if rnd.balance_tolerance is None or not teacher_ids.size:
+        return None
+    members: dict[str, int] = {}
+    t_member = [members.setdefault(info[t][2][:2], len(members)) for t in teacher_ids.tolist()]
+    p_member = [members.setdefault(m, len(members)) for m in post_members]
+    return Balance.build(t_member, p_member, np.full(len(members), rnd.balance_tolerance))
+
+
+def _fingerprint(rnd: ExchangeRound, arrays: list) -> str:
+    """The digest of the market and the settings it was solved under."""
     h = hashlib.sha256()
-    arrays = [teacher_ids, post_ids, caps, indptr, p_col, s_col]
-    if ir:
-        arrays.append(current)
     for arr in arrays:
         h.update(np.ascontiguousarray(arr).tobytes())
     key = (
@@ -169,23 +189,56 @@ def round_input(rnd: ExchangeRound) -> RoundInput:
         str(rnd.max_departure_share),
         rnd.balance_tolerance,
     )
-    if ir:  # unchanged fingerprints for deferred-acceptance rounds stored before modes existed
+    if rnd.mode in IR_MODES:  # unchanged fingerprints for rounds stored before modes existed
         key = (*key, rnd.mode)
-    if member_caps:  # likewise for rounds without member caps
-        key = (*key, tuple(sorted(member_caps.items())))
+    if rnd.member_caps:  # likewise for rounds without member caps
+        key = (*key, tuple(sorted(rnd.member_caps.items())))
     h.update(repr(key).encode())
+    return h.hexdigest()
+
+
+def round_input(rnd: ExchangeRound) -> RoundInput:
+    """Read applications, scores and posts into the engine's CSR market and caps.
+
+    In the individually rational modes every applicant also needs her current post in the
+    market (see :func:`_with_current_posts`)."""
+    posts = _read_posts(rnd)
+    post_ids = np.array([p[0] for p in posts], dtype=np.int64)
+    post_index = {pk: i for i, pk in enumerate(post_ids.tolist())}
+    caps = np.array([p[2] for p in posts], dtype=np.int64)
+    teacher_ids, indptr, p_col, s_col = _read_choices(rnd, post_index)
+    # home school, subject, county of each applicant
+    info = _teacher_info(rnd)
+    ir = rnd.mode in IR_MODES
+    codes = [p[1] for p in posts]
+    current = None
+    choice_pos = None
+    post_members = [p[4][:2] for p in posts]
+    regions = _school_regions(rnd, posts, caps)  # on the real posts' seats
+    if ir:
+        indptr, p_col, s_col, caps, current, choice_pos, home_owner = _with_current_posts(
+            rnd, teacher_ids, indptr, p_col, s_col, caps, posts, info
+        )
+        codes = codes + [f"{HOME_LABEL}:{info[t][4]}" for t in home_owner]
+        post_members = post_members + [info[t][2][:2] for t in home_owner]
+    market = Market.from_csr(
+        indptr, p_col, caps, scores=s_col, tie_break=rnd.tie_break, seed=int(rnd.seed)
+    )
+    arrays = [teacher_ids, post_ids, caps, indptr, p_col, s_col]
+    if ir:
+        arrays.append(current)
     return RoundInput(
         teacher_ids=teacher_ids,
         post_ids=post_ids,
         post_codes=codes,
         market=market,
         regions=regions,
-        departure=departure,
-        balance=balance,
-        fingerprint=h.hexdigest(),
+        departure=_departure_caps(rnd, teacher_ids, info),
+        balance=_member_balance(rnd, teacher_ids, info, post_members),
+        fingerprint=_fingerprint(rnd, arrays),
         mode=rnd.mode,
         current_post=current,
-        n_real=n_real,
+        n_real=len(posts),
         choice_pos=choice_pos,
     )
 
@@ -525,277 +578,3 @@ def verify_stored(rnd: ExchangeRound) -> dict:
         logger.warning("stored round %s fails its certificate:\n%s", rnd.pk, cert.summary())
     sep = pgettext("list separator", ", ")
     return {"ok": not problems, "problems": sep.join(problems), "teachers": int(n)}
-
-
-# ---- policy targets ----------------------------------------------------------------------------
-#: Backbone teachers in the sense of the catalogue's ``teachers_backbone`` and of the rotation
-#: rule: recognised at county level or above (县级及以上骨干教师); school-level backbones are not.
-BACKBONE_LEVELS = ("county", "city", "province")
-
-
-def _round_members(rnd: ExchangeRound) -> list[tuple[str, str]]:
-    """(code, prefix) of the members of the round's own area, or its jurisdiction."""
-    from xietong.regions.models import AreaMembership
-
-    if rnd.area_id:
-        return sorted(
-            AreaMembership.objects.filter(area_id=rnd.area_id).values_list(
-                "jurisdiction_id", "jurisdiction__prefix"
-            )
-        )
-    return [(rnd.jurisdiction_id, rnd.jurisdiction.prefix)]
-
-
-def policy_check(rnd: ExchangeRound, outcome: Outcome | None = None) -> dict:
-    """The rotation targets of 教师〔2014〕4号 and 教督〔2017〕6号 (government guarantee, item 10),
-    per county: at least ``min_rotation_share`` (10%) of the eligible teachers of the county's urban
-    and high-quality schools rotate to rural or weaker schools, and county-level-and-above
-    backbone teachers are at least ``min_backbone_share`` (20%) of those who rotate.
-
-    Eligible: ``eligible``, not exempt, at least ``min_years_at_school`` (6) years at the school.
-    Only moves *towards* rural or weaker schools count (a rural-to-urban move does not); "urban",
-    "rural", "high-quality" and "weaker" are defined in :mod:`xietong.evaluation.standing`. The
-    result is structured (no sentences) and totalled per member of the round's own area.
-    """
-    from xietong.evaluation.standing import school_standing
-
-    from .selectors import round_prefixes
-
-    prefixes = round_prefixes(rnd)
-    year = _latest_year(prefixes, rnd)
-    standing = school_standing(prefixes=prefixes, year=year) if year is not None else {}
-
-    def sending(pk: int) -> bool:
-        st = standing.get(pk)
-        return st is not None and (not st.rural or st.high_quality)
-
-    def receiving(pk: int) -> bool:
-        st = standing.get(pk)
-        return st is not None and (st.rural or st.weaker)
-
-    counties: dict[str, dict] = defaultdict(
-        lambda: {"eligible": 0, "placed": 0, "backbone": 0, "not_counted": 0}
-    )
-    eligible_q = Teacher.objects.filter(
-        prefixes_q(prefixes, "school__county__code"),
-        eligible=True,
-        exemption="none",
-        years_at_school__gte=rnd.min_years_at_school,
-        position="teacher",
-    )
-    for school_id, county, n in _count_by(eligible_q, "school_id", "school__county_id"):
-        if sending(school_id):
-            counties[county]["eligible"] += n
-    moves = Placement.objects.filter(round=rnd, post__isnull=False).values_list(
-        "teacher__school_id",
-        "teacher__school__county_id",
-        "post__host_school_id",
-        "teacher__backbone",
-        "post__kind",
-    )
-    principals = 0
-    for home, county, host, backbone, kind in moves.iterator(chunk_size=20000):
-        if kind == "principal":  # 校长交流 has its own rule: not in the teachers' 10% / 20%
-            principals += 1
-            continue
-        if sending(home) and receiving(host):
-            counties[county]["placed"] += 1
-            counties[county]["backbone"] += backbone in BACKBONE_LEVELS
-        else:
-            counties[county]["not_counted"] += 1
-    members = _round_members(rnd)
-    by_member: dict[str, dict] = {
-        code: {"eligible": 0, "placed": 0, "backbone": 0, "counties": 0, "counties_met": 0}
-        for code, _p in members
-    }
-    missed = []
-    for county, c in sorted(counties.items()):
-        c["required_rotating"] = math.ceil(float(rnd.min_rotation_share) * c["eligible"] - 1e-9)
-        c["required_backbone"] = math.ceil(float(rnd.min_backbone_share) * c["placed"] - 1e-9)
-        c["met"] = c["placed"] >= c["required_rotating"] and c["backbone"] >= c["required_backbone"]
-        if c["placed"] < c["required_rotating"]:
-            missed.append(
-                {
-                    "county": county,
-                    "target": "rotation",
-                    "have": c["placed"],
-                    "need": c["required_rotating"],
-                }
-            )
-        if c["backbone"] < c["required_backbone"]:
-            missed.append(
-                {
-                    "county": county,
-                    "target": "backbone",
-                    "have": c["backbone"],
-                    "need": c["required_backbone"],
-                }
-            )
-        member = next((code for code, p in members if county.startswith(p)), None)
-        c["member"] = member
-        if member is not None:
-            m = by_member[member]
-            for k in ("eligible", "placed", "backbone"):
-                m[k] += c[k]
-            m["counties"] += 1
-            m["counties_met"] += c["met"]
-    total = {k: sum(c[k] for c in counties.values()) for k in ("eligible", "placed", "backbone")}
-    return {
-        **total,
-        "year": year,
-        "not_counted": sum(c["not_counted"] for c in counties.values()),
-        "principals_rotating": principals,
-        "rotation_share": total["placed"] / total["eligible"] if total["eligible"] else None,
-        "backbone_share": total["backbone"] / total["placed"] if total["placed"] else None,
-        "min_rotation_share": float(rnd.min_rotation_share),
-        "min_backbone_share": float(rnd.min_backbone_share),
-        "min_years_at_school": rnd.min_years_at_school,
-        "required_rotating": sum(c["required_rotating"] for c in counties.values()),
-        "required_backbone": sum(c["required_backbone"] for c in counties.values()),
-        "met": not missed,
-        "missed": missed,
-        "counties": dict(counties),
-        "members": by_member,
-    }
-
-
-def _count_by(qs, *fields: str):
-    from django.db.models import Count
-
-    return qs.values_list(*fields).annotate(n=Count("pk")).order_by()
-
-
-# ---- predicted effect on balance indicators ----------------------------------------------------
-EFFECT_INDICATORS = (("teachers", "teachers_per_100"), ("teachers_backbone", "backbone_per_100"))
-
-
-def _latest_year(prefixes: list[str], rnd: ExchangeRound) -> int | None:
-    years = sorted(
-        set(
-            SchoolStatistic.objects.filter(
-                prefixes_q(prefixes, "school__county__code"), indicator_id="teachers"
-            )
-            .values_list("year", flat=True)
-            .distinct()
-        )
-    )
-    if not years:
-        return None
-    before = [y for y in years if y <= rnd.year]
-    return before[-1] if before else years[-1]
-
-
-def _cv(values: np.ndarray, weights: np.ndarray) -> float | None:
-    if values.size < 2 or weights.sum() <= 0 or values.mean() <= 0:
-        return None
-    try:
-        return float(inequality.cv(values, weights))
-    except ValueError:
-        return None
-
-
-def predicted_effect(rnd: ExchangeRound) -> dict:
-    """County CVs of teachers (and backbone teachers) per 100 students, weighted by enrolment,
-    before and after the round's moves; the moved teachers count at the host school."""
-    from .selectors import round_prefixes
-
-    prefixes = round_prefixes(rnd)
-    year = _latest_year(prefixes, rnd)
-    if year is None:
-        return {"year": None, "counties": [], "note": "no_teacher_statistics"}
-    table = school_table(
-        prefixes=prefixes, year=year, raw_codes=("students", "teachers", "teachers_backbone")
-    )
-    index = {pk: i for i, pk in enumerate(table["pk"].tolist())}
-    delta = {raw: np.zeros(table["pk"].size) for raw, _k in EFFECT_INDICATORS}
-    moves = Placement.objects.filter(round=rnd, post__isnull=False).values_list(
-        "teacher__school_id", "post__host_school_id", "teacher__backbone"
-    )
-    moved = 0
-    for home, host, bb in moves.iterator(chunk_size=20000):
-        moved += 1
-        for raw, _k in EFFECT_INDICATORS:
-            if raw == "teachers_backbone" and bb not in BACKBONE_LEVELS:
-                continue  # the statistic counts county-level-and-above backbones only
-            if home in index:
-                delta[raw][index[home]] -= 1
-            if host in index:
-                delta[raw][index[host]] += 1
-    students = table["students"]
-    counties = table["county"]
-    rows = []
-    for county in sorted(set(counties.tolist())):
-        mask = (counties == county) & (students > 0)
-        row = {"county": county, "schools": int(mask.sum())}
-        usable = True
-        for raw, key in EFFECT_INDICATORS:
-            vals = table[raw][mask]
-            ok = ~np.isnan(vals)
-            if ok.sum() < 2:
-                usable = False
-                break
-            w = students[mask][ok]
-            before = 100 * vals[ok] / w
-            after = 100 * np.maximum(vals[ok] + delta[raw][mask][ok], 0) / w
-            b, a = _cv(before, w), _cv(after, w)
-            row[f"{key}_cv_before"] = b
-            row[f"{key}_cv_after"] = a
-            row[f"{key}_cv_change"] = None if b is None or a is None else a - b
-        if usable:
-            row["moved_in"] = int(delta["teachers"][mask].clip(min=0).sum())
-            row["moved_out"] = int((-delta["teachers"][mask]).clip(min=0).sum())
-            rows.append(row)
-    rows.sort(key=lambda r: r.get("teachers_per_100_cv_change") or 0)
-    shrink = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) < -1e-12]
-    grow = [r for r in rows if (r.get("teachers_per_100_cv_change") or 0) > 1e-12]
-    bb = [r.get("backbone_per_100_cv_change") or 0 for r in rows]
-    return {
-        "year": year,
-        "moved": moved,
-        "counties": rows,
-        "shrinking": len(shrink),
-        "growing": len(grow),
-        "unchanged": len(rows) - len(shrink) - len(grow),
-        "backbone_shrinking": sum(1 for c in bb if c < -1e-12),
-        "backbone_growing": sum(1 for c in bb if c > 1e-12),
-    }
-
-
-# ---- flows -------------------------------------------------------------------------------------
-LEVEL_DIGITS = {"province": 2, "prefecture": 4, "county": 6}
-
-
-def flows(rnd: ExchangeRound, level: str = "province") -> list[dict]:
-    """Teachers moving from one member (province, prefecture or county) to another."""
-    from django.db.models import Count
-
-    from xietong.regions.models import Jurisdiction
-
-    digits = LEVEL_DIGITS[level]
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    qs = (
-        Placement.objects.filter(round=rnd, post__isnull=False)
-        .values_list(
-            "teacher__school__county_id", "post__host_school__county_id", "teacher__backbone"
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for src, dst, bb, n in qs:
-        key = (src[:digits].ljust(12, "0"), dst[:digits].ljust(12, "0"))
-        counts[key][0] += n
-        if bb != "none":
-            counts[key][1] += n
-    codes = {c for k in counts for c in k}
-    names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=codes)}
-    return [
-        {
-            "from_code": s,
-            "from_name": names.get(s, s),
-            "to_code": d,
-            "to_name": names.get(d, d),
-            "teachers": v[0],
-            "backbone": v[1],
-        }
-        for (s, d), v in sorted(counts.items(), key=lambda kv: -kv[1][0])
-    ]

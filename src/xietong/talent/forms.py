@@ -12,7 +12,7 @@ from xietong.schools.selectors import school_choices
 from xietong.web import pickers
 
 from . import selectors
-from .models import HOME_CODE, PostKind, Subject, TeachingStage
+from .models import HOME_CODE, CandidacyStatus, PostKind, RoundMode, Subject, TeachingStage
 
 WEEKDAYS = [
     (1, pgettext_lazy("weekday", "Mon")),
@@ -128,3 +128,150 @@ class AppointmentForm(forms.Form):
             what=_("%(value)s is not a school you may see."),
         )
         self.order_fields(["teacher", "school"])
+
+
+# ---- rounds: creation, settings and the steps that take an input ------------------------------
+class RoundCreateForm(forms.Form):
+    """A new round of an area the caller's secretariat runs, or of its own bureau."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    scope = forms.ChoiceField(label=_("Scope"))
+
+    def __init__(self, *args, areas, bureaus, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {f"area:{a.slug}": ("area", a) for a in areas}
+        self.targets |= {f"j:{j.code}": ("jurisdiction", j) for j in bureaus}
+        self.fields["scope"].choices = [(k, str(v[1])) for k, v in self.targets.items()]
+
+    def target(self) -> dict:
+        """``area=`` or ``jurisdiction=`` for ``services.round_create``."""
+        kind, obj = self.targets[self.cleaned_data["scope"]]
+        return {kind: obj}
+
+
+class RoundModeForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mechanism"), choices=RoundMode.choices)
+
+
+class MemberCapsForm(forms.Form):
+    """One box per member that may get a cap (``selectors.round_cap_members``); empty = no cap."""
+
+    def __init__(self, *args, members: list[tuple[str, str, int | None]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name, _cap in members:
+            self.fields[f"cap_{code}"] = forms.IntegerField(
+                label=name, min_value=0, max_value=10**6, required=False
+            )
+
+    def caps(self) -> dict[str, int]:
+        return {name[4:]: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=2000, required=False)
+
+
+class PublishForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason to publish despite missed targets"), max_length=2000, required=False
+    )
+
+
+class ScoresForm(forms.Form):
+    """Points per applicant of one post (``score:<staff number>``); empty = not acceptable there.
+    Only the boxes sent are changed."""
+
+    def __init__(self, *args, applicants: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        for c in applicants:
+            t = c.application.teacher
+            self.fields[f"score:{t.code}"] = forms.FloatField(
+                label=f"{t.name} ({t.code})", min_value=-1000, max_value=1000, required=False
+            )
+
+    def scores(self) -> dict[str, float | None]:
+        return {name[6:]: value for name, value in self.cleaned_data.items() if name in self.data}
+
+
+class TeacherChoiceForm(forms.Form):
+    """Whose application: a teacher the caller sees, or without a staff number the caller's own
+    teacher record."""
+
+    teacher = forms.CharField(label=_("Teacher"), max_length=32, required=False)
+
+    def __init__(self, *args, scope, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope, self.user = scope, user
+
+    def clean_teacher(self):
+        code = self.cleaned_data["teacher"].strip()
+        if code:
+            teacher = selectors.teacher_get(scope=self.scope, code=code)
+            if teacher is None:
+                raise forms.ValidationError(
+                    _("%(value)s is not a teacher you may see."), params={"value": code}
+                )
+            return teacher
+        teacher = selectors.teacher_of(self.user)
+        if teacher is None:
+            raise forms.ValidationError(_("No teacher record is linked to your account."))
+        return teacher
+
+
+# ---- appointments, training, recruitment -------------------------------------------------------
+class AppointmentPolicyForm(forms.Form):
+    max_weekly_lessons = forms.IntegerField(
+        label=_("Most lessons a week"), min_value=1, max_value=40
+    )
+    max_distance_km = forms.FloatField(
+        label=_("Farthest school (km)"), min_value=0.001, max_value=1000
+    )
+
+
+class ProgrammeForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Cooperation area"), queryset=selectors.area_list(), to_field_name="slug"
+    )
+    code = forms.CharField(label=_("Code"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    credit_hours = forms.DecimalField(
+        label=_("Credit hours"), max_digits=6, decimal_places=1, min_value=0
+    )
+    starts = forms.DateField(label=_("Starts"))
+    ends = forms.DateField(label=_("Ends"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", _("The programme ends before it starts."))
+        return data
+
+
+class VacancyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    stage = forms.ChoiceField(label=_("Stage"), choices=TeachingStage.choices)
+    positions = forms.IntegerField(label=_("Positions"), min_value=1, max_value=500, initial=1)
+    new_teachers = forms.BooleanField(label=_("new teachers"), required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the schools it sees; the service refuses those it does not write for
+        self.fields["school"] = forms.ModelChoiceField(
+            label=_("School"), queryset=school_choices(scope=scope), to_field_name="code"
+        )
+        self.order_fields(["school"])
+
+
+class CandidacyForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Statement"), max_length=5000, required=False, widget=forms.Textarea
+    )
+
+
+class CandidacyStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CandidacyStatus.choices)

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
+from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.schools.models import School
 from xietong.tabular import (
     ImportFailed,
@@ -213,8 +214,8 @@ def teachers_import(
         )
         audit_record(
             actor=actor,
-            action="talent.teachers.import",
-            object_type="teachers",
+            action=AuditAction.TALENT_TEACHERS_IMPORT,
+            object_type=ObjectType.TEACHERS,
             object_id=filename[:100],
             after={"file": filename, "sha256": digest, "created": created, "updated": updated},
         )
@@ -285,8 +286,8 @@ def posts_import(
         _in_batches(ExchangePost.objects.bulk_create, posts, 5000, progress)
         audit_record(
             actor=actor,
-            action="talent.posts.import",
-            object_type="exchange_round",
+            action=AuditAction.TALENT_POSTS_IMPORT,
+            object_type=ObjectType.EXCHANGE_ROUND,
             object_id=rnd.pk,
             after={"file": filename, "sha256": digest, "created": len(posts)},
         )
@@ -326,7 +327,7 @@ def import_submit(*, data: bytes, filename: str, actor, rnd: ExchangeRound | Non
         data=data,
         filename=filename,
         actor=actor,
-        object_type="exchange_round",
+        object_type=ObjectType.EXCHANGE_ROUND,
         object_id=str(rnd.pk),
     )
 

@@ -35,13 +35,13 @@ def posts(request, pk: int):
     scope = scope_for(request.user)
     code = request.GET.get("teacher")
     if code:
-        teacher = selectors.teacher_list(scope=scope).filter(code=code).first()
+        teacher = selectors.teacher_get(scope=scope, code=code)
     else:
         teacher = selectors.teacher_of(request.user)
     if teacher is not None:
         qs = selectors.post_choices(rnd, teacher)
     else:
-        qs = rnd.posts.select_related("host_school", "host_school__county").order_by("code")
+        qs = selectors.round_posts(rnd=rnd)
     found = selectors.post_search(qs, pickers.search_query(request))
     return pickers.search_response(found, pickers.search_limit(request), post_label)
 

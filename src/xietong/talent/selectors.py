@@ -7,12 +7,17 @@ import copy
 from django.db.models import Count, Q, QuerySet
 
 from xietong.accounts.scope import Scope
-from xietong.regions.models import CooperationArea
-from xietong.regions.selectors import area_member_prefixes, prefixes_q
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import area_member_prefixes, area_subtree_ids, prefixes_q
 from xietong.schools.models import School
 
 from .models import (
     Appointment,
+    AppointmentPolicy,
+    Candidacy,
+    Choice,
+    Enrolment,
+    EnrolmentStatus,
     ExchangePost,
     ExchangeRound,
     Placement,
@@ -131,13 +136,18 @@ def teacher_of(user) -> Teacher | None:
     return Teacher.objects.select_related("school").filter(user=user).first()
 
 
-def placements(*, scope: Scope, rnd: ExchangeRound) -> QuerySet[Placement]:
+def placements(
+    *, scope: Scope, rnd: ExchangeRound, teacher_prefix: str = ""
+) -> QuerySet[Placement]:
     """Per-teacher results: nothing before the outcome is visible to the caller; then a round's
     managers see everyone, a bureau or secretariat the teachers whose home or host school is in
-    its subtree or area, a school its own teachers, a teacher herself."""
+    its subtree or area, a school its own teachers, a teacher herself. ``teacher_prefix``: only
+    the teachers whose staff number starts so."""
     qs = Placement.objects.filter(round=rnd).select_related(
         "teacher", "teacher__school", "post", "post__host_school"
     )
+    if teacher_prefix:
+        qs = qs.filter(teacher__code__startswith=teacher_prefix)
     qs = qs.order_by("teacher__code")
     if not round_outcome_visible(scope, rnd):
         return qs.none()
@@ -221,3 +231,228 @@ def teacher_search(qs: QuerySet[Teacher], q: str) -> QuerySet[Teacher]:
     if not q:
         return qs
     return qs.filter(Q(code__startswith=q) | Q(name__icontains=q) | Q(school__name_zh__icontains=q))
+
+
+# ---- what the talent pages read (each page calls these, never the ORM) ---------------------
+def areas_managed(*, scope: Scope) -> list[CooperationArea]:
+    """The cooperation areas whose secretariat the caller is (all of them for an administrator):
+    where it sets up rounds, training and appointment limits."""
+    return [a for a in CooperationArea.objects.order_by("pk") if scope.can_manage_area(a.pk)]
+
+
+def area_list() -> QuerySet[CooperationArea]:
+    """Cooperation areas are public information."""
+    return CooperationArea.objects.order_by("pk")
+
+
+def area_get(*, slug: str) -> CooperationArea | None:
+    return CooperationArea.objects.filter(slug=slug).first() if slug else None
+
+
+def bureaus_managed(*, scope: Scope) -> list[Jurisdiction]:
+    """The jurisdictions whose bureau the caller is (none listed for an administrator, who runs
+    area rounds): where it runs its own exchange rounds."""
+    if scope.is_admin:
+        return []
+    codes = [p.ljust(12, "0") for p in scope.write_prefixes]
+    return list(Jurisdiction.objects.filter(code__in=codes).order_by("code"))
+
+
+def jurisdiction_names(*, codes) -> dict[str, tuple[str, str]]:
+    """code -> (short name, full name) in the reader's language (names are public)."""
+    return {
+        j.code: (j.name, j.display_name)
+        for j in Jurisdiction.objects.filter(code__in=sorted(set(codes)))
+    }
+
+
+def round_posts(*, rnd: ExchangeRound) -> QuerySet[ExchangePost]:
+    """The posts of a round the caller sees (``round_get``): posts are public with the round."""
+    return rnd.posts.select_related("host_school", "host_school__county").order_by("code")
+
+
+def round_application_count(*, rnd: ExchangeRound) -> int:
+    return rnd.applications.count()
+
+
+def round_cap_members(*, rnd: ExchangeRound) -> list[tuple[str, str, int | None]]:
+    """The members that may get a cap (area members, or the bureau's next level) with their
+    caps: (code, name, cap or None)."""
+    caps = rnd.member_caps or {}
+    if rnd.area_id:
+        qs = Jurisdiction.objects.filter(
+            memberships__area_id__in=area_subtree_ids([rnd.area_id])
+        ).distinct()
+    else:
+        qs = Jurisdiction.objects.filter(parent_id=rnd.jurisdiction_id)
+    members = {j.code: j.display_name for j in qs.order_by("code")}
+    for code in caps:
+        members.setdefault(code, code)
+    return [(c, n, caps.get(c)) for c, n in sorted(members.items())]
+
+
+def teacher_get(*, scope: Scope, code: str) -> Teacher | None:
+    """A teacher the caller sees, by staff number."""
+    return teacher_list(scope=scope).filter(code=code).first() if code else None
+
+
+def application_list_of(*, rnd: ExchangeRound, teacher: Teacher) -> list:
+    """A teacher's ranked choices in a round (a teacher the caller sees), best first, with None
+    where staying at her current post ranks (if she put it anywhere but last)."""
+    current: list = list(
+        Choice.objects.filter(application__round=rnd, application__teacher=teacher)
+        .select_related("post", "post__host_school", "application")
+        .order_by("rank")
+    )
+    if current and current[0].application.home_rank is not None:
+        current.insert(current[0].application.home_rank, None)  # None: staying at home
+    return current
+
+
+def posts_for_teacher(*, rnd: ExchangeRound, teacher: Teacher, limit: int = 300) -> list:
+    """The round's posts in the teacher's subject and stage, away from her school (the list
+    the application page shows beside the form)."""
+    return list(
+        ExchangePost.objects.filter(round=rnd, subject=teacher.subject, stage=teacher.stage)
+        .exclude(host_school=teacher.school)
+        .select_related("host_school", "host_school__county")[:limit]
+    )
+
+
+def posts_to_rank(*, scope: Scope, rnd: ExchangeRound) -> list[ExchangePost]:
+    """The posts whose applicants the caller gives points: every post for the round's managers,
+    else the posts at the schools it writes for."""
+    posts = list(rnd.posts.select_related("host_school").order_by("code"))
+    if can_manage_round(scope, rnd):
+        return posts
+    return [p for p in posts if scope.acts_for_school(p.host_school)]
+
+
+def post_applicants(*, post: ExchangePost, limit: int | None = 500) -> list[Choice]:
+    """The applicants who ranked a post (one the caller ranks: ``posts_to_rank``), best points
+    first."""
+    qs = (
+        Choice.objects.filter(post=post)
+        .select_related("application__teacher", "application__teacher__school")
+        .order_by("-score", "application__teacher__code")
+    )
+    return list(qs if limit is None else qs[:limit])
+
+
+def appointment_policies(*, scope: Scope) -> list[dict]:
+    """Every cooperation area's appointment limits (the defaults where none are set), and
+    whether the caller may change them."""
+    from . import circulation
+
+    set_ = {p.area_id: p for p in AppointmentPolicy.objects.all()}
+    out = []
+    for area in CooperationArea.objects.order_by("pk"):
+        p = set_.get(area.pk)
+        out.append(
+            {
+                "area": area,
+                "lessons": p.max_weekly_lessons if p else circulation.WEEKLY_LOAD_CAP,
+                "km": p.max_distance_km if p else circulation.MAX_TRAVEL_KM,
+                "own": p is not None,
+                "manage": scope.can_manage_area(area.pk),
+            }
+        )
+    return out
+
+
+def programme_get(*, scope: Scope, pk: int) -> TrainingProgramme | None:
+    """Regional programmes are public information."""
+    return programme_list(scope=scope).filter(pk=pk).first()
+
+
+def enrolments_of(*, teacher: Teacher | None) -> QuerySet[Enrolment] | list:
+    """A teacher's own enrolments (the caller's teacher record)."""
+    if teacher is None:
+        return []
+    return Enrolment.objects.filter(teacher=teacher).select_related("programme")
+
+
+def enrolments_to_complete(*, scope: Scope, limit: int = 200) -> list[Enrolment]:
+    """Open enrolments in the programmes of the areas whose secretariat the caller is."""
+    if not scope.area_ids:
+        return []
+    return list(
+        Enrolment.objects.filter(
+            programme__area_id__in=scope.area_ids, status=EnrolmentStatus.ENROLLED
+        ).select_related("programme", "teacher")[:limit]
+    )
+
+
+def enrolment_get(*, scope: Scope, pk: int) -> Enrolment | None:
+    """An enrolment the caller sees: its own, one of a teacher it reads, or one in a programme
+    of an area it manages."""
+    qs = Enrolment.objects.select_related("programme", "teacher", "teacher__school")
+    if not scope.is_admin:
+        q = Q(teacher__in=teacher_list(scope=scope)) | Q(programme__area_id__in=scope.area_ids)
+        qs = qs.filter(q)
+    return qs.filter(pk=pk).first()
+
+
+def vacancy_get(*, scope: Scope, pk: int) -> Vacancy | None:
+    """Vacancies are public across the area (``vacancy_list``)."""
+    return vacancy_list(scope=scope).filter(pk=pk).first()
+
+
+def candidacies_of(*, user) -> QuerySet[Candidacy] | list:
+    """The caller's own applications to vacancies."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return Candidacy.objects.filter(applicant=user).select_related("vacancy")
+
+
+def candidacies_incoming(*, scope: Scope) -> QuerySet[Candidacy]:
+    """Applications to the vacancies of the schools the caller acts for (its school, or the
+    schools of its bureau's subtree: those who decide on them, ``candidacy_set_status``)."""
+    schools = School.objects.filter(scope.acts_for_school_q())
+    return Candidacy.objects.filter(vacancy__school__in=schools).select_related(
+        "vacancy", "applicant"
+    )
+
+
+def candidacy_get(*, scope: Scope, user, pk: int) -> Candidacy | None:
+    """A candidacy the caller sees: its own, or one to a vacancy of a school it acts for (its
+    school, or a school of its bureau's subtree)."""
+    qs = Candidacy.objects.select_related("vacancy__school")
+    if not scope.is_admin:
+        own = Q(applicant=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+        schools = School.objects.filter(scope.acts_for_school_q())  # as the service decides
+        qs = qs.filter(own | Q(vacancy__school__in=schools))
+    return qs.filter(pk=pk).first()
+
+
+def vacancy_schools(*, scope: Scope) -> QuerySet[School]:
+    """The schools for which the caller publishes vacancies (``circulation.vacancy_publish``)."""
+    return School.objects.filter(pk__in=scope.write_school_ids).order_by("code")
+
+
+def teachers_kept(*, scope: Scope, q: str = "") -> QuerySet[Teacher]:
+    """The teachers whose records the caller keeps (a school administrator its own school's, a
+    bureau those of the schools of its subtree, an administrator everyone's), by school; ``q``:
+    those whose staff number starts so or whose name contains it."""
+    qs = teacher_list(scope=scope)
+    if not scope.is_admin:
+        keeps = Q(school_id__in=sorted(scope.write_school_ids))
+        for prefix in sorted(scope.write_prefixes):
+            keeps |= Q(school__county__code__startswith=prefix)
+        qs = qs.filter(keeps)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(code__startswith=q) | Q(name__contains=q))
+    return qs.select_related("user").order_by("school__code", "code")
+
+
+def teacher_kept_get(*, scope: Scope, code: str) -> Teacher | None:
+    return teachers_kept(scope=scope).filter(code=code).first()
+
+
+def account_by_username(username: str):
+    """The account a school administrator names to link a teacher record to (the service then
+    checks it holds the teacher role at the school)."""
+    from xietong.accounts.models import User
+
+    return User.objects.filter(username=username.strip()).first() if username.strip() else None

@@ -8,14 +8,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xietong.accounts.models import User
 from xietong.accounts.scope import OutOfScope, scope_for
 
 from . import selectors, services
@@ -32,22 +30,9 @@ class LinkForm(forms.Form):
     )
 
 
-def _manageable(request) -> tuple:
-    """The teachers of the schools whose records the caller keeps (a school administrator its
-    own school, a bureau the schools of its subtree)."""
-    scope = scope_for(request.user)
-    qs = selectors.teacher_list(scope=scope)
-    if not scope.is_admin:
-        keeps = Q(school_id__in=sorted(scope.write_school_ids))
-        for prefix in sorted(scope.write_prefixes):
-            keeps |= Q(school__county__code__startswith=prefix)
-        qs = qs.filter(keeps)
-    return scope, qs
-
-
 def _teacher_or_404(request, code: str) -> Teacher:
-    _scope, qs = _manageable(request)
-    teacher = qs.filter(code=code).first()
+    """A teacher of a school whose records the caller keeps, else 404."""
+    teacher = selectors.teacher_kept_get(scope=scope_for(request.user), code=code)
     if teacher is None:
         raise Http404(_("No such teacher at a school you manage."))
     return teacher
@@ -55,11 +40,9 @@ def _teacher_or_404(request, code: str) -> Teacher:
 
 @login_required
 def teachers(request):
-    scope, qs = _manageable(request)
+    scope = scope_for(request.user)
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(code__startswith=q) | Q(name__contains=q))
-    page = Paginator(qs.select_related("user").order_by("school__code", "code"), 50).get_page(
+    page = Paginator(selectors.teachers_kept(scope=scope, q=q), 50).get_page(
         request.GET.get("page")
     )
     rounds = [r for r in selectors.round_list(scope=scope) if r.status == RoundStatus.OPEN]
@@ -110,7 +93,7 @@ def teacher_link(request, code: str):
     form = LinkForm(request.POST)
     user = None
     if form.is_valid() and form.cleaned_data["username"].strip():
-        user = User.objects.filter(username=form.cleaned_data["username"].strip()).first()
+        user = selectors.account_by_username(form.cleaned_data["username"])
         if user is None:
             messages.error(request, _("There is no account with that user name."))
             return redirect("talent_teachers")

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from xietong.accounts.scope import scope_for
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction, ObjectType
+from xietong.consultation import gate
+from xietong.consultation.models import Subject
 from xietong.regions.models import AreaMembership, CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_subtree_ids
 
@@ -270,7 +272,12 @@ def round_open(*, rnd: ExchangeRound, actor) -> ExchangeRound:
     rnd = round_lock(rnd, actor, (S.DRAFT,), _("open this round"))
     if not rnd.posts.exists():
         raise LifecycleError(_("Add exchange posts before opening the round."))
-    return round_move(rnd, S.OPEN, actor)
+    # an exchange round's policy is a major decision: an area's round opens once the members'
+    # consultation on it is adopted (where the area has a negotiation body)
+    consulted = None
+    if rnd.area_id:
+        consulted = gate.require_adopted_where_convened(rnd.area_id, Subject.ROUND_POLICY, rnd.pk)
+    return round_move(rnd, S.OPEN, actor, {"consultation": consulted.number} if consulted else None)
 
 
 @transaction.atomic

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "xietong.talent",
     "xietong.finance",
     "xietong.consultation",
+    "xietong.planning",
     "xietong.jobs",
     "django_tasks",
     "django_tasks_db",

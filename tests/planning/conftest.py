@@ -56,7 +56,7 @@ def sec(world):
 
 
 @pytest.fixture
-def plan(body, sec):
+def plan(body, sec):  # noqa: F811
     """A draft 2024-2026 YRD plan: one goal with a measured area indicator (the Theil
     between-member part of teachers per 100 students), one measure led by Jiangsu with a
     reported indicator and a milestone."""
@@ -111,7 +111,7 @@ def plan(body, sec):
     return p
 
 
-def adopt_consultation(body, sec, plan):
+def adopt_consultation(body, sec, plan):  # noqa: F811
     """Run a consultation on the plan (silence procedure) to its adoption."""
     from xietong.consultation import services as cs
 
@@ -135,7 +135,7 @@ def adopt_consultation(body, sec, plan):
 
 
 @pytest.fixture
-def adopted(plan, body, sec):
+def adopted(plan, body, sec):  # noqa: F811
     from xietong.planning import services
 
     adopt_consultation(body, sec, plan)

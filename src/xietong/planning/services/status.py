@@ -28,7 +28,7 @@ from .common import LifecycleError, require_manage
 
 
 def _frac(x: Fraction | None) -> str | None:
-    return None if x is None else f"{x.numerator}/{x.denominator}"
+    return None if x is None else str(x)
 
 
 def current_actuals(plan: Plan, year: int) -> dict[int, Actual]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("talent/", include("xietong.talent.urls")),
     path("finance/", include("xietong.finance.urls")),
     path("consultation/", include("xietong.consultation.urls")),
+    path("planning/", include("xietong.planning.urls")),
     path("audit/", include("xietong.audit.urls")),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 VALUE = {"max_digits": 24, "decimal_places": 8}
 
 
-def _bilingual(zh: str, en: str) -> str:
+def bilingual(zh: str, en: str) -> str:
     if (get_language() or "").startswith("en") and en:
         return en
     return zh
@@ -76,7 +76,7 @@ class Plan(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return bilingual(self.title_zh, self.title_en)
 
     @property
     def years(self) -> list[int]:
@@ -102,7 +102,7 @@ class Goal(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return bilingual(self.title_zh, self.title_en)
 
 
 class Measure(models.Model):
@@ -144,7 +144,7 @@ class Measure(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return bilingual(self.title_zh, self.title_en)
 
 
 class Milestone(models.Model):
@@ -167,7 +167,7 @@ class Milestone(models.Model):
 
     @property
     def title(self) -> str:
-        return _bilingual(self.title_zh, self.title_en)
+        return bilingual(self.title_zh, self.title_en)
 
 
 class Direction(models.TextChoices):
@@ -231,7 +231,7 @@ class Indicator(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
     @property
     def algorithm_direction(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xietong.algorithms.standards import list_standards
 from xietong.evaluation.gap import GAP_INDICATORS
@@ -116,7 +117,7 @@ class IndicatorForm(forms.Form):
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=24, decimal_places=8)
     baseline_year = forms.IntegerField(label=_("Baseline year"), **YEAR)
     member = forms.ChoiceField(label=_("Member (empty: the whole area)"), required=False)
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    source = forms.ChoiceField(label=pgettext_lazy("indicator", "Source"), choices=Source.choices)
     kind = forms.ChoiceField(label=_("Measured as"), required=False)
     ratio = forms.ChoiceField(label=_("Ratio"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGES, required=False)
@@ -187,7 +188,8 @@ class ActualForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("reject", pgettext_lazy("review", "Reject"))],
     )
     note = forms.CharField(label=_("Note (required to reject)"), required=False, max_length=2000)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 VALUE = {"max_digits": 24, "decimal_places": 8}
@@ -30,7 +30,7 @@ def bilingual(zh: str, en: str) -> str:
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ADOPTED = "adopted", _("Adopted")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("plan", "Closed")
 
 
 class Plan(models.Model):
@@ -151,7 +151,7 @@ class Milestone(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="milestones")
     title_zh = models.CharField(_("Chinese title"), max_length=300)
     title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    due = models.DateField(_("due date"))
+    due = models.DateField(pgettext_lazy("milestone", "due date"))
     done = models.DateField(_("done on"), null=True, blank=True)
     evidence_text = models.TextField(_("evidence"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
@@ -256,8 +256,8 @@ class Target(models.Model):
 class ActualStatus(models.TextChoices):
     COMPUTED = "computed", _("Computed")
     SUBMITTED = "submitted", _("Submitted for review")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("reported value", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("reported value", "Rejected")
 
 
 COUNTING = [ActualStatus.COMPUTED, ActualStatus.ACCEPTED]

@@ -61,7 +61,7 @@ def _item(p: Plan) -> PlanItem:
     )
 
 
-class ReportOut(Schema):
+class PlanStatusReportOut(Schema):
     id: int | None
     year: int
     as_of: dt.date
@@ -70,7 +70,7 @@ class ReportOut(Schema):
 
 
 class PlanOut(PlanItem):
-    status_report: ReportOut
+    status_report: PlanStatusReportOut
 
 
 @router.get(
@@ -94,11 +94,11 @@ def plan(request, plan_id: int, year: int | None = None):
     if report is None:
         y = year or p.start_year
         as_of = services.default_as_of(y)
-        out = ReportOut(
+        out = PlanStatusReportOut(
             id=None, year=y, as_of=as_of, published_at=None, tree=services.status_tree(p, y, as_of)
         )
     else:
-        out = ReportOut(
+        out = PlanStatusReportOut(
             id=report.pk,
             year=report.year,
             as_of=report.as_of,
@@ -108,13 +108,13 @@ def plan(request, plan_id: int, year: int | None = None):
     return PlanOut(**_item(p).dict(), status_report=out)
 
 
-class YearValue(Schema):
+class PlanYearValue(Schema):
     year: int
     target: Decimal | None
     actual: Decimal | None
 
 
-class ActualOut(Schema):
+class PlanActualOut(Schema):
     id: int
     year: int
     value: Decimal
@@ -124,7 +124,7 @@ class ActualOut(Schema):
     evidence_url: str
 
 
-class IndicatorOut(Schema):
+class PlanIndicatorOut(Schema):
     id: int
     plan: int
     code: str
@@ -141,24 +141,24 @@ class IndicatorOut(Schema):
     params: dict
     goal: int | None
     measure: int | None
-    years: list[YearValue]
-    members: dict[str, list[YearValue]]
-    actuals: list[ActualOut]
+    years: list[PlanYearValue]
+    members: dict[str, list[PlanYearValue]]
+    actuals: list[PlanActualOut]
 
 
-def _years(row, years) -> list[YearValue]:
+def _years(row, years) -> list[PlanYearValue]:
     return [
-        YearValue(year=y, target=t, actual=a)
+        PlanYearValue(year=y, target=t, actual=a)
         for y, t, a in zip(years, row["targets"], row["actuals"], strict=True)
     ]
 
 
-def _indicator_out(request, ind) -> IndicatorOut:
+def _indicator_out(request, ind) -> PlanIndicatorOut:
     years = ind.plan.years
     group = selectors.group_indicators(indicator=ind)
     rows = selectors.series(scope=request.scope, indicators=group, years=years)
     own = next(r for r in rows if r["indicator"].pk == ind.pk)
-    return IndicatorOut(
+    return PlanIndicatorOut(
         id=ind.pk,
         plan=ind.plan_id,
         code=ind.code,
@@ -178,7 +178,7 @@ def _indicator_out(request, ind) -> IndicatorOut:
         years=_years(own, years),
         members={(r["indicator"].member_id or "area"): _years(r, years) for r in rows},
         actuals=[
-            ActualOut(
+            PlanActualOut(
                 id=a.pk,
                 year=a.year,
                 value=a.value,
@@ -194,7 +194,7 @@ def _indicator_out(request, ind) -> IndicatorOut:
 
 @router.get(
     "/planning/indicators/{indicator_id}",
-    response=IndicatorOut,
+    response=PlanIndicatorOut,
     auth=READ_AUTH,
     summary="An indicator's targets and actuals per year, and those of its group per member",
 )
@@ -229,23 +229,23 @@ def plan_create(request, payload: PlanIn):
     return Status(201, _item(p))
 
 
-class GoalIn(Schema):
+class PlanGoalIn(Schema):
     title_zh: str
     title_en: str = ""
     weight: Decimal = Decimal(1)
 
 
-class Created(Schema):
+class PlanCreated(Schema):
     id: int
 
 
-@router.post("/planning/plans/{plan_id}/goals", response={201: Created}, auth=WRITE_AUTH)
-def goal_create(request, plan_id: int, payload: GoalIn):
+@router.post("/planning/plans/{plan_id}/goals", response={201: PlanCreated}, auth=WRITE_AUTH)
+def goal_create(request, plan_id: int, payload: PlanGoalIn):
     g = services.goal_create(plan=_plan(request, plan_id), actor=request.actor, **payload.dict())
-    return Status(201, Created(id=g.pk))
+    return Status(201, PlanCreated(id=g.pk))
 
 
-class MeasureIn(Schema):
+class PlanMeasureIn(Schema):
     goal: int
     title_zh: str
     title_en: str = ""
@@ -257,8 +257,8 @@ class MeasureIn(Schema):
     weight: Decimal = Decimal(1)
 
 
-@router.post("/planning/plans/{plan_id}/measures", response={201: Created}, auth=WRITE_AUTH)
-def measure_create(request, plan_id: int, payload: MeasureIn):
+@router.post("/planning/plans/{plan_id}/measures", response={201: PlanCreated}, auth=WRITE_AUTH)
+def measure_create(request, plan_id: int, payload: PlanMeasureIn):
     p = _plan(request, plan_id)
     goal = p.goals.filter(pk=payload.goal).first()
     if goal is None:
@@ -270,18 +270,18 @@ def measure_create(request, plan_id: int, payload: MeasureIn):
             raise HttpError(422, "forum: not a forum of this body")
     d = payload.dict(exclude={"goal", "forum"})
     m = services.measure_create(goal=goal, forum=forum, actor=request.actor, **d)
-    return Status(201, Created(id=m.pk))
+    return Status(201, PlanCreated(id=m.pk))
 
 
-class MilestoneIn(Schema):
+class PlanMilestoneIn(Schema):
     measure: int
     title_zh: str
     title_en: str = ""
     due: dt.date
 
 
-@router.post("/planning/plans/{plan_id}/milestones", response={201: Created}, auth=WRITE_AUTH)
-def milestone_create(request, plan_id: int, payload: MilestoneIn):
+@router.post("/planning/plans/{plan_id}/milestones", response={201: PlanCreated}, auth=WRITE_AUTH)
+def milestone_create(request, plan_id: int, payload: PlanMilestoneIn):
     p = _plan(request, plan_id)
     m = Measure.objects.filter(pk=payload.measure, goal__plan=p).first()
     if m is None:
@@ -293,10 +293,10 @@ def milestone_create(request, plan_id: int, payload: MilestoneIn):
         due=payload.due,
         actor=request.actor,
     )
-    return Status(201, Created(id=ms.pk))
+    return Status(201, PlanCreated(id=ms.pk))
 
 
-class IndicatorIn(Schema):
+class PlanIndicatorIn(Schema):
     goal: int | None = None
     measure: int | None = None
     code: str
@@ -314,8 +314,8 @@ class IndicatorIn(Schema):
     weight: Decimal = Decimal(1)
 
 
-@router.post("/planning/plans/{plan_id}/indicators", response={201: Created}, auth=WRITE_AUTH)
-def indicator_create(request, plan_id: int, payload: IndicatorIn):
+@router.post("/planning/plans/{plan_id}/indicators", response={201: PlanCreated}, auth=WRITE_AUTH)
+def indicator_create(request, plan_id: int, payload: PlanIndicatorIn):
     p = _plan(request, plan_id)
     goal = p.goals.filter(pk=payload.goal).first() if payload.goal else None
     measure = (
@@ -327,25 +327,25 @@ def indicator_create(request, plan_id: int, payload: IndicatorIn):
         raise HttpError(422, "goal / measure: not in this plan")
     d = payload.dict(exclude={"goal", "measure"})
     ind = services.indicator_create(plan=p, goal=goal, measure=measure, actor=request.actor, **d)
-    return Status(201, Created(id=ind.pk))
+    return Status(201, PlanCreated(id=ind.pk))
 
 
-class TargetIn(Schema):
+class PlanTargetIn(Schema):
     year: int
     value: Decimal
 
 
 @router.post(
-    "/planning/indicators/{indicator_id}/targets", response={201: Created}, auth=WRITE_AUTH
+    "/planning/indicators/{indicator_id}/targets", response={201: PlanCreated}, auth=WRITE_AUTH
 )
-def target_set(request, indicator_id: int, payload: TargetIn):
+def target_set(request, indicator_id: int, payload: PlanTargetIn):
     t = services.target_set(
         indicator=_indicator(request, indicator_id),
         year=payload.year,
         value=payload.value,
         actor=request.actor,
     )
-    return Status(201, Created(id=t.pk))
+    return Status(201, PlanCreated(id=t.pk))
 
 
 @router.post(
@@ -358,7 +358,7 @@ def adopt(request, plan_id: int):
     return _item(services.plan_adopt(plan=_plan(request, plan_id), actor=request.actor))
 
 
-class YearIn(Schema):
+class PlanYearIn(Schema):
     year: int
 
 
@@ -368,35 +368,38 @@ class YearIn(Schema):
     auth=WRITE_AUTH,
     summary="Compute the measured actuals of a year (a job: 202, then GET its URL)",
 )
-def actuals_compute(request, plan_id: int, payload: YearIn, response: HttpResponse):
+def actuals_compute(request, plan_id: int, payload: PlanYearIn, response: HttpResponse):
     job, _created = job_kinds.actuals_submit(
         plan=_plan(request, plan_id), year=payload.year, actor=request.actor
     )
     return accepted(response, job)
 
 
-class StatusIn(Schema):
+class PlanStatusIn(Schema):
     year: int
     as_of: dt.date | None = None
 
 
 @router.post(
     "/planning/plans/{plan_id}/status",
-    response={201: ReportOut},
+    response={201: PlanStatusReportOut},
     auth=WRITE_AUTH,
     summary="Compute and keep the status report of a year (secretariat)",
 )
-def status_compute(request, plan_id: int, payload: StatusIn):
+def status_compute(request, plan_id: int, payload: PlanStatusIn):
     r = services.planning_status_compute(
         plan=_plan(request, plan_id), year=payload.year, as_of=payload.as_of, actor=request.actor
     )
     return Status(
-        201, ReportOut(id=r.pk, year=r.year, as_of=r.as_of, published_at=None, tree=r.tree)
+        201,
+        PlanStatusReportOut(id=r.pk, year=r.year, as_of=r.as_of, published_at=None, tree=r.tree),
     )
 
 
 @router.post(
-    "/planning/plans/{plan_id}/status/{report_id}/publish", response=ReportOut, auth=WRITE_AUTH
+    "/planning/plans/{plan_id}/status/{report_id}/publish",
+    response=PlanStatusReportOut,
+    auth=WRITE_AUTH,
 )
 def status_publish(request, plan_id: int, report_id: int):
     p = _plan(request, plan_id)
@@ -404,10 +407,12 @@ def status_publish(request, plan_id: int, report_id: int):
     if r is None:
         raise HttpError(404, "Not found")
     r = services.planning_status_publish(report=r, actor=request.actor)
-    return ReportOut(id=r.pk, year=r.year, as_of=r.as_of, published_at=r.published_at, tree=r.tree)
+    return PlanStatusReportOut(
+        id=r.pk, year=r.year, as_of=r.as_of, published_at=r.published_at, tree=r.tree
+    )
 
 
-class ActualIn(Schema):
+class PlanActualIn(Schema):
     year: int
     value: Decimal
     evidence_text: str = ""
@@ -416,19 +421,19 @@ class ActualIn(Schema):
 
 @router.post(
     "/planning/indicators/{indicator_id}/actuals",
-    response={201: ActualOut},
+    response={201: PlanActualOut},
     auth=WRITE_AUTH,
     summary="Report a value with its evidence (the member's bureau)",
 )
-def actual_report(request, indicator_id: int, payload: ActualIn):
+def actual_report(request, indicator_id: int, payload: PlanActualIn):
     a = services.actual_report(
         indicator=_indicator(request, indicator_id), actor=request.actor, **payload.dict()
     )
     return Status(201, _actual(a))
 
 
-def _actual(a: Actual) -> ActualOut:
-    return ActualOut(
+def _actual(a: Actual) -> PlanActualOut:
+    return PlanActualOut(
         id=a.pk,
         year=a.year,
         value=a.value,
@@ -439,18 +444,18 @@ def _actual(a: Actual) -> ActualOut:
     )
 
 
-class ReviewIn(Schema):
+class PlanReviewIn(Schema):
     accept: bool
     note: str = ""
 
 
 @router.post(
     "/planning/actuals/{actual_id}/review",
-    response=ActualOut,
+    response=PlanActualOut,
     auth=WRITE_AUTH,
     summary="Accept or reject a reported value (secretariat)",
 )
-def actual_review(request, actual_id: int, payload: ReviewIn):
+def actual_review(request, actual_id: int, payload: PlanReviewIn):
     a = Actual.objects.select_related("indicator").filter(pk=actual_id).first()
     if a is None:
         raise HttpError(404, "Not found")
@@ -461,7 +466,7 @@ def actual_review(request, actual_id: int, payload: ReviewIn):
     return _actual(a)
 
 
-class DoneIn(Schema):
+class PlanMilestoneDoneIn(Schema):
     done: dt.date
     evidence_text: str = ""
     evidence_url: str = ""
@@ -469,14 +474,14 @@ class DoneIn(Schema):
 
 @router.post(
     "/planning/milestones/{milestone_id}/done",
-    response=Created,
+    response=PlanCreated,
     auth=WRITE_AUTH,
     summary="Mark a milestone done with its evidence (the lead member's bureau)",
 )
-def milestone_done(request, milestone_id: int, payload: DoneIn):
+def milestone_done(request, milestone_id: int, payload: PlanMilestoneDoneIn):
     ms = Milestone.objects.select_related("measure__goal").filter(pk=milestone_id).first()
     if ms is None:
         raise HttpError(404, "Not found")
     _plan(request, ms.measure.goal.plan_id)
     ms = services.milestone_done(milestone=ms, actor=request.actor, **payload.dict())
-    return Created(id=ms.pk)
+    return PlanCreated(id=ms.pk)

@@ -39,3 +39,19 @@ def test_a_consultation_on_another_plan_does_not_open_the_gate(plan, body, sec):
     adopt_consultation(body, sec, other)
     with pytest.raises(GateClosed):
         services.plan_adopt(plan=plan, actor=sec)
+
+
+def test_close(adopted, world, sec, plan):
+    from django.test import Client
+
+    with pytest.raises(OutOfScope):
+        services.plan_close(plan=adopted, actor=world["users"]["jiangsu"])
+    c = Client()
+    c.force_login(sec)
+    c.post(f"/planning/{adopted.pk}/close/")
+    adopted.refresh_from_db()
+    assert adopted.status == "closed"
+    with pytest.raises(services.LifecycleError, match="adopted"):
+        services.plan_close(plan=adopted, actor=sec)
+    # a closed plan keeps its status history: a report of its years can still be computed
+    assert services.planning_status_compute(plan=adopted, year=2026, actor=sec).year == 2026

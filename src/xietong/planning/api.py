@@ -358,6 +358,16 @@ def adopt(request, plan_id: int):
     return _item(services.plan_adopt(plan=_plan(request, plan_id), actor=request.actor))
 
 
+@router.post(
+    "/planning/plans/{plan_id}/close",
+    response=PlanItem,
+    auth=WRITE_AUTH,
+    summary="Close an adopted plan at its end (secretariat)",
+)
+def close(request, plan_id: int):
+    return _item(services.plan_close(plan=_plan(request, plan_id), actor=request.actor))
+
+
 class PlanYearIn(Schema):
     year: int
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/indicators/", views.indicator_add, name="planning_indicator_add"),
     path("<int:pk>/targets/", views.target_set, name="planning_target_set"),
     path("<int:pk>/adopt/", views.plan_adopt, name="planning_adopt"),
+    path("<int:pk>/close/", views.plan_close, name="planning_close"),
     path("<int:pk>/actuals/", views.actuals_compute, name="planning_actuals_compute"),
     path("<int:pk>/status/", views.status_compute, name="planning_status_compute"),
     path(

@@ -403,6 +403,18 @@ def plan_adopt(request, pk: int):
 
 @login_required
 @require_POST
+def plan_close(request, pk: int):
+    scope, plan = _plan_or_404(request, pk)
+    _run(
+        request,
+        lambda: services.plan_close(plan=plan, actor=request.user),
+        _("The plan is closed; its reports and values stay."),
+    )
+    return redirect("planning_plan", plan.pk)
+
+
+@login_required
+@require_POST
 def actuals_compute(request, pk: int):
     def call(plan, d, f):
         return job_kinds.actuals_submit(plan=plan, year=d["year"], actor=request.user)

@@ -16,6 +16,7 @@ MODULE_LOADERS = [
     ("talent", "xietong.talent.demo", "talent_demo_load"),
     ("finance", "xietong.finance.demo", "finance_demo_load"),
     ("consultation", "xietong.consultation.demo", "consultation_demo_load"),
+    ("planning", "xietong.planning.demo", "planning_demo_load"),
 ]
 
 

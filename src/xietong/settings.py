@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "xietong.finance",
     "xietong.consultation",
     "xietong.resources",
+    "xietong.planning",
     "xietong.jobs",
     "django_tasks",
     "django_tasks_db",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("finance/", include("xietong.finance.urls")),
     path("consultation/", include("xietong.consultation.urls")),
     path("resources/", include("xietong.resources.urls")),
+    path("planning/", include("xietong.planning.urls")),
     path("audit/", include("xietong.audit.urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),

@@ -1132,3 +1132,119 @@ def test_talent_recruitment_pages(tw, who):
     assert status == (302 if who in writes_a | {"tongzhou", None} else 404), (who, status)
     shortlisted = Candidacy.objects.get(pk=other.pk).status == "shortlisted"
     assert shortlisted == (who in writes_a), who
+# ---- planning: joint plans of the YRD body -----------------------------------------------------
+# An adopted plan is public; a draft is read by those who read the body (BODY_READ); the
+# secretariat drafts, computes and reviews; Jiangsu's bureau reports for the measure it leads.
+PLAN_MANAGE = {"admin", "yrd-sec"}
+PLAN_REPORT = {"admin", "jiangsu"}
+
+
+@pytest.fixture
+def plans(world, bodies):
+    import datetime as dt
+
+    from tests.consultation.conftest import T0
+    from xietong.consultation import services as cs
+    from xietong.planning import services
+
+    body = bodies["yrd"]
+    adopted = services.plan_create(
+        body=body, title_zh="通过的计划", start_year=2024, end_year=2026, actor=None
+    )
+    goal = services.goal_create(plan=adopted, title_zh="目标", actor=None)
+    m = services.measure_create(
+        goal=goal,
+        title_zh="举措",
+        lead="320000000000",
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2026, 12, 31),
+        actor=None,
+    )
+    ms = services.milestone_create(
+        measure=m, title_zh="里程碑", due=dt.date(2024, 6, 1), actor=None
+    )
+    ind = services.indicator_create(
+        plan=adopted,
+        measure=m,
+        code="n",
+        name_zh="人数",
+        direction="up",
+        baseline=0,
+        baseline_year=2023,
+        source="reported",
+        actor=None,
+    )
+    services.target_set(indicator=ind, year=2024, value=10, actor=None)
+    p = cs.proposal_draft(
+        forum=body.forums.first(),
+        title="计划",
+        paragraphs=["一、"],
+        rule={"kind": "silence"},
+        major=True,
+        subject="planning.plan",
+        subject_id=str(adopted.pk),
+        actor=None,
+    )
+    p = cs.proposal_circulate(proposal=p, comment_days=1, position_days=1, actor=None, at=T0)
+    cs.proposal_advance(proposal=p, at=p.comments_close_at)
+    p.refresh_from_db()
+    cs.proposal_advance(proposal=p, at=p.ballots.get().closes_at)
+    services.plan_adopt(plan=adopted, actor=None)
+    draft = services.plan_create(
+        body=body, title_zh="草拟的计划", start_year=2025, end_year=2026, actor=None
+    )
+    return {"adopted": adopted, "draft": draft, "indicator": ind, "milestone": ms}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_planning_reads(world, plans, who):
+    c = client_for(world, who)
+    a, d, ind = plans["adopted"], plans["draft"], plans["indicator"]
+    listed = {p["title_zh"] for p in c.get("/api/planning/plans").json()}
+    reads_draft = who in BODY_READ["yrd"]
+    assert listed == ({"通过的计划", "草拟的计划"} if reads_draft else {"通过的计划"}), who
+    for path in (
+        f"/planning/{a.pk}/",
+        f"/planning/{a.pk}/report/midterm/",
+        f"/planning/{a.pk}/indicators/{ind.pk}/",
+        f"/api/planning/plans/{a.pk}",
+        f"/api/planning/indicators/{ind.pk}",
+    ):
+        assert c.get(path).status_code == 200, (who, path)
+    for path in (f"/planning/{d.pk}/", f"/api/planning/plans/{d.pk}"):
+        assert c.get(path).status_code == (200 if reads_draft else 404), (who, path)
+    home = c.get("/planning/").content.decode()
+    assert ("草拟的计划" in home) == reads_draft, who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_planning_writes(world, plans, who):
+    from xietong.planning.models import Actual, Goal
+
+    c = client_for(world, who)
+    a, d, ind = plans["adopted"], plans["draft"], plans["indicator"]
+    post = lambda path, data: c.post(path, data, content_type="application/json")  # noqa: E731
+    r = post(f"/api/planning/plans/{d.pk}/goals", {"title_zh": f"{who} 的目标"})
+    manages = who in PLAN_MANAGE
+    assert Goal.objects.filter(title_zh=f"{who} 的目标").exists() == manages, who
+    if not manages:
+        assert r.status_code in (401, 403, 404), (who, r.status_code)
+    r = post(
+        f"/api/planning/indicators/{ind.pk}/actuals",
+        {"year": 2024, "value": "3", "evidence_text": f"{who} 的证据"},
+    )
+    reports = who in PLAN_REPORT
+    assert Actual.objects.filter(evidence_text=f"{who} 的证据").exists() == reports, who
+    assert r.status_code == (201 if reports else 401 if who is None else 403), (who, r.status_code)
+    r = post(f"/api/planning/plans/{a.pk}/status", {"year": 2024})
+    assert (r.status_code == 201) == manages, (who, r.status_code)
+    assert a.reports.count() == (1 if manages else 0)
+    r = post(
+        f"/api/planning/milestones/{plans['milestone'].pk}/done",
+        {"done": "2024-05-30", "evidence_text": "x"},
+    )
+    assert (r.status_code == 200) == reports, (who, r.status_code)
+    # a submitted value is seen by the secretariat and the reporting bureau only
+    sub = Actual.objects.filter(indicator=ind, status="submitted").exists()
+    seen = c.get(f"/api/planning/indicators/{ind.pk}").json()["actuals"]
+    assert bool(seen) == (sub and (manages or reports)), who

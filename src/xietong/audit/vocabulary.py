@@ -176,6 +176,22 @@ class AuditAction(models.TextChoices):
     RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
 
+    # planning: joint plans supervised against measured targets
+    PLANNING_PLAN_CREATE = "planning.plan_create", _("Joint plan created")
+    PLANNING_PLAN_ADOPT = "planning.plan_adopt", _("Joint plan adopted")
+    PLANNING_PLAN_CLOSE = "planning.plan_close", _("Joint plan closed")
+    PLANNING_GOAL_CREATE = "planning.goal_create", _("Plan goal created")
+    PLANNING_MEASURE_CREATE = "planning.measure_create", _("Plan measure created")
+    PLANNING_MILESTONE_CREATE = "planning.milestone_create", _("Milestone created")
+    PLANNING_MILESTONE_DONE = "planning.milestone_done", _("Milestone marked done")
+    PLANNING_INDICATOR_CREATE = "planning.indicator_create", _("Plan indicator created")
+    PLANNING_TARGET_SET = "planning.target_set", _("Target set")
+    PLANNING_ACTUAL_COMPUTE = "planning.actual_compute", _("Measured values computed")
+    PLANNING_ACTUAL_REPORT = "planning.actual_report", _("Value reported")
+    PLANNING_ACTUAL_REVIEW = "planning.actual_review", _("Reported value reviewed")
+    PLANNING_STATUS_COMPUTE = "planning.status_compute", _("Plan status computed")
+    PLANNING_STATUS_PUBLISH = "planning.status_publish", _("Plan status published")
+
 
 class ObjectType(models.TextChoices):
     # accounts
@@ -228,6 +244,15 @@ class ObjectType(models.TextChoices):
     RESOURCE = "resources.Resource", _("teaching resource")
     RESOURCE_COLLECTION_ITEM = "resources.CollectionItem", _("collection item")
     VOCABULARY_RELEASE = "resources.VocabularyRelease", _("vocabulary release")
+    # planning
+    PLAN = "plan", _("joint plan")
+    PLAN_ACTUAL = "plan_actual", _("plan value")
+    PLAN_GOAL = "plan_goal", _("plan goal")
+    PLAN_INDICATOR = "plan_indicator", _("plan indicator")
+    PLAN_MEASURE = "plan_measure", _("plan measure")
+    PLAN_MILESTONE = "plan_milestone", _("milestone")
+    PLAN_STATUS_REPORT = "plan_status_report", _("plan status report")
+    PLAN_TARGET = "plan_target", _("plan target")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
     FORUM = "forum", _("forum")

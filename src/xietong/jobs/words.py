@@ -15,6 +15,7 @@ STAGES = {
     "evaluating": _("Evaluating the schools against the standard"),
     "import_checking": _("Checking the file and writing its rows"),
     "exporting": _("Writing the file"),
+    "computing": _("Computing the plan's measured values"),
 }
 
 ERRORS = {

@@ -9,6 +9,7 @@ MODULES = [
     ("finance_home", _("Finance"), True),
     (None, _("Resources"), False),
     ("consultation_home", _("Consultation"), True),
+    ("planning_home", _("Joint plans"), True),
 ]
 
 

@@ -64,7 +64,7 @@ class ProposalForm(forms.Form):
         max_length=500_000,
     )
     major = forms.BooleanField(label=_("Major decision"), required=False)
-    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Subject.choices, initial=Subject.OTHER)
     subject_id = forms.CharField(
         label=_("Object in its own app (number)"),
         max_length=64,

@@ -801,6 +801,7 @@ def bodies(world):
     services.delegate_appoint(
         delegation=d, user=world["users"]["jiangsu"], role="delegate", actor=None
     )
+    return out
 
 
 # ---- resources: the visibility ladder of a resource of school A (Langfang), partner school B ---

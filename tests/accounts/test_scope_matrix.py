@@ -935,6 +935,7 @@ def test_job_page_and_job_file(world, who, settings, tmp_path):
     assert c.get("/jobs/999999/").status_code == 404
 
 
+@pytest.mark.parametrize("who", ROLES)
 def test_resources_reads(world, res, who):
     c = client_for(world, who)
     listed = {i["id"] for i in c.get("/api/resources?limit=100").json()["items"]}

@@ -1134,6 +1134,8 @@ def test_talent_recruitment_pages(tw, who):
     assert status == (302 if who in writes_a | {"tongzhou", None} else 404), (who, status)
     shortlisted = Candidacy.objects.get(pk=other.pk).status == "shortlisted"
     assert shortlisted == (who in writes_a), who
+
+
 # ---- planning: joint plans of the YRD body -----------------------------------------------------
 # An adopted plan is public; a draft is read by those who read the body (BODY_READ); the
 # secretariat drafts, computes and reviews; Jiangsu's bureau reports for the measure it leads.

@@ -26,6 +26,7 @@ from xietong.audit.vocabulary import (
 SRC = Path(__file__).resolve().parents[2] / "src" / "xietong"
 VOCABULARY = SRC / "audit" / "vocabulary.py"
 
+
 def _sources() -> dict[Path, str]:
     return {p: p.read_text("utf-8") for p in sorted(SRC.rglob("*.py")) if p != VOCABULARY}
 

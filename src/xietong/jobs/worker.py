@@ -2,7 +2,8 @@
 
 The database backend's worker (django-tasks-db) polls its task table; the Redis backend's is an
 RQ worker (django-tasks-rq), one job at a time in the worker's own process. Beside either, a
-thread runs the reaper every quarter of the stale timeout, and each job's heartbeat thread keeps
+thread runs the reaper every quarter of the stale timeout (and the periodic tasks that are due,
+periodic.py), and each job's heartbeat thread keeps
 its row fresh (runner.py): so a worker killed in the middle of a job leaves a job whose
 heartbeat stops, and the next reaper (of any worker, or of the web app on submit and read)
 re-queues or fails it.
@@ -17,7 +18,7 @@ import threading
 
 from django.db import connections
 
-from . import runner
+from . import periodic, runner
 from .services import jobs_reap, stale_seconds
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,15 @@ def backend_name() -> str:
 
 
 def _reaper(stop: threading.Event) -> None:
+    """The housekeeping thread: the reaper, then the periodic tasks that are due (periodic.py:
+    the consultation scheduler moving proposals on their dates, reminders)."""
     try:
         while not stop.wait(max(stale_seconds() / 4, 1.0)):
             try:
                 jobs_reap()
             except Exception:
                 log.exception("job reaper failed")
+            periodic.run_due()
     finally:
         connections.close_all()
 

@@ -4,6 +4,7 @@ Schools: A Langfang (Hebei), B Tongzhou (Beijing), C Tongzhou (Nantong, Jiangsu:
 D Wuqing (Tianjin), E Shijiazhuang (Hebei).
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -796,6 +797,12 @@ def bodies(world):
             forum=f, title=f"{slug} 草案", paragraphs=["一、"], rule={"kind": "silence"}, actor=None
         )
         out[slug] = b
+    services.meeting_schedule(
+        forum=out["yrd"].forums.get(),
+        starts_at=dt.datetime(2026, 12, 10, 9, 30, tzinfo=dt.UTC),
+        agenda=[("议程", None)],
+        actor=None,
+    )
     # Jiangsu's bureau is the Jiangsu delegate in the YRD body
     d = out["yrd"].delegations.get(member_id="320000000000")
     services.delegate_appoint(
@@ -874,6 +881,10 @@ def test_consultation_reads(world, bodies, who):
             # the secretariat's draft (number 2) is not there for members
             expected = 200 if drafts_seen else 404
             assert c.get(f"/consultation/{slug}/proposals/2/").status_code == expected, who
+    meeting = bodies["yrd"].forums.get().meetings.get()
+    assert c.get(f"/consultation/yrd/meetings/{meeting.pk}/").status_code == (
+        200 if who in BODY_READ["yrd"] else 404
+    ), who
     home = c.get("/consultation/").content.decode()
     for slug, readers in BODY_READ.items():
         assert (f"{slug} 会商" in home) == (who in readers), (who, slug)

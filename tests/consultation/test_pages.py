@@ -248,3 +248,38 @@ def test_home_lists_what_waits_for_my_member(commenting, bureaus, world):
     assert 'id="waiting"' in page and "共享课程规则" in page
     page = login(world["users"]["langfang"]).get("/consultation/").content.decode()
     assert 'id="waiting"' not in page and "共享课程规则" not in page
+
+
+def test_meeting_schedule_attendance_and_minutes(world, body, forums, draft, bureaus, sec):
+    from xietong.consultation.models import Attendance, Meeting
+
+    form = {
+        "forum": forums["coordination"].pk,
+        "starts_at": "2026-12-10T09:30",
+        "place": "上海",
+        "agenda": f"#{draft.number}\n交流轮岗工作进展",
+    }
+    login(bureaus[SH]).post("/consultation/yrd/meetings/new/", form)
+    assert not Meeting.objects.exists()  # only the secretariat convenes
+    r = login(sec).post("/consultation/yrd/meetings/new/", {**form, "agenda": "#99 不存在"})
+    assert r.status_code == 400 and not Meeting.objects.exists()
+    r = login(sec).post("/consultation/yrd/meetings/new/", form)
+    m = Meeting.objects.get()
+    assert r.status_code == 302
+    assert [(a.title, a.proposal_id) for a in m.agenda.all()] == [
+        (draft.title, draft.pk),
+        ("交流轮岗工作进展", None),
+    ]
+    url = f"/consultation/yrd/meetings/{m.pk}/"
+    login(bureaus[AH]).post(url + "attendance/", {"member": AH, "present": "on", "persons": 3})
+    assert not Attendance.objects.exists()
+    login(sec).post(url + "attendance/", {"member": AH, "present": "on", "persons": -1})
+    assert not Attendance.objects.exists()
+    login(sec).post(url + "attendance/", {"member": AH, "present": "on", "persons": 3})
+    assert Attendance.objects.get().persons == 3
+    login(sec).post(url + "minutes/", {"minutes": "会议议定：联合教研每学期四次。"})
+    m.refresh_from_db()
+    assert m.minutes == "会议议定：联合教研每学期四次。"
+    page = login(bureaus[AH]).get(url).content.decode()
+    assert "会议议定" in page and 'id="minutes-form"' not in page
+    assert login(world["users"]["langfang"]).get(url).status_code == 404

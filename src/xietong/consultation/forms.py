@@ -257,3 +257,61 @@ class DelegateForm(forms.Form):
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [(m.code, m.display_name) for m in members]
+
+
+class MeetingForm(forms.Form):
+    forum = forms.ModelChoiceField(queryset=Forum.objects.none(), label=_("Forum"))
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (Asia/Shanghai)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20_000,
+        help_text=_("One item a line; write #3 at the start of a line to put proposal 3 on it."),
+    )
+
+    def __init__(self, *args, body=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
+        self.fields["forum"].queryset = Forum.objects.filter(body=body)
+
+    def clean_agenda(self):
+        from .models import Proposal
+
+        items = []
+        for n, raw in enumerate(self.cleaned_data["agenda"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            proposal = None
+            if line.startswith("#"):
+                number, _sep, rest = line[1:].partition(" ")
+                proposal = Proposal.objects.filter(body=self.body, number=number).first()
+                if not number.isdigit() or proposal is None:
+                    raise forms.ValidationError(
+                        _("Line %(n)d: there is no proposal %(p)s in this body."),
+                        params={"n": n, "p": line.split()[0]},
+                    )
+                line = rest.strip() or proposal.title
+            items.append((line[:300], proposal))
+        return items
+
+
+class AttendanceForm(forms.Form):
+    member = forms.ChoiceField(label=_("Member"))
+    present = forms.BooleanField(label=_("Present"), required=False)
+    persons = forms.IntegerField(label=_("Persons"), min_value=0, max_value=1000, initial=0)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.code, m.display_name) for m in members]
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), max_length=200_000
+    )

@@ -7,6 +7,18 @@ urlpatterns = [
     path("<slug:slug>/", views.body_view, name="consultation_body"),
     path("<slug:slug>/delegates/", views.delegate_appoint, name="consultation_delegate_appoint"),
     path("<slug:slug>/proposals/new/", views.proposal_new, name="consultation_proposal_new"),
+    path("<slug:slug>/meetings/new/", views.meeting_new, name="consultation_meeting_new"),
+    path("<slug:slug>/meetings/<int:pk>/", views.meeting_view, name="consultation_meeting"),
+    path(
+        "<slug:slug>/meetings/<int:pk>/attendance/",
+        views.attendance_record,
+        name="consultation_attendance",
+    ),
+    path(
+        "<slug:slug>/meetings/<int:pk>/minutes/",
+        views.minutes_record,
+        name="consultation_minutes_record",
+    ),
     path("<slug:slug>/proposals/<int:number>/", views.proposal_view, name="consultation_proposal"),
     path(
         "<slug:slug>/proposals/<int:number>/circulate/",

@@ -399,3 +399,98 @@ def delegate_appoint(request, slug: str):
         _("%(u)s joins the delegation.") % {"u": user.get_username()},
     )
     return back
+
+
+@login_required
+def meeting_new(request, slug: str):
+    scope, body = _body_or_404(request, slug)
+    if not services.can_convene(scope, body):
+        raise PermissionDenied(_("Only the secretariat convenes meetings."))
+    form = forms.MeetingForm(request.POST or None, body=body)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            m, status = _run(
+                request,
+                lambda: services.meeting_schedule(
+                    forum=d["forum"],
+                    starts_at=d["starts_at"],
+                    place=d["place"],
+                    agenda=d["agenda"],
+                    actor=request.user,
+                ),
+                _("The meeting is scheduled."),
+            )
+            if m is not None:
+                return redirect("consultation_meeting", slug, m.pk)
+        else:
+            messages.error(request, _("Please correct the errors below; nothing was saved."))
+            status = 400
+    return render(
+        request,
+        "consultation/form.html",
+        {"body": body, "form": form, "title": _("New meeting")},
+        status=status,
+    )
+
+
+def _meeting_or_404(request, slug: str, pk: int):
+    scope, body = _body_or_404(request, slug)
+    meeting = selectors.meeting_list(body=body).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404(_("No such meeting."))
+    return scope, body, meeting
+
+
+def meeting_view(request, slug: str, pk: int):
+    scope, body, meeting = _meeting_or_404(request, slug, pk)
+    ctx = {"body": body, "meeting": meeting, "can_convene": services.can_convene(scope, body)}
+    if ctx["can_convene"]:
+        members = [d.member for d in body.delegations.select_related("member")]
+        ctx["attendance_form"] = forms.AttendanceForm(members=members)
+        ctx["minutes_form"] = forms.MinutesForm(initial={"minutes": meeting.minutes})
+    return render(request, "consultation/meeting.html", ctx)
+
+
+@login_required
+@require_POST
+def attendance_record(request, slug: str, pk: int):
+    scope, body, meeting = _meeting_or_404(request, slug, pk)
+    members = [d.member for d in body.delegations.select_related("member")]
+    form = forms.AttendanceForm(request.POST, members=members)
+    if form.is_valid():
+        d = form.cleaned_data
+        delegation = body.delegations.get(member_id=d["member"])
+        _run(
+            request,
+            lambda: services.attendance_record(
+                meeting=meeting,
+                delegation=delegation,
+                present=d["present"],
+                persons=d["persons"],
+                actor=request.user,
+            ),
+            _("Attendance recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("consultation_meeting", slug, pk)
+
+
+@login_required
+@require_POST
+def minutes_record(request, slug: str, pk: int):
+    scope, body, meeting = _meeting_or_404(request, slug, pk)
+    form = forms.MinutesForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.minutes_record(
+                meeting=meeting, minutes=form.cleaned_data["minutes"], actor=request.user
+            ),
+            _("The minutes are recorded."),
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("consultation_meeting", slug, pk)

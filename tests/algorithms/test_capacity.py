@@ -234,7 +234,7 @@ def test_years_come_back_in_order():
     ],
 )
 def test_backbone_line_of_2017_is_exact(students, meets, value):
-    """教督〔2017〕6号 art. 9: 每百名学生拥有县级及以上骨干教师数达到1人以上."""
+    """教督〔2017〕6号, 资源配置 (二): 每百名学生拥有县级以上骨干教师数达到1人以上."""
     (r,) = capacity_index([CapacityInputs(2025, students=students, backbone_teachers=5)])
     c = r.component("backbone")
     assert c.meets_line is meets and c.value == value
@@ -252,7 +252,7 @@ def test_backbone_line_of_2017_is_exact(students, meets, value):
     ],
 )
 def test_satisfaction_line_of_2017_is_exact(sat, meets, value):
-    """教督〔2017〕6号 art. 12: 社会认可度达到85%以上."""
+    """教督〔2017〕6号, 社会认可度: 社会认可度达到85%以上."""
     (r,) = capacity_index([CapacityInputs(2025, satisfaction=sat)])
     c = r.component("satisfaction")
     assert c.meets_line is meets and c.value == value

@@ -28,8 +28,9 @@ teacher per 100 students, or exactly 85 % satisfaction, meets the line.
 
 References
 ----------
-.. [1] 教育部《县域义务教育优质均衡发展督导评估办法》(教督〔2017〕6号), 第九条 (资源配置):
-   每百名学生拥有县级及以上骨干教师数达到1人以上; 第十二条 (社会认可): 社会认可度达到85%以上.
+.. [1] 教育部《县域义务教育优质均衡发展督导评估办法》(教督〔2017〕6号), 资源配置, indicator
+   (二): 每百名学生拥有县级以上 (county level and above) 骨干教师数, 小学、初中均达到1人以上;
+   社会认可度: 社会认可度达到85%以上.
 .. [2] Angrist, J. D. and Pischke, J.-S., *Mostly Harmless Econometrics* (2009), ch. 5:
    differences-in-differences.
 .. [3] Welch, B. L., "The generalization of 'Student's' problem when several different

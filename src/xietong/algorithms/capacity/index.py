@@ -46,8 +46,8 @@ DEFAULT_WEIGHTS: Mapping[str, int] = {
 class CapacityParams:
     """The normalisation lines (shown with every result).
 
-    ``backbone_line``: backbone teachers (county level and above) per 100 students, 1 [1]_ art. 9.
-    ``satisfaction_line``: 85 % [1]_ art. 12. ``reuse_target``: resources reused by other schools
+    ``backbone_line``: backbone teachers (county level and above) per 100 students, 1 [1]_ (资源配置 (二)).
+    ``satisfaction_line``: 85 % [1]_ (社会认可度). ``reuse_target``: resources reused by other schools
     in the year that give the full score (5). ``transfer_cap``: the share of pupils transferring
     out at which the component reaches 0 (5 %).
     """
@@ -231,10 +231,10 @@ def capacity_index(
 
     - ``own_teaching`` = own / (own + partner lessons);
     - ``backbone`` = backbone teachers per 100 students over the line of 1, capped at 1
-      (教督〔2017〕6号 art. 9; exactly 1 per 100 meets the line and scores 1);
+      (教督〔2017〕6号, 资源配置 (二); exactly 1 per 100 meets the line and scores 1);
     - ``retention_1y``, ``retention_3y`` = share of partner-trained teachers still there;
     - ``reuse`` = resources reused by others over ``reuse_target``, capped at 1;
-    - ``satisfaction`` = surveyed share over 85 %, capped at 1 (art. 12);
+    - ``satisfaction`` = surveyed share over 85 %, capped at 1 (same document, 社会认可度);
     - ``transfers_out`` = 1 - (transfer rate / ``transfer_cap``), floored at 0.
 
     A component whose inputs are missing (or whose denominator is 0) has state ``missing`` and

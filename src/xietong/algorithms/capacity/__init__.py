@@ -17,6 +17,9 @@ module adds what none of them measures: whether the supported school stands on i
 4. :func:`dependence_trend` and :func:`exit_ready` -- the least-squares slope of the share of
    lessons delivered by the partner over the years, and the exit rule.
 
+The parts are the modules ``compliance``, ``index``, ``did`` and ``dependence``; import from
+the package. Rules and worked examples: ``docs/mechanisms/capacity.md``.
+
 Results carry codes and numbers only, so the page renders them in any language. Quotas, shares
 and the index are exact (:class:`fractions.Fraction`), so a school with exactly 1 backbone
 teacher per 100 students, or exactly 85 % satisfaction, meets the line.

@@ -98,8 +98,8 @@ def did_estimate(  # noqa: PLR0913 - four groups plus the options are the natura
     Raises
     ------
     ValueError
-        Unpaired values, no treated school, fewer than ``min_controls`` controls, or a level
-        outside (0, 1).
+        Unpaired values, no treated school, fewer than ``min_controls`` controls, a level
+        outside (0, 1), or fewer than 100 bootstrap replicates.
 
     Examples
     --------

@@ -110,3 +110,13 @@ def publish(world, resource, *, reviewer="langfang"):
     resource, codes = resource_submit(resource=resource, actor=None, pledge=True)
     assert codes == []
     return resource_approve(resource=resource, actor=world["users"][reviewer])
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests read English messages; the interface's default language is zh-Hans."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -63,3 +63,21 @@ def test_docs_page_has_no_inline_script(db):
             assert script["body"].strip() == ""
         else:
             assert script.get("type") == "application/json", script
+
+
+def test_openapi_schema_has_no_response_status_twice():
+    """A status given both as a number and as a string is one JSON key twice: Swagger UI's parser
+    refuses the whole document (a YAMLException), and no operation shows."""
+    import json
+
+    from xietong.api import api
+
+    pairs_seen = []
+
+    def hook(pairs):
+        keys = [k for k, _v in pairs]
+        pairs_seen.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(pairs)
+
+    json.loads(json.dumps(api.get_openapi_schema()), object_pairs_hook=hook)
+    assert pairs_seen == []

@@ -145,7 +145,7 @@ def collection(request):
     summary="One resource (JSON-LD, schema.org LearningResource, with Accept: application/ld+json)",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The resource",
                 "content": {LD_JSON: {"schema": {"type": "object"}}},
             }

@@ -885,6 +885,16 @@ def test_consultation_reads(world, bodies, who):
     assert c.get(f"/consultation/yrd/meetings/{meeting.pk}/").status_code == (
         200 if who in BODY_READ["yrd"] else 404
     ), who
+    r = c.get("/api/consultation/bodies/yrd/meetings")
+    assert r.status_code == (200 if who in BODY_READ["yrd"] else 404), who
+    r = c.post(
+        f"/api/consultation/bodies/yrd/meetings/{meeting.pk}/minutes",
+        {"minutes": f"{who}"},
+        content_type="application/json",
+    )
+    meeting.refresh_from_db()
+    convenes = who in BODY_CONVENE["yrd"]
+    assert (meeting.minutes == f"{who}") == convenes, (who, r.status_code)
     home = c.get("/consultation/").content.decode()
     for slug, readers in BODY_READ.items():
         assert (f"{slug} 会商" in home) == (who in readers), (who, slug)

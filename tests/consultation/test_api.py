@@ -104,3 +104,49 @@ def test_the_secretariat_cannot_cast(world, body, forums, bureaus):
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["member"] == SH
+
+
+def test_meetings_through_the_api(world, body, forums, bureaus):
+    sec = login(world["users"]["yrd-sec"])
+    p = services.proposal_draft(
+        forum=forums["decision"],
+        title="t",
+        paragraphs=["a"],
+        rule={"kind": "silence"},
+        actor=world["users"]["yrd-sec"],
+    )
+    base = "/api/consultation/bodies/yrd/meetings"
+    payload = {
+        "forum": forums["coordination"].pk,
+        "starts_at": "2026-12-10T09:30:00+08:00",
+        "place": "合肥",
+        "agenda": ["提案", "工作通报"],
+        "proposals": [p.number],
+    }
+    r = login(bureaus[SH]).post(base, payload, content_type="application/json")
+    assert r.status_code == 403
+    r = sec.post(base, {**payload, "proposals": [99]}, content_type="application/json")
+    assert r.status_code == 422 and "no proposal 99" in r.json()["detail"]
+    r = sec.post(base, payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    m = r.json()
+    assert [(a["title"], a["proposal"]) for a in m["agenda"]] == [("提案", 1), ("工作通报", None)]
+    r = sec.post(
+        f"{base}/{m['id']}/attendance",
+        {"member": AH, "present": True, "persons": 2},
+        content_type="application/json",
+    )
+    assert r.json()["attendance"] == [{"member": AH, "present": True, "persons": 2}]
+    r = sec.post(
+        f"{base}/{m['id']}/attendance",
+        {"member": "110000000000", "present": True},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    r = sec.post(
+        f"{base}/{m['id']}/minutes", {"minutes": "议定事项。"}, content_type="application/json"
+    )
+    assert r.json()["minutes"] == "议定事项。"
+    items = login(bureaus[ZJ]).get(base).json()["items"]
+    assert [i["id"] for i in items] == [m["id"]]
+    assert login(world["users"]["langfang"]).get(base).status_code == 404

@@ -386,3 +386,153 @@ def extend(request, slug: str, number: int, payload: ConsultationExtendIn):
     )
     p.refresh_from_db()
     return _proposal_out(p)
+
+
+class ConsultationAgendaItemOut(Schema):
+    number: int
+    title: str
+    proposal: int | None
+
+
+class ConsultationAttendanceOut(Schema):
+    member: str
+    present: bool
+    persons: int
+
+
+class ConsultationMeetingOut(Schema):
+    id: int
+    forum: int
+    level: str
+    starts_at: dt.datetime
+    place: str
+    agenda: list[ConsultationAgendaItemOut]
+    attendance: list[ConsultationAttendanceOut]
+    minutes: str
+    minutes_recorded_at: dt.datetime | None
+
+
+def _meeting_out(m) -> ConsultationMeetingOut:
+    return ConsultationMeetingOut(
+        id=m.pk,
+        forum=m.forum_id,
+        level=m.forum.level,
+        starts_at=m.starts_at,
+        place=m.place,
+        agenda=[
+            ConsultationAgendaItemOut(
+                number=a.number,
+                title=a.title,
+                proposal=a.proposal.number if a.proposal_id else None,
+            )
+            for a in m.agenda.select_related("proposal")
+        ],
+        attendance=[
+            ConsultationAttendanceOut(
+                member=a.delegation.member_id, present=a.present, persons=a.persons
+            )
+            for a in m.attendance.all()
+        ],
+        minutes=m.minutes,
+        minutes_recorded_at=m.minutes_recorded_at,
+    )
+
+
+def _meeting(request, slug: str, pk: int):
+    b = _body(request, slug)
+    m = selectors.meeting_list(body=b).filter(pk=pk).first()
+    if m is None:
+        raise HttpError(404, "Not found")
+    return b, m
+
+
+@router.get(
+    "/consultation/bodies/{slug}/meetings",
+    response=list[ConsultationMeetingOut],
+    auth=READ_AUTH,
+    summary="Meetings of a body, newest first",
+)
+@paginate(LimitOffset)
+def meetings(request, slug: str):
+    return [_meeting_out(m) for m in selectors.meeting_list(body=_body(request, slug))]
+
+
+class ConsultationMeetingIn(Schema):
+    forum: int
+    starts_at: dt.datetime
+    place: str = ""
+    agenda: list[str] = []
+    proposals: list[int | None] = []
+
+
+@router.post(
+    "/consultation/bodies/{slug}/meetings",
+    response={201: ConsultationMeetingOut},
+    auth=WRITE_AUTH,
+    summary="Schedule a meeting with its agenda (secretariat); proposals[i] names item i's proposal",
+)
+def meeting_schedule(request, slug: str, payload: ConsultationMeetingIn):
+    b = _body(request, slug)
+    forum = b.forums.filter(pk=payload.forum).first()
+    if forum is None:
+        raise HttpError(422, "forum: not a forum of this body")
+    numbers = list(payload.proposals) + [None] * (len(payload.agenda) - len(payload.proposals))
+    agenda = []
+    for i, (title, number) in enumerate(zip(payload.agenda, numbers, strict=False), start=1):
+        proposal = b.proposals.filter(number=number).first() if number is not None else None
+        if number is not None and proposal is None:
+            raise HttpError(422, f"proposals[{i - 1}]: no proposal {number} in this body")
+        agenda.append((title, proposal))
+    m = services.meeting_schedule(
+        forum=forum,
+        starts_at=payload.starts_at,
+        place=payload.place,
+        agenda=agenda,
+        actor=request.actor,
+    )
+    return Status(201, _meeting_out(m))
+
+
+class ConsultationAttendanceIn(Schema):
+    member: str
+    present: bool
+    persons: int = 0
+
+
+@router.post(
+    "/consultation/bodies/{slug}/meetings/{pk}/attendance",
+    response=ConsultationMeetingOut,
+    auth=WRITE_AUTH,
+    summary="Record a delegation's attendance (secretariat)",
+)
+def meeting_attendance(request, slug: str, pk: int, payload: ConsultationAttendanceIn):
+    b, m = _meeting(request, slug, pk)
+    delegation = b.delegations.filter(member_id=payload.member).first()
+    if delegation is None:
+        raise HttpError(422, "member: not a member of this body")
+    services.attendance_record(
+        meeting=m,
+        delegation=delegation,
+        present=payload.present,
+        persons=payload.persons,
+        actor=request.actor,
+    )
+    return _meeting_out(_meeting(request, slug, pk)[1])  # read again: the list was prefetched
+
+
+class ConsultationMinutesIn(Schema):
+    minutes: str
+
+
+@router.post(
+    "/consultation/bodies/{slug}/meetings/{pk}/minutes",
+    response=ConsultationMeetingOut,
+    auth=WRITE_AUTH,
+    summary="Record a meeting's minutes (secretariat)",
+)
+def meeting_minutes(request, slug: str, pk: int, payload: ConsultationMinutesIn):
+    _b, m = _meeting(request, slug, pk)
+    if len(payload.minutes) > 200_000:
+        raise HttpError(422, "minutes: at most 200,000 characters")
+    m = services.minutes_record(meeting=m, minutes=payload.minutes, actor=request.actor)
+    return _meeting_out(m)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.accounts.scope import scope_for
 from xietong.web import charts
+from xietong.web.actions import run_service
 
 from . import forms, minutes, selectors, services, words
 from .models import Comment, Delegation, Status
@@ -37,20 +38,6 @@ def _proposal_or_404(request, slug: str, number: int):
     if p is None:
         raise Http404(_("No such proposal in your scope."))
     return scope, p
-
-
-def _run(request, fn, ok: str):
-    """Call a service; a message either way. Returns (result, status)."""
-    try:
-        result = fn()
-    except (OutOfScope, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return None, 403
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return None, 400
-    messages.success(request, ok)
-    return result, 200
 
 
 def _back(p, status: int):
@@ -117,7 +104,7 @@ def proposal_new(request, slug: str):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            p, status = _run(
+            p, status = run_service(
                 request,
                 lambda: services.proposal_draft(
                     forum=d["forum"],
@@ -204,7 +191,7 @@ def _post(request, slug, number, form_class, call, ok):
         messages.error(request, _("Please correct the errors below; nothing was saved."))
         _form_errors(request, form)
         return _back(p, 400)
-    _result, status = _run(request, lambda: call(p, form.cleaned_data), ok)
+    _result, status = run_service(request, lambda: call(p, form.cleaned_data), ok)
     return _back(p, status)
 
 
@@ -274,7 +261,7 @@ def disposition_set(request, slug: str, number: int, comment: int):
         _form_errors(request, form)
         return _back(p, 400)
     d = form.cleaned_data
-    _r, status = _run(
+    _r, status = run_service(
         request,
         lambda: services.disposition_set(
             comment=c, decision=d["decision"], reason=d["reason"], actor=request.user
@@ -391,7 +378,7 @@ def delegate_appoint(request, slug: str):
         messages.error(request, _("No active user is called %(u)s.") % {"u": d["username"]})
         return back
     delegation = Delegation.objects.get(body=body, member_id=d["member"])
-    _run(
+    run_service(
         request,
         lambda: services.delegate_appoint(
             delegation=delegation, user=user, role=d["role"], actor=request.user
@@ -411,7 +398,7 @@ def meeting_new(request, slug: str):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            m, status = _run(
+            m, status = run_service(
                 request,
                 lambda: services.meeting_schedule(
                     forum=d["forum"],
@@ -462,7 +449,7 @@ def attendance_record(request, slug: str, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         delegation = body.delegations.get(member_id=d["member"])
-        _run(
+        run_service(
             request,
             lambda: services.attendance_record(
                 meeting=meeting,
@@ -484,7 +471,7 @@ def minutes_record(request, slug: str, pk: int):
     scope, body, meeting = _meeting_or_404(request, slug, pk)
     form = forms.MinutesForm(request.POST)
     if form.is_valid():
-        _run(
+        run_service(
             request,
             lambda: services.minutes_record(
                 meeting=meeting, minutes=form.cleaned_data["minutes"], actor=request.user

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xietong.accounts.scope import OutOfScope
 from xietong.regions.models import Jurisdiction
+from xietong.web.actions import run_service
 
 from . import closing, forms, ledger, services
 from .models import (
@@ -27,20 +27,6 @@ from .models import (
     SettlementTransfer,
 )
 from .views import fund_or_404
-
-
-def _run(request, fn, ok: str):
-    """Call a service; a message either way. Returns the result or None (and status)."""
-    try:
-        result = fn()
-    except OutOfScope as exc:
-        messages.error(request, str(exc))
-        return None, 403
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return None, 400
-    messages.success(request, ok)
-    return result, 200
 
 
 def _is_member_bureau(scope, fund) -> bool:
@@ -78,7 +64,7 @@ def round_create(request, slug: str):
     if not form.is_valid():
         return _form_page(request, fund, form, title=title)
     d = form.cleaned_data
-    r, status = _run(
+    r, status = run_service(
         request,
         lambda: services.round_create(
             fund=fund,
@@ -107,7 +93,7 @@ def round_weights(request, slug: str, pk: int):
         for c in rnd.mix
         if c != Criterion.EQUAL and c in Criterion.values
     }
-    _run(
+    run_service(
         request,
         lambda: services.round_weights_set(
             round=rnd, member=member, values=values, actor=request.user
@@ -122,7 +108,7 @@ def round_weights(request, slug: str, pk: int):
 def round_freeze(request, slug: str, pk: int):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     rnd = get_object_or_404(ContributionRound, fund=fund, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.round_freeze(round=rnd, actor=request.user),
         _("Rule frozen and shares computed; members now approve their shares."),
@@ -139,7 +125,7 @@ def round_call(request, slug: str, pk: int):
     if not form.is_valid():
         messages.error(request, _("Dates must be written as YYYY-MM-DD."))
     else:
-        _run(
+        run_service(
             request,
             lambda: services.round_call(
                 round=rnd,
@@ -163,7 +149,7 @@ def payment_record(request, slug: str, pk: int):
             request, _("Give a positive amount with at most two decimals and a date (YYYY-MM-DD).")
         )
     else:
-        _run(
+        run_service(
             request,
             lambda: services.payment_record(
                 charge=charge,
@@ -202,7 +188,7 @@ def project_create(request, slug: str):
         inputs = {"weights": values}
     else:
         inputs = {"costs": values}
-    p, status = _run(
+    p, status = run_service(
         request,
         lambda: services.project_create(
             fund=fund,
@@ -264,7 +250,7 @@ def project_create_shapley(request, slug: str):
                     for m, a in zip(form.chosen, amounts, strict=True)
                 ]
         else:
-            p, status = _run(
+            p, status = run_service(
                 request,
                 lambda: services.project_create(
                     fund=fund,
@@ -332,7 +318,7 @@ def _analysis_warnings(analysis: dict | None) -> list[str]:
 def project_freeze(request, slug: str, pk: int):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.project_freeze(project=project, actor=request.user),
         _("Shares computed; members now approve their shares."),
@@ -349,7 +335,7 @@ def project_call(request, slug: str, pk: int):
     if not form.is_valid():
         messages.error(request, _("Dates must be written as YYYY-MM-DD."))
     else:
-        _run(
+        run_service(
             request,
             lambda: services.project_call(
                 project=project, actor=request.user, date=form.cleaned_data["date"]
@@ -366,7 +352,7 @@ def _source_action(request, slug, pk, model, view_name, fn, ok):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     source = get_object_or_404(model, fund=fund, pk=pk)
     reason = request.POST.get("reason", "")[:200]
-    _run(request, lambda: fn(source=source, actor=request.user, reason=reason), ok)
+    run_service(request, lambda: fn(source=source, actor=request.user, reason=reason), ok)
     return redirect(view_name, slug=slug, pk=pk)
 
 
@@ -444,7 +430,7 @@ def agreement_create(request, slug: str):
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, intro=intro)
     d = form.cleaned_data
-    a, status = _run(
+    a, status = run_service(
         request,
         lambda: services.agreement_create(
             fund=fund,
@@ -489,7 +475,7 @@ def agreement_view(request, slug: str, pk: int):
 def agreement_approve(request, slug: str, pk: int):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     a = get_object_or_404(Agreement, fund=fund, pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.agreement_approve(agreement=a, actor=request.user),
         _("Agreement approved for your side."),
@@ -510,7 +496,7 @@ def flow_record(request, slug: str, pk: int):
         )
     else:
         d = form.cleaned_data
-        _run(
+        run_service(
             request,
             lambda: services.flow_record(
                 agreement=a,
@@ -538,7 +524,7 @@ def settlement_propose(request, slug: str):
     form = forms.SettlementForm(request.POST)
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, intro=intro)
-    s, status = _run(
+    s, status = run_service(
         request,
         lambda: services.settlement_propose(
             fund=fund,
@@ -560,7 +546,7 @@ def transfer_paid(request, slug: str, pk: int):
     t = get_object_or_404(SettlementTransfer, settlement__fund=fund, pk=pk)
     form = forms.CallForm(request.POST)  # an optional date
     date = form.cleaned_data["date"] if form.is_valid() else None
-    _run(
+    run_service(
         request,
         lambda: services.transfer_paid(transfer=t, actor=request.user, date=date),
         _("Transfer recorded as paid."),
@@ -605,7 +591,7 @@ def donation_record(request, slug: str):
                 actor=request.user,
             )
 
-    x, status = _run(request, write, _("Donation recorded."))
+    x, status = run_service(request, write, _("Donation recorded."))
     if x is None:
         return _form_page(request, fund, form, title=title, intro=intro, status=status)
     return redirect("finance_fund", slug=slug)
@@ -627,7 +613,7 @@ def disbursement_record(request, slug: str):
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, intro=intro)
     d = form.cleaned_data
-    x, status = _run(
+    x, status = run_service(
         request,
         lambda: services.disbursement_record(
             fund=fund,
@@ -661,7 +647,7 @@ def project_close(request, slug: str, pk: int):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     project = get_object_or_404(JointProject, fund=fund, pk=pk)
     reason = request.POST.get("reason", "")[:200]
-    _run(
+    run_service(
         request,
         lambda: closing.project_close(project=project, reason=reason, actor=request.user),
         _("Project closed; what was left in its fund is now unrestricted money."),
@@ -674,7 +660,7 @@ def project_close(request, slug: str, pk: int):
 def earmark_release(request, slug: str, programme: str):
     _scope, fund, _level = fund_or_404(request, slug, full=True)
     reason = request.POST.get("reason", "")[:200]
-    _run(
+    run_service(
         request,
         lambda: closing.earmark_release(
             fund=fund, programme=programme, reason=reason, actor=request.user
@@ -694,7 +680,7 @@ def period_close(request, slug: str):
         messages.error(request, _("Give the period to close, e.g. 2024 or 2024-03."))
     else:
         period = form.cleaned_data["period"].strip()
-        _run(
+        run_service(
             request,
             lambda: closing.period_close(fund=fund, period=period, actor=request.user),
             _("Period %(p)s closed.") % {"p": period},

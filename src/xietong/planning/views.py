@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.accounts.scope import scope_for
 from xietong.consultation.gate import adopted_for, pending_for
 from xietong.consultation.models import Subject
 from xietong.consultation.selectors import body_list
 from xietong.jobs.present import progress_html
 from xietong.jobs.selectors import job_latest_for
 from xietong.web import charts
+from xietong.web.actions import run_service
 
 from . import forms, job_kinds, selectors, services, words
 from .models import Actual, Measure, Milestone, PlanStatus, Source
@@ -32,20 +33,6 @@ def _plan_or_404(request, pk: int):
     if plan is None:
         raise Http404(_("No such plan in your scope."))
     return scope, plan
-
-
-def _run(request, fn, ok: str):
-    """Call a service; a message either way. Returns (result, status)."""
-    try:
-        result = fn()
-    except (OutOfScope, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return None, 403
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return None, 400
-    messages.success(request, ok)
-    return result, 200
 
 
 def _form_errors(request, form) -> None:
@@ -81,7 +68,7 @@ def plan_new(request):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            plan, status = _run(
+            plan, status = run_service(
                 request,
                 lambda: services.plan_create(
                     body=d["body"],
@@ -278,7 +265,7 @@ def _post(request, pk: int, form_factory, call, ok: str, back=None):
     if not form.is_valid():
         _form_errors(request, form)
     else:
-        _run(request, lambda: call(plan, form.cleaned_data, form), ok)
+        run_service(request, lambda: call(plan, form.cleaned_data, form), ok)
     return redirect(*(back(plan) if back else ("planning_plan", plan.pk)))
 
 
@@ -393,7 +380,7 @@ def target_set(request, pk: int):
 @require_POST
 def plan_adopt(request, pk: int):
     scope, plan = _plan_or_404(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.plan_adopt(plan=plan, actor=request.user),
         _("The plan is adopted; its content is frozen."),
@@ -405,7 +392,7 @@ def plan_adopt(request, pk: int):
 @require_POST
 def plan_close(request, pk: int):
     scope, plan = _plan_or_404(request, pk)
-    _run(
+    run_service(
         request,
         lambda: services.plan_close(plan=plan, actor=request.user),
         _("The plan is closed; its reports and values stay."),
@@ -451,7 +438,7 @@ def status_publish(request, pk: int, rpk: int):
     report = selectors.report_get(scope=scope, plan=plan, pk=rpk)
     if report is None:
         raise Http404(_("No such status report."))
-    _run(
+    run_service(
         request,
         lambda: services.planning_status_publish(report=report, actor=request.user),
         _("The status report is published."),
@@ -471,7 +458,7 @@ def actual_report(request, pk: int, ipk: int):
         _form_errors(request, form)
     else:
         d = form.cleaned_data
-        _run(
+        run_service(
             request,
             lambda: services.actual_report(
                 indicator=ind,
@@ -498,7 +485,7 @@ def actual_review(request, pk: int, apk: int):
         _form_errors(request, form)
     else:
         d = form.cleaned_data
-        _run(
+        run_service(
             request,
             lambda: services.actual_review(
                 actual=actual,
@@ -523,7 +510,7 @@ def milestone_done(request, pk: int, mpk: int):
         _form_errors(request, form)
     else:
         d = form.cleaned_data
-        _run(
+        run_service(
             request,
             lambda: services.milestone_done(
                 milestone=ms,

@@ -15,27 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.accounts.scope import scope_for
+from xietong.web.actions import run_service
 
 from . import checks, forms, jsonld, selectors, services, storage
 from .models import WithdrawReason
 from .models.vocabulary import Scheme
 
 PAGE = 50
-
-
-def _run(request, fn, ok: str):
-    """Call a service; a message either way. Returns the result (None when refused) and status."""
-    try:
-        result = fn()
-    except OutOfScope as exc:
-        messages.error(request, str(exc))
-        return None, 403
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return None, 400
-    messages.success(request, ok)
-    return result, 200
 
 
 def _resource_or_404(request, pk):
@@ -132,7 +119,7 @@ def upload(request):
         messages.error(request, _("Please correct the errors below; nothing was saved."))
         return render(request, "resources/upload.html", {"form": form}, status=400)
     school, jurisdiction = selectors.owner_from_code(form.cleaned_data["owner"])
-    r, status = _run(
+    r, status = run_service(
         request,
         lambda: services.resource_create(
             actor=request.user,
@@ -226,7 +213,7 @@ def _post_action(request, pk, fn, ok: str, form_class=None):
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
             return redirect("resource_detail", pk=pk)
         data = form.cleaned_data
-    _result, status = _run(request, lambda: fn(r, data), ok)
+    _result, status = run_service(request, lambda: fn(r, data), ok)
     back = request.POST.get("next", "")
     return redirect(back if back == "/resources/review/" else f"/resources/{pk}/")
 

@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.accounts.scope import scope_for
 from xietong.web import pickers
+from xietong.web.actions import run_service
 from xietong.web.downloads import records_download
 
 from .. import selectors
@@ -24,17 +25,10 @@ def round_or_404(request, pk: int):
 
 
 def run(request, fn, ok: str | None):
-    """Call a service; a message either way (as ``finance.form_views._run``). A refusal (a scope
+    """Call a service; a message either way (``web.actions.run_service``). A refusal (a scope
     the caller's roles do not reach, a step out of order, an input the service refuses) becomes
     an error message naming the reason, nothing is written, and None is returned."""
-    try:
-        result = fn()
-    except (ValueError, OutOfScope) as exc:
-        messages.error(request, str(exc))
-        return None
-    if ok:
-        messages.success(request, ok)
-    return result
+    return run_service(request, fn, ok)[0]
 
 
 def refuse_form(request, form, *, joined: bool = False) -> None:

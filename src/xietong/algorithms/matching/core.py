@@ -19,6 +19,7 @@ proposer and the post without any lookup table.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -156,7 +157,7 @@ def deferred_acceptance_flat(
     worst = np.full(n_posts, _I64_MAX, dtype=np.int64)  # worst held key once full
 
     rounds = 0
-    while free.size:
+    while free.size > _SEQUENTIAL_BELOW:
         rounds += 1
         p = posts[free].astype(np.int64, copy=False)
         key = make_key(p, free)
@@ -171,6 +172,9 @@ def deferred_acceptance_flat(
                 bounced.sort()
         bounced += 1
         free = bounced[~row_start[bounced]]
+    if free.size:
+        tail = _SequentialTail(posts, make_key, entry_of, slots, offsets, slot_cap, fill, worst)
+        rounds += tail.run(free, row_start)
 
     assignment = np.full(n_teachers, -1, dtype=np.int64)
     if slots.size:
@@ -181,6 +185,68 @@ def deferred_acceptance_flat(
         teacher = np.searchsorted(indptr, k, side="right") - 1
         assignment[teacher] = held // per_post
     return CoreOutcome(assignment=assignment, rounds=rounds)
+
+
+# Below this many free teachers a round costs less in plain Python than in numpy calls.
+_SEQUENTIAL_BELOW = 48
+
+
+class _SequentialTail:
+    """The last rounds of :func:`deferred_acceptance_flat`, when few teachers are still free
+    (a long chain of rejections can take thousands of rounds of a handful of proposals each).
+
+    Each round is the same round as the vectorised loop -- the free teachers propose to their
+    next post, a post keeps its best ``capacity`` keys among those it holds and the new ones --
+    but the proposals are taken one at a time with ``bisect`` on the touched posts' sorted
+    held keys (Python lists, written back to ``slots``/``fill``/``worst`` at the end).  A post's
+    holding after a round is the best ``capacity`` of the same keys in either order, so the
+    outcome and the round count are identical."""
+
+    def __init__(self, posts, make_key, entry_of, slots, offsets, slot_cap, fill, worst):
+        self.posts, self.make_key, self.entry_of = posts, make_key, entry_of
+        self.slots, self.offsets, self.slot_cap = slots, offsets, slot_cap
+        self.fill, self.worst = fill, worst
+        self.held: dict[int, list[int]] = {}
+
+    def _held(self, p: int) -> list[int]:
+        lst = self.held.get(p)
+        if lst is None:
+            at = int(self.offsets[p])
+            lst = self.held[p] = self.slots[at : at + int(self.fill[p])].tolist()
+        return lst
+
+    def _round(self, free: np.ndarray) -> np.ndarray:
+        p_arr = self.posts[free].astype(np.int64, copy=False)
+        keys = self.make_key(p_arr, free).tolist()
+        caps = self.slot_cap[p_arr].tolist()
+        bounced: list[int] = []
+        out: list[int] = []
+        for k, p, key, cap in zip(free.tolist(), p_arr.tolist(), keys, caps, strict=True):
+            lst = self._held(p)
+            if len(lst) < cap:
+                insort(lst, key)
+            elif key < lst[-1]:
+                insort(lst, key)
+                out.append(lst.pop())
+            else:
+                bounced.append(k)
+        if out:
+            bounced.extend(self.entry_of(np.array(out, dtype=np.int64)).tolist())
+        return np.array(sorted(bounced), dtype=np.int64)
+
+    def run(self, free: np.ndarray, row_start: np.ndarray) -> int:
+        rounds = 0
+        while free.size:
+            rounds += 1
+            bounced = self._round(free) + 1
+            free = bounced[~row_start[bounced]]
+        for p, lst in self.held.items():
+            at = int(self.offsets[p])
+            self.slots[at : at + len(lst)] = lst
+            self.fill[p] = len(lst)
+            if len(lst) == int(self.slot_cap[p]):
+                self.worst[p] = lst[-1]
+        return rounds
 
 
 def _acceptable_lists(

@@ -452,21 +452,57 @@ def _lookup_pair_values(
     p_value: np.ndarray,
     what: str,
 ) -> np.ndarray:
-    """Value of each (teacher, post) list entry taken from post-side lists, -1 if absent."""
+    """Value of each (teacher, post) list entry taken from post-side lists, -1 if absent.
+
+    Both sides are joined on the pair code ``post * n_t + teacher``.  When the packed keys fit
+    in 63 bits the join uses plain ``np.sort`` on packed integers (code and value in one key on
+    the post side, code and entry index on the teacher side), several times faster than a
+    stable ``argsort``; otherwise it falls back to the argsort join."""
     out = np.full(posts.size, -1, dtype=np.int64)
     if p_post.size == 0 or posts.size == 0:
         return out
     code = p_post * np.int64(n_t) + p_teacher
-    order = np.argsort(code, kind="stable")
-    code_s = code[order]
+    radix = int(p_value.max()) + 1
+    span = n_p * n_t
+    if span * max(radix, posts.size) >= 2**62:  # pragma: no cover - beyond 63-bit packing
+        return _lookup_by_argsort(n_t, n_p, indptr, posts, code, p_value, what, out)
+    packed = np.sort(code * np.int64(radix) + p_value)
+    code_s = packed // radix
+    _refuse_repeated_pairs(code_s, n_t, what)
+    valid = (posts >= 0) & (posts < n_p)
+    query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
+    n = np.int64(posts.size)
+    q_packed = np.sort(query * n + np.arange(posts.size, dtype=np.int64))
+    q_code = q_packed // n
+    entry = q_packed - q_code * n
+    pos = np.minimum(np.searchsorted(code_s, q_code), code_s.size - 1)
+    hit = valid[entry] & (code_s[pos] == q_code)
+    out[entry[hit]] = packed[pos[hit]] - code_s[pos[hit]] * radix
+    return out
+
+
+def _refuse_repeated_pairs(code_s: np.ndarray, n_t: int, what: str) -> None:
     dup = code_s[1:] == code_s[:-1]
     if dup.any():
         k = int(code_s[first_bad(dup)])
         raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its {what}")
+
+
+def _lookup_by_argsort(
+    n_t: int,
+    n_p: int,
+    indptr: np.ndarray,
+    posts: np.ndarray,
+    code: np.ndarray,
+    p_value: np.ndarray,
+    what: str,
+    out: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - only for markets beyond 63-bit packed keys
+    order = np.argsort(code, kind="stable")
+    code_s = code[order]
+    _refuse_repeated_pairs(code_s, n_t, what)
     valid = (posts >= 0) & (posts < n_p)
     query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
-    # sorted queries: each binary search starts where the previous one ended (cache friendly,
-    # about 5x faster than random-order queries on two million entries)
     q_order = np.argsort(query, kind="stable")
     pos = np.empty(query.size, dtype=np.int64)
     pos[q_order] = np.searchsorted(code_s, query[q_order])

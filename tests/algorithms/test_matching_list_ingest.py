@@ -12,8 +12,7 @@ import heapq
 import numpy as np
 import pytest
 
-from xietong.algorithms.matching import Market, deferred_acceptance, solve
-from xietong.algorithms.matching import core
+from xietong.algorithms.matching import Market, core, deferred_acceptance, solve
 
 
 def _textbook_da(prefs, pri, caps):

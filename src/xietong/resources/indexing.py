@@ -71,12 +71,12 @@ def grants(resource: Resource, *, member_prefixes: list[str] | None = None) -> l
     out |= _school_grants(resource, rank)
     out |= {f"{lv}:{code[:n]}" for lv, n in LEVEL_DIGITS.items() if rank >= _rank(lv)}
     if rank >= _rank(Visibility.AREA):
-        prefixes = member_prefixes if member_prefixes is not None else _member_prefixes()
+        prefixes = member_prefixes if member_prefixes is not None else member_prefixes_all()
         out |= {f"area:{p}" for p in prefixes if code.startswith(p)}
     return sorted(out)
 
 
-def _member_prefixes() -> list[str]:
+def member_prefixes_all() -> list[str]:
     return sorted(set(AreaMembership.objects.values_list("jurisdiction__prefix", flat=True)))
 
 
@@ -150,6 +150,6 @@ def document(resource: Resource, *, member_prefixes: list[str] | None = None) ->
 
 def documents(resources: Iterable[Resource]) -> Iterable[dict]:
     """Documents for the engine, one a resource, with one query for the area members."""
-    prefixes = _member_prefixes()
+    prefixes = member_prefixes_all()
     for r in resources:
         yield document(r, member_prefixes=prefixes)

@@ -283,3 +283,9 @@ def owner_from_code(code: str):
     raise ValueError(
         _("owner: “%(v)s” is neither a school code nor a 12-digit division code.") % {"v": code}
     )
+
+
+def for_index() -> QuerySet[Resource]:
+    """Every resource with what its search document reads (the index sees all; the engine
+    filters by the caller's grants)."""
+    return _base().prefetch_related("partners")

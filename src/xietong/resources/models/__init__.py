@@ -14,6 +14,7 @@ from .catalogue import (
     Visibility,
     WithdrawReason,
 )
+from .search import SearchChange
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ResourcePartner",
     "ResourceVersion",
     "Scheme",
+    "SearchChange",
     "Status",
     "Visibility",
     "VocabularyNode",

@@ -253,6 +253,13 @@ class ObjectType(models.TextChoices):
     PLAN_MILESTONE = "plan_milestone", _("milestone")
     PLAN_STATUS_REPORT = "plan_status_report", _("plan status report")
     PLAN_TARGET = "plan_target", _("plan target")
+    # partnerships
+    COOPERATION = "partnerships.Cooperation", _("cooperation")
+    COOPERATION_AGREEMENT = "partnerships.AgreementVersion", _("agreement version")
+    COOPERATION_APPROVAL = "partnerships.Approval", _("agreement approval")
+    COOPERATION_OBLIGATION = "partnerships.Obligation", _("cooperation obligation")
+    COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
+    SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
     FORUM = "forum", _("forum")
@@ -323,6 +330,18 @@ MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
     "talent.Enrolment": (ObjectType.ENROLMENT, _pk),
     "talent.Vacancy": (ObjectType.VACANCY, _pk),
     "talent.Candidacy": (ObjectType.CANDIDACY, _pk),
+    "partnerships.Cooperation": (ObjectType.COOPERATION, lambda c: c.code),
+    "partnerships.AgreementVersion": (
+        ObjectType.COOPERATION_AGREEMENT,
+        lambda v: f"{v.agreement.cooperation.code}:v{v.number}",
+    ),
+    "partnerships.Approval": (ObjectType.COOPERATION_APPROVAL, _pk),
+    "partnerships.Obligation": (
+        ObjectType.COOPERATION_OBLIGATION,
+        lambda o: f"{o.cooperation.code}/{o.code}",
+    ),
+    "partnerships.Activity": (ObjectType.COOPERATION_ACTIVITY, _pk),
+    "partnerships.SocialPartner": (ObjectType.SOCIAL_PARTNER, _pk),
 }
 
 

@@ -192,6 +192,27 @@ class AuditAction(models.TextChoices):
     PLANNING_STATUS_COMPUTE = "planning.status_compute", _("Plan status computed")
     PLANNING_STATUS_PUBLISH = "planning.status_publish", _("Plan status published")
 
+    # partnerships: cooperations between schools, jurisdictions and social partners
+    PARTNERSHIPS_PROPOSE = "partnerships.propose", _("Cooperation proposed by a school")
+    PARTNERSHIPS_ESTABLISH = "partnerships.establish", _("Cooperation set up by an authority")
+    PARTNERSHIPS_AGREEMENT_EDIT = "partnerships.agreement_edit", _("Agreement edited")
+    PARTNERSHIPS_APPROVE = "partnerships.approve", _("Agreement approved")
+    PARTNERSHIPS_ACTIVATE = "partnerships.activate", _("Cooperation in force")
+    PARTNERSHIPS_OBLIGATION_SET = "partnerships.obligation_set", _("Obligation set")
+    PARTNERSHIPS_ACTIVITY_RECORD = "partnerships.activity_record", _("Activity recorded")
+    PARTNERSHIPS_ACTIVITY_CONFIRM = "partnerships.activity_confirm", _("Activity confirmed")
+    PARTNERSHIPS_ACTIVITY_VERIFY = "partnerships.activity_verify", _("Activity verified")
+    PARTNERSHIPS_ACTIVITY_LINK = (
+        "partnerships.activity_link",
+        _("Activities linked from other apps"),
+    )
+    PARTNERSHIPS_COMPLIANCE = "partnerships.compliance", _("Obligation compliance computed")
+    PARTNERSHIPS_SUSPEND = "partnerships.suspend", _("Cooperation suspended")
+    PARTNERSHIPS_RESUME = "partnerships.resume", _("Cooperation resumed")
+    PARTNERSHIPS_RENEW = "partnerships.renew", _("Cooperation renewed")
+    PARTNERSHIPS_EXIT = "partnerships.exit", _("Cooperation exited")
+    PARTNERSHIPS_EXPIRY_NOTICE = "partnerships.expiry_notice", _("Expiry notice sent")
+
 
 class ObjectType(models.TextChoices):
     # accounts

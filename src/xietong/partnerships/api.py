@@ -146,6 +146,18 @@ class PartnershipsDetail(PartnershipsItem):
     activities: list[PartnershipsActivity]
 
 
+def _compliance_out(r) -> PartnershipsCompliance:
+    return PartnershipsCompliance(
+        obligation=r.obligation.code,
+        measure=r.obligation.measure,
+        period=r.period,
+        quota=r.quota,
+        totals=r.totals,
+        counted=r.counted,
+        met=r.met,
+    )
+
+
 def _detail(c: Cooperation, period: str) -> PartnershipsDetail:
     current = c.agreement.current_version
     versions = [
@@ -167,18 +179,7 @@ def _detail(c: Cooperation, period: str) -> PartnershipsDetail:
         )
         for v in selectors.versions(c)
     ]
-    compliance = [
-        PartnershipsCompliance(
-            obligation=r.obligation.code,
-            measure=r.obligation.measure,
-            period=r.period,
-            quota=r.quota,
-            totals=r.totals,
-            counted=r.counted,
-            met=r.met,
-        )
-        for r in selectors.compliance(c, period)
-    ]
+    compliance = [_compliance_out(r) for r in selectors.compliance(c, period)]
     acts = [
         PartnershipsActivity(
             id=a.pk,
@@ -465,18 +466,7 @@ def compliance(request, pk: uuid.UUID, body: PartnershipsPeriodIn):
     rows = services.compliance_compute(
         actor=request.actor, cooperation=_coop(request, pk), period=body.period
     )
-    return [
-        PartnershipsCompliance(
-            obligation=r.obligation.code,
-            measure=r.obligation.measure,
-            period=r.period,
-            quota=r.quota,
-            totals=r.totals,
-            counted=r.counted,
-            met=r.met,
-        )
-        for r in rows
-    ]
+    return [_compliance_out(r) for r in rows]
 
 
 class PartnershipsLinked(Schema):

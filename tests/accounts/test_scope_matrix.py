@@ -1327,6 +1327,10 @@ def test_partnerships_reads(world, coop, who):
     assert listed == ({"TWL-M-1", "TWL-M-2"} if who in COOP_READ else set()), who
     r = c.get(f"/api/partnerships/{coop['active'].pk}")
     assert r.status_code == (200 if who in COOP_READ else 404), (who, r.status_code)
+    page = c.get(f"/partnerships/{coop['active'].pk}/")
+    assert page.status_code == (200 if who in COOP_READ else 404), (who, page.status_code)
+    home = c.get("/partnerships/").content.decode()
+    assert ("TWL-M-1" in home) == (who in COOP_READ), who
     hebei = c.get("/api/partnerships?member=130000000000").json()["items"]
     assert {x["code"] for x in hebei} == listed, who  # school A is in Hebei
 
@@ -1347,6 +1351,11 @@ def test_partnerships_writes(world, coop, who):
     assert Approval.objects.filter(version__agreement__cooperation=pend).exists() == (
         who in COOP_PARTY_A
     )
+    other = pend.parties.get(role="lead")
+    r = c.post(f"/partnerships/{pend.pk}/approve/", {"party": other.pk, "content_hash": h})
+    assert r.status_code in (302, 404), (who, r.status_code)
+    by_page = Approval.objects.filter(version__agreement__cooperation=pend, party=other).exists()
+    assert by_page == (who in {"admin", "tongzhou"}), who  # B's own bureau acts for school B
     act = coop["active"]
     r = post(
         f"/api/partnerships/{act.pk}/obligations",

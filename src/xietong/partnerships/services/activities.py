@@ -100,7 +100,11 @@ def obligation_set(
         "min_subjects": int(min_subjects),
     }
     with transaction.atomic():
-        coop = Cooperation.objects.select_for_update().select_related("lead").get(pk=cooperation.pk)
+        coop = (
+            Cooperation.objects.select_for_update(of=("self",))
+            .select_related("lead")
+            .get(pk=cooperation.pk)
+        )
         require_manage(scope, coop)
         ob, _created = Obligation.objects.update_or_create(
             cooperation=coop, code=code, defaults=fields
@@ -145,7 +149,7 @@ def activity_record(
     day = as_date(date, _("date"))
     qty = quantity(amount, _("quantity"))
     with transaction.atomic():
-        coop = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+        coop = Cooperation.objects.select_for_update(of=("self",)).get(pk=cooperation.pk)
         if coop.status not in (Status.ACTIVE, Status.SUSPENDED, Status.EXPIRED, Status.EXITED):
             raise LifecycleError(
                 _("The cooperation is %(s)s: activities are recorded once it is in force.")
@@ -191,7 +195,7 @@ def activity_record(
 
 def _lock_activity(activity: Activity) -> Activity:
     return (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("cooperation", "provider", "recipient__school", "reported_by")
         .get(pk=activity.pk)
     )

@@ -63,7 +63,9 @@ def new_version(*, actor, coop: Cooperation, content: dict) -> AgreementVersion:
 
 def _lock(coop: Cooperation) -> Cooperation:
     return (
-        Cooperation.objects.select_for_update().select_related("lead", "agreement").get(pk=coop.pk)
+        Cooperation.objects.select_for_update(of=("self",))
+        .select_related("lead", "agreement")
+        .get(pk=coop.pk)
     )
 
 

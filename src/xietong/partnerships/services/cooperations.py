@@ -216,7 +216,9 @@ def cooperation_establish(
 
 
 def _lock(coop: Cooperation) -> Cooperation:
-    return Cooperation.objects.select_for_update().select_related("lead").get(pk=coop.pk)
+    return (
+        Cooperation.objects.select_for_update(of=("self",)).select_related("lead").get(pk=coop.pk)
+    )
 
 
 _MOVES = {

@@ -73,7 +73,11 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
     """Link the other apps' records of this cooperation's parties; returns how many were added."""
     scope = scope_of(actor)
     with transaction.atomic():
-        coop = Cooperation.objects.select_for_update().select_related("lead").get(pk=cooperation.pk)
+        coop = (
+            Cooperation.objects.select_for_update(of=("self",))
+            .select_related("lead")
+            .get(pk=cooperation.pk)
+        )
         require_manage(scope, coop)
         parties = _school_parties(coop)
         have = set(coop.activities.exclude(source_app="").values_list("source_app", "source_id"))

@@ -17,6 +17,7 @@ MODULE_LOADERS = [
     ("finance", "xietong.finance.demo", "finance_demo_load"),
     ("consultation", "xietong.consultation.demo", "consultation_demo_load"),
     ("planning", "xietong.planning.demo", "planning_demo_load"),
+    ("partnerships", "xietong.partnerships.demo", "partnerships_demo_load"),
 ]
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("consultation/", include("xietong.consultation.urls")),
     path("resources/", include("xietong.resources.urls")),
     path("planning/", include("xietong.planning.urls")),
+    path("partnerships/", include("xietong.partnerships.urls")),
     path("audit/", include("xietong.audit.urls")),
     path("jobs/", include("xietong.jobs.urls")),
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),

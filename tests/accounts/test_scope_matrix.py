@@ -1273,3 +1273,126 @@ def test_planning_writes(world, plans, who):
     sub = Actual.objects.filter(indicator=ind, status="submitted").exists()
     seen = c.get(f"/api/planning/indicators/{ind.pk}").json()["actuals"]
     assert bool(seen) == (sub and (manages or reports)), who
+
+
+# ---- partnerships: a Tongzhou (B) - Langfang (A) pairing in the Tongzhou-Wuqing-Langfang area --
+# Read by whoever reads a party school or the area; a party school's administrators and the
+# bureaus above it act for it; the area's secretariats and the lead's bureau manage.
+COOP_READ = {"admin", "jjj-sec", "twl-sec", "langfang", "tongzhou", "school-a", "teacher-a"}
+COOP_PARTY_A = {"admin", "langfang", "school-a"}
+COOP_MANAGE = {"admin", "jjj-sec", "twl-sec", "tongzhou"}
+
+
+@pytest.fixture
+def coop(world):
+    from tests.partnerships.conftest import approve_all
+    from xietong.partnerships.services import cooperation_propose, obligation_set
+
+    s = world["schools"]
+    c = cooperation_propose(
+        actor=None,
+        school=s["A"],
+        fields={
+            "code": "TWL-M-1",
+            "kind": "pairing",
+            "title_zh": "结对",
+            "area": world["areas"]["tongwulang"],
+            "term_start": "2025-01-01",
+            "term_end": "2027-12-31",
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "supported", "school": s["A"]}],
+    )
+    pending = cooperation_propose(
+        actor=None,
+        school=s["A"],
+        fields={
+            "code": "TWL-M-2",
+            "kind": "alliance",
+            "title_zh": "联盟",
+            "area": world["areas"]["tongwulang"],
+            "term_start": "2025-01-01",
+            "term_end": "2027-12-31",
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "member", "school": s["A"]}],
+    )
+    approve_all(c, world["users"])
+    obligation_set(actor=None, cooperation=c, code="sync", measure="lessons", quota=20)
+    return {"active": c, "pending": pending}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_reads(world, coop, who):
+    c = client_for(world, who)
+    listed = {x["code"] for x in c.get("/api/partnerships?limit=100").json()["items"]}
+    assert listed == ({"TWL-M-1", "TWL-M-2"} if who in COOP_READ else set()), who
+    r = c.get(f"/api/partnerships/{coop['active'].pk}")
+    assert r.status_code == (200 if who in COOP_READ else 404), (who, r.status_code)
+    page = c.get(f"/partnerships/{coop['active'].pk}/")
+    assert page.status_code == (200 if who in COOP_READ else 404), (who, page.status_code)
+    home = c.get("/partnerships/").content.decode()
+    assert ("TWL-M-1" in home) == (who in COOP_READ), who
+    hebei = c.get("/api/partnerships?member=130000000000").json()["items"]
+    assert {x["code"] for x in hebei} == listed, who  # school A is in Hebei
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_writes(world, coop, who):
+    from xietong.partnerships.models import Activity, Approval, Cooperation
+    from xietong.partnerships.services import current_version
+
+    c = client_for(world, who)
+    post = lambda path, data: c.post(path, data, content_type="application/json")  # noqa: E731
+    denied = (401,) if who is None else (403, 404)
+    pend = coop["pending"]
+    a = pend.parties.get(role="member")
+    h = current_version(pend).content_hash
+    r = post(f"/api/partnerships/{pend.pk}/approvals", {"party": a.pk, "content_hash": h})
+    assert (r.status_code == 201) == (who in COOP_PARTY_A), (who, r.status_code)
+    assert Approval.objects.filter(version__agreement__cooperation=pend).exists() == (
+        who in COOP_PARTY_A
+    )
+    other = pend.parties.get(role="lead")
+    r = c.post(f"/partnerships/{pend.pk}/approve/", {"party": other.pk, "content_hash": h})
+    assert r.status_code in (302, 404), (who, r.status_code)
+    by_page = Approval.objects.filter(version__agreement__cooperation=pend, party=other).exists()
+    assert by_page == (who in {"admin", "tongzhou"}), who  # B's own bureau acts for school B
+    act = coop["active"]
+    r = post(
+        f"/api/partnerships/{act.pk}/obligations",
+        {"code": f"o-{who}", "measure": "sessions", "quota": "8"},
+    )
+    assert (r.status_code == 201) == (who in COOP_MANAGE), (who, r.status_code)
+    if who not in COOP_MANAGE:
+        assert r.status_code in denied, (who, r.status_code)
+    acting = COOP_PARTY_A | {"tongzhou"}
+    r = post(
+        f"/api/partnerships/{act.pk}/activities",
+        {"kind": "visit", "date": "2025-05-01", "quantity": "1"},
+    )
+    assert (r.status_code == 201) == (who in acting), (who, r.status_code)
+    assert Activity.objects.filter(cooperation=act).exists() == (who in acting)
+    for path, data, ok in (
+        (f"/api/partnerships/{act.pk}/compliance", {"period": "2025"}, 200),
+        (f"/api/partnerships/{act.pk}/link", {}, 200),
+        (f"/api/partnerships/{act.pk}/status", {"step": "suspend", "reason": "other"}, 200),
+    ):
+        r = post(path, data)
+        expected = who in COOP_MANAGE or (path.endswith("compliance") and who in acting)
+        assert (r.status_code == ok) == expected, (who, path, r.status_code)
+    r = post(
+        "/api/partnerships/propose",
+        {
+            "school": world["schools"]["A"].code,
+            "code": f"P-{who}",
+            "kind": "pairing",
+            "title_zh": "提议",
+            "term_start": "2026-01-01",
+            "term_end": "2026-12-31",
+            "parties": [
+                {"role": "lead", "school": world["schools"]["D"].code},
+                {"role": "supported", "school": world["schools"]["A"].code},
+            ],
+        },
+    )
+    assert (r.status_code == 201) == (who in COOP_PARTY_A), (who, r.status_code)
+    assert Cooperation.objects.filter(code=f"P-{who}").exists() == (who in COOP_PARTY_A)

@@ -78,6 +78,15 @@ def test_statistics_reads(world, who):
 
 
 @pytest.mark.parametrize("who", ROLES)
+def test_school_capacity_reads(world, who):
+    """A school's capacity is built from its statistics and staff: seen where its statistics are."""
+    c = client_for(world, who)
+    for key, school in world["schools"].items():
+        expected = 200 if key in STATS[who] else 404
+        assert c.get(f"/api/schools/{school.code}/capacity").status_code == expected, (who, key)
+
+
+@pytest.mark.parametrize("who", ROLES)
 def test_statistics_writes(world, who):
     c = client_for(world, who)
     for key, school in world["schools"].items():

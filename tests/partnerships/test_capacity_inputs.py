@@ -84,3 +84,25 @@ def test_inputs_from_talent_statistics_and_resources(cw):
     assert r25.component("own_teaching").value == Fraction(13020, 13650)
     assert r25.component("backbone").ratio == Fraction(600, 520)
     assert r25.component("satisfaction").state == "missing"
+
+
+def test_capacity_api_two_years_trend_and_records(cw, client):
+    """2024: no seconded teachers (share 0); 2025: 630 of 13,650 lessons by the partner. The
+    trend rises (dependence grew), so the school is not exit-ready."""
+    t, a = cw["teachers"], cw["schools"]["A"]
+    Appointment.objects.create(
+        teacher=t["b0"], school=a, weekly_hours=6, weekdays="1", starts=date(2025, 3, 1)
+    )
+    client.force_login(cw["users"]["langfang"])
+    body = client.get(f"/api/schools/{a.code}/capacity").json()
+    years = {y["year"]: y for y in body["years"]}
+    assert set(years) == {2024, 2025}
+    assert years[2025]["inputs"]["partner_lessons"] == "210"
+    assert years[2025]["records"]["seconded_fte"][0]["model"] == "talent.appointment"
+    assert body["trend"]["shares"] == ["0", str(Fraction(210, 13230))]
+    assert body["exit"]["ready"] is False
+    assert "dependence_not_falling" in body["exit"]["failed"]
+    own = next(c for c in years[2024]["components"] if c["code"] == "own_teaching")
+    assert own["value"] == "1"
+    client.force_login(cw["users"]["teacher-a"])  # a teacher does not see school statistics
+    assert client.get(f"/api/schools/{a.code}/capacity").status_code == 404

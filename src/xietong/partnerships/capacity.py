@@ -32,12 +32,29 @@ from fractions import Fraction
 from django.db.models import Q
 
 from xietong.accounts.models import RoleAssignment
-from xietong.algorithms.capacity import CapacityInputs
+from xietong.accounts.scope import Scope
+from xietong.algorithms.capacity import (
+    CapacityInputs,
+    CapacityResult,
+    DependenceTrend,
+    ExitDecision,
+    capacity_index,
+    dependence_trend,
+    exit_ready,
+)
 from xietong.resources.models import CollectionItem
 from xietong.schools.models import School, SchoolStatistic
+from xietong.schools.selectors import can_see_statistics, school_get
 from xietong.talent.models import Appointment, Placement, Teacher
 
-__all__ = ["TEACHING_WEEKS", "Ref", "TracedInputs", "capacity_inputs"]
+__all__ = [
+    "TEACHING_WEEKS",
+    "CapacityReport",
+    "Ref",
+    "TracedInputs",
+    "capacity_inputs",
+    "school_capacity",
+]
 
 TEACHING_WEEKS = 35
 BACKBONE_LEVELS = ("county", "city", "province")
@@ -179,3 +196,51 @@ def capacity_inputs(school: School, years: list[int]) -> list[TracedInputs]:
     stats = _statistics(school, years)
     reuse = _reuse(school, years)
     return [_year_inputs(school, y, stats, reuse) for y in years]
+
+
+@dataclass
+class CapacityReport:
+    """A school's index per year (with the traced inputs), its dependence trend and the exit
+    decision of the latest year. ``trend``/``exit`` are None with fewer than 2 years of lessons."""
+
+    school: School
+    years: list[TracedInputs]
+    results: list[CapacityResult]
+    trend: DependenceTrend | None
+    exit: ExitDecision | None
+
+
+def _years_of(school: School) -> list[int]:
+    return sorted(set(SchoolStatistic.objects.filter(school=school).values_list("year", flat=True)))
+
+
+def _trend(traced: list[TracedInputs]) -> DependenceTrend | None:
+    rows = [
+        t.inputs
+        for t in traced
+        if t.inputs.own_lessons is not None and (t.inputs.own_lessons + t.inputs.partner_lessons)
+    ]
+    if len(rows) < 2:
+        return None
+    return dependence_trend(
+        [r.year for r in rows],
+        [r.seconded_fte for r in rows],
+        [r.partner_lessons for r in rows],
+        [r.own_lessons for r in rows],
+    )
+
+
+def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
+    """The capacity report of the school ``code``; None when the caller may not see the school
+    or its statistics (the inputs are school-level statistics and staff records)."""
+    school = school_get(scope=scope, code=code)
+    if school is None or not can_see_statistics(scope, school):
+        return None
+    traced = capacity_inputs(school, _years_of(school))
+    results = capacity_index([t.inputs for t in traced]) if traced else []
+    trend = _trend(traced)
+    decision = None
+    if trend is not None:
+        latest = next(r for r in results if r.year == trend.years[-1])
+        decision = exit_ready(latest, trend)
+    return CapacityReport(school, traced, results, trend, decision)

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "xietong.consultation",
     "xietong.resources",
     "xietong.planning",
+    "xietong.partnerships",
     "xietong.jobs",
     "django_tasks",
     "django_tasks_db",

@@ -84,6 +84,7 @@ def test_school_capacity_reads(world, who):
     for key, school in world["schools"].items():
         expected = 200 if key in STATS[who] else 404
         assert c.get(f"/api/schools/{school.code}/capacity").status_code == expected, (who, key)
+        assert c.get(f"/schools/{school.code}/capacity/").status_code == expected, (who, key)
 
 
 @pytest.mark.parametrize("who", ROLES)

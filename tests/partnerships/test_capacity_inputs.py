@@ -75,9 +75,11 @@ def test_inputs_from_talent_statistics_and_resources(cw):
     assert y25.inputs.satisfaction is None
     assert y25.inputs.transfers_out is None
     assert sorted(y25.trace["seconded_fte"]) == sorted(
-        [Ref("talent.placement", placed.pk), Ref("talent.appointment", appt.pk)]
+        [Ref("talent.placement", placed.pk, rnd.pk), Ref("talent.appointment", appt.pk)]
     )
-    assert y25.trace["reused_resources"] == [Ref("resources.collectionitem", outside.pk)]
+    assert y25.trace["reused_resources"] == [
+        Ref("resources.collectionitem", outside.pk, str(res.pk))
+    ]
     assert len(y25.trace["own_lessons"]) == 1 + 4  # the statistic and the roster
 
     r25 = capacity_index([y25.inputs])[0]
@@ -106,3 +108,17 @@ def test_capacity_api_two_years_trend_and_records(cw, client):
     assert own["value"] == "1"
     client.force_login(cw["users"]["teacher-a"])  # a teacher does not see school statistics
     assert client.get(f"/api/schools/{a.code}/capacity").status_code == 404
+
+
+def test_capacity_page_shows_formula_charts_and_record_links(cw, client):
+    t, a = cw["teachers"], cw["schools"]["A"]
+    Appointment.objects.create(
+        teacher=t["b0"], school=a, weekly_hours=6, weekdays="1", starts=date(2025, 3, 1)
+    )
+    client.force_login(cw["users"]["langfang"])
+    page = client.get(f"/schools/{a.code}/capacity/").content.decode()
+    assert "own_lessons / (own_lessons + partner_lessons)" in page
+    assert page.count('class="chart"') == 2  # index per year and dependence trend
+    assert 'href="/talent/appointments/"' in page
+    assert f'href="/schools/{a.code}/#stats"' in page
+    assert "dependence_not_falling" in page

@@ -62,10 +62,12 @@ BACKBONE_LEVELS = ("county", "city", "province")
 
 @dataclass(frozen=True, order=True)
 class Ref:
-    """One record behind a number: ``app.model`` and its primary key."""
+    """One record behind a number: ``app.model``, its primary key and, where its page is the
+    parent's (a placement's round, an imported resource), the parent's key."""
 
     model: str
     pk: int | str
+    parent: int | str | None = None
 
 
 @dataclass
@@ -86,7 +88,7 @@ def _statistics(school: School, years: list[int]) -> dict[tuple[int, str], tuple
     return {(y, ind): (Fraction(value), pk) for y, ind, value, pk in rows}
 
 
-def _placements(school: School, year: int) -> list[tuple[Fraction, int, int]]:
+def _placements(school: School, year: int) -> list[tuple[Fraction, int, Ref]]:
     """(FTE, weekly hours, pk) of teachers placed here by a published round covering ``year``."""
     rows = (
         Placement.objects.filter(
@@ -95,14 +97,16 @@ def _placements(school: School, year: int) -> list[tuple[Fraction, int, int]]:
             round__year__lte=year,
         )
         .exclude(teacher__school=school)
-        .values_list("pk", "round__year", "post__term_years", "teacher__weekly_hours")
+        .values_list("pk", "round_id", "round__year", "post__term_years", "teacher__weekly_hours")
     )
     return [
-        (Fraction(1), hours, pk) for pk, start, term, hours in rows if year < start + max(term, 1)
+        (Fraction(1), hours, Ref("talent.placement", pk, rnd))
+        for pk, rnd, start, term, hours in rows
+        if year < start + max(term, 1)
     ]
 
 
-def _appointments(school: School, year: int) -> list[tuple[Fraction, int, int]]:
+def _appointments(school: School, year: int) -> list[tuple[Fraction, int, Ref]]:
     """(FTE, weekly hours, pk) of other schools' teachers appointed here during ``year``."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     rows = (
@@ -111,15 +115,16 @@ def _appointments(school: School, year: int) -> list[tuple[Fraction, int, int]]:
         .exclude(teacher__school=school)
         .values_list("pk", "weekly_hours", "teacher__weekly_hours")
     )
-    return [(Fraction(h, load) if load else Fraction(0), h, pk) for pk, h, load in rows]
+    return [
+        (Fraction(h, load) if load else Fraction(0), h, Ref("talent.appointment", pk))
+        for pk, h, load in rows
+    ]
 
 
 def _seconded(school: School, year: int, trace: dict[str, list[Ref]]) -> tuple[Fraction, Fraction]:
     placed = _placements(school, year)
     appointed = _appointments(school, year)
-    trace["seconded_fte"] = [Ref("talent.placement", pk) for _, _, pk in placed] + [
-        Ref("talent.appointment", pk) for _, _, pk in appointed
-    ]
+    trace["seconded_fte"] = [ref for _, _, ref in placed + appointed]
     trace["partner_lessons"] = list(trace["seconded_fte"])
     fte = sum((f for f, _, _ in placed + appointed), Fraction(0))
     lessons = sum((Fraction(h) for _, h, _ in placed + appointed), Fraction(0)) * TEACHING_WEEKS
@@ -146,7 +151,7 @@ def _school_people(school: School) -> tuple[set[int], set[int]]:
     return teachers, admins
 
 
-def _reuse(school: School, years: list[int]) -> dict[int, tuple[list[int], int]]:
+def _reuse(school: School, years: list[int]) -> dict[int, tuple[list[Ref], int]]:
     """Per year: the collection items importing the school's resources from outside, and how
     many distinct resources they import."""
     teachers, admins = _school_people(school)
@@ -155,10 +160,10 @@ def _reuse(school: School, years: list[int]) -> dict[int, tuple[list[int], int]]
         .exclude(user_id__in=sorted(teachers | admins))
         .values_list("pk", "resource_id", "created_at__year")
     )
-    items: dict[int, list[int]] = defaultdict(list)
+    items: dict[int, list[Ref]] = defaultdict(list)
     resources: dict[int, set[int]] = defaultdict(set)
     for pk, resource, year in rows:
-        items[year].append(pk)
+        items[year].append(Ref("resources.collectionitem", pk, str(resource)))
         resources[year].add(resource)
     return {y: (items[y], len(resources[y])) for y in items}
 
@@ -176,7 +181,7 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
     fte, partner = _seconded(school, year, trace)
     own = _own_lessons(school, stats, year, trace)
     items, reused = reuse.get(year, ([], 0))
-    trace["reused_resources"] = [Ref("resources.collectionitem", pk) for pk in items]
+    trace["reused_resources"] = items
     inputs = CapacityInputs(
         year,
         own_lessons=own,

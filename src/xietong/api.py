@@ -16,6 +16,7 @@ from xietong.evaluation.api import router as evaluation_router
 from xietong.finance.api import router as finance_router
 from xietong.finance.ledger import AlreadyReversed
 from xietong.jobs.api import router as jobs_router
+from xietong.partnerships.api import router as partnerships_router
 from xietong.partnerships.api_portfolio import router as partnerships_portfolio_router
 from xietong.planning.api import router as planning_router
 from xietong.regions.api import router as regions_router
@@ -46,6 +47,7 @@ api.add_router("/", talent_router)
 api.add_router("/", finance_router)
 api.add_router("/", consultation_router)
 api.add_router("/", planning_router)
+api.add_router("/", partnerships_router)
 api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 api.add_router("/", resources_router)

@@ -192,6 +192,27 @@ class AuditAction(models.TextChoices):
     PLANNING_STATUS_COMPUTE = "planning.status_compute", _("Plan status computed")
     PLANNING_STATUS_PUBLISH = "planning.status_publish", _("Plan status published")
 
+    # partnerships: cooperations between schools, jurisdictions and social partners
+    PARTNERSHIPS_PROPOSE = "partnerships.propose", _("Cooperation proposed by a school")
+    PARTNERSHIPS_ESTABLISH = "partnerships.establish", _("Cooperation set up by an authority")
+    PARTNERSHIPS_AGREEMENT_EDIT = "partnerships.agreement_edit", _("Agreement edited")
+    PARTNERSHIPS_APPROVE = "partnerships.approve", _("Agreement approved")
+    PARTNERSHIPS_ACTIVATE = "partnerships.activate", _("Cooperation in force")
+    PARTNERSHIPS_OBLIGATION_SET = "partnerships.obligation_set", _("Obligation set")
+    PARTNERSHIPS_ACTIVITY_RECORD = "partnerships.activity_record", _("Activity recorded")
+    PARTNERSHIPS_ACTIVITY_CONFIRM = "partnerships.activity_confirm", _("Activity confirmed")
+    PARTNERSHIPS_ACTIVITY_VERIFY = "partnerships.activity_verify", _("Activity verified")
+    PARTNERSHIPS_ACTIVITY_LINK = (
+        "partnerships.activity_link",
+        _("Activities linked from other apps"),
+    )
+    PARTNERSHIPS_COMPLIANCE = "partnerships.compliance", _("Obligation compliance computed")
+    PARTNERSHIPS_SUSPEND = "partnerships.suspend", _("Cooperation suspended")
+    PARTNERSHIPS_RESUME = "partnerships.resume", _("Cooperation resumed")
+    PARTNERSHIPS_RENEW = "partnerships.renew", _("Cooperation renewed")
+    PARTNERSHIPS_EXIT = "partnerships.exit", _("Cooperation exited")
+    PARTNERSHIPS_EXPIRY_NOTICE = "partnerships.expiry_notice", _("Expiry notice sent")
+
 
 class ObjectType(models.TextChoices):
     # accounts
@@ -253,6 +274,13 @@ class ObjectType(models.TextChoices):
     PLAN_MILESTONE = "plan_milestone", _("milestone")
     PLAN_STATUS_REPORT = "plan_status_report", _("plan status report")
     PLAN_TARGET = "plan_target", _("plan target")
+    # partnerships
+    COOPERATION = "partnerships.Cooperation", _("cooperation")
+    COOPERATION_AGREEMENT = "partnerships.AgreementVersion", _("agreement version")
+    COOPERATION_APPROVAL = "partnerships.Approval", _("agreement approval")
+    COOPERATION_OBLIGATION = "partnerships.Obligation", _("cooperation obligation")
+    COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
+    SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
     FORUM = "forum", _("forum")
@@ -323,6 +351,18 @@ MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
     "talent.Enrolment": (ObjectType.ENROLMENT, _pk),
     "talent.Vacancy": (ObjectType.VACANCY, _pk),
     "talent.Candidacy": (ObjectType.CANDIDACY, _pk),
+    "partnerships.Cooperation": (ObjectType.COOPERATION, lambda c: c.code),
+    "partnerships.AgreementVersion": (
+        ObjectType.COOPERATION_AGREEMENT,
+        lambda v: f"{v.agreement.cooperation.code}:v{v.number}",
+    ),
+    "partnerships.Approval": (ObjectType.COOPERATION_APPROVAL, _pk),
+    "partnerships.Obligation": (
+        ObjectType.COOPERATION_OBLIGATION,
+        lambda o: f"{o.cooperation.code}/{o.code}",
+    ),
+    "partnerships.Activity": (ObjectType.COOPERATION_ACTIVITY, _pk),
+    "partnerships.SocialPartner": (ObjectType.SOCIAL_PARTNER, _pk),
 }
 
 

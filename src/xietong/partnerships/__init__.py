@@ -1,0 +1,1 @@
+"""Schools together: cooperations across jurisdictions, their agreements, obligations and activities."""

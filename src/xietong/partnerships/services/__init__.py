@@ -1,0 +1,58 @@
+"""Every write on cooperations: keyword-only, atomic, scope-checked, audited (a package by
+workflow; the names are re-exported here). Who may do what: :mod:`.common`."""
+
+from .activities import (
+    activity_confirm,
+    activity_record,
+    activity_verify,
+    compliance_compute,
+    obligation_set,
+    period_bounds,
+    period_of,
+)
+from .agreements import (
+    agreement_approve,
+    agreement_edit,
+    current_version,
+    missing_approvals,
+    required_approvals,
+)
+from .common import LifecycleError, acts_for_party, can_manage, canonical_json, content_hash
+from .cooperations import (
+    cooperation_establish,
+    cooperation_exit,
+    cooperation_propose,
+    cooperation_renew,
+    cooperation_resume,
+    cooperation_suspend,
+)
+from .expiry import expiry_notices_send
+from .links import activities_link
+
+__all__ = [
+    "LifecycleError",
+    "activities_link",
+    "activity_confirm",
+    "activity_record",
+    "activity_verify",
+    "acts_for_party",
+    "agreement_approve",
+    "agreement_edit",
+    "can_manage",
+    "canonical_json",
+    "compliance_compute",
+    "content_hash",
+    "cooperation_establish",
+    "cooperation_exit",
+    "cooperation_propose",
+    "cooperation_renew",
+    "cooperation_resume",
+    "cooperation_suspend",
+    "current_version",
+    "expiry_notices_send",
+    "missing_approvals",
+    "obligation_set",
+    "period_bounds",
+    "period_of",
+    "required_approvals",
+]

@@ -53,6 +53,7 @@ __all__ = [
     "Ref",
     "TracedInputs",
     "capacity_inputs",
+    "capacity_payload",
     "school_capacity",
 ]
 
@@ -249,3 +250,67 @@ def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
         latest = next(r for r in results if r.year == trend.years[-1])
         decision = exit_ready(latest, trend)
     return CapacityReport(school, traced, results, trend, decision)
+
+
+def _text(value: Fraction | None) -> str | None:
+    return None if value is None else str(value)
+
+
+INPUT_NAMES = (
+    "own_lessons",
+    "partner_lessons",
+    "seconded_fte",
+    "students",
+    "backbone_teachers",
+    "trained_1y",
+    "retained_1y",
+    "trained_3y",
+    "retained_3y",
+    "reused_resources",
+    "satisfaction",
+    "transfers_out",
+)
+
+
+def _year(traced, result) -> dict:
+    return {
+        "year": traced.year,
+        "index": _text(result.index),
+        "index_float": None if result.index is None else float(result.index),
+        "components": [
+            {
+                "code": c.code,
+                "state": c.state,
+                "ratio": _text(c.ratio),
+                "value": _text(c.value),
+                "weight": str(c.weight),
+                "formula": c.formula,
+                "meets_line": c.meets_line,
+            }
+            for c in result.components
+        ],
+        "inputs": {n: _text(getattr(traced.inputs, n)) for n in INPUT_NAMES},
+        "records": {
+            n: [{"model": r.model, "pk": str(r.pk)} for r in refs]
+            for n, refs in traced.trace.items()
+        },
+    }
+
+
+def capacity_payload(report: CapacityReport) -> dict:
+    """The report as plain data (the API's body, also the page's table)."""
+    t, e = report.trend, report.exit
+    return {
+        "school": report.school.code,
+        "years": [_year(tr, r) for tr, r in zip(report.years, report.results, strict=True)],
+        "trend": None
+        if t is None
+        else {
+            "years": list(t.years),
+            "shares": [str(s) for s in t.shares],
+            "slope": str(t.slope),
+            "slope_se": t.slope_se,
+            "fte_slope": str(t.fte_slope),
+        },
+        "exit": None if e is None else {"ready": e.ready, "failed": list(e.failed)},
+    }

@@ -14,8 +14,7 @@ from xietong.accounts.scope import scope_for
 from xietong.algorithms.capacity import FORMULAS
 from xietong.web import charts
 
-from .api_portfolio import INPUT_NAMES, capacity_payload
-from .capacity import Ref, school_capacity
+from .capacity import INPUT_NAMES, Ref, capacity_payload, school_capacity
 
 INPUT_LABELS = {
     "own_lessons": gettext_lazy("Lessons by its own staff"),

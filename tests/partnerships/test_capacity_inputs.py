@@ -122,3 +122,24 @@ def test_capacity_page_shows_formula_charts_and_record_links(cw, client):
     assert 'href="/talent/appointments/"' in page
     assert f'href="/schools/{a.code}/#stats"' in page
     assert "dependence_not_falling" in page
+
+
+def test_synchronous_lessons_from_the_partner_count_as_partner_lessons(cw, active):
+    """Tongzhou school B gives A 20 synchronous lessons in 2025 (recorded in partnerships): they
+    add to A's partner lessons and are traced; a lesson typed by A for itself would not."""
+    from xietong.partnerships.services import activity_record
+
+    coop, a_party, b_party = active
+    act = activity_record(
+        actor=cw["users"]["tongzhou"],
+        cooperation=coop,
+        kind="sync_lesson",
+        date=date(2025, 4, 10),
+        amount=20,
+        provider=b_party,
+        recipient=a_party,
+        subject="math",
+    )
+    (y25,) = capacity_inputs(cw["schools"]["A"], [2025])
+    assert y25.inputs.partner_lessons == 20
+    assert y25.trace["partner_lessons"] == [Ref("partnerships.activity", act.pk, coop.pk)]

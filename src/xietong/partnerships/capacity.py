@@ -9,7 +9,9 @@ was counted from. The sources, per school and year:
 - ``seconded_fte``: teachers of other schools working here that year: exchange placements to a
   post hosted here (one FTE each, for the post's term) and multi-school appointments (weekly
   hours here over the teacher's weekly load).
-- ``partner_lessons``: the seconded teachers' lessons here (weekly hours x ``TEACHING_WEEKS``).
+- ``partner_lessons``: the seconded teachers' lessons here (weekly hours x ``TEACHING_WEEKS``)
+  plus the synchronous lessons (partnerships activities of kind ``sync_lesson``) the school
+  received from another party that year.
 - ``own_lessons``: the school's own teachers (statistics ``teachers`` of the year) at the mean
   weekly load of its staff roster, x ``TEACHING_WEEKS``, less nothing else: seconded-in
   teachers are on the roll of their home school.
@@ -46,6 +48,8 @@ from xietong.resources.models import CollectionItem
 from xietong.schools.models import School, SchoolStatistic
 from xietong.schools.selectors import can_see_statistics, school_get
 from xietong.talent.models import Appointment, Placement, Teacher
+
+from .models import Activity, ActivityKind
 
 __all__ = [
     "TEACHING_WEEKS",
@@ -122,14 +126,28 @@ def _appointments(school: School, year: int) -> list[tuple[Fraction, int, Ref]]:
     ]
 
 
+def _sync_lessons(school: School, year: int) -> list[tuple[Fraction, Ref]]:
+    """Synchronous lessons received by the school in ``year`` from another party, typed in the
+    partnerships app (an activity linked to a talent record is counted through that record)."""
+    rows = (
+        Activity.objects.filter(
+            kind=ActivityKind.SYNC_LESSON, recipient__school=school, date__year=year, source_app=""
+        )
+        .exclude(provider__school=school)
+        .values_list("pk", "cooperation_id", "quantity")
+    )
+    return [(Fraction(q), Ref("partnerships.activity", pk, coop)) for pk, coop, q in rows]
+
+
 def _seconded(school: School, year: int, trace: dict[str, list[Ref]]) -> tuple[Fraction, Fraction]:
     placed = _placements(school, year)
     appointed = _appointments(school, year)
+    synced = _sync_lessons(school, year)
     trace["seconded_fte"] = [ref for _, _, ref in placed + appointed]
-    trace["partner_lessons"] = list(trace["seconded_fte"])
+    trace["partner_lessons"] = trace["seconded_fte"] + [ref for _, ref in synced]
     fte = sum((f for f, _, _ in placed + appointed), Fraction(0))
     lessons = sum((Fraction(h) for _, h, _ in placed + appointed), Fraction(0)) * TEACHING_WEEKS
-    return fte, lessons
+    return fte, lessons + sum((q for q, _ in synced), Fraction(0))
 
 
 def _own_lessons(school: School, stats, year: int, trace) -> Fraction | None:

@@ -42,7 +42,9 @@ COMPONENT_LABELS = {
 
 
 def record_link(ref: Ref, school_code: str) -> str:
-    """The page of a record behind a capacity input."""
+    """The page of a record behind a capacity input ("" while it has none of its own)."""
+    if ref.model == "partnerships.activity":
+        return ""
     if ref.model == "schools.schoolstatistic":
         return reverse("school_detail", args=[school_code]) + "#stats"
     if ref.model == "talent.placement":

@@ -87,6 +87,38 @@ def test_school_capacity_reads(world, who):
         assert c.get(f"/schools/{school.code}/capacity/").status_code == expected, (who, key)
 
 
+# A pairing of Tongzhou B with Langfang A in Tongzhou-Wuqing-Langfang: seen by its area's
+# secretariat and by whoever reads a party's jurisdiction or school.
+PORTFOLIO_SEES = {"admin", "twl-sec", "jjj-sec", "langfang", "tongzhou", "school-a", "teacher-a"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_portfolio_reads(world, who):
+    import datetime as dt
+
+    from xietong.partnerships.services import cooperation_propose
+
+    s = world["schools"]
+    cooperation_propose(
+        actor=world["users"]["school-a"],
+        school=s["A"],
+        fields={
+            "code": "TWL-M-1",
+            "kind": "pairing",
+            "title_zh": "结对",
+            "area": world["areas"]["tongwulang"],
+            "term_start": dt.date(2025, 1, 1),
+            "term_end": dt.date(2027, 12, 31),
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "supported", "school": s["A"]}],
+    )
+    c = client_for(world, who)
+    r = c.get("/api/partnerships/portfolio/tongwulang")
+    assert r.status_code == 200, who
+    assert r.json()["cooperations"] == (1 if who in PORTFOLIO_SEES else 0), who
+    assert c.get("/api/partnerships/portfolio/nowhere").status_code == 404
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_statistics_writes(world, who):
     c = client_for(world, who)

@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from xietong.accounts.auth import READ_AUTH
 
 from .capacity import capacity_payload, school_capacity
+from .portfolio import area_portfolio
 
 router = Router(tags=["partnerships"])
 
@@ -64,3 +65,30 @@ def school_capacity_api(request, code: str):
     if report is None:
         raise HttpError(404, "Not found")
     return capacity_payload(report)
+
+
+class PartnershipsComplianceOut(Schema):
+    assessed: int
+    met: int
+    unmet: int
+    share: str
+
+
+class PartnershipsPortfolioOut(Schema):
+    area: str
+    cooperations: int
+    by_kind: dict[str, int]
+    by_origin: dict[str, int]
+    by_status: dict[str, int]
+    by_member: dict[str, int]
+    compliance: dict[str, PartnershipsComplianceOut]
+
+
+@router.get("/partnerships/portfolio/{area}", response=PartnershipsPortfolioOut, auth=READ_AUTH)
+def portfolio_api(request, area: str):
+    """An area's cooperations as the caller sees them: counts by kind, origin, status and member
+    (province-level code), and obligation compliance per period (pooled: met / assessed)."""
+    body = area_portfolio(scope=request.scope, slug=area)
+    if body is None:
+        raise HttpError(404, "Not found")
+    return body

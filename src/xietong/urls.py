@@ -18,6 +18,11 @@ urlpatterns = [
         views_portfolio.school_capacity_page,
         name="school_capacity",
     ),
+    path(
+        "partnerships/portfolio/<slug:area>/",
+        views_portfolio.portfolio_page,
+        name="partnerships_portfolio",
+    ),
     path("statistics/import/", views.statistics_import_view, name="statistics_import"),
     path("statistics/template.<str:fmt>", views.statistics_template, name="statistics_template"),
     path("statistics/export.<str:fmt>", views.statistics_export, name="statistics_export"),

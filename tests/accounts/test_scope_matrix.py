@@ -117,6 +117,8 @@ def test_partnerships_portfolio_reads(world, who):
     assert r.status_code == 200, who
     assert r.json()["cooperations"] == (1 if who in PORTFOLIO_SEES else 0), who
     assert c.get("/api/partnerships/portfolio/nowhere").status_code == 404
+    page = c.get("/partnerships/portfolio/tongwulang/").content.decode()
+    assert ('<td class="n">1</td>' in page) == (who in PORTFOLIO_SEES), who
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -22,3 +22,12 @@ def test_portfolio_counts_and_compliance(active, users, client):
     client.force_login(users["yrd-sec"])  # another area's secretariat sees none of it
     assert client.get("/api/partnerships/portfolio/tongwulang").json()["cooperations"] == 0
     assert client.get("/api/partnerships/portfolio/nowhere").status_code == 404
+
+
+def test_portfolio_page_chart_and_tables(active, users, client):
+    client.force_login(users["twl-sec"])
+    page = client.get("/partnerships/portfolio/tongwulang/").content.decode()
+    assert 'class="chart"' in page
+    assert 'id="by-kind"' in page and "Pairing" in page
+    assert "Beijing" in page or "北京" in page
+    assert client.get("/partnerships/portfolio/nowhere/").status_code == 404

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from xietong.api import api
+from xietong.partnerships import views_portfolio
 from xietong.web import views
 
 urlpatterns = [
@@ -12,6 +13,16 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("pickers/schools/", views.school_search, name="picker_schools"),
     path("schools/<str:code>/", views.school_detail, name="school_detail"),
+    path(
+        "schools/<str:code>/capacity/",
+        views_portfolio.school_capacity_page,
+        name="school_capacity",
+    ),
+    path(
+        "partnerships/portfolio/<slug:area>/",
+        views_portfolio.portfolio_page,
+        name="partnerships_portfolio",
+    ),
     path("statistics/import/", views.statistics_import_view, name="statistics_import"),
     path("statistics/template.<str:fmt>", views.statistics_template, name="statistics_template"),
     path("statistics/export.<str:fmt>", views.statistics_export, name="statistics_export"),

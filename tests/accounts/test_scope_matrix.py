@@ -78,6 +78,50 @@ def test_statistics_reads(world, who):
 
 
 @pytest.mark.parametrize("who", ROLES)
+def test_school_capacity_reads(world, who):
+    """A school's capacity is built from its statistics and staff: seen where its statistics are."""
+    c = client_for(world, who)
+    for key, school in world["schools"].items():
+        expected = 200 if key in STATS[who] else 404
+        assert c.get(f"/api/schools/{school.code}/capacity").status_code == expected, (who, key)
+        assert c.get(f"/schools/{school.code}/capacity/").status_code == expected, (who, key)
+
+
+# A pairing of Tongzhou B with Langfang A in Tongzhou-Wuqing-Langfang: seen by its area's
+# secretariat and by whoever reads a party's jurisdiction or school.
+PORTFOLIO_SEES = {"admin", "twl-sec", "jjj-sec", "langfang", "tongzhou", "school-a", "teacher-a"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_portfolio_reads(world, who):
+    import datetime as dt
+
+    from xietong.partnerships.services import cooperation_propose
+
+    s = world["schools"]
+    cooperation_propose(
+        actor=world["users"]["school-a"],
+        school=s["A"],
+        fields={
+            "code": "TWL-M-1",
+            "kind": "pairing",
+            "title_zh": "结对",
+            "area": world["areas"]["tongwulang"],
+            "term_start": dt.date(2025, 1, 1),
+            "term_end": dt.date(2027, 12, 31),
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "supported", "school": s["A"]}],
+    )
+    c = client_for(world, who)
+    r = c.get("/api/partnerships/portfolio/tongwulang")
+    assert r.status_code == 200, who
+    assert r.json()["cooperations"] == (1 if who in PORTFOLIO_SEES else 0), who
+    assert c.get("/api/partnerships/portfolio/nowhere").status_code == 404
+    page = c.get("/partnerships/portfolio/tongwulang/").content.decode()
+    assert ('<td class="n">1</td>' in page) == (who in PORTFOLIO_SEES), who
+
+
+@pytest.mark.parametrize("who", ROLES)
 def test_statistics_writes(world, who):
     c = client_for(world, who)
     for key, school in world["schools"].items():

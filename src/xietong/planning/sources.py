@@ -25,6 +25,14 @@ Sources and their formulas (docs/planning.md):
     The area fund's expenditure of the calendar year, in yuan: expense lines of the year, net of
     reversals, closing entries excluded (``finance.selectors.fund_report``,
     ``expenditure_total``). Area-wide only.
+``capacity_index``
+    A supported school's capacity index of the year (``partnerships.capacity.school_capacity``:
+    the weighted mean of the components with data, docs/partnerships-portfolio.md). Parameter:
+    ``school`` (its code). No statistics for the year, or the school not visible: no value.
+``obligation_compliance``
+    The share of the area's cooperation obligations met in the period of the year (``"2025"``),
+    pooled over the computed results, ``met / assessed``
+    (``partnerships.portfolio.area_portfolio``). Area-wide only. No result: no value.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +177,32 @@ def fund_disbursed(indicator, year: int, scope: Scope):
     }
 
 
+@register(
+    "capacity_index", _("Capacity index of a supported school"), member="none", params=("school",)
+)
+def capacity_index_source(indicator, year: int, scope: Scope):
+    from xietong.partnerships.capacity import school_capacity
+
+    code = indicator.params.get("school", "")
+    report = school_capacity(scope=scope, code=code)
+    result = None if report is None else next((r for r in report.results if r.year == year), None)
+    if result is None or result.index is None:
+        return None, {"school": code, "year": year}
+    index = Decimal(result.index.numerator) / Decimal(result.index.denominator)
+    return index, {"school": code, "year": year, "index": str(result.index)}
+
+
+@register("obligation_compliance", _("Share of cooperation obligations met"), member="none")
+def obligation_compliance_source(indicator, year: int, scope: Scope):
+    from xietong.partnerships.portfolio import area_portfolio
+
+    body = area_portfolio(scope=scope, slug=_area(indicator).slug)
+    row = None if body is None else body["compliance"].get(str(year))
+    if not row:
+        return None, {"year": year, "period": str(year)}
+    return Decimal(row["met"]) / Decimal(row["assessed"]), {"period": str(year), **row}
+
+
 def source_check(*, kind: str, params: dict, member) -> str | None:
     """Why a measured indicator's definition cannot be computed, or None when it can."""
     from xietong.algorithms.standards import list_standards
@@ -184,6 +219,8 @@ def source_check(*, kind: str, params: dict, member) -> str | None:
         return _("indicator: expected one of %(v)s") % {"v": ", ".join(GAP_INDICATORS)}
     if "standard" in src.params and params.get("standard") not in list_standards():
         return _("standard: expected one of %(v)s") % {"v": ", ".join(list_standards())}
+    if "school" in src.params and not params.get("school"):
+        return _("school: give the code of a school")
     if src.params == ("standard", "stage") and params.get("stage") not in ("primary", "junior"):
         return _("stage: expected primary or junior")
     return None

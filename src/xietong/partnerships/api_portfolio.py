@@ -1,0 +1,94 @@
+"""API of the portfolio and of a supported school's capacity (every input with its records)."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from xietong.accounts.auth import READ_AUTH
+
+from .capacity import capacity_payload, school_capacity
+from .portfolio import area_portfolio
+
+router = Router(tags=["partnerships"])
+
+
+class PartnershipsRecordOut(Schema):
+    model: str
+    pk: str
+
+
+class PartnershipsComponentOut(Schema):
+    code: str
+    state: str
+    ratio: str | None
+    value: str | None
+    weight: str
+    formula: str
+    meets_line: bool | None
+
+
+class PartnershipsCapacityYearOut(Schema):
+    year: int
+    index: str | None
+    index_float: float | None
+    components: list[PartnershipsComponentOut]
+    inputs: dict[str, str | None]
+    records: dict[str, list[PartnershipsRecordOut]]
+
+
+class PartnershipsTrendOut(Schema):
+    years: list[int]
+    shares: list[str]
+    slope: str
+    slope_se: float | None
+    fte_slope: str
+
+
+class PartnershipsExitOut(Schema):
+    ready: bool
+    failed: list[str]
+
+
+class PartnershipsCapacityOut(Schema):
+    school: str
+    years: list[PartnershipsCapacityYearOut]
+    trend: PartnershipsTrendOut | None
+    exit: PartnershipsExitOut | None
+
+
+@router.get("/schools/{code}/capacity", response=PartnershipsCapacityOut, auth=READ_AUTH)
+def school_capacity_api(request, code: str):
+    """A supported school's capacity index per year, every input with the records behind it,
+    the dependence trend and the exit-ready decision (rules: docs/partnerships-portfolio.md)."""
+    report = school_capacity(scope=request.scope, code=code)
+    if report is None:
+        raise HttpError(404, "Not found")
+    return capacity_payload(report)
+
+
+class PartnershipsComplianceOut(Schema):
+    assessed: int
+    met: int
+    unmet: int
+    share: str
+
+
+class PartnershipsPortfolioOut(Schema):
+    area: str
+    cooperations: int
+    by_kind: dict[str, int]
+    by_origin: dict[str, int]
+    by_status: dict[str, int]
+    by_member: dict[str, int]
+    compliance: dict[str, PartnershipsComplianceOut]
+
+
+@router.get("/partnerships/portfolio/{area}", response=PartnershipsPortfolioOut, auth=READ_AUTH)
+def portfolio_api(request, area: str):
+    """An area's cooperations as the caller sees them: counts by kind, origin, status and member
+    (province-level code), and obligation compliance per period (pooled: met / assessed)."""
+    body = area_portfolio(scope=request.scope, slug=area)
+    if body is None:
+        raise HttpError(404, "Not found")
+    return body

@@ -1,0 +1,155 @@
+"""Pages of the portfolio and of a supported school's capacity (thin: selectors do the work)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xietong.accounts.scope import scope_for
+from xietong.algorithms.capacity import FORMULAS
+from xietong.web import charts
+
+from .capacity import INPUT_NAMES, Ref, capacity_payload, school_capacity
+
+INPUT_LABELS = {
+    "own_lessons": gettext_lazy("Lessons by its own staff"),
+    "partner_lessons": gettext_lazy("Lessons by seconded staff"),
+    "seconded_fte": gettext_lazy("Seconded staff (FTE)"),
+    "students": gettext_lazy("Students"),
+    "backbone_teachers": gettext_lazy("Backbone teachers (county level and above)"),
+    "trained_1y": gettext_lazy("Trained by the partner one year before"),
+    "retained_1y": gettext_lazy("Of them still at the school"),
+    "trained_3y": gettext_lazy("Trained by the partner three years before"),
+    "retained_3y": gettext_lazy("Of them still at the school (3 years)"),
+    "reused_resources": gettext_lazy("Its resources reused by others"),
+    "satisfaction": gettext_lazy("Satisfaction (surveyed)"),
+    "transfers_out": gettext_lazy("Pupils transferring out"),
+}
+COMPONENT_LABELS = {
+    "own_teaching": gettext_lazy("Own teaching share"),
+    "backbone": gettext_lazy("Backbone teachers per 100 students"),
+    "retention_1y": gettext_lazy("Retention after 1 year"),
+    "retention_3y": gettext_lazy("Retention after 3 years"),
+    "reuse": gettext_lazy("Reuse of its resources"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+    "transfers_out": gettext_lazy("Pupils staying"),
+}
+
+
+def record_link(ref: Ref, school_code: str) -> str:
+    """The page of a record behind a capacity input ("" while it has none of its own)."""
+    if ref.model == "partnerships.activity":
+        return ""
+    if ref.model == "schools.schoolstatistic":
+        return reverse("school_detail", args=[school_code]) + "#stats"
+    if ref.model == "talent.placement":
+        return reverse("talent_results", args=[ref.parent])
+    if ref.model == "talent.appointment":
+        return reverse("talent_appointments")
+    if ref.model == "talent.teacher":
+        return reverse("talent_teachers")
+    return reverse("resource_detail", args=[ref.parent])
+
+
+def _rows(report) -> list[dict]:
+    code = report.school.code
+    rows = []
+    for traced in report.years:
+        for name in INPUT_NAMES:
+            refs = traced.trace.get(name, [])
+            rows.append(
+                {
+                    "year": traced.year,
+                    "name": INPUT_LABELS[name],
+                    "value": getattr(traced.inputs, name),
+                    "records": [(f"{r.model} {r.pk}", record_link(r, code)) for r in refs],
+                }
+            )
+    return rows
+
+
+def _charts(payload: dict) -> tuple[str, str]:
+    years = [y["year"] for y in payload["years"]]
+    index = charts.lines(
+        years,
+        {_("Capacity index"): [y["index_float"] for y in payload["years"]]},
+        title=_("Capacity index by year"),
+        ytitle=_("Index (0 to 1)"),
+    )
+    trend = payload["trend"]
+    if trend is None:
+        return index, ""
+    shares = [float(Fraction(s)) for s in trend["shares"]]
+    dependence = charts.lines(
+        trend["years"],
+        {_("Share of lessons by the partner"): shares},
+        title=_("Dependence on the partner"),
+        ytitle=_("Share"),
+    )
+    return index, dependence
+
+
+def school_capacity_page(request, code: str):
+    report = school_capacity(scope=scope_for(request.user), code=code)
+    if report is None:
+        raise Http404
+    payload = capacity_payload(report)
+    index_chart, dependence_chart = _charts(payload)
+    components = [
+        {**c, "year": y["year"], "label": COMPONENT_LABELS[c["code"]]}
+        for y in payload["years"]
+        for c in y["components"]
+    ]
+    return render(
+        request,
+        "partnerships/capacity.html",
+        {
+            "school": report.school,
+            "payload": payload,
+            "formulas": [(COMPONENT_LABELS[k], f) for k, f in FORMULAS.items()],
+            "components": components,
+            "rows": _rows(report),
+            "index_chart": index_chart,
+            "dependence_chart": dependence_chart,
+        },
+    )
+
+
+def _labelled(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, str, int]]:
+    return [(code, labels.get(code, code), n) for code, n in counts.items()]
+
+
+def portfolio_page(request, area: str):
+    from xietong.regions.models import Jurisdiction
+
+    from .models import CooperationKind, Origin, Status
+    from .portfolio import area_portfolio
+
+    body = area_portfolio(scope=scope_for(request.user), slug=area)
+    if body is None:
+        raise Http404
+    names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=list(body["by_member"]))}
+    kinds = _labelled(body["by_kind"], dict(CooperationKind.choices))
+    chart = charts.bars(
+        [str(label) for _, label, _ in kinds],
+        {_("Cooperations"): [n for _, _, n in kinds]},
+        title=_("Cooperations by model"),
+        ytitle=_("Cooperations"),
+    )
+    return render(
+        request,
+        "partnerships/portfolio.html",
+        {
+            "body": body,
+            "kinds": kinds,
+            "origins": _labelled(body["by_origin"], dict(Origin.choices)),
+            "statuses": _labelled(body["by_status"], dict(Status.choices)),
+            "members": _labelled(body["by_member"], names),
+            "chart": chart,
+        },
+    )

@@ -14,6 +14,7 @@ from .catalogue import (
     Visibility,
     WithdrawReason,
 )
+from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "ResourceVersion",
     "Scheme",
     "Status",
+    "UsageEvent",
+    "UsageKind",
     "Visibility",
     "VocabularyNode",
     "VocabularyRelease",

@@ -1,0 +1,64 @@
+"""Reading usage flows: the source member x consumer member matrix per period, net exporters and
+importers. Aggregates only, never a person. For the public (anonymous) caller every cell below
+``MIN_CELL`` events is suppressed (shown as None) so that no small group can be singled out;
+logged-in callers see the cells whose source or consumer province lies in their read scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from xietong.accounts.scope import scope_for
+
+from .models import UsageEvent
+
+MIN_CELL = 5
+
+
+def _events(*, actor, period_from: str = "", period_to: str = "", kinds=()):
+    qs = UsageEvent.objects.exclude(consumer_province="")
+    if period_from:
+        qs = qs.filter(period__gte=period_from)
+    if period_to:
+        qs = qs.filter(period__lte=period_to)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    scope = scope_for(actor)
+    if scope.is_public or scope.is_admin:
+        return qs, scope
+    provinces = {p[:2] for p in scope.read_prefixes}
+    return qs.filter(Q(source_province__in=provinces) | Q(consumer_province__in=provinces)), scope
+
+
+def flow_matrix(*, actor, period_from: str = "", period_to: str = "", kinds=()) -> list[dict]:
+    """Cells {source, consumer, count} between provinces, largest first; counts below
+    ``MIN_CELL`` are None for the public."""
+    qs, scope = _events(actor=actor, period_from=period_from, period_to=period_to, kinds=kinds)
+    rows = (
+        qs.values("source_province", "consumer_province")
+        .annotate(n=Count("id"))
+        .order_by("-n", "source_province", "consumer_province")
+    )
+    suppress = scope.is_public
+    return [
+        {
+            "source": r["source_province"],
+            "consumer": r["consumer_province"],
+            "count": None if suppress and r["n"] < MIN_CELL else r["n"],
+        }
+        for r in rows
+    ]
+
+
+def net_balance(cells: list[dict]) -> list[dict]:
+    """Per member: exports (its resources used elsewhere), imports (others' used by it), net;
+    cross-border cells only, suppressed cells left out."""
+    out: dict[str, dict] = {}
+    for c in cells:
+        if c["count"] is None or c["source"] == c["consumer"]:
+            continue
+        out.setdefault(c["source"], {"member": c["source"], "exports": 0, "imports": 0})
+        out.setdefault(c["consumer"], {"member": c["consumer"], "exports": 0, "imports": 0})
+        out[c["source"]]["exports"] += c["count"]
+        out[c["consumer"]]["imports"] += c["count"]
+    rows = [{**v, "net": v["exports"] - v["imports"]} for v in out.values()]
+    return sorted(rows, key=lambda v: (-v["net"], v["member"]))

@@ -1273,3 +1273,22 @@ def test_planning_writes(world, plans, who):
     sub = Actual.objects.filter(indicator=ind, status="submitted").exists()
     seen = c.get(f"/api/planning/indicators/{ind.pk}").json()["actuals"]
     assert bool(seen) == (sub and (manages or reports)), who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_flows_page(world, res, who):
+    """The public sees the Langfang -> Tongzhou cell of one import suppressed (k=5); a logged-in
+    caller sees it when either province is in their read scope, and no cell outside it."""
+    from xietong.accounts.scope import scope_for
+    from xietong.resources.services import collection_import
+
+    collection_import(resource=res["public"], actor=world["users"]["tongzhou"])
+    c = client_for(world, who)
+    assert c.get("/resources/flows/").status_code == 200
+    rows = c.get("/resources/flows/?format=csv").content.decode().splitlines()[1:]
+    scope = scope_for(world["users"][who]) if who else None
+    if scope is None or scope.is_public:
+        assert rows == ["13,11,"], who
+        return
+    prefixes = {p[:2] for p in scope.read_prefixes}
+    assert rows == (["13,11,1"] if scope.is_admin or prefixes & {"13", "11"} else []), who

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_flows
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
     path("upload/", views.upload, name="resource_upload"),
     path("collection/", views.collection, name="resource_collection"),
+    path("flows/", views_flows.flows_page, name="resource_flows"),
     path("review/", views.review_queue, name="resource_review_queue"),
     path("<uuid:pk>/", views.resource_detail, name="resource_detail"),
     path("<uuid:pk>/file", views.resource_file, name="resource_file"),

@@ -1286,8 +1286,16 @@ def test_resources_flows_page(world, res, who):
     c = client_for(world, who)
     assert c.get("/resources/flows/").status_code == 200
     rows = c.get("/resources/flows/?format=csv").content.decode().splitlines()[1:]
+    api = [(x["source"], x["consumer"], x["count"]) for x in c.get("/api/resources/flows").json()]
+    assert [",".join("" if v is None else str(v) for v in a) for a in api] == rows, who
+    usage = c.get(f"/api/resources/{res['public'].pk}/usage")
+    assert usage.status_code == 200 and c.get(
+        f"/api/resources/{res['private'].pk}/usage"
+    ).status_code == (200 if who in RES_READERS["private"] else 404)
     scope = scope_for(world["users"][who]) if who else None
-    if scope is None or scope.is_public:
+    public = scope is None or scope.is_public
+    assert usage.json()["import"] == (None if public else 1), who
+    if public:
         assert rows == ["13,11,"], who
         return
     prefixes = {p[:2] for p in scope.read_prefixes}

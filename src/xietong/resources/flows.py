@@ -62,3 +62,20 @@ def net_balance(cells: list[dict]) -> list[dict]:
         out[c["consumer"]]["imports"] += c["count"]
     rows = [{**v, "net": v["exports"] - v["imports"]} for v in out.values()]
     return sorted(rows, key=lambda v: (-v["net"], v["member"]))
+
+
+def usage_counts(*, actor, resource) -> dict[str, int | None]:
+    """Events per kind for one resource the caller may read (the caller's check is the API's);
+    for the public a count below ``MIN_CELL`` is None, like a matrix cell."""
+    rows = dict(
+        UsageEvent.objects.filter(resource=resource)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    public = scope_for(actor).is_public
+    counts = {}
+    for kind in UsageEvent._meta.get_field("kind").choices:
+        n = rows.get(kind[0], 0)
+        counts[kind[0]] = None if public and n < MIN_CELL else n
+    return counts

@@ -4,7 +4,7 @@ a day per user, ratings are audited and bounded, the public sees no cell below k
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from tests.resources.conftest import make, publish
+from tests.resources.conftest import make, pdf, publish
 from xietong.audit.models import AuditEntry
 from xietong.resources import flows
 from xietong.resources.models import UsageEvent
@@ -60,3 +60,35 @@ def test_public_matrix_suppresses_small_cells(resworld):
     net = {row["member"]: row for row in flows.net_balance(flows.flow_matrix(actor=admin))}
     assert net["13"]["exports"] == 5 + (2 if consumer_e != "13" else 0)
     assert net["11"]["imports"] == 5 and net["11"]["net"] == -5
+
+
+def test_remix_lineage_and_most_used(resworld):
+    from xietong.resources.services import resource_remix
+
+    r = publish(resworld, make(resworld, visibility="public"))
+    remix = resource_remix(
+        source=r,
+        actor=resworld["users"]["school-a"],
+        owner_school=resworld["schools"]["A"],
+        title_zh="有理数的加法（改编）",
+        description_zh="改编",
+        kind="lesson_design",
+        stage="junior",
+        grade="g7",
+        subject="math",
+        edition="pep",
+        licence="CC-BY-4.0",
+        author_name="李老师",
+        upload=pdf(extra=b"remix"),
+        visibility="public",
+    )
+    remix = publish(resworld, remix)
+    tree = flows.remix_lineage(actor=AnonymousUser(), resource=r)
+    assert tree["resource"] == r and [c["resource"] for c in tree["children"]] == [remix]
+    assert UsageEvent.objects.filter(kind="remix", resource=r).count() == 1
+    b = resworld["users"]["teacher-b"]
+    for _ in range(3):
+        usage_record(kind="download", resource=remix, user=b)
+    top = flows.most_used(actor=resworld["users"]["langfang"])["13"]
+    assert [t["id"] for t in top] == [remix.pk, r.pk] and top[0]["count"] == 3
+    assert flows.most_used(actor=AnonymousUser()) == {}  # 3 and 1 are below k=5

@@ -79,3 +79,39 @@ def usage_counts(*, actor, resource) -> dict[str, int | None]:
         n = rows.get(kind[0], 0)
         counts[kind[0]] = None if public and n < MIN_CELL else n
     return counts
+
+
+def remix_lineage(*, actor, resource, depth: int = 6) -> dict:
+    """The tree of remixes of ``resource`` (``isBasedOn`` read downwards) that the caller may
+    read: {resource, children: [...]}, at most ``depth`` levels."""
+    from .selectors import resource_list
+
+    readable = resource_list(actor=actor, published=True)
+
+    def node(r, level):
+        kids = [] if level >= depth else readable.filter(is_based_on=r).order_by("created_at")
+        return {"resource": r, "children": [node(k, level + 1) for k in kids]}
+
+    return node(resource, 0)
+
+
+def most_used(*, actor, limit: int = 5) -> dict[str, list[dict]]:
+    """Per owning member (province prefix), its ``limit`` most used resources the caller may
+    read, by events in the caller's view of the flows (public: resources with 5 or more)."""
+    from .selectors import resource_list
+
+    qs, scope = _events(actor=actor)
+    qs = qs.filter(resource__in=resource_list(actor=actor, published=True))
+    rows = (
+        qs.values("source_province", "resource_id", "resource__title_zh")
+        .annotate(n=Count("id"))
+        .order_by("source_province", "-n", "resource__title_zh")
+    )
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        if scope.is_public and r["n"] < MIN_CELL:
+            continue
+        top = out.setdefault(r["source_province"], [])
+        if len(top) < limit:
+            top.append({"id": r["resource_id"], "title": r["resource__title_zh"], "count": r["n"]})
+    return out

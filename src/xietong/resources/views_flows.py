@@ -81,6 +81,9 @@ def flows_page(request):
         "sankey": charts.flows(links, title=_("Resource use between members"), height=480)
         if shown
         else "",
+        "most_used": [
+            (names.get(m, m), top) for m, top in flows.most_used(actor=request.user).items()
+        ],
         "min_cell": flows.MIN_CELL,
         "kinds": UsageKind.choices,
         "params": request.GET,

@@ -1293,6 +1293,8 @@ def test_resources_flows_page(world, res, who):
         f"/api/resources/{res['private'].pk}/usage"
     ).status_code == (200 if who in RES_READERS["private"] else 404)
     scope = scope_for(world["users"][who]) if who else None
+    rated = c.post(f"/resources/{res['private'].pk}/rate/", {"value": "4"})
+    assert rated.status_code == (302 if who is None or who in RES_READERS["private"] else 404), who
     public = scope is None or scope.is_public
     assert usage.json()["import"] == (None if public else 1), who
     if public:

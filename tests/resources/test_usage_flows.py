@@ -92,3 +92,13 @@ def test_remix_lineage_and_most_used(resworld):
     top = flows.most_used(actor=resworld["users"]["langfang"])["13"]
     assert [t["id"] for t in top] == [remix.pk, r.pk] and top[0]["count"] == 3
     assert flows.most_used(actor=AnonymousUser()) == {}  # 3 and 1 are below k=5
+
+
+def test_rating_form(resworld, client):
+    r = publish(resworld, make(resworld, visibility="public"))
+    client.force_login(resworld["users"]["teacher-b"])
+    assert client.post(f"/resources/{r.pk}/rate/", {"value": "9"}).status_code == 302
+    assert not UsageEvent.objects.filter(kind="rating").exists()
+    client.post(f"/resources/{r.pk}/rate/", {"value": "5"})
+    assert UsageEvent.objects.get(kind="rating").value == 5
+    assert 'id="rate"' in client.get(f"/resources/{r.pk}/").content.decode()

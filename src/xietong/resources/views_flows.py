@@ -5,14 +5,18 @@ cells below ``flows.MIN_CELL`` suppressed."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xietong.regions.models import Jurisdiction
 from xietong.web import charts
+from xietong.web.actions import run_service
 from xietong.web.downloads import table_download
 
-from . import flows
+from . import flows, usage
 from .models import UsageKind
 
 
@@ -89,3 +93,24 @@ def flows_page(request):
         "params": request.GET,
     }
     return render(request, "resources/flows.html", ctx)
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    """Rate a resource 1 to 5 (the service checks the reader and the value)."""
+    from .selectors import resource_get
+
+    r = resource_get(actor=request.user, pk=pk, published=True)
+    if r is None:
+        raise Http404
+    try:
+        value = int(request.POST.get("value", ""))
+    except ValueError:
+        value = 0
+    run_service(
+        request,
+        lambda: usage.resource_rate(resource=r, actor=request.user, value=value),
+        _("Rated."),
+    )
+    return redirect("resource_detail", pk=pk)

@@ -1440,3 +1440,30 @@ def test_partnerships_writes(world, coop, who):
     )
     assert (r.status_code == 201) == (who in COOP_PARTY_A), (who, r.status_code)
     assert Cooperation.objects.filter(code=f"P-{who}").exists() == (who in COOP_PARTY_A)
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_flows_page(world, res, who):
+    """The public sees the Langfang -> Tongzhou cell of one import suppressed (k=5); a logged-in
+    caller sees it when either province is in their read scope, and no cell outside it."""
+    from xietong.accounts.scope import scope_for
+    from xietong.resources.services import collection_import
+
+    collection_import(resource=res["public"], actor=world["users"]["tongzhou"])
+    c = client_for(world, who)
+    assert c.get("/resources/flows/").status_code == 200
+    rows = c.get("/resources/flows/?format=csv").content.decode().splitlines()[1:]
+    api = [(x["source"], x["consumer"], x["count"]) for x in c.get("/api/resources/flows").json()]
+    assert [",".join("" if v is None else str(v) for v in a) for a in api] == rows, who
+    usage = c.get(f"/api/resources/{res['public'].pk}/usage")
+    assert usage.status_code == 200 and c.get(
+        f"/api/resources/{res['private'].pk}/usage"
+    ).status_code == (200 if who in RES_READERS["private"] else 404)
+    scope = scope_for(world["users"][who]) if who else None
+    rated = c.post(f"/resources/{res['private'].pk}/rate/", {"value": "4"})
+    assert rated.status_code == (302 if who is None or who in RES_READERS["private"] else 404), who
+    public = scope is None or scope.is_public
+    assert usage.json()["import"] == (None if public else 1), who
+    if public:
+        assert rows == ["13,11,"], who
+        return
+    prefixes = {p[:2] for p in scope.read_prefixes}
+    assert rows == (["13,11,1"] if scope.is_admin or prefixes & {"13", "11"} else []), who

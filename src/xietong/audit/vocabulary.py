@@ -173,6 +173,7 @@ class AuditAction(models.TextChoices):
     RESOURCES_REJECT = "resources.reject", _("Resource returned to its owner")
     RESOURCES_WITHDRAW = "resources.withdraw", _("Resource withdrawn from the library")
     RESOURCES_IMPORT = "resources.import", _("Resource added to a collection")
+    RESOURCES_RATE = "resources.rate", _("Resource rated")
     RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
 

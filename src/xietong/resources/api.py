@@ -287,3 +287,44 @@ def import_(request, id: uuid.UUID):
 )
 def vocabulary(request, scheme: str):
     return [VocabularyEntryOut(code=n.code, name=n.name) for n in selectors.vocabulary(scheme)]
+
+
+class ResourcesFlowCellOut(Schema):
+    source: str
+    consumer: str
+    count: int | None
+
+
+class ResourcesFlowQuery(Schema):
+    period_from: str = ""
+    period_to: str = ""
+    kind: str = ""
+
+
+@router.get(
+    "/resources/flows",
+    response=list[ResourcesFlowCellOut],
+    auth=READ_AUTH,
+    summary="Usage between members (province prefixes); public cells below 5 are null",
+)
+def flow_matrix(request, q: Query[ResourcesFlowQuery]):
+    from . import flows
+
+    return flows.flow_matrix(
+        actor=request.actor,
+        period_from=q.period_from[:7],
+        period_to=q.period_to[:7],
+        kinds=[q.kind] if q.kind else [],
+    )
+
+
+@router.get(
+    "/resources/{uuid:id}/usage",
+    response=dict[str, int | None],
+    auth=READ_AUTH,
+    summary="Usage events per kind of one resource you may read (public: below 5 is null)",
+)
+def resource_usage(request, id: uuid.UUID):
+    from . import flows
+
+    return flows.usage_counts(actor=request.actor, resource=_get(request, id))

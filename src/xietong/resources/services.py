@@ -28,7 +28,7 @@ from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction, ObjectType
 
-from . import checks, licences, storage
+from . import checks, licences, storage, usage
 from .models import (
     CollectionItem,
     Resource,
@@ -319,6 +319,7 @@ def resource_remix(
         object_id=resource.pk,
         after={**snapshot(resource), "attribution": attribution(resource)},
     )
+    usage.usage_record_audited(kind="remix", resource=source, user=actor)
     return resource
 
 
@@ -556,6 +557,7 @@ def collection_import(*, resource: Resource, actor) -> CollectionItem:
         object_id=found.pk,
         after={"user": actor.get_username(), "version": found.version},
     )
+    usage.usage_record_audited(kind="import", resource=found, user=actor)
     return item
 
 

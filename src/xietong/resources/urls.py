@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_flows
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
     path("upload/", views.upload, name="resource_upload"),
     path("collection/", views.collection, name="resource_collection"),
+    path("flows/", views_flows.flows_page, name="resource_flows"),
     path("review/", views.review_queue, name="resource_review_queue"),
     path("<uuid:pk>/", views.resource_detail, name="resource_detail"),
     path("<uuid:pk>/file", views.resource_file, name="resource_file"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("<uuid:pk>/approve/", views.approve, name="resource_approve"),
     path("<uuid:pk>/reject/", views.reject, name="resource_reject"),
     path("<uuid:pk>/withdraw/", views.withdraw, name="resource_withdraw"),
+    path("<uuid:pk>/rate/", views_flows.rate, name="resource_rate"),
     path("<uuid:pk>/import/", views.import_, name="resource_import"),
 ]

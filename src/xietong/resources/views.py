@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
-from . import checks, forms, jsonld, selectors, services, storage
-from .models import WithdrawReason
+from . import checks, forms, jsonld, selectors, services, storage, usage
+from .models import Status, WithdrawReason
 from .models.vocabulary import Scheme
 
 PAGE = 50
@@ -57,6 +57,7 @@ def resource_list(request):
 
 def resource_detail(request, pk):
     r = _resource_or_404(request, pk)
+    _count(r, request, "view")
     scope = scope_for(request.user)
     base = request.build_absolute_uri("/").rstrip("/")
     chapter = r.lesson or r.unit or r.volume
@@ -83,6 +84,12 @@ def resource_detail(request, pk):
     )
 
 
+def _count(r, request, kind: str) -> None:
+    """Published resources only: a draft read by its owner or reviewer is not a flow."""
+    if r.status == Status.PUBLISHED:
+        usage.usage_record(kind=kind, resource=r, user=request.user)
+
+
 def _code_text(code: str) -> str:
     if code in WithdrawReason.values:
         return str(WithdrawReason(code).label)
@@ -97,6 +104,7 @@ def resource_file(request, pk):
     if r.file_id is None:
         raise Http404
     f = r.file
+    _count(r, request, "download")
     response = FileResponse(
         storage.open_stored(f.storage_name),
         content_type=f.mime_type,

@@ -15,6 +15,7 @@ from .catalogue import (
     WithdrawReason,
 )
 from .search import SearchChange
+from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Scheme",
     "SearchChange",
     "Status",
+    "UsageEvent",
+    "UsageKind",
     "Visibility",
     "VocabularyNode",
     "VocabularyRelease",

@@ -1440,6 +1440,8 @@ def test_partnerships_writes(world, coop, who):
     )
     assert (r.status_code == 201) == (who in COOP_PARTY_A), (who, r.status_code)
     assert Cooperation.objects.filter(code=f"P-{who}").exists() == (who in COOP_PARTY_A)
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_resources_flows_page(world, res, who):
     """The public sees the Langfang -> Tongzhou cell of one import suppressed (k=5); a logged-in

@@ -157,3 +157,33 @@ def test_an_import_is_seen_on_the_next_request(demo):
     c.force_login(demo)
     page = c.get("/areas/yrd/").content.decode()
     assert f"{round(after):,}" in page
+
+
+def _tree_queries(c, path) -> tuple[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = c.get(path)
+    assert r.status_code == 200
+    tree = [
+        q["sql"] for q in ctx.captured_queries if '"regions_jurisdiction"."level" IN' in q["sql"]
+    ]
+    return r.content.decode(), len(tree)
+
+
+def test_school_list_reads_the_division_tree_once_per_divisions_version(demo):
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(demo)
+    path = "/schools/?within=320000000000"
+    _html, first = _tree_queries(c, path)
+    html, again = _tree_queries(c, path)
+    assert first == 1 and again == 0  # the picker's tree comes from the cache
+    county = Jurisdiction.objects.filter(
+        code__startswith="32", level="county", is_placeholder=False, valid_until__isnull=True
+    ).order_by("code")[0]
+    assert county.name_zh in html
+    county.name_zh = "测试更名区"
+    county.save()  # a saved division: a new divisions version
+    html, after = _tree_queries(c, path)
+    assert after == 1 and "测试更名区" in html

@@ -14,12 +14,15 @@ Levels of access to a fund:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from xietong.accounts.scope import Scope
+from xietong.caching import versioned_cached
 from xietong.regions.models import Jurisdiction
 
 from . import classification, ledger
@@ -42,6 +45,8 @@ from .models import (
     Settlement,
 )
 from .services import can_manage, charge_paid
+
+T = TypeVar("T")
 
 
 def access(scope: Scope, fund: Fund) -> str:
@@ -80,8 +85,22 @@ def _sum(qs, field: str = "amount") -> Decimal:
     return ledger.cents(qs.aggregate(s=Sum(field))["s"])
 
 
+def ledger_cached(fund: Fund, name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``, cached under the fund's ledger version: every posting and reversal takes
+    the next entry number (``ledger.post`` writes ``Fund.last_number`` under the fund's row
+    lock; read afresh here, not from the caller's copy), so a figure computed from the journal alone is valid until that number moves.
+    ``parts``: what else the result depends on (the language of a chart)."""
+    number = Fund.objects.filter(pk=fund.pk).values_list("last_number", flat=True).first()
+    return versioned_cached(f"xt:fund:{name}:{fund.pk}:{number}", parts, build)
+
+
 def public_totals(fund: Fund) -> dict:
-    """The figures the public sees once published: fund-level totals only."""
+    """The figures the public sees once published: fund-level totals only (all from the
+    journal: cached under the ledger version)."""
+    return ledger_cached(fund, "totals", (), lambda: _public_totals(fund))
+
+
+def _public_totals(fund: Fund) -> dict:
     live = JournalEntry.objects.filter(fund=fund, reversed_by__isnull=True, reverses__isnull=True)
     received = _sum(
         JournalLine.objects.filter(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,7 +67,9 @@ def fund_view(request, slug: str):
             ],
         )
         ctx["restricted_funds"] = selectors.restricted_funds(fund)
-        ctx["position_chart"] = cash_chart(ctx["totals"])
+        ctx["position_chart"] = selectors.ledger_cached(
+            fund, "cash_chart", (get_language(),), lambda: cash_chart(ctx["totals"])
+        )
     return render(request, "finance/fund.html", ctx)
 
 

@@ -204,3 +204,15 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id} ({self.points})"
+
+
+class DivisionsVersion(models.Model):
+    """One row whose ``token`` changes whenever a division is saved or deleted (the tree load,
+    the admin): pages that cache the division tree put the token in the key
+    (``selectors.jurisdiction_tree_cached``). A fresh random token, not a counter: a rolled-back
+    load leaves the old token with the old tree."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -200,6 +200,24 @@ def boundary_credits(codes: Iterable[str]) -> list[dict[str, str]]:
 TREE_LEVELS = ("province", "prefecture", "county")
 
 
+def divisions_version() -> str:
+    """The token of the division tree as it stands (``DivisionsVersion``); "" before any."""
+    from .models import DivisionsVersion
+
+    return DivisionsVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def jurisdiction_tree_cached(prefixes: Iterable[str] | None = None) -> list:
+    """``jurisdiction_tree(prefixes)``, cached under the divisions version: read once per change
+    of the tree instead of once per request."""
+    from xietong.caching import versioned_cached
+
+    key = None if prefixes is None else tuple(sorted(set(prefixes)))
+    return versioned_cached(
+        f"xt:tree:{divisions_version()}", (key,), lambda: jurisdiction_tree(key)
+    )
+
+
 def jurisdiction_tree(prefixes: Iterable[str] | None = None) -> list[tuple[Jurisdiction, int]]:
     """The divisions in force under ``prefixes`` (None: all), province > prefecture > county in
     code order, each with its depth in the tree. 市辖区 placeholders are left out and the

@@ -25,7 +25,18 @@ from .boundaries import (
     simplify_features,
 )
 from .divisions import load_divisions
-from .models import AreaMembership, Boundary, CooperationArea, Jurisdiction
+from .models import AreaMembership, Boundary, CooperationArea, DivisionsVersion, Jurisdiction
+
+
+def divisions_changed(**_signal) -> None:
+    """A new ``DivisionsVersion`` token, in the caller's transaction: the cached division tree
+    is read afresh on the next request. A signal receiver on every saved or deleted
+    ``Jurisdiction`` (``apps.RegionsConfig.ready``: the tree load, the admin)."""
+    import uuid
+
+    token = uuid.uuid4().hex
+    if not DivisionsVersion.objects.filter(pk=1).update(token=token):
+        DivisionsVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 @transaction.atomic

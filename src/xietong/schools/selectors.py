@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
+from xietong.caching import versioned_cached
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import area_member_prefixes, prefix_q, prefixes_q
 
@@ -20,8 +19,6 @@ from .catalogue import BY_CODE, DERIVED, RAW_CODES, derive
 from .models import School, SchoolStatistic, StatisticsRelease, StatisticsVersion
 
 T = TypeVar("T")
-#: how long a cached page part lives at most; a change of the statistics retires it at once
-CACHE_SECONDS = 3600
 
 
 def statistics_version() -> str:
@@ -35,13 +32,7 @@ def statistics_cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
     computes afresh (each process keeps its own cache unless settings.CACHES shares one).
     ``parts`` must hold everything the result depends on besides the statistics (the scope's
     key, the language, the page's arguments)."""
-    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    key = f"xt:{name}:{statistics_version()}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = (build(),)
-        cache.set(key, found, CACHE_SECONDS)
-    return found[0]
+    return versioned_cached(f"xt:{name}:{statistics_version()}", parts, build)
 
 
 def scope_key(scope: Scope, *, schools: bool = False) -> tuple:

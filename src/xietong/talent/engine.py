@@ -483,6 +483,9 @@ def store_outcome(rnd: ExchangeRound, outcome: Outcome, progress=None) -> None:
     teacher_ids = outcome.inp.teacher_ids.tolist()
     assignment = outcome.assignment.tolist()
     gates = outcome.gate_reason.tolist()
+    codes = dict(
+        Teacher.objects.filter(applications__round=rnd).values_list("pk", "code").distinct()
+    )
     batch = []
     inp = outcome.inp
     for t, tid in enumerate(teacher_ids):
@@ -498,6 +501,7 @@ def store_outcome(rnd: ExchangeRound, outcome: Outcome, progress=None) -> None:
             Placement(
                 round=rnd,
                 teacher_id=tid,
+                teacher_code=codes.get(tid, ""),
                 post_id=post_ids[a] if a >= 0 else None,
                 choice_rank=rank,
                 gate=gates[t],

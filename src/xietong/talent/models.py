@@ -345,11 +345,15 @@ class Placement(models.Model):
         default=0, help_text=_("0 free to move, 1 held back by a staffing floor, 2 by balance")
     )
     why_not = models.JSONField(default=list, blank=True)
+    # the teacher's staff number (never changed once given), copied so that a page of results
+    # is one range of the (round, teacher_code) index instead of a sort over the teacher join
+    teacher_code = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["round", "teacher"], name="one_placement_per_round")
         ]
+        indexes = [models.Index(fields=["round", "teacher_code"], name="placement_round_code")]
 
     def __str__(self) -> str:
         return f"{self.round_id}:{self.teacher_id}->{self.post_id}"

@@ -147,8 +147,8 @@ def placements(
         "teacher", "teacher__school", "post", "post__host_school"
     )
     if teacher_prefix:
-        qs = qs.filter(teacher__code__startswith=teacher_prefix)
-    qs = qs.order_by("teacher__code")
+        qs = qs.filter(teacher_code__startswith=teacher_prefix)
+    qs = qs.order_by("teacher_code")
     if not round_outcome_visible(scope, rnd):
         return qs.none()
     if can_manage_round(scope, rnd):

@@ -28,7 +28,7 @@ from xietong.regions.selectors import (
     jurisdiction_ancestors,
     jurisdiction_children,
     jurisdiction_get,
-    jurisdiction_tree,
+    jurisdiction_tree_cached,
 )
 from xietong.schools import selectors as school_selectors
 from xietong.schools.catalogue import BY_CODE, DERIVED, RAW
@@ -216,7 +216,7 @@ class SchoolFilterForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["within"] = pickers.JurisdictionField(
-            tree=jurisdiction_tree(school_selectors.jurisdiction_prefixes_seen(scope)),
+            tree=jurisdiction_tree_cached(school_selectors.jurisdiction_prefixes_seen(scope)),
             required=False,
             label=_("Within jurisdiction"),
         )

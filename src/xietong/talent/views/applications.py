@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,13 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
 from xietong.web import charts
+from xietong.web.keyset import keyset_page
 
 from .. import engine, forms, selectors, services
 from ..models import HOME_CODE, RoundStatus
 from .common import csv_download, refuse_form, round_or_404, run
+
+RESULTS_PAGE = 50  # placements per page of the results
 
 REASONS = {
     "blocking": gettext_lazy("should have been admitted (the certificate flags this)"),
@@ -168,7 +170,7 @@ def results(request, pk: int):
     qs = selectors.placements(scope=scope, rnd=rnd, teacher_prefix=q)
     if request.GET.get("format") == "csv":
         return csv_download(_result_rows(qs), f"round-{rnd.pk}-results.csv")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = keyset_page(qs, "teacher_code", request.GET.get("after"), RESULTS_PAGE)
     for p in page:
         for w in p.why_not:
             w["explanation"] = REASONS.get(w["reason"], w["reason"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from xietong.evaluation import selectors as evaluation_selectors
 from xietong.jobs.present import progress_html
 from xietong.jobs.selectors import job_latest_for
 from xietong.web import charts
+from xietong.web.keyset import keyset_page
 
 from .. import forms, job_kinds, selectors, services
 from ..models import PostKind, RoundMode, RoundStatus, Subject, TeachingStage
@@ -151,7 +151,7 @@ def round_view(request, pk: int):
             **_match_progress(request, rnd),
             "manage": manage,
             "post_form": _post_form(scope, rnd, manage),
-            "posts": Paginator(posts, 100).get_page(request.GET.get("page")),
+            "posts": keyset_page(posts, "code", request.GET.get("after"), 100),
             "n_posts": posts.count(),
             "n_applications": selectors.round_application_count(rnd=rnd),
             "policy": rnd.policy,

@@ -1,0 +1,83 @@
+"""The results and round pages read one index range per page (keyset pagination on the
+placement's copied staff number and the post code), with a fixed number of queries."""
+
+import re
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from xietong.talent.models import Placement
+from xietong.talent.views import applications
+
+from .conftest import run_to
+
+
+def _get(c, url):
+    with CaptureQueriesContext(connection) as ctx:
+        r = c.get(url)
+    assert r.status_code == 200
+    return r.content.decode(), len(ctx.captured_queries), ctx.captured_queries
+
+
+def _walk(c, url):
+    """Follow the "next page" links; the staff numbers shown and the queries of each page."""
+    seen, counts = [], []
+    next_url = url
+    while next_url:
+        html, n, _q = _get(c, next_url)
+        seen += re.findall(r"\((T[A-Z0-9]+)\)</td>", html)
+        counts.append(n)
+        m = re.search(r'href="\?after=([^"&]+)&(?:amp;)?q=[^"]*" rel="next"', html)
+        next_url = f"{url}?after={m.group(1)}" if m else None
+    return seen, counts
+
+
+def test_results_pages_follow_the_staff_numbers(tw, monkeypatch):
+    rnd = run_to(tw, "published")
+    codes = sorted(Placement.objects.filter(round=rnd).values_list("teacher__code", flat=True))
+    assert len(codes) >= 4
+    # each placement carries its teacher's staff number
+    assert (
+        sorted(Placement.objects.filter(round=rnd).values_list("teacher_code", flat=True)) == codes
+    )
+    monkeypatch.setattr(applications, "RESULTS_PAGE", 2)
+    c = Client()
+    c.force_login(tw["users"]["jjj-sec"])
+    url = f"/talent/rounds/{rnd.pk}/results/"
+    seen, counts = _walk(c, url)
+    assert seen == codes  # every placement once, in staff-number order
+    assert len(counts) == (len(codes) + 1) // 2
+    assert len(set(counts)) == 1 and counts[0] <= 12  # the same few queries on every page
+    # a later page starts after the given staff number; a prefix search still works
+    html, _n, _q = _get(c, f"{url}?after={codes[1]}")
+    assert f"({codes[2]})" in html and f"({codes[0]})" not in html
+    html, _n, _q = _get(c, f"{url}?q={codes[-1]}")
+    assert f"({codes[-1]})" in html and f"({codes[0]})" not in html
+
+
+def test_results_page_query_is_an_index_range(tw):
+    rnd = run_to(tw, "published")
+    c = Client()
+    c.force_login(tw["users"]["jjj-sec"])
+    _html, _n, queries = _get(c, f"/talent/rounds/{rnd.pk}/results/?after=TA")
+    sql = next(q["sql"] for q in queries if 'FROM "talent_placement"' in q["sql"])
+    assert "OFFSET" not in sql.upper() and "COUNT(" not in sql.upper()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " ".join(str(row[-1]) for row in cur.fetchall())
+        assert "placement_round_code" in plan and "TEMP B-TREE" not in plan
+
+
+def test_round_page_posts_keyset(tw):
+    rnd = run_to(tw, "reviewed")
+    c = Client()
+    c.force_login(tw["users"]["jjj-sec"])
+    url = f"/talent/rounds/{rnd.pk}/"
+    first, n_first, _q = _get(c, url)
+    codes = sorted(rnd.posts.values_list("code", flat=True))
+    after, n_after, _q = _get(c, f"{url}?after={codes[0]}")
+    assert f"<td>{codes[0]}</td>" in first and f"<td>{codes[0]}</td>" not in after
+    assert f"<td>{codes[1]}</td>" in after
+    assert n_after == n_first

@@ -36,6 +36,7 @@ from django.db.models import Q
 from xietong.accounts.models import RoleAssignment
 from xietong.accounts.scope import Scope
 from xietong.algorithms.capacity import (
+    INPUT_FIELDS,
     CapacityInputs,
     CapacityResult,
     DependenceTrend,
@@ -274,20 +275,8 @@ def _text(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
 
-INPUT_NAMES = (
-    "own_lessons",
-    "partner_lessons",
-    "seconded_fte",
-    "students",
-    "backbone_teachers",
-    "trained_1y",
-    "retained_1y",
-    "trained_3y",
-    "retained_3y",
-    "reused_resources",
-    "satisfaction",
-    "transfers_out",
-)
+INPUT_NAMES = INPUT_FIELDS
+"""The engine's inputs, in the order the page and the API list them."""
 
 
 def _year(traced, result) -> dict:

@@ -13,6 +13,7 @@ __all__ = [
     "COMPONENTS",
     "DEFAULT_WEIGHTS",
     "FORMULAS",
+    "INPUT_FIELDS",
     "CapacityInputs",
     "CapacityParams",
     "CapacityResult",
@@ -155,7 +156,7 @@ def _share(num: Fraction | None, den: Fraction | None, where: str) -> Fraction |
 
 def _ratios(x: CapacityInputs, where: str) -> dict[str, Fraction | None]:
     """Raw ratio of every component (None: missing)."""
-    g = {name: _opt(getattr(x, name), f"{where}.{name}") for name in _INPUT_FIELDS}
+    g = {name: _opt(getattr(x, name), f"{where}.{name}") for name in INPUT_FIELDS}
     own, partner, students = g["own_lessons"], g["partner_lessons"], g["students"]
     total = None if own is None or partner is None else own + partner
     sat = g["satisfaction"]
@@ -175,7 +176,8 @@ def _ratios(x: CapacityInputs, where: str) -> dict[str, Fraction | None]:
     }
 
 
-_INPUT_FIELDS = (
+#: The inputs of :class:`CapacityInputs` after the year, in the order pages list them.
+INPUT_FIELDS = (
     "own_lessons",
     "partner_lessons",
     "seconded_fte",

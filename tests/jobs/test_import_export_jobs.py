@@ -6,6 +6,7 @@ downloads from the job's page, until the retention period is over."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -80,11 +81,67 @@ def test_a_large_file_with_problems_writes_nothing_and_names_file_row_and_column
     job = Job.objects.get(kind="schools.statistics_import")
     assert (job.status, job.error_code) == ("failed", "import_failed")
     assert job.error_params["total"] == 2
-    where = [(p["file"], p["row"], p["column"]) for p in job.error_params["problems"]]
+    where = [(p["file"], p["row"], p["field"]) for p in job.error_params["problems"]]
     assert where == [("bad.csv", 3, "students"), ("bad.csv", 4, "school_code")]
     assert SchoolStatistic.objects.count() == before  # all or nothing
     page = c.get(f"/jobs/{job.pk}/").content.decode()
     assert 'id="problems"' in page and "12.5" in page and "NOPE" in page
+
+
+def test_a_failed_imports_problems_are_stored_as_codes_and_read_in_each_language(world, big):
+    """The job ran in Chinese (its requester's language); the row keeps codes and parameters,
+    and the same stored row reads in English on an English page and in Chinese on a Chinese
+    one, on the job's page and in the API."""
+    c = _client(world["users"]["school-a"])
+    text = _stats(world, "{a},2023,480,31\n{a},2022,12.5,3\nNOPE,2023,1,1\n")
+    f = io.BytesIO(text.encode("utf-8"))
+    f.name = "bad.csv"
+    c.post("/statistics/import/", {"file": f}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    run_pending()
+    job = Job.objects.get(kind="schools.statistics_import")
+    assert (job.status, job.language) == ("failed", "zh-hans")
+    stored = job.error_params["problems"]
+    assert stored == [
+        {
+            "file": "bad.csv",
+            "row": 3,
+            "field": "students",
+            "code": "%(v)s must be a whole number (a count)",
+            "params": {"v": "12.5"},
+        },
+        {
+            "file": "bad.csv",
+            "row": 4,
+            "field": "school_code",
+            "code": "no school with code %(c)r in the registry",
+            "params": {"c": "NOPE"},
+        },
+    ]
+    assert "必须" not in json.dumps(job.error_params, ensure_ascii=False)  # no prose kept
+    en = c.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    zh = c.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "12.5 must be a whole number (a count)" in en
+    assert "no school with code &#x27;NOPE&#x27; in the registry" in en
+    assert (
+        "12.5 必须是整数（这是计数）" in zh and "登记册中没有代码为 &#x27;NOPE&#x27; 的学校" in zh
+    )
+    assert "must be a whole number" not in zh and "必须" not in en
+    api = {
+        lang: [
+            p["message"]
+            for p in c.get(f"/api/jobs/{job.pk}", HTTP_ACCEPT_LANGUAGE=lang).json()["error_params"][
+                "problems"
+            ]
+        ]
+        for lang in ("en", "zh-hans")
+    }
+    assert api["en"] == [
+        "12.5 must be a whole number (a count)",
+        "no school with code 'NOPE' in the registry",
+    ]
+    assert api["zh-hans"] == ["12.5 必须是整数（这是计数）", "登记册中没有代码为 'NOPE' 的学校"]
+    job.refresh_from_db()
+    assert job.error_params["problems"] == stored  # reading rendered nothing into the row
 
 
 def test_the_job_and_its_problems_are_the_requesters_alone(world, big):

@@ -13,7 +13,7 @@ from xietong.jobs.kinds import JobKind, register
 from xietong.jobs.services import job_submit
 from xietong.regions.models import CooperationArea, Jurisdiction
 
-from . import services
+from . import exports, services  # noqa: F401 (exports registers its tables)
 
 log = logging.getLogger(__name__)
 

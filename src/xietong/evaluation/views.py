@@ -25,9 +25,9 @@ from xietong.regions.selectors import boundaries_version, jurisdictions_by_code
 from xietong.schools.catalogue import BY_CODE
 from xietong.schools.selectors import scope_key, statistics_cached
 from xietong.web import charts, maps, pickers
-from xietong.web.downloads import records_download
+from xietong.web.downloads import download_or_job, records_download
 
-from . import job_kinds, selectors, services
+from . import exports, job_kinds, selectors, services
 from .gap import GAP_INDICATORS, gap_report
 from .reasons import describe
 
@@ -279,22 +279,17 @@ def evaluation_county(request, pk: int, code: str):
         or i["code"]
         for i in run.standard_spec.get("indicators", [])
     }
-    if request.GET.get("format") == "csv":
-        return _csv_response(
-            [
-                {
-                    "school_code": s.school.code,
-                    "school": s.school.name_zh,
-                    "indicator": s.indicator,
-                    "value": s.value,
-                    "minimum": s.minimum,
-                    "shortfall": s.shortfall,
-                    "ratio": s.ratio,
-                    "below_floor": s.below_floor,
-                }
-                for s in shortfalls
-            ],
-            f"evaluation-{run.pk}-{code}.csv",
+    if request.GET.get("format") == "csv":  # a long one becomes an export job
+        args = {"run": run.pk, "county": code}
+        return download_or_job(
+            request,
+            export=exports.SHORTFALLS,
+            params=args,
+            fmt="csv",
+            rows=len(shortfalls),
+            build=lambda: exports.records_table(
+                exports.shortfall_records(shortfalls), f"evaluation-{run.pk}-{code}"
+            ),
         )
     # a stored run's county results do not change: its chart is drawn once per language
     chart = statistics_cached(

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import OutOfScope, scope_for
+from xietong.jobs.exports import ExportTable
 from xietong.regions.models import Jurisdiction
 from xietong.web import charts
-from xietong.web.downloads import table_download
+from xietong.web.downloads import download_or_job, table_download
 
-from . import explain, forms, ledger, selectors, services
+from . import explain, exports, forms, ledger, selectors, services
 from .models import Charge, Criterion, JointProject, Programme, Settlement, Stage
 
 
@@ -374,12 +375,20 @@ def statement(request, slug: str, code: str):
     period, date_from, date_to = _period(request)
     st = selectors.member_statement(fund, member, date_from=date_from, date_to=date_to)
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        header = ["date", "number", "kind", "account", "memo", "owes_more", "owes_less", "balance"]
-        rows = [["", "", "opening", "", "", "", "", st["opening"]]]
-        rows += [[r[h] for h in header] for r in st["rows"]]
-        rows.append(["", "", "closing", "", "", "", "", st["closing"]])
-        return _download(rows, header, f"statement-{fund.area.slug}-{code}-{period}", fmt)
+    if fmt in ("csv", "xlsx"):  # a long one becomes an export job
+        rows = exports.statement_rows(st)
+        return download_or_job(
+            request,
+            export=exports.STATEMENT,
+            params={"fund": slug, "member": member.code, "period": period},
+            fmt=fmt,
+            rows=len(rows),
+            build=lambda: ExportTable(
+                filename=exports.statement_filename(fund, member.code, period),
+                header=exports.STATEMENT_HEADER,
+                rows=rows,
+            ),
+        )
     charges = selectors.charge_list(fund=fund, member=member.code)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from xietong.tabular import ImportFailed, precheck
+from xietong.tabular.i18n import message_json
 
 from . import files
 from .errors import JobError
@@ -67,12 +68,14 @@ def import_submit(
 
 
 def problems_params(exc: ImportFailed) -> dict:
-    """An import's problems as the job's error parameters: file, row and column, and the
-    message in the language of the requester (the job runs in it)."""
+    """An import's problems as the job's error parameters: each its file, row and field (the
+    column) and its message as a code and parameters (``{"code", "params"}``: the message's
+    catalogue key), never as text in the language the job ran in; the job page and the API
+    render them in the reader's language (``words.problems_out``)."""
     return {
         "total": exc.total,
         "problems": [
-            {"file": p.file, "row": p.row, "column": p.column, "message": str(p.message)}
+            {"file": p.file, "row": p.row, "field": p.column, **message_json(p.message)}
             for p in exc.problems
         ],
     }

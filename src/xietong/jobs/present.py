@@ -14,6 +14,15 @@ def job_url(job: Job) -> str:
     return reverse("api:job_detail", args=[job.pk])
 
 
+def _error_params(job: Job) -> dict:
+    """The error's parameters; an import's problems each with its message rendered for the
+    reader (the row keeps codes and parameters)."""
+    params = dict(job.error_params or {})
+    if isinstance(params.get("problems"), list):
+        params["problems"] = words.problems_out(params["problems"])
+    return params
+
+
 def job_out(job: Job) -> dict:
     """The job as the API and the progress script read it, words in the reader's language."""
     try:
@@ -38,7 +47,7 @@ def job_out(job: Job) -> dict:
         "attempts": job.attempts,
         "result": job.result,
         "error_code": job.error_code,
-        "error_params": job.error_params or {},
+        "error_params": _error_params(job),
         "error_message": words.error_message(job),
         "url": job_url(job),
         "result_url": result_url,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xietong.tabular.i18n import render_json
+
 STAGES = {
     "": _("Waiting for a worker"),
     "reading": _("Reading the applications and posts"),
@@ -67,3 +69,15 @@ def error_message(job) -> str:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template).split("%(")[0].strip()
+
+
+def problems_out(problems: list[dict]) -> list[dict]:
+    """A failed import's stored problems (codes and parameters) with their ``message`` in the
+    reader's language, and ``column`` for the table of problems. A problem stored before
+    problems kept codes has its message as text: it is shown as it is."""
+    out = []
+    for p in problems or []:
+        field = p.get("field", p.get("column", ""))
+        message = p["message"] if "message" in p and "code" not in p else render_json(p)
+        out.append({**p, "field": field, "column": field, "message": message})
+    return out

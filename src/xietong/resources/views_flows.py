@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from xietong.regions.models import Jurisdiction
 from xietong.web import charts
 from xietong.web.actions import run_service
-from xietong.web.downloads import table_download
+from xietong.web.downloads import download_or_job
 
-from . import flows, usage
+from . import exports, flows, usage
 from .models import UsageKind
 
 
@@ -64,11 +64,14 @@ def flows_page(request):
     for c in cells:
         c["source_name"] = names.get(c["source"], c["source"])
         c["consumer_name"] = names.get(c["consumer"], c["consumer"])
-    if request.GET.get("format") == "csv":
-        return table_download(
-            [[c["source"], c["consumer"], c["count"]] for c in cells],
-            ["source_member", "consumer_member", "events"],
-            filename="resource-flows",
+    if request.GET.get("format") == "csv":  # a long one becomes an export job
+        return download_or_job(
+            request,
+            export=exports.FLOWS,
+            params=params,
+            fmt="csv",
+            rows=len(cells),
+            build=lambda: exports.flows_table_of(cells),
         )
     balance = flows.net_balance(cells)
     for b in balance:

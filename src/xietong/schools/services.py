@@ -11,13 +11,13 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.regions.models import Jurisdiction
+from xietong.tabular.i18n import gettext as _  # problems keep their code (msgid)
 
 from .catalogue import CATALOGUE
 from .models import Indicator, School, SchoolStatistic, StatisticsRelease

@@ -11,8 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.translation import gettext as _
-
 from xietong.tabular import (
     MAX_LISTED_PROBLEMS,
     ImportFailed,
@@ -28,6 +26,7 @@ from xietong.tabular import (
     write_csv,
     xlsx_bytes,
 )
+from xietong.tabular.i18n import gettext as _  # problems keep their code (msgid)
 
 from .catalogue import BY_CODE, RAW, RAW_CODES
 
@@ -259,7 +258,7 @@ def _year(text: str, lo: int, hi: int) -> int | str:
     try:
         value = parse_decimal(raw)
     except NumberError as exc:
-        return str(exc)
+        return exc.message
     if not is_whole(value):
         return _("year %(v)r is not a whole number") % {"v": raw}
     if not lo <= value <= hi:
@@ -272,7 +271,7 @@ def _value(raw: str, integral: bool) -> Decimal | str:
     try:
         value = parse_decimal(raw)
     except NumberError as exc:
-        return str(exc)
+        return exc.message
     if value < 0:
         return _("%(v)s is negative") % {"v": raw}
     if integral and not is_whole(value):

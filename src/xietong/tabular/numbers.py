@@ -24,6 +24,11 @@ _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 class NumberError(ValueError):
     """The text is not a number; ``str(exc)`` says why, in the reader's language."""
 
+    @property
+    def message(self) -> str:
+        """Why, as the message it was raised with (with its code, for a problem kept)."""
+        return self.args[0] if self.args else ""
+
 
 def _number_words(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

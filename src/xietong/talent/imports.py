@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from xietong.accounts.scope import scope_for
@@ -22,6 +21,7 @@ from xietong.tabular import (
     parse_whole,
     read_table,
 )
+from xietong.tabular.i18n import gettext as _  # problems keep their code (msgid)
 
 from .models import (
     HOME_CODE,
@@ -119,7 +119,7 @@ def _int(rec, n, col, lo, hi, problem, default):
     try:
         return parse_whole(v, lo=lo, hi=hi)
     except NumberError as exc:
-        problem(n, col, str(exc))
+        problem(n, col, exc.message)
         return None
 
 

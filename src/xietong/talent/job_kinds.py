@@ -12,7 +12,7 @@ from xietong.jobs.errors import JobError
 from xietong.jobs.kinds import JobKind, register
 from xietong.jobs.services import job_submit
 
-from . import engine, imports, selectors, services
+from . import engine, exports, imports, selectors, services  # noqa: F401 (exports registers)
 from .models import ExchangeRound, RoundStatus
 
 log = logging.getLogger(__name__)

@@ -52,14 +52,16 @@ def download_or_job(
 ) -> HttpResponse:
     """Answer a table download at once, or, past XIETONG_EXPORT_JOB_ROWS rows, queue it as a job
     (``export``, registered with ``jobs.exports.register_export``) and send the requester to the
-    job's page, where the file waits for them. ``build()`` gives the table for the answer at once."""
+    job's page, where the file waits for them. ``build()`` gives the table for the answer at once.
+    A reader who is not signed in is always answered at once: the job's file would be nobody's
+    to download (only its requester fetches it, from a page behind the login)."""
     from django.shortcuts import redirect
 
     from xietong.jobs.exports import export_job_rows, export_submit, render
 
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    if rows > export_job_rows():
+    if rows > export_job_rows() and getattr(request.user, "is_authenticated", False):
         job, _created = export_submit(name=export, params=params, fmt=fmt, actor=request.user)
         return redirect("job_page", pk=job.pk)
     data, filename, content_type = render(build(), fmt)

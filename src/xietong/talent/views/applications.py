@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
 from xietong.web import charts
+from xietong.web.downloads import download_or_job
 from xietong.web.keyset import keyset_page
 
-from .. import engine, forms, selectors, services
+from .. import engine, exports, forms, selectors, services
 from ..models import HOME_CODE, RoundStatus
 from .common import csv_download, refuse_form, round_or_404, run
 
@@ -145,31 +146,21 @@ def rank(request, pk: int):
     )
 
 
-def _result_rows(qs) -> list[dict]:
-    return [
-        {
-            "teacher": p.teacher.code,
-            "home_school": p.teacher.school.code,
-            "post": p.post.code if p.post_id else "",
-            "host_school": p.post.host_school.code if p.post_id else "",
-            "choice_rank": None if p.choice_rank is None else p.choice_rank + 1,
-            "stays_home": int(p.post_id is None),
-            "why_not": "; ".join(
-                f"{w['post']}:{w['reason']}:{w.get('your_points')}<{w.get('cutoff_points')}"
-                for w in p.why_not
-            ),
-        }
-        for p in qs.iterator(chunk_size=5000)
-    ]
-
-
 def results(request, pk: int):
     rnd = round_or_404(request, pk)
     scope = scope_for(request.user)
     q = request.GET.get("q", "").strip()
     qs = selectors.placements(scope=scope, rnd=rnd, teacher_prefix=q)
-    if request.GET.get("format") == "csv":
-        return csv_download(_result_rows(qs), f"round-{rnd.pk}-results.csv")
+    if request.GET.get("format") == "csv":  # a long one becomes an export job
+        args = {"round": rnd.pk, "q": q}
+        return download_or_job(
+            request,
+            export=exports.RESULTS,
+            params=args,
+            fmt="csv",
+            rows=qs.count(),
+            build=lambda: exports.results_table(actor=request.user, **args),
+        )
     page = keyset_page(qs, "teacher_code", request.GET.get("after"), RESULTS_PAGE)
     for p in page:
         for w in p.why_not:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import actor_named, django_setup, migrate, progress_bar
+from .common import actor_named, django_setup, follow_job, job_outcome, migrate, progress_bar
 
 
 def cmd_load_divisions(args) -> int:
@@ -140,6 +140,11 @@ def _import_statistics(args) -> int:
         )
         return 1
     data = path.read_bytes()
+    if not args.inline:
+        from xietong.jobs.imports import runs_as_job
+
+        if runs_as_job(data):  # past XIETONG_IMPORT_JOB_BYTES: a job, as on the page
+            return _import_as_job(args, data, path)
     parse_bar = progress_bar(None, "checking rows")
     write_bar = progress_bar(None, "writing")
     try:
@@ -167,6 +172,68 @@ def _import_statistics(args) -> int:
         + (f" Read as {result.encoding} text." if result.encoding else "")
     )
     return 0
+
+
+def _import_as_job(args, data: bytes, path: Path) -> int:
+    """Queue the import as a job and follow it with a bar while a worker runs it; when no
+    worker takes it within ``--worker-wait`` seconds, run the job here (the same job, audited
+    the same way, its bar fed by its own progress)."""
+    from xietong.schools.job_kinds import statistics_import_submit
+    from xietong.tabular import ImportFailed
+
+    try:
+        job, created = statistics_import_submit(
+            data=data, filename=path.name, actor=actor_named(args.as_user)
+        )
+    except ImportFailed as exc:  # unreadable at all: refused before it is queued
+        print(f"xietong: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Job #{job.pk} {'queued' if created else 'already ' + job.status}: "
+        f"{path.name} ({len(data)} bytes) is imported by a worker (`xietong worker`).",
+        file=sys.stderr,
+    )
+    if args.no_wait:
+        return 0
+    if _claimed_within(job, args.worker_wait):
+        return follow_job(job)
+    print(
+        f"No worker took job #{job.pk} in {args.worker_wait:g} s; running it here.", file=sys.stderr
+    )
+    return _run_here(job)
+
+
+def _claimed_within(job, seconds: float) -> bool:
+    import time
+
+    from xietong.jobs.models import Job, JobStatus
+
+    deadline = time.monotonic() + max(seconds, 0)
+    while True:
+        if Job.objects.filter(pk=job.pk).exclude(status=JobStatus.QUEUED).exists():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.25)
+
+
+def _run_here(job) -> int:
+    """The queued job, run in this process (a worker that takes its task later finds it no
+    longer queued and does nothing)."""
+    from xietong.jobs import runner, words
+    from xietong.jobs.models import Job
+
+    bar = progress_bar(None, "checking rows")
+
+    def observe(state: dict) -> None:
+        if state.get("stage"):
+            bar.set_description(words.stage_label(Job(stage=state["stage"], status="running")))
+        bar.n = state.get("done") or 0
+        bar.refresh()
+
+    runner.execute(job.pk, thread=False, observer=observe)
+    bar.close()
+    return job_outcome(Job.objects.get(pk=job.pk))
 
 
 def cmd_export(args) -> int:
@@ -251,6 +318,24 @@ def _add_files(sub) -> None:
     )
     st.add_argument("file")
     st.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
+    how = st.add_mutually_exclusive_group()
+    how.add_argument(
+        "--inline",
+        action="store_true",
+        help="import here and now with a progress bar, whatever the file's size",
+    )
+    how.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="a large file: queue its import job and exit (follow it on /jobs/ID/)",
+    )
+    st.add_argument(
+        "--worker-wait",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a large file: run its job here when no worker takes it in this time (default 10)",
+    )
     st.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export data files")

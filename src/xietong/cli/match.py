@@ -4,35 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import actor_named, django_setup
-
-
-def _follow(job) -> int:
-    """A progress bar of a job until it ends; the exit status says how it ended."""
-    import time
-
-    from tqdm import tqdm
-
-    from xietong.jobs import words
-    from xietong.jobs.models import Job
-
-    bar = tqdm(desc=job.kind, unit=" teachers", disable=None, file=sys.stderr)
-    while True:
-        job = Job.objects.get(pk=job.pk)
-        bar.set_description(words.stage_label(job))
-        if job.total is not None and bar.total != job.total:
-            bar.reset(total=job.total)
-        bar.n = job.done
-        bar.refresh()
-        if not job.active:
-            break
-        time.sleep(0.5)
-    bar.close()
-    if job.status == "failed":
-        print(f"Job #{job.pk} failed: {words.error_message(job)}", file=sys.stderr)
-        return 1
-    print(f"Job #{job.pk} succeeded: {job.result}")
-    return 0
+from .common import actor_named, django_setup, follow_job
 
 
 def cmd_match(args) -> int:
@@ -58,7 +30,7 @@ def cmd_match(args) -> int:
             "a worker (`xietong worker`) runs it.",
             file=sys.stderr,
         )
-        return 0 if args.no_wait else _follow(job)
+        return 0 if args.no_wait else follow_job(job, unit=" teachers")
 
 
 def add_parsers(sub) -> None:

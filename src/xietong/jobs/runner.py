@@ -33,9 +33,10 @@ def heartbeat_seconds() -> float:
 class Context:
     """What a job's ``run`` gets besides the job: ``progress`` and ``finish``."""
 
-    def __init__(self, job, token: str, *, thread: bool) -> None:
+    def __init__(self, job, token: str, *, thread: bool, observer=None) -> None:
         self.job = job
         self.token = token
+        self.observer = observer  # told of every progress report (a command's bar)
         self.finished = False
         self._state = {"done": 0, "total": None, "stage": ""}
         self._lock = threading.Lock()
@@ -56,6 +57,8 @@ class Context:
             if stage is not None:
                 self._state["stage"] = stage
             state = dict(self._state)
+        if self.observer is not None:
+            self.observer(dict(state))
         in_txn = transaction.get_connection().in_atomic_block
         if self._thread is None or (new_stage and not in_txn):
             self._write(state)
@@ -101,8 +104,12 @@ def _error_of(exc: Exception) -> tuple[str, dict]:
     return "internal", {"exception": type(exc).__name__}
 
 
-def execute(job_id: int, *, task_id: str = "", thread: bool | None = None) -> dict | None:
-    """One attempt at job ``job_id``; returns its result, or None when it did not run here."""
+def execute(
+    job_id: int, *, task_id: str = "", thread: bool | None = None, observer=None
+) -> dict | None:
+    """One attempt at job ``job_id``; returns its result, or None when it did not run here.
+    ``observer(state)`` (optional) is told of each progress report as it is made (``done``,
+    ``total``, ``stage``): the command line's bar when it runs a job itself."""
     claimed = job_start(job_id=job_id, task_id=task_id)
     if claimed is None:
         log.info("job %s is not queued; nothing to do", job_id)
@@ -110,7 +117,7 @@ def execute(job_id: int, *, task_id: str = "", thread: bool | None = None) -> di
     job, token = claimed
     kind = kinds.get(job.kind)
     use_thread = HEARTBEAT_THREAD if thread is None else thread
-    with Context(job, token, thread=use_thread) as ctx:
+    with Context(job, token, thread=use_thread, observer=observer) as ctx:
         try:
             with translation.override(job.language):
                 result = kind.run(job, ctx) or {}

@@ -50,10 +50,6 @@ def _placements(actor, rnd_id: int, q: str):
     return rnd, selectors.placements(scope=scope, rnd=rnd, teacher_prefix=q)
 
 
-def results_size(*, actor, round: int, q: str = "") -> int:
-    return _placements(actor, round, q)[1].count()
-
-
 def results_table(*, actor, round: int, q: str = "") -> ExportTable:
     """The round's results the requester may see (``selectors.placements``)."""
     rnd, qs = _placements(actor, round, q)

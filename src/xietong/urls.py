@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from xietong.api import api
-from xietong.partnerships import views_portfolio
+from xietong.partnerships import views_portfolio, views_portfolio_area
 from xietong.web import views
 
 urlpatterns = [
@@ -20,8 +20,18 @@ urlpatterns = [
     ),
     path(
         "partnerships/portfolio/<slug:area>/",
-        views_portfolio.portfolio_page,
+        views_portfolio_area.portfolio_page,
         name="partnerships_portfolio",
+    ),
+    path(
+        "partnerships/portfolio/<slug:area>/publish/",
+        views_portfolio_area.portfolio_publish,
+        name="partnerships_portfolio_publish",
+    ),
+    path(
+        "partnerships/portfolio/<slug:area>/<str:member>/",
+        views_portfolio_area.portfolio_member_page,
+        name="partnerships_portfolio_member",
     ),
     path("statistics/import/", views.statistics_import_view, name="statistics_import"),
     path("statistics/template.<str:fmt>", views.statistics_template, name="statistics_template"),

@@ -121,6 +121,55 @@ def test_partnerships_portfolio_reads(world, who):
     assert ('<td class="n">1</td>' in page) == (who in PORTFOLIO_SEES), who
 
 
+# A member's portfolio (Langfang 131000000000 of Tongzhou-Wuqing-Langfang): its area's
+# secretariat (and the one of the area above), the bureaus at, above or below the member, the
+# administrator; nobody else (404), whatever they see of the area's portfolio.
+MEMBER_PORTFOLIO = {"admin", "twl-sec", "jjj-sec", "langfang"}
+PUBLISHES = {"admin", "twl-sec", "jjj-sec"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_member_portfolio_reads(world, who):
+    from xietong.partnerships.models import ComplianceResult, Obligation, PortfolioPublication
+    from xietong.partnerships.services import cooperation_propose
+
+    s = world["schools"]
+    coop = cooperation_propose(
+        actor=world["users"]["school-a"],
+        school=s["A"],
+        fields={
+            "code": "TWL-M-2",
+            "kind": "pairing",
+            "title_zh": "结对",
+            "area": world["areas"]["tongwulang"],
+            "term_start": dt.date(2025, 1, 1),
+            "term_end": dt.date(2027, 12, 31),
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "supported", "school": s["A"]}],
+    )
+    ob = Obligation.objects.create(cooperation=coop, code="L", measure="lessons", quota=1)
+    ComplianceResult.objects.create(obligation=ob, period="2025", quota=1, counted=1, met=True)
+    c = client_for(world, who)
+    expected = 200 if who in MEMBER_PORTFOLIO else 404
+    for member in ("131000000000",):
+        page = c.get(f"/partnerships/portfolio/tongwulang/{member}/")
+        assert page.status_code == expected, who
+        assert c.get(f"/partnerships/portfolio/tongwulang/?member={member}").status_code == (
+            expected
+        ), who
+        api = c.get(f"/api/partnerships/portfolio/tongwulang?member={member}")
+        assert api.status_code == expected, who  # READ_AUTH: anonymous reads as the public
+        if expected == 200:
+            assert api.json()["cooperations"] == 1, who
+            assert "TWL-M-2" in page.content.decode(), who
+    tongzhou = 200 if who in {"admin", "twl-sec", "jjj-sec", "tongzhou"} else 404
+    assert c.get("/partnerships/portfolio/tongwulang/110112000000/").status_code == tongzhou, who
+    assert c.get("/partnerships/portfolio/nowhere/131000000000/").status_code == 404
+    c.post("/partnerships/portfolio/tongwulang/publish/", {"period": "2025"})
+    published = PortfolioPublication.objects.filter(period="2025").exists()
+    assert published == (who in PUBLISHES), who
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_statistics_writes(world, who):
     c = client_for(world, who)

@@ -823,6 +823,33 @@ case("talent.round_start_service")(
 case("talent.round_return")(_round_step("in_service", talent.round_return, A.TALENT_ROUND_RETURNED))
 
 
+@case("partnerships.portfolio_publish")
+def _(w):
+    from xietong.partnerships.models import ComplianceResult, Obligation
+    from xietong.partnerships.services import cooperation_propose, portfolio_publish
+
+    s = w["schools"]
+    coop = cooperation_propose(
+        actor=w["users"]["school-a"],
+        school=s["A"],
+        fields={
+            "code": "TWL-AUD-1",
+            "kind": "pairing",
+            "title_zh": "结对",
+            "area": w["areas"]["tongwulang"],
+            "term_start": D,
+            "term_end": D + timedelta(days=700),
+        },
+        parties=[{"role": "lead", "school": s["B"]}, {"role": "supported", "school": s["A"]}],
+    )
+    ob = Obligation.objects.create(cooperation=coop, code="L", measure="lessons", quota=1)
+    ComplianceResult.objects.create(obligation=ob, period="2024", quota=1, counted=1, met=True)
+    return (
+        lambda: portfolio_publish(actor=None, area=w["areas"]["tongwulang"], period="2024"),
+        lambda p: [(A.PARTNERSHIPS_PORTFOLIO_PUBLISH, T.PORTFOLIO_PUBLICATION, "tongwulang:2024")],
+    )
+
+
 # ---- the test -----------------------------------------------------------------------------
 
 

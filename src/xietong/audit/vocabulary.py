@@ -213,6 +213,10 @@ class AuditAction(models.TextChoices):
     PARTNERSHIPS_RENEW = "partnerships.renew", _("Cooperation renewed")
     PARTNERSHIPS_EXIT = "partnerships.exit", _("Cooperation exited")
     PARTNERSHIPS_EXPIRY_NOTICE = "partnerships.expiry_notice", _("Expiry notice sent")
+    PARTNERSHIPS_PORTFOLIO_PUBLISH = (
+        "partnerships.portfolio_publish",
+        _("Portfolio figures of a period published"),
+    )
 
 
 class ObjectType(models.TextChoices):
@@ -282,6 +286,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_OBLIGATION = "partnerships.Obligation", _("cooperation obligation")
     COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
     SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
+    PORTFOLIO_PUBLICATION = "portfolio_publication", _("portfolio publication")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
     FORUM = "forum", _("forum")

@@ -74,21 +74,52 @@ class PartnershipsComplianceOut(Schema):
     share: str
 
 
+class PartnershipsMatrixCellOut(Schema):
+    a: str
+    b: str
+    cooperations: int
+
+
+class PartnershipsPublicationFiguresOut(Schema):
+    cooperations: int
+    assessed: int
+    met: int
+    unmet: int
+    share: str
+
+
+class PartnershipsPublicationOut(Schema):
+    published_at: str
+    figures: PartnershipsPublicationFiguresOut
+
+
 class PartnershipsPortfolioOut(Schema):
     area: str
+    member: str
     cooperations: int
     by_kind: dict[str, int]
     by_origin: dict[str, int]
     by_status: dict[str, int]
     by_member: dict[str, int]
+    by_content: dict[str, int]
+    by_subject: dict[str, int]
+    by_party_kind: dict[str, int]
+    by_area_member: dict[str, int]
+    matrix: list[PartnershipsMatrixCellOut]
     compliance: dict[str, PartnershipsComplianceOut]
+    publications: dict[str, PartnershipsPublicationOut]
 
 
 @router.get("/partnerships/portfolio/{area}", response=PartnershipsPortfolioOut, auth=READ_AUTH)
-def portfolio_api(request, area: str):
-    """An area's cooperations as the caller sees them: counts by kind, origin, status and member
-    (province-level code), and obligation compliance per period (pooled: met / assessed)."""
-    body = area_portfolio(scope=request.scope, slug=area)
+def portfolio_api(request, area: str, member: str = ""):
+    """An area's cooperations as the caller sees them: counts by kind, origin, status, content,
+    subject, kind of party (jurisdiction, school, social), member (``by_member``: province-level
+    code; ``by_area_member``: the area's own members), the member x member ``matrix``
+    (cooperations with a party in ``a`` and another in ``b``), obligation compliance per period
+    (pooled: met / assessed) and when each period's figures were published. ``member`` (a
+    member's code) narrows to the cooperations with a party in it; 404 when it is no member or
+    the caller may not read that member's portfolio (rules: docs/partnerships-portfolio.md)."""
+    body = area_portfolio(scope=request.scope, slug=area, member=member.strip() or None)
     if body is None:
         raise HttpError(404, "Not found")
     return body

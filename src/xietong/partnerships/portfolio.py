@@ -1,9 +1,13 @@
 """The cooperation portfolio of an area: counts aggregated in SQL, scoped by the caller.
 
 Counts follow the roll-up rule of :mod:`xietong.algorithms.rollup`: a cooperation counts once
-per group it falls in (by kind, origin, status; by member when a party of it lies in that
-member); obligation compliance pools the computed results of a period (``met / assessed``,
+per group it falls in (by kind, origin, status, content, subject, kind of party; by member when
+a party of it lies in that member), so the groups of a breakdown may add up to more than the
+total; obligation compliance pools the computed results of a period (``met / assessed``,
 obligations without a result for the period do not count).
+
+The member x member matrix counts, for members ``i`` and ``j`` of the area, the cooperations
+with a party in ``i`` and another party in ``j`` (for ``i == j``: two parties in ``i``).
 """
 
 from __future__ import annotations
@@ -14,12 +18,30 @@ from fractions import Fraction
 from django.db.models import Count, Q, QuerySet
 
 from xietong.accounts.scope import Scope
-from xietong.regions.models import CooperationArea
-from xietong.regions.selectors import prefixes_q
+from xietong.regions.models import CooperationArea, Jurisdiction
+from xietong.regions.selectors import prefix_q, prefixes_q
 
 from .models import ComplianceResult, Cooperation, Party
 
-__all__ = ["area_portfolio", "cooperations_visible"]
+__all__ = [
+    "CONTENTS",
+    "PARTY_KINDS",
+    "area_members",
+    "area_portfolio",
+    "cooperations_visible",
+    "member_readable",
+]
+
+# The content of a cooperation: its ``covers_*`` flags, by code.
+CONTENTS = (
+    "management",
+    "curriculum",
+    "teaching_research",
+    "teacher_training",
+    "digital_resources",
+)
+# Kinds of party (Party.kind): a government (bureau), a school, a social force.
+PARTY_KINDS = ("jurisdiction", "school", "social")
 
 
 def cooperations_visible(scope: Scope) -> QuerySet[Cooperation]:
@@ -35,8 +57,25 @@ def cooperations_visible(scope: Scope) -> QuerySet[Cooperation]:
     return qs.filter(Q(area_id__in=sorted(scope.area_ids)) | Q(pk__in=parties))
 
 
+def area_members(area: CooperationArea) -> list[Jurisdiction]:
+    """The area's members in code order (provinces for 京津冀, counties and a city for 通武廊)."""
+    return list(area.members.order_by("code"))
+
+
+def member_readable(scope: Scope, area: CooperationArea, member: Jurisdiction) -> bool:
+    """Who reads one member's portfolio: the administrator, the area's secretariat (or one of an
+    area above it), and a bureau at, above or below the member; nobody else (schools, teachers
+    and the public read the area's portfolio only)."""
+    if scope.is_admin or area.pk in scope.area_ids:
+        return True
+    return any(
+        member.code.startswith(p) or p.startswith(member.prefix) for p in scope.read_prefixes
+    )
+
+
 def _counts(qs: QuerySet, field: str) -> dict[str, int]:
-    return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    rows = qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    return dict(sorted(rows))
 
 
 def _by_member(qs: QuerySet) -> dict[str, int]:
@@ -49,6 +88,65 @@ def _by_member(qs: QuerySet) -> dict[str, int]:
     for coop, code in rows:
         seen[code[:2] + "0" * 10].add(coop)
     return {member: len(coops) for member, coops in sorted(seen.items())}
+
+
+def _by_content(qs: QuerySet) -> dict[str, int]:
+    counts = qs.order_by().aggregate(
+        **{c: Count("pk", filter=Q(**{f"covers_{c}": True})) for c in CONTENTS}
+    )
+    return {c: counts[c] for c in CONTENTS if counts[c]}
+
+
+def _by_subject(qs: QuerySet) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for subjects in qs.order_by().values_list("subjects", flat=True):
+        for subject in set(subjects or []):
+            counts[str(subject)] += 1
+    return dict(sorted(counts.items()))
+
+
+def _by_party_kind(qs: QuerySet) -> dict[str, int]:
+    rows = (
+        Party.objects.filter(cooperation__in=qs.values("pk"))
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("cooperation_id", distinct=True))
+    )
+    counts = dict(rows)
+    return {k: counts[k] for k in PARTY_KINDS if counts.get(k)}
+
+
+def _party_members(qs: QuerySet, members: list[Jurisdiction]) -> dict:
+    """cooperation id -> {member code: number of its parties in that member}."""
+    out: dict = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Party.objects.filter(cooperation__in=qs.values("pk"))
+        .exclude(jurisdiction_code="")
+        .values_list("cooperation_id", "jurisdiction_code")
+    )
+    for coop, code in rows:
+        for m in members:
+            if code.startswith(m.prefix):
+                out[coop][m.code] += 1
+    return out
+
+
+def _members_and_matrix(qs: QuerySet, members: list[Jurisdiction]) -> tuple[dict, list]:
+    per_coop = _party_members(qs, members)
+    by_member = {m.code: 0 for m in members}
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    for placed in per_coop.values():
+        for a, n_a in placed.items():
+            by_member[a] += 1
+            for b in placed:
+                if a < b or (a == b and n_a >= 2):
+                    cells[(a, b)] += 1
+    matrix = [
+        {"a": a, "b": b, "cooperations": cells.get((min(a, b), max(a, b)), 0)}
+        for a in by_member
+        for b in by_member
+    ]
+    return by_member, matrix
 
 
 def _compliance(qs: QuerySet) -> dict[str, dict]:
@@ -69,18 +167,51 @@ def _compliance(qs: QuerySet) -> dict[str, dict]:
     }
 
 
-def area_portfolio(*, scope: Scope, slug: str) -> dict | None:
-    """The roll-up of the area ``slug`` as the caller sees it; None for an unknown area."""
+def member_cooperations(qs: QuerySet, member: Jurisdiction) -> QuerySet[Cooperation]:
+    """The cooperations of ``qs`` with a party in ``member`` (its code prefix)."""
+    parties = Party.objects.filter(prefix_q(member.prefix, "jurisdiction_code"))
+    return qs.filter(pk__in=parties.values("cooperation_id"))
+
+
+def area_portfolio(*, scope: Scope, slug: str, member: str | None = None) -> dict | None:
+    """The roll-up of the area ``slug`` as the caller sees it; None for an unknown area, and,
+    with ``member`` (a member's code), None when it is no member of the area or the caller may
+    not read that member's portfolio (:func:`member_readable`)."""
     area = CooperationArea.objects.filter(slug=slug).first()
     if area is None:
         return None
+    members = area_members(area)
     qs = cooperations_visible(scope).filter(area=area)
+    if member is not None:
+        chosen = next((m for m in members if m.code == member), None)
+        if chosen is None or not member_readable(scope, area, chosen):
+            return None
+        qs = member_cooperations(qs, chosen)
+    by_area_member, matrix = _members_and_matrix(qs, members)
     return {
         "area": area.slug,
+        "member": member or "",
         "cooperations": qs.count(),
         "by_kind": _counts(qs, "kind"),
         "by_origin": _counts(qs, "origin"),
         "by_status": _counts(qs, "status"),
         "by_member": _by_member(qs),
+        "by_content": _by_content(qs),
+        "by_subject": _by_subject(qs),
+        "by_party_kind": _by_party_kind(qs),
+        "by_area_member": by_area_member,
+        "matrix": matrix,
         "compliance": _compliance(qs),
+        "publications": portfolio_publications(area),
+    }
+
+
+def portfolio_publications(area: CooperationArea) -> dict[str, dict]:
+    """Per period, when the area's figures were published and the figures as published then
+    (area-wide compliance); a published record, the same for every reader of the area."""
+    from .models import PortfolioPublication
+
+    rows = PortfolioPublication.objects.filter(area=area).order_by("period")
+    return {
+        p.period: {"published_at": p.published_at.isoformat(), "figures": p.figures} for p in rows
     }

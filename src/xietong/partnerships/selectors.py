@@ -32,11 +32,24 @@ def visible_q(scope: Scope) -> Q:
     return q
 
 
+# The list's filters beyond kind, member and area (the portfolio's tables link to them).
+EXTRA_FILTERS = ("partner", "origin", "content", "subject", "party_kind", "task", "plan")
+
+
 def cooperation_list(
-    *, scope: Scope, kind: str | None = None, member: str | None = None, area: str | None = None
+    *,
+    scope: Scope,
+    kind: str | None = None,
+    member: str | None = None,
+    area: str | None = None,
+    **extra: str | None,
 ) -> QuerySet[Cooperation]:
     """Cooperations the caller sees; ``member`` keeps those with a party whose jurisdiction code
-    starts with the member's prefix (``131000000000`` matches Langfang and its counties)."""
+    starts with the member's prefix (``131000000000`` matches Langfang and its counties).
+    ``extra`` filters (:data:`EXTRA_FILTERS`), each applied when given: ``partner`` another
+    party in that member too (a cell of the portfolio's member matrix), ``origin``,
+    ``content`` (a ``covers_*`` flag), ``subject``, ``party_kind`` (a party of that kind),
+    ``task`` (a joint-plan task's id; ``none`` for no task), ``plan`` (a plan's id)."""
     ids = Cooperation.objects.filter(visible_q(scope)).values("pk")
     qs = Cooperation.objects.filter(pk__in=ids)
     if kind:
@@ -44,17 +57,70 @@ def cooperation_list(
     if area:
         qs = qs.filter(area__slug=area)
     if member:
-        qs = qs.filter(
-            pk__in=Party.objects.filter(prefix_q(_prefix(member), "jurisdiction_code")).values(
-                "cooperation_id"
-            )
-        )
+        qs = qs.filter(pk__in=_with_party_in(member))
+    qs = _extra(qs, member, {k: v for k, v in extra.items() if v and k in EXTRA_FILTERS})
     parties = Party.objects.select_related("school", "jurisdiction", "social_partner")
     return (
         qs.select_related("area", "lead")
         .prefetch_related(Prefetch("parties", queryset=parties))
         .order_by("code")
     )
+
+
+def _with_party_in(code: str, exclude_pks=()):
+    return (
+        Party.objects.filter(prefix_q(_prefix(code), "jurisdiction_code"))
+        .exclude(pk__in=list(exclude_pks))
+        .values("cooperation_id")
+    )
+
+
+def _extra(qs: QuerySet, member: str | None, f: dict) -> QuerySet:
+    from .portfolio import CONTENTS
+
+    if "partner" in f:
+        qs = _partnered(qs, member, f["partner"])
+    if "origin" in f:
+        qs = qs.filter(origin=f["origin"])
+    if "content" in f:
+        qs = (
+            qs.filter(**{f"covers_{f['content']}": True}) if f["content"] in CONTENTS else qs.none()
+        )
+    if "subject" in f:
+        rows = qs.order_by().values_list("pk", "subjects")
+        qs = qs.filter(pk__in=[pk for pk, subjects in rows if f["subject"] in (subjects or [])])
+    if "party_kind" in f:
+        qs = qs.filter(pk__in=Party.objects.filter(kind=f["party_kind"]).values("cooperation_id"))
+    if "task" in f:
+        task = f["task"]
+        qs = qs.filter(plan_task__isnull=True) if task == "none" else _by_int(qs, "plan_task", task)
+    if "plan" in f:
+        qs = _by_int(qs, "plan_task__goal__plan", f["plan"])
+    return qs
+
+
+def _by_int(qs: QuerySet, field: str, value: str) -> QuerySet:
+    return qs.filter(**{field: int(value)}) if value.isdigit() else qs.none()
+
+
+def _partnered(qs: QuerySet, member: str | None, partner: str) -> QuerySet:
+    """Cooperations with a party in ``partner`` and another party in ``member`` (two distinct
+    parties, so a cell of the matrix on the diagonal needs two parties in the one member)."""
+    if not member:
+        return qs.filter(pk__in=_with_party_in(partner))
+    a, b = _prefix(member), _prefix(partner)
+    rows = Party.objects.filter(cooperation__in=qs.values("pk")).values_list(
+        "cooperation_id", "pk", "jurisdiction_code"
+    )
+    in_a: dict = {}
+    in_b: dict = {}
+    for coop, pk, code in rows:
+        if code.startswith(a):
+            in_a.setdefault(coop, set()).add(pk)
+        if code.startswith(b):
+            in_b.setdefault(coop, set()).add(pk)
+    keep = [c for c in in_a if c in in_b and len(in_a[c] | in_b[c]) >= 2]
+    return qs.filter(pk__in=keep)
 
 
 def _prefix(code: str) -> str:

@@ -31,12 +31,18 @@ def _coop_or_404(request, pk):
 
 def home(request):
     scope = scope_for(request.user)
-    f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in ("kind", "member", "area")}
+    keys = ("kind", "member", "area", *selectors.EXTRA_FILTERS)
+    f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in keys}
     coops = selectors.cooperation_list(scope=scope, **f)[:500]
     return render(
         request,
         "partnerships/home.html",
-        {"coops": coops, "kinds": CooperationKind.choices, "f": f},
+        {
+            "coops": coops,
+            "kinds": CooperationKind.choices,
+            "f": f,
+            "extra": [(k, f[k]) for k in selectors.EXTRA_FILTERS if f[k]],
+        },
     )
 
 

@@ -118,38 +118,3 @@ def school_capacity_page(request, code: str):
             "dependence_chart": dependence_chart,
         },
     )
-
-
-def _labelled(counts: dict[str, int], labels: dict[str, str]) -> list[tuple[str, str, int]]:
-    return [(code, labels.get(code, code), n) for code, n in counts.items()]
-
-
-def portfolio_page(request, area: str):
-    from xietong.regions.models import Jurisdiction
-
-    from .models import CooperationKind, Origin, Status
-    from .portfolio import area_portfolio
-
-    body = area_portfolio(scope=scope_for(request.user), slug=area)
-    if body is None:
-        raise Http404
-    names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=list(body["by_member"]))}
-    kinds = _labelled(body["by_kind"], dict(CooperationKind.choices))
-    chart = charts.bars(
-        [str(label) for _, label, _ in kinds],
-        {_("Cooperations"): [n for _, _, n in kinds]},
-        title=_("Cooperations by model"),
-        ytitle=_("Cooperations"),
-    )
-    return render(
-        request,
-        "partnerships/portfolio.html",
-        {
-            "body": body,
-            "kinds": kinds,
-            "origins": _labelled(body["by_origin"], dict(Origin.choices)),
-            "statuses": _labelled(body["by_status"], dict(Status.choices)),
-            "members": _labelled(body["by_member"], names),
-            "chart": chart,
-        },
-    )

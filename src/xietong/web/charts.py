@@ -311,8 +311,10 @@ def choropleth_map(
     schools: tuple[str, list[float], list[float], list[str]] | None = None,
     title: str = "",
     credit: list[str] | None = None,
+    links: list[tuple[str, str, int]] | None = None,
 ) -> str:
-    """Units with a loaded outline, filled by class, the schools as dots on top."""
+    """Units with a loaded outline, filled by class, the schools as dots on top; ``links``
+    (code, code, weight) are drawn as lines between the two units' coordinates."""
     drawn = [u for u in units if u.code in geometries]
     collection = {
         "type": "FeatureCollection",
@@ -351,6 +353,7 @@ def choropleth_map(
                 marker=dict(size=4, color=SCHOOL_DOTS, opacity=0.55),
             )
         )
+    _geo_links(fig, drawn, links or [])
     fig.update_geos(
         visible=False, fitbounds="locations", projection_type="mercator", bgcolor="white"
     )
@@ -401,10 +404,12 @@ def tile_map(
     title: str = "",
     credit: list[str] | None = None,
     width: int = 560,
+    links: list[tuple[str, str, int]] | None = None,
 ) -> str:
     """A tile cartogram: each unit one square, placed from its coordinates
     (xietong.algorithms.cartogram), filled by class, labelled with its name; ``width`` is
-    about how wide the page shows it, to fit the labels."""
+    about how wide the page shows it, to fit the labels; ``links`` (code, code, weight) are
+    drawn as lines between the two tiles' centres."""
     from xietong.algorithms.cartogram import tile_cartogram
 
     placed = [u for u in units if u.lon is not None and u.lat is not None]
@@ -440,6 +445,7 @@ def tile_map(
                 legendgroup=cls.label,
             )
         )
+    _tile_links(fig, cell, links or [])
     labels, size = _fit_labels(
         [u.short for u in placed], layout.n_columns, layout.n_rows, height, width
     )
@@ -462,3 +468,74 @@ def tile_map(
     _map_legend(fig, colouring)
     _credit(fig, credit or [])
     return to_div(fig, height=height)
+
+
+LINK_COLOUR = "#b4232a"
+
+
+def _link_width(weight: int, heaviest: int) -> float:
+    return 1.0 + 5.0 * weight / heaviest if heaviest else 1.0
+
+
+def _tile_links(fig: go.Figure, cell: dict, links: list[tuple[str, str, int]]) -> None:
+    drawn = [(a, b, w) for a, b, w in links if a in cell and b in cell and a != b and w > 0]
+    heaviest = max((w for _a, _b, w in drawn), default=0)
+    for a, b, w in drawn:
+        (ca, ra), (cb, rb) = cell[a], cell[b]
+        fig.add_trace(
+            go.Scatter(
+                x=[ca, cb],
+                y=[ra, rb],
+                mode="lines",
+                line=dict(color=LINK_COLOUR, width=_link_width(w, heaviest)),
+                opacity=0.7,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+
+def _geo_links(fig: go.Figure, units: list[MapUnit], links: list[tuple[str, str, int]]) -> None:
+    at = {u.code: u for u in units if u.lon is not None and u.lat is not None}
+    drawn = [(a, b, w) for a, b, w in links if a in at and b in at and a != b and w > 0]
+    heaviest = max((w for _a, _b, w in drawn), default=0)
+    for a, b, w in drawn:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[at[a].lon, at[b].lon],
+                lat=[at[a].lat, at[b].lat],
+                mode="lines",
+                line=dict(color=LINK_COLOUR, width=_link_width(w, heaviest)),
+                opacity=0.7,
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+
+def heatmap(
+    xlabels: list[str],
+    ylabels: list[str],
+    z: list[list[int]],
+    *,
+    title: str = "",
+    label: str = "",
+) -> str:
+    """A heat map of counts (rows ``ylabels``, columns ``xlabels``), each cell's count written
+    on it; no colour bar (plotly.js draws it with inline styles, which the CSP forbids), so a
+    table beside it gives the figures."""
+    fig = go.Figure(
+        go.Heatmap(
+            x=xlabels,
+            y=ylabels,
+            z=z,
+            text=[[str(v) for v in row] for row in z],
+            texttemplate="%{text}",
+            colorscale=[[i / (len(MAP_SCALE) - 1), c] for i, c in enumerate(MAP_SCALE)],
+            showscale=False,
+            hovertemplate=f"%{{y}} × %{{x}}: %{{z}} {label}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title)
+    fig.update_yaxes(autorange="reversed")
+    return to_div(fig, height=max(320, 120 + 48 * len(ylabels)))

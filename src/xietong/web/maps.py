@@ -191,3 +191,26 @@ def status_map(
             credit=_credit(list(outlines), len(units), "county"),
         )
     return charts.tile_map(units, colouring, title=title, credit=_cartogram_credit())
+
+
+def count_map(
+    *, scope, units: list[tuple[Jurisdiction, int]], title: str, links=None, label: str = ""
+) -> str:
+    """Members (counties or cities) coloured by a count, e.g. each member's cooperations, with
+    ``links`` (code, code, weight) between partnered members drawn as lines: a choropleth where
+    outlines are loaded, otherwise a tile cartogram."""
+    colouring = charts.Colouring(title=label or title, value_format=".0f")
+    drawn = [_unit(j, value=float(n)) for j, n in units if not j.is_placeholder]
+    outlines = boundaries_for([u.code for u in drawn])
+    if outlines:
+        return charts.choropleth_map(
+            drawn,
+            outlines,
+            colouring,
+            title=title,
+            credit=_credit(list(outlines), len(drawn), "county"),
+            links=links,
+        )
+    return charts.tile_map(
+        drawn, colouring, title=title, credit=_cartogram_credit(), width=1100, links=links
+    )

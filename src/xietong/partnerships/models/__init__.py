@@ -12,7 +12,8 @@ version; approvals of earlier versions stay in the history but no longer count.
 :class:`Activity` rows are recorded against them and move from self-reported to
 partner-confirmed to authority-verified; activities other apps already know are linked by
 ``source_app`` + ``source_id``. :class:`ComplianceResult` rows are computed, never typed;
-:class:`ExpiryNotice` rows record the 90- and 30-day notices, one each.
+:class:`ExpiryNotice` rows record the 90- and 30-day notices, one each;
+:class:`PortfolioPublication` rows when an area's portfolio figures of a period were published.
 
 Codes are stored; labels come from the TextChoices below and render in the reader's language.
 """
@@ -41,6 +42,7 @@ from .cooperation import (
     Status,
     StatusReason,
 )
+from .publication import PortfolioPublication
 
 __all__ = [
     "Activity",
@@ -61,6 +63,7 @@ __all__ = [
     "PartyKind",
     "PartyRole",
     "PeriodKind",
+    "PortfolioPublication",
     "PrincipalArrangement",
     "SocialPartner",
     "SocialPartnerKind",

@@ -28,6 +28,7 @@ from .cooperations import (
 )
 from .expiry import expiry_notices_send
 from .links import activities_link
+from .publications import portfolio_publish
 
 __all__ = [
     "LifecycleError",
@@ -54,5 +55,6 @@ __all__ = [
     "obligation_set",
     "period_bounds",
     "period_of",
+    "portfolio_publish",
     "required_approvals",
 ]

@@ -1,0 +1,36 @@
+"""When an area's portfolio figures of a reporting period were published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PortfolioPublication(models.Model):
+    """One area's portfolio figures of one period (``"2025"`` or ``"2025-1"``), published by its
+    secretariat: the date, who, and the pooled compliance as it stood (``figures``: assessed,
+    met, unmet, share as codes and numbers, never prose). Publishing again replaces the row."""
+
+    area = models.ForeignKey(
+        "regions.CooperationArea", on_delete=models.CASCADE, related_name="portfolio_publications"
+    )
+    period = models.CharField(_("period"), max_length=10)
+    figures = models.JSONField(default=dict)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("portfolio publication")
+        verbose_name_plural = _("portfolio publications")
+        ordering = ["area", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "period"], name="partnerships_portfolio_publication_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.period} {self.published_at:%Y-%m-%d}"

@@ -1,0 +1,126 @@
+"""The portfolio as a tree: joint plan -> task -> cooperation -> activity, rolled up by the rule
+of :mod:`xietong.algorithms.rollup` (records count 1 each; an amount sums over the activities
+that have one, an activity without a value does not count; compliance pools ``met / assessed``
+over the obligations with a result for the period, one without a result does not count).
+
+Plans are the area's joint plans the caller may read (``planning.selectors.plan_list``); a
+task is a plan's measure (its goal's number and its own, ``2.1``); a cooperation hangs under
+the task it carries out (``Cooperation.plan_task``), or under "not in a plan" when it has none
+(or under "in a plan you cannot read" when its plan is a draft the caller does not read). An activity's amount is its quantity in its
+obligation's measure (lessons, sessions, teachers, hours); an activity recorded against no
+obligation is a record without an amount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from xietong.accounts.scope import Scope
+from xietong.algorithms.rollup import Node, Rollup, rollup
+
+from .models import Activity, ComplianceResult, Cooperation
+
+__all__ = ["HIDDEN", "UNPLANNED", "TreeItem", "portfolio_tree"]
+
+UNPLANNED = "unplanned"
+HIDDEN = "hidden"
+MAX_ACTIVITIES = 200  # shown under one cooperation; its totals count every activity
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    """What the page shows of a node: its label, the record behind it, and the filters of the
+    cooperation list that hold the records under it (``None``: no list, e.g. an activity)."""
+
+    label: str
+    plan: int | None = None
+    task: str | None = None
+    cooperation: object = None
+
+
+def _obligations(coops: list[Cooperation], period: str) -> dict:
+    results = dict(
+        ComplianceResult.objects.filter(obligation__cooperation__in=coops, period=period)
+        .order_by()
+        .values_list("obligation_id", "met")
+    )
+    out: dict = defaultdict(list)
+    for coop in coops:
+        for ob in coop.obligations.all():
+            out[coop.pk].append((ob.code, results.get(ob.pk)))
+    return out
+
+
+def _activities(coops: list[Cooperation]) -> dict:
+    out: dict = defaultdict(list)
+    rows = (
+        Activity.objects.filter(cooperation__in=coops)
+        .select_related("obligation")
+        .order_by("cooperation_id", "date", "pk")
+    )
+    for act in rows:
+        amounts = {act.obligation.measure: act.quantity} if act.obligation_id else {}
+        out[act.cooperation_id].append(Node(f"act:{act.pk}", "activity", amounts=amounts))
+    return out
+
+
+def _coop_nodes(coops: list[Cooperation], period: str, items: dict) -> dict:
+    """task id (or None) -> the cooperation nodes under it."""
+    obligations = _obligations(coops, period)
+    activities = _activities(coops)
+    out: dict = defaultdict(list)
+    for coop in coops:
+        key = f"coop:{coop.pk}"
+        items[key] = TreeItem(f"{coop.code} {coop.title}", cooperation=coop)
+        out[coop.plan_task_id].append(
+            Node(
+                key,
+                "cooperation",
+                children=tuple(activities[coop.pk]),
+                obligations=tuple(obligations[coop.pk]),
+            )
+        )
+    return out
+
+
+def portfolio_tree(
+    *, scope: Scope, area, cooperations: QuerySet[Cooperation], period: str, user=None
+) -> tuple[Rollup, dict[str, TreeItem]]:
+    """The rolled-up tree of ``cooperations`` (already scoped and filtered) and, per node key,
+    what to show of it. The root (key ``area``) pools the plans and "not in a plan"."""
+    from xietong.planning.selectors import plan_list
+
+    coops = list(cooperations.select_related("plan_task__goal").prefetch_related("obligations"))
+    items: dict[str, TreeItem] = {"area": TreeItem(area.name)}
+    under = _coop_nodes(coops, period, items)
+    plans = []
+    placed: set = set()
+    for plan in (
+        plan_list(scope=scope, user=user)
+        .filter(body__area=area)
+        .prefetch_related("goals__measures")
+    ):
+        tasks = []
+        for goal in plan.goals.all():
+            for measure in goal.measures.all():
+                key = f"task:{measure.pk}"
+                items[key] = TreeItem(
+                    f"{goal.number}.{measure.number} {measure.title}",
+                    plan=plan.pk,
+                    task=str(measure.pk),
+                )
+                tasks.append(Node(key, "task", children=tuple(under.get(measure.pk, ()))))
+                placed.add(measure.pk)
+        items[f"plan:{plan.pk}"] = TreeItem(plan.title, plan=plan.pk)
+        plans.append(Node(f"plan:{plan.pk}", "plan", children=tuple(tasks)))
+    if under.get(None):
+        items[UNPLANNED] = TreeItem("", task="none")
+        plans.append(Node(UNPLANNED, "plan", children=tuple(under[None])))
+    hidden = [n for task, nodes in under.items() if task and task not in placed for n in nodes]
+    if hidden:  # tasks of a draft plan the caller does not read: no list to link to
+        items[HIDDEN] = TreeItem("")
+        plans.append(Node(HIDDEN, "plan", children=tuple(hidden)))
+    return rollup(Node("area", "plan", children=tuple(plans))), items

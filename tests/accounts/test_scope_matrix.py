@@ -1380,6 +1380,7 @@ COOP_MANAGE = {"admin", "jjj-sec", "twl-sec", "tongzhou"}
 def coop(world):
     from tests.partnerships.conftest import approve_all
     from xietong.partnerships.services import cooperation_propose, obligation_set
+    from xietong.talent.models import TrainingProgramme
 
     s = world["schools"]
     c = cooperation_propose(
@@ -1410,6 +1411,14 @@ def coop(world):
     )
     approve_all(c, world["users"])
     obligation_set(actor=None, cooperation=c, code="sync", measure="lessons", quota=20)
+    TrainingProgramme.objects.create(
+        area=world["areas"]["tongwulang"],
+        code="TWL-M-T",
+        title="研修",
+        credit_hours=8,
+        starts="2025-03-01",
+        ends="2025-06-30",
+    )
     return {"active": c, "pending": pending}
 
 
@@ -1467,6 +1476,7 @@ def test_partnerships_writes(world, coop, who):
     for path, data, ok in (
         (f"/api/partnerships/{act.pk}/compliance", {"period": "2025"}, 200),
         (f"/api/partnerships/{act.pk}/link", {}, 200),
+        (f"/api/partnerships/{act.pk}/training-programmes", {"programme": "TWL-M-T"}, 200),
         (f"/api/partnerships/{act.pk}/status", {"step": "suspend", "reason": "other"}, 200),
     ):
         r = post(path, data)

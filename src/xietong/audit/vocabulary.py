@@ -207,6 +207,14 @@ class AuditAction(models.TextChoices):
         "partnerships.activity_link",
         _("Activities linked from other apps"),
     )
+    PARTNERSHIPS_TRAINING_ATTACH = (
+        "partnerships.training_attach",
+        _("Training programme attached to a cooperation"),
+    )
+    PARTNERSHIPS_TRAINING_DETACH = (
+        "partnerships.training_detach",
+        _("Training programme detached from a cooperation"),
+    )
     PARTNERSHIPS_COMPLIANCE = "partnerships.compliance", _("Obligation compliance computed")
     PARTNERSHIPS_SUSPEND = "partnerships.suspend", _("Cooperation suspended")
     PARTNERSHIPS_RESUME = "partnerships.resume", _("Cooperation resumed")

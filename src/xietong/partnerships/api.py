@@ -18,6 +18,7 @@ from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.api_support import LimitOffset
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
+from xietong.talent import selectors as talent_selectors
 
 from . import selectors, services
 from .models import Activity, Cooperation, SocialPartner
@@ -482,6 +483,33 @@ class PartnershipsLinked(Schema):
 def link(request, pk: uuid.UUID):
     n = services.activities_link(actor=request.actor, cooperation=_coop(request, pk))
     return PartnershipsLinked(added=n)
+
+
+class PartnershipsProgrammeIn(Schema):
+    programme: str  # a talent training programme's code
+    attach: bool = True
+
+
+class PartnershipsProgrammeOut(Schema):
+    changed: bool
+    programmes: list[str]
+
+
+@router.post(
+    "/partnerships/{uuid:pk}/training-programmes",
+    response=PartnershipsProgrammeOut,
+    auth=WRITE_AUTH,
+    summary="Name (or stop naming) a training programme this cooperation runs",
+)
+def training_programme(request, pk: uuid.UUID, body: PartnershipsProgrammeIn):
+    c = _coop(request, pk)
+    prog = talent_selectors.programme_list(scope=request.scope).filter(code=body.programme).first()
+    if prog is None:
+        raise ValueError(_("programme: no training programme %(p)s.") % {"p": body.programme})
+    step = services.training_programme_attach if body.attach else services.training_programme_detach
+    changed = step(actor=request.actor, cooperation=c, programme=prog)
+    codes = sorted(c.training_programmes.values_list("code", flat=True))
+    return PartnershipsProgrammeOut(changed=changed, programmes=codes)
 
 
 class PartnershipsStatusIn(Schema):

@@ -116,6 +116,14 @@ class Cooperation(models.Model):
         related_name="cooperations",
         verbose_name=_("joint-plan task"),
     )
+    # The talent app's training programmes this cooperation runs: their completed enrolments of
+    # the parties' teachers are linked as training activities (services.links).
+    training_programmes = models.ManyToManyField(
+        "talent.TrainingProgramme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("training programmes"),
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

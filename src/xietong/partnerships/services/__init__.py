@@ -27,12 +27,14 @@ from .cooperations import (
     cooperation_suspend,
 )
 from .expiry import expiry_notices_send
-from .links import activities_link
+from .links import activities_link, training_programme_attach, training_programme_detach
 from .publications import portfolio_publish
 
 __all__ = [
     "LifecycleError",
     "activities_link",
+    "training_programme_attach",
+    "training_programme_detach",
     "activity_confirm",
     "activity_record",
     "activity_verify",

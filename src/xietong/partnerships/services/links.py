@@ -7,6 +7,19 @@ party school of the same cooperation) becomes a ``seconded_teacher`` activity of
 activity keeps ``source_app`` and ``source_id``; running the link again adds nothing (one
 activity per cooperation and source record) and an activity outside the cooperation's term is
 not linked. Linked activities start self-reported and are confirmed and verified like any other.
+
+Two more sources:
+
+* **Training enrolments** (talent): the cooperation names the training programmes it runs
+  (``training_programme_attach``; a programme of the cooperation's own area only). A completed
+  enrolment of a teacher of a party school other than the lead school becomes a ``training``
+  activity of its credit hours (the programme's hours when the enrolment records none), dated on
+  its completion, delivered by the lead party to the teacher's school.
+* **Resource imports** (resources): a resource owned by one party school and imported (copied
+  into one's own collection) by a user of another party school becomes a ``shared_resource``
+  activity of 1, dated on the import, from the owner's school to the importer's, with the
+  resource's subject. Views and downloads are not counted: the cooperation's obligations count
+  resources taken up, and an import is the use the resources app records as taking one up.
 """
 
 from __future__ import annotations
@@ -15,10 +28,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
-from xietong.talent.models import Appointment, Placement
+from xietong.resources.models import UsageEvent, UsageKind
+from xietong.talent.models import Appointment, EnrolmentStatus, Placement, TrainingProgramme
 
 from ..models import Activity, ActivityKind, Cooperation, Party, PartyKind
 from .common import require_manage, scope_of
@@ -26,6 +41,8 @@ from .common import require_manage, scope_of
 FULL_WEEK_HOURS = Decimal(40)
 PLACEMENT = "talent.Placement"
 APPOINTMENT = "talent.Appointment"
+ENROLMENT = "talent.Enrolment"
+RESOURCE_IMPORT = "resources.UsageEvent"
 
 
 def _school_parties(coop: Cooperation) -> dict[int, Party]:
@@ -69,6 +86,66 @@ def _appointments(coop, parties):
         )
 
 
+def _enrolments(coop, parties):
+    lead = coop.lead
+    lead_school = lead.school_id if lead is not None else None
+    programmes = list(coop.training_programmes.all())
+    if not programmes:
+        return
+    for prog in programmes:
+        rows = (
+            prog.enrolments.filter(
+                status=EnrolmentStatus.COMPLETED,
+                completed_at__isnull=False,
+                teacher__school_id__in=parties,
+            )
+            .exclude(teacher__school_id=lead_school)
+            .select_related("teacher")
+        )
+        for e in rows:
+            hours = e.credit_hours if e.credit_hours > 0 else prog.credit_hours
+            yield (
+                ENROLMENT,
+                str(e.pk),
+                e.completed_at.date(),
+                Decimal(hours),
+                lead,
+                parties[e.teacher.school_id],
+                "",
+                ActivityKind.TRAINING,
+            )
+
+
+def _resource_imports(coop, parties):
+    rows = (
+        UsageEvent.objects.filter(
+            kind=UsageKind.IMPORT,
+            resource__owner_school_id__in=parties,
+            consumer_school_id__in=parties,
+        )
+        .select_related("resource__subject")
+        .order_by("pk")
+    )
+    for u in rows:
+        if u.resource.owner_school_id == u.consumer_school_id:
+            continue
+        yield (
+            RESOURCE_IMPORT,
+            str(u.pk),
+            u.day,
+            Decimal(1),
+            parties[u.resource.owner_school_id],
+            parties[u.consumer_school_id],
+            u.resource.subject.code if u.resource.subject_id else "",
+            ActivityKind.SHARED_RESOURCE,
+        )
+
+
+def _seconded(rows):
+    for row in rows:
+        yield (*row, ActivityKind.SECONDED_TEACHER)
+
+
 def activities_link(*, actor, cooperation: Cooperation) -> int:
     """Link the other apps' records of this cooperation's parties; returns how many were added."""
     scope = scope_of(actor)
@@ -82,18 +159,20 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
         parties = _school_parties(coop)
         have = set(coop.activities.exclude(source_app="").values_list("source_app", "source_id"))
         new = []
-        for app, sid, day, fte, provider, recipient, subject in (
-            *_placements(coop, parties),
-            *_appointments(coop, parties),
+        for app, sid, day, amount, provider, recipient, subject, kind in (
+            *_seconded(_placements(coop, parties)),
+            *_seconded(_appointments(coop, parties)),
+            *_enrolments(coop, parties),
+            *_resource_imports(coop, parties),
         ):
             if (app, sid) in have or not coop.term_start <= day <= coop.term_end:
                 continue
             new.append(
                 Activity(
                     cooperation=coop,
-                    kind=ActivityKind.SECONDED_TEACHER,
+                    kind=kind,
                     date=day,
-                    quantity=fte,
+                    quantity=amount,
                     provider=provider,
                     recipient=recipient,
                     subject=subject,
@@ -112,3 +191,52 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
                 after={"added": len(new), "sources": sorted({a.source_app for a in new})},
             )
     return len(new)
+
+
+def _programme_in_area(coop: Cooperation, programme: TrainingProgramme) -> None:
+    if coop.area_id is not None and programme.area_id != coop.area_id:
+        raise ValueError(
+            _("training programme %(p)s belongs to another cooperation area than %(c)s")
+            % {"p": programme.code, "c": coop.code}
+        )
+
+
+def training_programme_attach(
+    *, actor, cooperation: Cooperation, programme: TrainingProgramme
+) -> bool:
+    """Name a training programme this cooperation runs; returns False if it already was."""
+    scope = scope_of(actor)
+    with transaction.atomic():
+        coop = Cooperation.objects.select_for_update(of=("self",)).get(pk=cooperation.pk)
+        require_manage(scope, coop)
+        _programme_in_area(coop, programme)
+        if coop.training_programmes.filter(pk=programme.pk).exists():
+            return False
+        coop.training_programmes.add(programme)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PARTNERSHIPS_TRAINING_ATTACH,
+            obj=coop,
+            after={"programme": programme.code},
+        )
+    return True
+
+
+def training_programme_detach(
+    *, actor, cooperation: Cooperation, programme: TrainingProgramme
+) -> bool:
+    """The programme no longer counts for this cooperation (activities already linked stay)."""
+    scope = scope_of(actor)
+    with transaction.atomic():
+        coop = Cooperation.objects.select_for_update(of=("self",)).get(pk=cooperation.pk)
+        require_manage(scope, coop)
+        if not coop.training_programmes.filter(pk=programme.pk).exists():
+            return False
+        coop.training_programmes.remove(programme)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PARTNERSHIPS_TRAINING_DETACH,
+            obj=coop,
+            before={"programme": programme.code},
+        )
+    return True

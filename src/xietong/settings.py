@@ -350,3 +350,11 @@ XIETONG_JOB_MAX_ATTEMPTS = int(_env_number("XIETONG_JOB_MAX_ATTEMPTS", 3))
 XIETONG_IMPORT_JOB_BYTES = int(_env_number("XIETONG_IMPORT_JOB_BYTES", 512 * 1024))
 XIETONG_EXPORT_JOB_ROWS = int(_env_number("XIETONG_EXPORT_JOB_ROWS", 20_000))
 XIETONG_JOB_FILE_RETENTION_HOURS = _env_number("XIETONG_JOB_FILE_RETENTION_HOURS", 24.0)
+
+# OAI-PMH provider at /oai (docs/resources.md): records per list response, how long a
+# resumption token lasts, the repository identifier in oai:<id>:<uuid> (default: the host
+# name asked for), the administrator's address Identify gives
+XIETONG_OAI_PAGE_SIZE = int(_env_number("XIETONG_OAI_PAGE_SIZE", 100))
+XIETONG_OAI_TOKEN_HOURS = _env_number("XIETONG_OAI_TOKEN_HOURS", 24.0)
+XIETONG_OAI_REPOSITORY_ID = os.environ.get("XIETONG_OAI_REPOSITORY_ID", "")
+XIETONG_OAI_ADMIN_EMAIL = os.environ.get("XIETONG_OAI_ADMIN_EMAIL", "")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from xietong.api import api
 from xietong.partnerships import views_portfolio, views_portfolio_area
+from xietong.resources import views_oai
 from xietong.web import views
 
 urlpatterns = [
@@ -43,6 +44,8 @@ urlpatterns = [
     path("finance/", include("xietong.finance.urls")),
     path("consultation/", include("xietong.consultation.urls")),
     path("resources/", include("xietong.resources.urls")),
+    path("oai", views_oai.endpoint, name="oai"),
+    path("oai/lrmi-jsonld.xsd", views_oai.lrmi_schema, name="oai_lrmi_schema"),
     path("planning/", include("xietong.planning.urls")),
     path("partnerships/", include("xietong.partnerships.urls")),
     path("audit/", include("xietong.audit.urls")),

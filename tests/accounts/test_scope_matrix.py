@@ -1066,6 +1066,32 @@ def test_resources_reads(world, res, who):
 
 
 @pytest.mark.parametrize("who", ROLES)
+def test_oai_provider_is_public_and_shows_public_resources_only(world, res, who):
+    """/oai (OAI-PMH) needs no login and gives everyone the same answer: the published public
+    resources; a resource of any narrower level, or awaiting review, does not exist there."""
+    from lxml import etree
+
+    ns = {"o": "http://www.openarchives.org/OAI/2.0/"}
+    c = client_for(world, who)
+    r = c.get("/oai", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    assert r.status_code == 200, who
+    listed = etree.fromstring(r.content).xpath("//o:identifier/text()", namespaces=ns)
+    assert listed == [f"oai:testserver:{res['public'].pk}"], who
+    for key, resource in res.items():
+        got = c.get(
+            "/oai",
+            {
+                "verb": "GetRecord",
+                "metadataPrefix": "lrmi",
+                "identifier": f"oai:testserver:{resource.pk}",
+            },
+        )
+        codes = etree.fromstring(got.content).xpath("//o:error/@code", namespaces=ns)
+        assert codes == ([] if key == "public" else ["idDoesNotExist"]), (who, key)
+    assert c.get("/oai/lrmi-jsonld.xsd").status_code == 200
+
+
+@pytest.mark.parametrize("who", ROLES)
 def test_resources_review(world, res, who):
     c = client_for(world, who)
     pending = res["pending"]

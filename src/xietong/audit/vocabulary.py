@@ -176,6 +176,7 @@ class AuditAction(models.TextChoices):
     RESOURCES_RATE = "resources.rate", _("Resource rated")
     RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
+    RESOURCES_HARVEST = "resources.harvest", _("Resources harvested from an OAI-PMH provider")
 
     # planning: joint plans supervised against measured targets
     PLANNING_PLAN_CREATE = "planning.plan_create", _("Joint plan created")
@@ -278,6 +279,7 @@ class ObjectType(models.TextChoices):
     RESOURCE = "resources.Resource", _("teaching resource")
     RESOURCE_COLLECTION_ITEM = "resources.CollectionItem", _("collection item")
     VOCABULARY_RELEASE = "resources.VocabularyRelease", _("vocabulary release")
+    HARVEST_SOURCE = "resources.harvest_source", _("OAI-PMH harvest source")
     # planning
     PLAN = "plan", _("joint plan")
     PLAN_ACTUAL = "plan_actual", _("plan value")

@@ -44,6 +44,7 @@ from .models import (
     WithdrawReason,
 )
 from .models.vocabulary import Scheme
+from .oai.records import is_exposed, tombstone_sync
 
 NODE_FIELDS = ("kind", "stage", "grade", "subject", "edition", "volume", "unit", "lesson")
 TEXT_FIELDS = (
@@ -338,6 +339,7 @@ def resource_update(*, resource: Resource, actor, upload=None, **fields) -> Reso
         raise ValueError(_("The resource is under review; wait for the decision to change it."))
     before = snapshot(resource)
     old_status = resource.status
+    was_exposed = is_exposed(resource)
     standards, partners = _apply(resource, fields)
     if upload is not None:
         _attach_file(resource, upload)
@@ -354,6 +356,7 @@ def resource_update(*, resource: Resource, actor, upload=None, **fields) -> Reso
         resource.status = Status.DRAFT
     resource.save(update_fields=["version", "status", "updated_at"])
     _new_version(resource, actor)
+    tombstone_sync(resource, was_exposed=was_exposed)
     audit_record(
         actor=actor,
         action=AuditAction.RESOURCES_UPDATE,
@@ -453,6 +456,7 @@ def resource_approve(*, resource: Resource, actor) -> Resource:
     resource.published_at = timezone.now()
     resource.withdraw_reason = ""
     resource.save()
+    tombstone_sync(resource, was_exposed=False)
     told = _notify_importers(resource)
     audit_record(
         actor=actor,
@@ -516,9 +520,11 @@ def resource_withdraw(*, resource: Resource, actor, reason: str) -> Resource:
     if resource.status != Status.PUBLISHED:
         raise ValueError(_("Only a published resource can be withdrawn."))
     _event(resource, ReviewStep.WITHDRAW, actor, passed=False, codes=[reason])
+    was_exposed = is_exposed(resource)
     resource.status = Status.WITHDRAWN
     resource.withdraw_reason = reason
     resource.save(update_fields=["status", "withdraw_reason", "updated_at"])
+    tombstone_sync(resource, was_exposed=was_exposed)
     audit_record(
         actor=actor,
         action=AuditAction.RESOURCES_WITHDRAW,

@@ -14,6 +14,7 @@ from .catalogue import (
     Visibility,
     WithdrawReason,
 )
+from .oai import HarvestedRecord, OaiTombstone
 from .search import SearchChange
 from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
@@ -21,6 +22,8 @@ from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 __all__ = [
     "CollectionItem",
     "CrosswalkLink",
+    "HarvestedRecord",
+    "OaiTombstone",
     "ReviewEvent",
     "ReviewStep",
     "Resource",

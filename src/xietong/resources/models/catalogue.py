@@ -44,6 +44,7 @@ class WithdrawReason(models.TextChoices):
     OUTDATED = "outdated", _("Outdated (curriculum or textbook changed)")
     IDEOLOGY = "ideology", _("Fails the ideological and political review")
     OWNER_REQUEST = "owner_request", _("The owner asked for it")
+    SOURCE_DELETED = "source_deleted", _("Deleted at the harvested source")
     OTHER = "other", _("Other")
 
 

@@ -14,7 +14,7 @@ from .catalogue import (
     Visibility,
     WithdrawReason,
 )
-from .search import SearchChange
+from .search import SearchChange, SearchMiss
 from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 
@@ -30,6 +30,7 @@ __all__ = [
     "ResourceVersion",
     "Scheme",
     "SearchChange",
+    "SearchMiss",
     "Status",
     "UsageEvent",
     "UsageKind",

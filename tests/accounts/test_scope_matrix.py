@@ -1065,6 +1065,32 @@ def test_resources_reads(world, res, who):
     assert c.get("/api/resources/vocabulary/edition").status_code == 200
 
 
+# who reads the unmet-demand page: places to oversee (bureaus, secretariats), or the administrator
+RES_UNMET_READERS = {"admin", "yrd-sec", "jjj-sec", "twl-sec", "jiangsu", "langfang", "tongzhou"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_search(world, res, who, settings, tmp_path):
+    """The search page and API find exactly what the caller reads, and count facets over it
+    alone; the unmet-demand page is for those with places to oversee."""
+    from xietong.resources import searching
+
+    settings.XIETONG_SEARCH_DIR = str(tmp_path / "search")
+    searching.sync()
+    c = client_for(world, who)
+    expected = {str(r.pk) for k, r in res.items() if who in RES_READERS[k]}
+    body = c.get("/api/resources/search", {"q": "资源"}).json()
+    assert {h["id"] for h in body["hits"]} == expected, who
+    assert body["count"] == len(expected), who
+    facets = {f["name"]: {v["code"]: v["count"] for v in f["values"]} for f in body["facets"]}
+    assert facets["owner_member"] == {"130000000000": len(expected)}, who
+    page = c.get("/resources/search/", {"q": "资源"}).content.decode()
+    for key, r in res.items():
+        assert (f'data-id="{r.pk}"' in page) == (who in RES_READERS[key]), (who, key)
+    unmet = c.get("/resources/search/unmet/").status_code
+    assert unmet == (302 if who is None else 200 if who in RES_UNMET_READERS else 403), who
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_oai_provider_is_public_and_shows_public_resources_only(world, res, who):
     """/oai (OAI-PMH) needs no login and gives everyone the same answer: the published public

@@ -4,7 +4,7 @@ services. A resource the caller may not read is a 404, a write it may not make a
 import uuid
 
 from django.http import JsonResponse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -328,3 +328,99 @@ def resource_usage(request, id: uuid.UUID):
     from . import flows
 
     return flows.usage_counts(actor=request.actor, resource=_get(request, id))
+
+
+class ResourceSearchQuery(Schema):
+    q: str = Field("", max_length=200, description="The query (Chinese or English; may be empty)")
+    page: int = Field(1, ge=1, le=50, description="Page of 20 hits")
+    chapter: str = Field(
+        "", description="A volume or unit code: adds the crosswalked chapters of other editions"
+    )
+    stage: list[str] = Field([], description="Stage codes (ORed; facets are ANDed)")
+    grade: list[str] = []
+    subject: list[str] = []
+    edition: list[str] = []
+    kind: list[str] = []
+    licence: list[str] = []
+    owner_member: list[str] = Field([], description="12-digit province codes of the owner")
+
+
+class ResourceSearchHighlightOut(Schema):
+    title: str
+    snippet: str
+
+
+class ResourceSearchHitOut(Schema):
+    id: uuid.UUID
+    title: str
+    score: float
+    highlight: ResourceSearchHighlightOut
+    from_other_edition: bool
+
+
+class ResourceSearchFacetValueOut(Schema):
+    code: str
+    label: str
+    count: int
+
+
+class ResourceSearchFacetOut(Schema):
+    name: str
+    values: list[ResourceSearchFacetValueOut]
+
+
+class ResourceSearchOut(Schema):
+    query: str
+    normalized: str
+    count: int
+    page: int
+    pages: int
+    hits: list[ResourceSearchHitOut]
+    facets: list[ResourceSearchFacetOut]
+
+
+@router.get(
+    "/resources/search",
+    response=ResourceSearchOut,
+    auth=READ_AUTH,
+    summary="Search the resources you may read: hits with highlights (<mark>) and facet counts",
+)
+def resource_search(request, q: Query[ResourceSearchQuery]):
+    from . import finder
+
+    filters = {name: getattr(q, name) for name in finder.FACETS if getattr(q, name)}
+    try:
+        found = finder.find(
+            actor=request.actor, text=q.q, filters=filters, chapter=q.chapter.strip(), page=q.page
+        )
+    except finder.SearchInputError as exc:
+        raise HttpError(422, str(exc)) from None
+    return ResourceSearchOut(
+        query=found.text,
+        normalized=found.normalized,
+        count=found.total,
+        page=found.page,
+        pages=found.pages,
+        hits=[
+            ResourceSearchHitOut(
+                id=row.resource.pk,
+                title=row.resource.title,
+                score=row.score,
+                highlight=ResourceSearchHighlightOut(
+                    title=str(row.title_html), snippet=str(row.snippet_html)
+                ),
+                from_other_edition=row.from_other_edition,
+            )
+            for row in found.rows
+        ],
+        facets=[
+            ResourceSearchFacetOut(
+                name=name,
+                values=[
+                    ResourceSearchFacetValueOut(code=v.code, label=v.label, count=v.count)
+                    for v in values
+                ],
+            )
+            for name, values in found.facets.items()
+        ],
+    )

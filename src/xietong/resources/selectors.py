@@ -289,3 +289,21 @@ def for_index() -> QuerySet[Resource]:
     """Every resource with what its search document reads (the index sees all; the engine
     filters by the caller's grants)."""
     return _base().prefetch_related("partners")
+
+
+def chapter_choices() -> list[tuple[str, str]]:
+    """(code, "edition · volume · unit") for every volume and unit of the current release, in
+    the editions' order: the chapter filter of the search page."""
+    nodes = (
+        VocabularyNode.objects.filter(release__is_current=True, scheme__in=["volume", "unit"])
+        .select_related("parent", "parent__parent")
+        .order_by("code")
+    )
+    out = []
+    for n in nodes:
+        chain, node = [], n
+        while node is not None:
+            chain.append(node.name)
+            node = node.parent
+        out.append((n.code, " · ".join(reversed(chain))))
+    return out

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views, views_flows
+from . import views, views_flows, views_search
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
+    path("search/", views_search.search_page, name="resource_search"),
+    path("search/unmet/", views_search.unmet_page, name="resource_search_unmet"),
     path("upload/", views.upload, name="resource_upload"),
     path("collection/", views.collection, name="resource_collection"),
     path("flows/", views_flows.flows_page, name="resource_flows"),

@@ -15,7 +15,7 @@ from .catalogue import (
     WithdrawReason,
 )
 from .oai import HarvestedRecord, OaiTombstone
-from .search import SearchChange
+from .search import SearchChange, SearchMiss
 from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 
@@ -33,6 +33,7 @@ __all__ = [
     "ResourceVersion",
     "Scheme",
     "SearchChange",
+    "SearchMiss",
     "Status",
     "UsageEvent",
     "UsageKind",

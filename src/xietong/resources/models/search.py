@@ -22,3 +22,28 @@ class SearchChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}:{self.resource_id}"
+
+
+class SearchMiss(models.Model):
+    """Unmet demand: a query that found nothing the caller may see, counted per normalised query
+    (the analyzer's form: ``SearchResult.normalized``) and per place of the caller.
+
+    ``jurisdiction`` is the 12-digit code of the caller's place (the county of a school or
+    teacher role, the division of a bureau; ``""`` for an anonymous caller or a secretariat,
+    which has no place), never the person: no user, no school, no address is kept. Read through
+    ``misses.miss_summary``, scoped by ``jurisdiction`` prefix."""
+
+    query = models.CharField(max_length=200)
+    jurisdiction = models.CharField(max_length=12, blank=True, db_index=True)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "jurisdiction"], name="search_miss_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.query} @ {self.jurisdiction or '-'} x{self.count}"

@@ -213,6 +213,10 @@ class AuditAction(models.TextChoices):
     PARTNERSHIPS_RENEW = "partnerships.renew", _("Cooperation renewed")
     PARTNERSHIPS_EXIT = "partnerships.exit", _("Cooperation exited")
     PARTNERSHIPS_EXPIRY_NOTICE = "partnerships.expiry_notice", _("Expiry notice sent")
+    PARTNERSHIPS_SOCIAL_PARTNER_CREATE = (
+        "partnerships.social_partner_create",
+        _("Social partner registered"),
+    )
 
 
 class ObjectType(models.TextChoices):

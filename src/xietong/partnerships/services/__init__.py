@@ -28,6 +28,7 @@ from .cooperations import (
 )
 from .expiry import expiry_notices_send
 from .links import activities_link
+from .partners import may_register_partner, social_partner_create
 
 __all__ = [
     "LifecycleError",
@@ -50,9 +51,11 @@ __all__ = [
     "cooperation_suspend",
     "current_version",
     "expiry_notices_send",
+    "may_register_partner",
     "missing_approvals",
     "obligation_set",
     "period_bounds",
     "period_of",
     "required_approvals",
+    "social_partner_create",
 ]

@@ -62,9 +62,16 @@ def test_the_wrong_user_cannot_record(active, users):
     assert snapshot() == before
 
 
-def test_bad_input_is_shown_and_nothing_is_written(active, pairing, users):
+def test_bad_input_is_shown_and_nothing_is_written(active, users):
     coop, a, b = active
-    ob = obligation_set(actor=None, cooperation=coop, code="sync", measure="lessons", quota=20)
+    ob = obligation_set(
+        actor=None,
+        cooperation=coop,
+        code="sync",
+        measure="lessons",
+        quota=20,
+        activity_kinds=["sync_lesson"],
+    )
     c = client_of(users["tongzhou"])
     url = f"/partnerships/{coop.pk}/activities/new/"
     before = snapshot()

@@ -30,6 +30,11 @@ def test_the_wrong_user_cannot_renew(active, users):
     school = client_of(users["school-a"])
     assert school.get(url).status_code == 403
     assert school.post(url, {"term_end": "2030-12-31"}).status_code == 403
+    # the reader's language: Django's own field errors come in zh-Hans
+    zh = client_of(users["tongzhou"], "zh-hans").post(
+        f"/partnerships/{coop.pk}/renew/", {"term_end": "soon"}
+    )
+    assert zh.status_code == 400 and "输入一个有效的日期。" in zh.content.decode()
     assert snapshot() == before
 
 
@@ -42,4 +47,9 @@ def test_a_bad_term_is_shown_and_nothing_is_written(active, users):
     r = c.post(f"/partnerships/{coop.pk}/renew/", {"term_end": "2027-06-30"})
     assert r.status_code == 400
     assert "must be after the current term end 2027-12-31" in r.content.decode()
+    # the reader's language: Django's own field errors come in zh-Hans
+    zh = client_of(users["tongzhou"], "zh-hans").post(
+        f"/partnerships/{coop.pk}/renew/", {"term_end": "soon"}
+    )
+    assert zh.status_code == 400 and "输入一个有效的日期。" in zh.content.decode()
     assert snapshot() == before

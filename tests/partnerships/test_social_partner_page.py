@@ -24,7 +24,8 @@ def test_a_secretariat_registers_a_social_partner(world, users):
         "91110108MA01ABCD2X",
     )
     assert audited(AuditAction.PARTNERSHIPS_SOCIAL_PARTNER_CREATE) == 1
-    assert "某科技公司 (Enterprise)" in c.get("/partnerships/establish/").content.decode()
+    # offered as a party, by its English name on an English page
+    assert "A tech company (Enterprise)" in c.get("/partnerships/establish/").content.decode()
 
 
 def test_the_wrong_user_cannot_register(world, users):

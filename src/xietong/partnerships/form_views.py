@@ -21,7 +21,7 @@ from xietong.web.actions import run_service
 
 from . import forms, selectors, services
 from .services.common import parties_acted_for
-from .views import coop_or_404
+from .views import coop_or_404, may_establish, may_propose
 
 
 def _require(allowed: bool) -> None:
@@ -35,14 +35,6 @@ def _page(request, form, *, title, coop=None, status=200, intro="", template="fo
         status = 400
     ctx = {"form": form, "title": title, "coop": coop, "intro": intro}
     return render(request, f"partnerships/{template}", ctx, status=status)
-
-
-def may_propose(scope) -> bool:
-    return scope.acts_for_any_school
-
-
-def may_establish(scope) -> bool:
-    return scope.is_admin or bool(scope.area_ids) or bool(scope.write_prefixes)
 
 
 def may_edit_agreement(scope, coop) -> bool:

@@ -38,13 +38,24 @@ def coop_or_404(request, pk):
     return scope, coop
 
 
+def may_propose(scope) -> bool:
+    """A school's administrators or a bureau (above some school) propose for a school."""
+    return scope.acts_for_any_school
+
+
+def may_establish(scope) -> bool:
+    """A secretariat, a bureau or the administrator may open the set-up form; the service
+    decides on the parties (a bureau above the lead, or the area's secretariat)."""
+    return scope.is_admin or bool(scope.area_ids) or bool(scope.write_prefixes)
+
+
 def home(request):
     scope = scope_for(request.user)
     f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in ("kind", "member", "area")}
     coops = selectors.cooperation_list(scope=scope, **f)[:500]
     may = {
-        "propose": scope.acts_for_any_school,
-        "establish": scope.is_admin or bool(scope.area_ids) or bool(scope.write_prefixes),
+        "propose": may_propose(scope),
+        "establish": may_establish(scope),
         "partner": services.may_register_partner(scope),
     }
     return render(

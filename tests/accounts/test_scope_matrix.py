@@ -1553,6 +1553,65 @@ def test_partnerships_writes(world, coop, who):
     assert Cooperation.objects.filter(code=f"P-{who}").exists() == (who in COOP_PARTY_A)
 
 
+# ---- partnerships form pages: who may open each form (a POST is refused the same way; the
+# pages' own tests post to each of them) -------------------------------------------------------
+COOP_PROPOSE = {"admin", "jiangsu", "langfang", "tongzhou", "school-a"}  # act for a school
+COOP_ESTABLISH = {"admin", "yrd-sec", "jjj-sec", "twl-sec", "jiangsu", "langfang", "tongzhou"}
+COOP_EDIT = COOP_PARTY_A | {"tongzhou"} | COOP_MANAGE  # a party or a manager
+COOP_RECORD = COOP_PARTY_A | {"tongzhou"}  # acts for a party
+# Schools a party field offers: the caller's own and those of its cooperation areas' members
+# (Tongzhou-Wuqing-Langfang and Beijing-Tianjin-Hebei for the north, the YRD for Jiangsu).
+NORTH = {"A", "B", "D", "E"}
+COOP_PICK = {
+    "admin": ALL,
+    "yrd-sec": {"C"},
+    "jjj-sec": NORTH,
+    "twl-sec": NORTH,
+    "jiangsu": {"C"},
+    "langfang": NORTH,
+    "tongzhou": NORTH,
+    "school-a": NORTH,
+    "teacher-a": set(),
+    "public": set(),
+    None: set(),
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_form_pages(world, coop, who):
+    c = client_for(world, who)
+    act = coop["active"]
+
+    def expected(allowed: set, *, reads: bool = True) -> int:
+        if who is None:
+            return 302  # log in first
+        if not reads:
+            return 404
+        return 200 if who in allowed else 403
+
+    for path, allowed in (
+        ("/partnerships/propose/", COOP_PROPOSE),
+        ("/partnerships/establish/", COOP_ESTABLISH),
+        ("/partnerships/social-partners/new/", COOP_ESTABLISH),
+    ):
+        assert c.get(path).status_code == expected(allowed), (who, path)
+    reads = who in COOP_READ
+    for path, allowed in (
+        ("agreement/", COOP_EDIT),
+        ("obligations/new/", COOP_MANAGE),
+        ("obligations/sync/edit/", COOP_MANAGE),
+        ("activities/new/", COOP_RECORD),
+        ("status/suspend/", COOP_MANAGE),
+        ("status/exit/", COOP_MANAGE),
+        ("renew/", COOP_MANAGE),
+    ):
+        r = c.get(f"/partnerships/{act.pk}/{path}")
+        assert r.status_code == expected(allowed, reads=reads), (who, path, r.status_code)
+    items = c.get("/partnerships/pickers/schools/?limit=50").json()["items"]
+    codes = {k for k, s in world["schools"].items() if s.code in {i["value"] for i in items}}
+    assert codes == COOP_PICK[who], who
+
+
 @pytest.mark.parametrize("who", ROLES)
 def test_resources_flows_page(world, res, who):
     """The public sees the Langfang -> Tongzhou cell of one import suppressed (k=5); a logged-in

@@ -850,6 +850,21 @@ def _(w):
     )
 
 
+# ---- partnerships ---------------------------------------------------------------------------
+
+
+@case("partnerships.social_partner_create")
+def _(w):
+    from xietong.partnerships.services import social_partner_create
+
+    return (
+        lambda: social_partner_create(
+            actor=w["users"]["twl-sec"], name_zh="某基金会", kind="foundation"
+        ),
+        lambda r: [(A.PARTNERSHIPS_SOCIAL_PARTNER_CREATE, T.SOCIAL_PARTNER, str(r.pk))],
+    )
+
+
 # ---- the test -----------------------------------------------------------------------------
 
 

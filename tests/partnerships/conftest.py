@@ -66,3 +66,36 @@ def approve_all(coop, users):
 def active(pairing, users):
     a, b = approve_all(pairing, users)
     return pairing, a, b
+
+
+def client_of(user, lang: str = "en"):
+    """A test client logged in as ``user`` (None: logged out), reading pages in ``lang``."""
+    from django.test import Client
+
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def snapshot() -> tuple[int, ...]:
+    """Row counts of everything a partnerships form may write, and of the audit log."""
+    from xietong.audit.models import AuditEntry
+    from xietong.partnerships.models import (
+        Activity,
+        AgreementVersion,
+        Approval,
+        Cooperation,
+        Obligation,
+        Party,
+        SocialPartner,
+    )
+
+    models = (Cooperation, Party, AgreementVersion, Approval, Obligation, Activity, SocialPartner)
+    return (*(m.objects.count() for m in models), AuditEntry.objects.count())
+
+
+def audited(action) -> int:
+    from xietong.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(action=str(action)).count()

@@ -35,4 +35,16 @@ def test_demo_loads_fast_and_once(regions):
     assert by_year == sorted(by_year, reverse=True) and by_year[0] > by_year[-1], by_year
     levels = set(Activity.objects.filter(cooperation=first).values_list("level", flat=True))
     assert levels == {"self_reported", "partner_confirmed", "authority_verified"}
+    # the foundation is registered through the service, so it has its audit entry
+    from xietong.audit.models import AuditEntry
+    from xietong.partnerships.models import SocialPartner
+
+    sp = SocialPartner.objects.get(is_synthetic=True)
+    assert (
+        AuditEntry.objects.filter(
+            action="partnerships.social_partner_create", object_id=str(sp.pk)
+        ).count()
+        == 1
+    )
     assert partnerships_demo_load() == {}
+    assert SocialPartner.objects.count() == 1

@@ -226,6 +226,10 @@ class AuditAction(models.TextChoices):
         "partnerships.portfolio_publish",
         _("Portfolio figures of a period published"),
     )
+    PARTNERSHIPS_SOCIAL_PARTNER_CREATE = (
+        "partnerships.social_partner_create",
+        _("Social partner registered"),
+    )
 
 
 class ObjectType(models.TextChoices):

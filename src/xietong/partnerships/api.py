@@ -514,6 +514,7 @@ def training_programme(request, pk: uuid.UUID, body: PartnershipsProgrammeIn):
 
 class PartnershipsStatusIn(Schema):
     step: str  # suspend, resume, exit
+    note: str = ""
     reason: str
 
 
@@ -534,7 +535,7 @@ def status(request, pk: uuid.UUID, body: PartnershipsStatusIn):
     fn = _STEPS.get(body.step)
     if fn is None:
         raise ValueError(_("step: %(s)s is not a known code.") % {"s": body.step})
-    c = fn(actor=request.actor, cooperation=_coop(request, pk), reason=body.reason)
+    c = fn(actor=request.actor, cooperation=_coop(request, pk), reason=body.reason, note=body.note)
     return PartnershipsStatusOut(status=c.status)
 
 

@@ -163,18 +163,22 @@ def _activities(coop: Cooperation, pattern) -> int:
     return n
 
 
+FOUNDATION = "某教育基金会（演示）"
+
+
 def partnerships_demo_load() -> dict:
     if Cooperation.objects.filter(code=FIRST).exists():
         return {}
     areas = {a.slug: a for a in CooperationArea.objects.all()}
-    sp, _c = SocialPartner.objects.get_or_create(
-        name_zh="某教育基金会（演示）",
-        defaults={
-            "name_en": "An education foundation (demo)",
-            "kind": "foundation",
-            "is_synthetic": True,
-        },
-    )
+    sp = SocialPartner.objects.filter(name_zh=FOUNDATION, is_synthetic=True).first()
+    if sp is None:
+        sp = services.social_partner_create(
+            actor=None,
+            name_zh=FOUNDATION,
+            name_en="An education foundation (demo)",
+            kind="foundation",
+            is_synthetic=True,
+        )
     made, activities = [], 0
     for code, kind, area, zh, en, spec, pattern in SPECS:
         parties = _parties(spec)

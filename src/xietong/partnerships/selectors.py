@@ -168,3 +168,58 @@ def compliance(coop: Cooperation, period: str) -> list[ComplianceResult]:
         .select_related("obligation")
         .order_by("obligation__code")
     )
+
+
+# ---- what the forms offer ------------------------------------------------------------------
+def partner_areas(scope: Scope) -> QuerySet:
+    """The cooperation areas a caller works in: those its secretariat runs, and those with a
+    member at, above or below one of its own divisions or its school's county (a cross-region
+    cooperation is set up between an area's members)."""
+    from xietong.regions.models import CooperationArea
+    from xietong.schools.models import School
+
+    if scope.is_admin:
+        return CooperationArea.objects.order_by("slug")
+    own = set(scope.read_prefixes) | set(
+        School.objects.filter(
+            pk__in=sorted(scope.read_school_ids | scope.write_school_ids)
+        ).values_list("county__prefix", flat=True)
+    )
+    q = Q(pk__in=sorted(scope.area_ids))
+    for p in sorted(own):
+        q |= Q(members__prefix__startswith=p)
+        for n in range(2, len(p), 2):
+            q |= Q(members__prefix=p[:n])
+    ids = CooperationArea.objects.filter(q).values("pk")
+    return CooperationArea.objects.filter(pk__in=ids).order_by("slug")
+
+
+def partner_prefixes(scope: Scope) -> list[str] | None:
+    """Division prefixes whose schools and bureaus the caller may name as parties: its own read
+    scope and the members of its ``partner_areas`` (None: everywhere, for the administrator)."""
+    from xietong.regions.models import AreaMembership
+
+    if scope.is_admin:
+        return None
+    areas = partner_areas(scope).values("pk")
+    members = AreaMembership.objects.filter(area_id__in=areas).values_list(
+        "jurisdiction__prefix", flat=True
+    )
+    return sorted(set(scope.read_prefixes) | set(members))
+
+
+def partner_school_choices(scope: Scope) -> QuerySet:
+    """Open schools the caller may name as a party: those it sees and those of its partner
+    areas' members. Only names and codes are shown, as on a school's public listing in a
+    cooperation's party table; their statistics stay under ``scope``."""
+    from xietong.schools.models import School
+
+    prefixes = partner_prefixes(scope)
+    qs = School.objects.filter(is_open=True)
+    if prefixes is not None:
+        qs = qs.filter(
+            scope.schools_q() | prefixes_q(prefixes, "county__code")
+            if prefixes
+            else scope.schools_q()
+        )
+    return qs.select_related("county").order_by("code")

@@ -18,10 +18,19 @@ from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
 from . import selectors, services
-from .models import Activity, CooperationKind, Level
+from .models import Activity, CooperationKind, Level, Status
+
+# The page offers a step only in the states its service accepts (the service checks again).
+STEPS_FROM = {
+    "suspend": {Status.ACTIVE},
+    "resume": {Status.SUSPENDED},
+    "exit": {Status.ACTIVE, Status.SUSPENDED, Status.PROPOSED},
+    "renew": {Status.ACTIVE, Status.SUSPENDED, Status.PROPOSED, Status.EXPIRED},
+}
+RECORDING = {Status.ACTIVE, Status.SUSPENDED, Status.EXPIRED, Status.EXITED}
 
 
-def _coop_or_404(request, pk):
+def coop_or_404(request, pk):
     scope = scope_for(request.user)
     coop = selectors.cooperation_get(scope=scope, pk=pk)
     if coop is None:
@@ -29,11 +38,27 @@ def _coop_or_404(request, pk):
     return scope, coop
 
 
+def may_propose(scope) -> bool:
+    """A school's administrators or a bureau (above some school) propose for a school."""
+    return scope.acts_for_any_school
+
+
+def may_establish(scope) -> bool:
+    """A secretariat, a bureau or the administrator may open the set-up form; the service
+    decides on the parties (a bureau above the lead, or the area's secretariat)."""
+    return scope.is_admin or bool(scope.area_ids) or bool(scope.write_prefixes)
+
+
 def home(request):
     scope = scope_for(request.user)
     keys = ("kind", "member", "area", *selectors.EXTRA_FILTERS)
     f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in keys}
     coops = selectors.cooperation_list(scope=scope, **f)[:500]
+    may = {
+        "propose": may_propose(scope),
+        "establish": may_establish(scope),
+        "partner": services.may_register_partner(scope),
+    }
     return render(
         request,
         "partnerships/home.html",
@@ -42,26 +67,35 @@ def home(request):
             "kinds": CooperationKind.choices,
             "f": f,
             "extra": [(k, f[k]) for k in selectors.EXTRA_FILTERS if f[k]],
+            "may": may,
         },
     )
 
 
 def cooperation_view(request, pk):
-    scope, coop = _coop_or_404(request, pk)
+    scope, coop = coop_or_404(request, pk)
     period = (request.GET.get("period") or str(dt.date.today().year)).strip()[:7]
     totals = selectors.activity_totals(coop)
+    acting = [p.pk for p in coop.parties.all() if services.acts_for_party(scope, p)]
+    manage = services.can_manage(scope, coop)
     ctx = {
         "coop": coop,
         "period": period,
         "versions": selectors.versions(coop),
         "current": coop.agreement.current_version,
         "missing": services.missing_approvals(coop),
-        "acting": [p.pk for p in coop.parties.all() if services.acts_for_party(scope, p)],
+        "acting": acting,
         "compliance": selectors.compliance(coop, period),
         "activities": selectors.activities(coop)[:200],
         "levels": Level.choices,
         "totals": [(k, [totals[k][lv] for lv in Level.values]) for k in sorted(totals)],
-        "can_manage": services.can_manage(scope, coop),
+        "can_manage": manage,
+        "can_edit": manage or bool(acting),
+        "can_record": bool(acting) and coop.status in RECORDING,
+        "obligations": coop.obligations.order_by("code") if manage else [],
+        "steps": [s for s, allowed in STEPS_FROM.items() if coop.status in allowed]
+        if manage
+        else [],
     }
     return render(request, "partnerships/cooperation.html", ctx)
 
@@ -69,7 +103,7 @@ def cooperation_view(request, pk):
 @login_required
 @require_POST
 def approve(request, pk):
-    _scope, coop = _coop_or_404(request, pk)
+    _scope, coop = coop_or_404(request, pk)
     party = coop.parties.filter(pk=request.POST.get("party") or 0).first()
     if party is None:
         raise Http404(_("No such party."))
@@ -88,7 +122,7 @@ def approve(request, pk):
 
 
 def _activity_step(request, pk, apk, fn, ok):
-    _scope, coop = _coop_or_404(request, pk)
+    _scope, coop = coop_or_404(request, pk)
     act = Activity.objects.filter(pk=apk, cooperation=coop).first()
     if act is None:
         raise Http404(_("No such activity."))

@@ -99,6 +99,9 @@ class Cooperation(models.Model):
     status_reason = models.CharField(
         _("status reason"), max_length=20, choices=StatusReason.choices, blank=True
     )
+    # What the person who suspended, resumed or exited it wrote beside the reason code (their
+    # own words, shown as typed; the reason itself is the code above).
+    status_note = models.TextField(_("note on the status"), max_length=1000, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     lead = models.ForeignKey(
         "Party",

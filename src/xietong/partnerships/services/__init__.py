@@ -28,6 +28,7 @@ from .cooperations import (
 )
 from .expiry import expiry_notices_send
 from .links import activities_link, training_programme_attach, training_programme_detach
+from .partners import may_register_partner, social_partner_create
 from .publications import portfolio_publish
 
 __all__ = [
@@ -53,10 +54,12 @@ __all__ = [
     "cooperation_suspend",
     "current_version",
     "expiry_notices_send",
+    "may_register_partner",
     "missing_approvals",
     "obligation_set",
     "period_bounds",
     "period_of",
     "portfolio_publish",
     "required_approvals",
+    "social_partner_create",
 ]

@@ -232,10 +232,11 @@ _MOVES = {
 }
 
 
-def _move(*, actor, cooperation: Cooperation, step: str, reason: str) -> Cooperation:
+def _move(*, actor, cooperation: Cooperation, step: str, reason: str, note: str) -> Cooperation:
     scope = scope_of(actor)
     allowed_from, target, action = _MOVES[step]
     reason = choice(reason, StatusReason, _("reason"))
+    note = text(note, _("note"), max_length=1000, required=False)
     with transaction.atomic():
         coop = _lock(cooperation)
         require_manage(scope, coop)
@@ -244,31 +245,45 @@ def _move(*, actor, cooperation: Cooperation, step: str, reason: str) -> Coopera
                 _("The cooperation is %(s)s: this step is not open.")
                 % {"s": coop.get_status_display()}
             )
-        before = {"status": coop.status, "reason": coop.status_reason}
-        coop.status, coop.status_reason = target, reason
+        before = {"status": coop.status, "reason": coop.status_reason, "note": coop.status_note}
+        coop.status, coop.status_reason, coop.status_note = target, reason, note
         coop.status_changed_at = timezone.now()
-        coop.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        coop.save(
+            update_fields=[
+                "status",
+                "status_reason",
+                "status_note",
+                "status_changed_at",
+                "updated_at",
+            ]
+        )
         audit_record(
             actor=actor,
             action=action,
             obj=coop,
             before=before,
-            after={"status": coop.status, "reason": reason},
+            after={"status": coop.status, "reason": reason, "note": note},
         )
     return coop
 
 
-def cooperation_suspend(*, actor, cooperation: Cooperation, reason: str) -> Cooperation:
-    return _move(actor=actor, cooperation=cooperation, step="suspend", reason=reason)
+def cooperation_suspend(
+    *, actor, cooperation: Cooperation, reason: str, note: str = ""
+) -> Cooperation:
+    return _move(actor=actor, cooperation=cooperation, step="suspend", reason=reason, note=note)
 
 
-def cooperation_resume(*, actor, cooperation: Cooperation, reason: str) -> Cooperation:
-    return _move(actor=actor, cooperation=cooperation, step="resume", reason=reason)
+def cooperation_resume(
+    *, actor, cooperation: Cooperation, reason: str, note: str = ""
+) -> Cooperation:
+    return _move(actor=actor, cooperation=cooperation, step="resume", reason=reason, note=note)
 
 
-def cooperation_exit(*, actor, cooperation: Cooperation, reason: str) -> Cooperation:
+def cooperation_exit(
+    *, actor, cooperation: Cooperation, reason: str, note: str = ""
+) -> Cooperation:
     """Chengdu's 退出: the cooperation ends before its term, with a reason code."""
-    return _move(actor=actor, cooperation=cooperation, step="exit", reason=reason)
+    return _move(actor=actor, cooperation=cooperation, step="exit", reason=reason, note=note)
 
 
 def cooperation_renew(*, actor, cooperation: Cooperation, term_end) -> Cooperation:
@@ -296,6 +311,7 @@ def cooperation_renew(*, actor, cooperation: Cooperation, term_end) -> Cooperati
         coop.term_start, coop.term_end = start, end
         coop.renewal_round += 1
         coop.status, coop.status_reason = Status.PROPOSED, StatusReason.RENEWED
+        coop.status_note = ""
         coop.status_changed_at = timezone.now()
         coop.save()
         content = dict(coop.agreement.versions.order_by("-number").first().content)

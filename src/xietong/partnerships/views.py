@@ -18,7 +18,7 @@ from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
 from . import selectors, services
-from .models import Activity, CooperationKind, Level
+from .models import CooperationKind, Level
 
 
 def _coop_or_404(request, pk):
@@ -82,8 +82,8 @@ def approve(request, pk):
 
 
 def _activity_step(request, pk, apk, fn, ok):
-    _scope, coop = _coop_or_404(request, pk)
-    act = Activity.objects.filter(pk=apk, cooperation=coop).first()
+    scope, coop = _coop_or_404(request, pk)
+    act = selectors.activity_get(scope=scope, pk=apk, cooperation=coop)
     if act is None:
         raise Http404(_("No such activity."))
     run_service(request, lambda: fn(actor=request.user, activity=act), ok)

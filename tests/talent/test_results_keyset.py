@@ -100,12 +100,18 @@ def _api_walk(c, url):
     return seen, counts, sqls
 
 
-def test_results_api_follows_a_keyset_cursor(tw):
+def _results_api(tw):
+    """The round's managers' client, the results API of the published round and its staff
+    numbers in order."""
     rnd = run_to(tw, "published")
     codes = sorted(Placement.objects.filter(round=rnd).values_list("teacher_code", flat=True))
     c = Client()
     c.force_login(tw["users"]["jjj-sec"])
-    url = f"/api/talent/rounds/{rnd.pk}/results"
+    return c, f"/api/talent/rounds/{rnd.pk}/results", codes
+
+
+def test_results_api_follows_a_keyset_cursor(tw):
+    c, url, codes = _results_api(tw)
     seen, counts, sqls = _api_walk(c, f"{url}?limit=2")
     assert seen == codes  # every result once, in staff-number order
     assert len(counts) == (len(codes) + 1) // 2
@@ -120,11 +126,7 @@ def test_results_api_follows_a_keyset_cursor(tw):
 
 
 def test_results_api_keeps_limit_offset(tw):
-    rnd = run_to(tw, "published")
-    codes = sorted(Placement.objects.filter(round=rnd).values_list("teacher_code", flat=True))
-    c = Client()
-    c.force_login(tw["users"]["jjj-sec"])
-    url = f"/api/talent/rounds/{rnd.pk}/results"
+    c, url, codes = _results_api(tw)
     body = c.get(f"{url}?limit=2&offset=2").json()
     assert [i["teacher"] for i in body["items"]] == codes[2:4]
     assert body["count"] == len(codes)
@@ -135,10 +137,7 @@ def test_results_api_keeps_limit_offset(tw):
 
 
 def test_results_api_refuses_bad_cursors(tw):
-    rnd = run_to(tw, "published")
-    c = Client()
-    c.force_login(tw["users"]["jjj-sec"])
-    url = f"/api/talent/rounds/{rnd.pk}/results"
+    c, url, _codes = _results_api(tw)
     r = c.get(f"{url}?after=TA0&offset=1")
     assert r.status_code == 422 and "offset" in r.json()["detail"]
     r = c.get(f"{url}?after={'T' * 65}")

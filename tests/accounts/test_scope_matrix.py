@@ -1302,6 +1302,105 @@ def test_talent_recruitment_pages(tw, who):
     assert shortlisted == (who in writes_a), who
 
 
+# ---- talent API: each object looked up in the caller's scope first (404 out of it, 403 only for
+# an object the caller reads but may not change) ---------------------------------------------
+def _send(c, method: str, path: str, data: dict) -> int:
+    return getattr(c, method)(path, json.dumps(data), content_type="application/json").status_code
+
+
+def _api_status(who, writes: set, reads: bool, ok: int = 200) -> int:
+    if who is None:
+        return 401
+    if who in writes:
+        return ok
+    return 403 if reads else 404
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_api_teacher_lookups(appointments, who):
+    """TA0 (Langfang's school A) through every API endpoint that names a teacher."""
+    from xietong.talent.models import Appointment, Enrolment, Teacher
+
+    tw = appointments
+    c = client_for(tw, who)
+    ta0 = tw["teachers"]["a0"]
+    reads = teacher_seen(tw, who, ta0)
+    status = _send(c, "patch", "/api/talent/teachers/TA0", {"weekly_hours": 10})
+    assert status == _api_status(who, {"admin", "langfang", "school-a"}, reads), (who, status)
+    assert (Teacher.objects.get(pk=ta0.pk).weekly_hours == 10) == (status == 200)
+    status = _send(c, "post", "/api/talent/training/JJJ-1/enrol", {"teacher": "TA0"})
+    enrols = {"admin", "langfang", "school-a", "teacher-a"}
+    assert status == _api_status(who, enrols, reads, ok=201), (who, status)
+    assert Enrolment.objects.filter(teacher=ta0).exists() == (status == 201)
+    school_b = tw["schools"]["B"].code
+    body = {"teacher": "TA0", "school": school_b, "weekly_hours": 2, "weekdays": "3"}
+    status = _send(c, "post", "/api/talent/appointments", body | {"starts": "2025-09-01"})
+    # Tongzhou's bureau acts for the host school B but does not read TA0: not found
+    assert status == _api_status(who, {"admin", "langfang"}, reads, ok=201), (who, status)
+    assert Appointment.objects.filter(teacher=ta0).exists() == (status == 201)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_api_enrolment_complete(appointments, who):
+    from xietong.talent.circulation import enrol
+    from xietong.talent.models import Enrolment, TrainingProgramme
+
+    tw = appointments
+    c = client_for(tw, who)
+    programme = TrainingProgramme.objects.get(code="JJJ-1")
+    e = enrol(programme=programme, teacher=tw["teachers"]["a0"], actor=None)
+    status = _send(c, "post", f"/api/talent/enrolments/{e.pk}/complete", {})
+    reads = who in MANAGERS or teacher_seen(tw, who, tw["teachers"]["a0"])
+    assert status == _api_status(who, MANAGERS, reads), (who, status)
+    done = Enrolment.objects.get(pk=e.pk).status == "completed"
+    assert done == (status == 200), who
+    unknown = _send(c, "post", f"/api/talent/enrolments/{e.pk + 1000}/complete", {})
+    assert unknown == (401 if who is None else 404)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_api_candidacy_status(tw, who):
+    from xietong.talent.circulation import candidacy_submit, vacancy_publish
+    from xietong.talent.models import Candidacy
+
+    c = client_for(tw, who)
+    v = vacancy_publish(
+        school=tw["schools"]["A"], title="v", subject="maths", stage="primary", actor=None
+    )
+    other = candidacy_submit(vacancy=v, actor=tw["users"]["tongzhou"])
+    status = _send(
+        c, "post", f"/api/talent/candidacies/{other.pk}/status", {"status": "shortlisted"}
+    )
+    writes_a = {"admin", "langfang", "school-a"}
+    # the applicant (Tongzhou's bureau) reads its own candidacy but may not shortlist it
+    assert status == _api_status(who, writes_a, who == "tongzhou"), (who, status)
+    shortlisted = Candidacy.objects.get(pk=other.pk).status == "shortlisted"
+    assert shortlisted == (status == 200), who
+
+
+# who gives points at post PA (school A, Langfang): the round's managers and those acting for A
+RANKS_PA = {"admin", "jjj-sec", "langfang", "school-a"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_talent_api_posts_and_scores(tw, who):
+    from xietong.talent.models import Choice
+
+    rnd = run_to(tw, "ranking")
+    c = client_for(tw, who)
+    posts = c.get(f"/api/talent/rounds/{rnd.pk}/posts")
+    assert posts.status_code == (200 if who in ROUND_SEEN else 404), who
+    if who in ROUND_SEEN:
+        assert [p["code"] for p in posts.json()["items"]] == ["PA", "PD", "PE"]
+    for code in ("PA", "NOPE"):
+        path = f"/api/talent/rounds/{rnd.pk}/posts/{code}/scores"
+        status = _send(c, "put", path, {"scores": {"TB0": 7}})
+        ranks = code == "PA" and who in RANKS_PA
+        assert status == (401 if who is None else 200 if ranks else 404), (who, code, status)
+    scored = Choice.objects.get(post__code="PA", application__teacher__code="TB0").score
+    assert (scored == 7) == (who in RANKS_PA), who
+
+
 # ---- planning: joint plans of the YRD body -----------------------------------------------------
 # An adopted plan is public; a draft is read by those who read the body (BODY_READ); the
 # secretariat drafts, computes and reviews; Jiangsu's bureau reports for the measure it leads.

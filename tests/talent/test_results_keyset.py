@@ -81,3 +81,77 @@ def test_round_page_posts_keyset(tw):
     assert f"<td>{codes[0]}</td>" in first and f"<td>{codes[0]}</td>" not in after
     assert f"<td>{codes[1]}</td>" in after
     assert n_after == n_first
+
+
+def _api_walk(c, url):
+    """Follow the results API's ``next`` links: the staff numbers, counts and SQL of each page."""
+    seen, counts, sqls = [], [], []
+    while url:
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get(url)
+        assert r.status_code == 200, r.content
+        body = r.json()
+        seen += [i["teacher"] for i in body["items"]]
+        counts.append(body["count"])
+        sqls.append(
+            [q["sql"] for q in ctx.captured_queries if 'FROM "talent_placement"' in q["sql"]]
+        )
+        url = body["next"]
+    return seen, counts, sqls
+
+
+def _results_api(tw):
+    """The round's managers' client, the results API of the published round and its staff
+    numbers in order."""
+    rnd = run_to(tw, "published")
+    codes = sorted(Placement.objects.filter(round=rnd).values_list("teacher_code", flat=True))
+    c = Client()
+    c.force_login(tw["users"]["jjj-sec"])
+    return c, f"/api/talent/rounds/{rnd.pk}/results", codes
+
+
+def test_results_api_follows_a_keyset_cursor(tw):
+    c, url, codes = _results_api(tw)
+    seen, counts, sqls = _api_walk(c, f"{url}?limit=2")
+    assert seen == codes  # every result once, in staff-number order
+    assert len(counts) == (len(codes) + 1) // 2
+    # the first page (no cursor) counts as limit/offset does; the keyset pages count nothing
+    # and read one index range: no OFFSET, no COUNT
+    assert counts[0] == len(codes) and set(counts[1:]) == {None}
+    for page in sqls[1:]:
+        assert len(page) == 1
+        assert "OFFSET" not in page[0].upper() and "COUNT(" not in page[0].upper()
+    body = c.get(f"{url}?limit=2&after={codes[1]}&teacher={codes[2]}").json()
+    assert [i["teacher"] for i in body["items"]] == [codes[2]] and body["next"] is None
+
+
+def test_results_api_keeps_limit_offset(tw):
+    c, url, codes = _results_api(tw)
+    body = c.get(f"{url}?limit=2&offset=2").json()
+    assert [i["teacher"] for i in body["items"]] == codes[2:4]
+    assert body["count"] == len(codes)
+    # the next link moves on by cursor from this page's last staff number, offset dropped
+    assert body["next"] == f"{url}?limit=2&after={codes[3]}"
+    last = c.get(f"{url}?limit=2&offset={len(codes) - 1}").json()
+    assert [i["teacher"] for i in last["items"]] == codes[-1:] and last["next"] is None
+
+
+def test_results_api_refuses_bad_cursors(tw):
+    c, url, _codes = _results_api(tw)
+    r = c.get(f"{url}?after=TA0&offset=1")
+    assert r.status_code == 422 and "offset" in r.json()["detail"]
+    r = c.get(f"{url}?after={'T' * 65}")
+    assert r.status_code == 422
+    assert [e["loc"][-1] for e in r.json()["detail"]] == ["after"]
+
+
+def test_results_api_schema_documents_the_cursor(db):
+    from xietong.api import api
+
+    op = api.get_openapi_schema()["paths"]["/api/talent/rounds/{pk}/results"]["get"]
+    params = {p["name"]: p for p in op["parameters"]}
+    assert {"after", "limit", "offset", "teacher"} <= set(params)
+    assert params["after"]["schema"]["anyOf"][0]["maxLength"] == 64
+    ref = op["responses"][200]["content"]["application/json"]["schema"]["$ref"]
+    schema = api.get_openapi_schema()["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert {"items", "count", "next"} <= set(schema["properties"])

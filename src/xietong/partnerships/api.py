@@ -421,8 +421,8 @@ def activity(request, pk: uuid.UUID, body: PartnershipsActivityIn):
 
 
 def _activity(request, pk: int) -> Activity:
-    a = Activity.objects.filter(pk=pk).first()
-    if a is None or selectors.cooperation_get(scope=request.scope, pk=a.cooperation_id) is None:
+    a = selectors.activity_get(scope=request.scope, pk=pk)
+    if a is None:
         raise HttpError(404, _("Not found"))
     return a
 

@@ -151,6 +151,17 @@ def activities(coop: Cooperation) -> QuerySet[Activity]:
     )
 
 
+def activity_get(
+    *, scope: Scope, pk: int, cooperation: Cooperation | None = None
+) -> Activity | None:
+    """An activity of a cooperation the caller sees (``cooperation``: of that one only)."""
+    seen = Cooperation.objects.filter(visible_q(scope)).values("pk")
+    qs = Activity.objects.select_related("cooperation").filter(pk=pk, cooperation__in=seen)
+    if cooperation is not None:
+        qs = qs.filter(cooperation=cooperation)
+    return qs.first()
+
+
 def activity_totals(coop: Cooperation) -> dict[str, dict[str, object]]:
     """Per activity kind, the quantity at each level, kept apart (never summed across)."""
     from django.db.models import Sum

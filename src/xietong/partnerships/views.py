@@ -18,7 +18,7 @@ from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
 from . import selectors, services
-from .models import Activity, CooperationKind, Level, Status
+from .models import CooperationKind, Level, Status
 
 # The page offers a step only in the states its service accepts (the service checks again).
 STEPS_FROM = {
@@ -122,8 +122,8 @@ def approve(request, pk):
 
 
 def _activity_step(request, pk, apk, fn, ok):
-    _scope, coop = coop_or_404(request, pk)
-    act = Activity.objects.filter(pk=apk, cooperation=coop).first()
+    scope, coop = coop_or_404(request, pk)
+    act = selectors.activity_get(scope=scope, pk=apk, cooperation=coop)
     if act is None:
         raise Http404(_("No such activity."))
     run_service(request, lambda: fn(actor=request.user, activity=act), ok)

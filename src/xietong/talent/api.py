@@ -4,14 +4,21 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
 from xietong.accounts.scope import OutOfScope
-from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
+from xietong.api_support import (
+    ImportRefusedOut,
+    KeysetQuery,
+    LimitOffset,
+    PatchIn,
+    import_refused,
+    keyset_or_offset,
+)
 from xietong.jobs.imports import runs_as_job
 from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
@@ -21,13 +28,6 @@ from xietong.tabular.uploads import read_upload
 from xietong.web.downloads import table_download
 
 from . import circulation, engine, imports, job_kinds, selectors, services
-from .models import (
-    Candidacy,
-    Enrolment,
-    ExchangePost,
-    TrainingProgramme,
-    Vacancy,
-)
 
 router = Router(tags=["talent"])
 
@@ -163,7 +163,7 @@ def teachers_import(request, file: File[UploadedFile], response: HttpResponse):
 
 @router.patch("/talent/teachers/{code}", response=TeacherOut, auth=WRITE_AUTH)
 def teacher_patch(request, code: str, payload: TeacherPatch):
-    t = selectors.teacher_list(scope=request.scope).filter(code=code).first()
+    t = selectors.teacher_get(scope=request.scope, code=code)
     if t is None:
         raise HttpError(404, "Not found")
     return _call(
@@ -365,7 +365,7 @@ class PostIn(Schema):
 @router.get("/talent/rounds/{pk}/posts", response=list[PostOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def posts(request, pk: int):
-    return ExchangePost.objects.filter(round=_round(request, pk)).select_related("host_school")
+    return selectors.round_posts(rnd=_round(request, pk))
 
 
 @router.post("/talent/rounds/{pk}/posts", response={201: PostOut}, auth=WRITE_AUTH)
@@ -407,7 +407,7 @@ class ApplicationOut(Schema):
 def application_put(request, pk: int, payload: ApplicationIn):
     rnd = _round(request, pk)
     if payload.teacher:
-        teacher = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
+        teacher = selectors.teacher_get(scope=request.scope, code=payload.teacher)
     else:
         teacher = selectors.teacher_of(request.actor)
     if teacher is None:
@@ -433,9 +433,9 @@ class ScoresIn(Schema):
 )
 def scores_put(request, pk: int, code: str, payload: ScoresIn):
     rnd = _round(request, pk)
-    post = get_object_or_404(
-        ExchangePost.objects.select_related("host_school"), round=rnd, code=code
-    )
+    post = selectors.post_to_rank_get(scope=request.scope, rnd=rnd, code=code)
+    if post is None:  # as the page: a post the caller does not rank is not found
+        raise HttpError(404, "Not found")
     n = _call(services.scores_set, rnd=rnd, post=post, scores=payload.scores, actor=request.actor)
     return {"updated": n}
 
@@ -471,18 +471,25 @@ class PlacementOut(Schema):
         return obj.post.host_school.code if obj.post_id else None
 
 
+class TalentResultsPageOut(Schema):
+    items: list[PlacementOut]
+    count: int | None = Field(description="All the results (limit/offset paging); null with after")
+    next: str | None = Field(description="The next page (a keyset cursor); null on the last page")
+
+
 @router.get(
     "/talent/rounds/{pk}/results",
-    response=list[PlacementOut],
+    response=TalentResultsPageOut,
     auth=READ_AUTH,
     summary="Results with 'why not' per teacher (managers and bureaus; a teacher her own)",
 )
-@paginate(LimitOffset)
-def results(request, pk: int, teacher: str | None = None):
+def results(request, pk: int, page: Query[KeysetQuery], teacher: str | None = None):
+    """In staff-number order. Page with ``after`` (follow ``next``: one index range a page) or
+    with ``limit``/``offset`` as every list endpoint."""
     qs = selectors.placements(scope=request.scope, rnd=_round(request, pk))
     if teacher:
         qs = qs.filter(teacher__code=teacher)
-    return qs
+    return keyset_or_offset(request, qs, "teacher_code", page)
 
 
 # ---- appointments ------------------------------------------------------------------------------
@@ -517,7 +524,7 @@ class AppointmentOut(Schema):
 
 @router.post("/talent/appointments", response={201: AppointmentOut}, auth=WRITE_AUTH)
 def appointment_create(request, payload: AppointmentIn):
-    teacher = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
+    teacher = selectors.teacher_get(scope=request.scope, code=payload.teacher)
     if teacher is None:
         raise HttpError(404, "No such teacher in your scope")
     school = get_object_or_404(School, code=payload.school)
@@ -548,10 +555,8 @@ class AppointmentPolicyIO(Schema):
     summary="An area's limits for multi-school appointments (defaults if none set)",
 )
 def appointment_policy(request, slug: str):
-    from .models import AppointmentPolicy
-
     area = get_object_or_404(CooperationArea, slug=slug)
-    p = AppointmentPolicy.objects.filter(area=area).first()
+    p = selectors.appointment_policy_get(scope=request.scope, area=area)
     return p or AppointmentPolicyIO()
 
 
@@ -630,9 +635,11 @@ class EnrolmentOut(Schema):
 
 @router.post("/talent/training/{code}/enrol", response={201: EnrolmentOut}, auth=WRITE_AUTH)
 def enrol(request, code: str, payload: EnrolIn):
-    p = get_object_or_404(TrainingProgramme, code=code)
+    p = selectors.programme_by_code(scope=request.scope, code=code)
+    if p is None:
+        raise HttpError(404, "Not found")
     if payload.teacher:
-        t = selectors.teacher_list(scope=request.scope).filter(code=payload.teacher).first()
+        t = selectors.teacher_get(scope=request.scope, code=payload.teacher)
     else:
         t = selectors.teacher_of(request.actor)
     if t is None:
@@ -642,13 +649,15 @@ def enrol(request, code: str, payload: EnrolIn):
 
 @router.post("/talent/enrolments/{pk}/complete", response=EnrolmentOut, auth=WRITE_AUTH)
 def enrolment_complete(request, pk: int):
-    e = get_object_or_404(Enrolment.objects.select_related("programme", "teacher"), pk=pk)
+    e = selectors.enrolment_get(scope=request.scope, pk=pk)
+    if e is None:
+        raise HttpError(404, "Not found")
     return _call(circulation.enrolment_complete, enrolment=e, actor=request.actor)
 
 
 @router.get("/talent/teachers/{code}/credits", auth=WRITE_AUTH)
 def credits(request, code: str):
-    t = selectors.teacher_list(scope=request.scope).filter(code=code).first()
+    t = selectors.teacher_get(scope=request.scope, code=code)
     if t is None:
         raise HttpError(404, "No such teacher in your scope")
     return {"teacher": t.code, "credit_hours": circulation.credit_hours(t)}
@@ -719,7 +728,9 @@ class CandidacyStatusIn(Schema):
 
 @router.post("/talent/vacancies/{pk}/apply", response={201: CandidacyOut}, auth=WRITE_AUTH)
 def candidacy_submit(request, pk: int, payload: CandidacyIn):
-    v = get_object_or_404(Vacancy, pk=pk)
+    v = selectors.vacancy_get(scope=request.scope, pk=pk)
+    if v is None:
+        raise HttpError(404, "Not found")
     return Status(
         201,
         _call(
@@ -733,7 +744,9 @@ def candidacy_submit(request, pk: int, payload: CandidacyIn):
 
 @router.post("/talent/candidacies/{pk}/status", response=CandidacyOut, auth=WRITE_AUTH)
 def candidacy_status(request, pk: int, payload: CandidacyStatusIn):
-    c = get_object_or_404(Candidacy.objects.select_related("vacancy__school"), pk=pk)
+    c = selectors.candidacy_get(scope=request.scope, user=request.actor, pk=pk)
+    if c is None:
+        raise HttpError(404, "Not found")
     return _call(
         circulation.candidacy_set_status, candidacy=c, status=payload.status, actor=request.actor
     )

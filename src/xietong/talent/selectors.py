@@ -319,13 +319,28 @@ def posts_for_teacher(*, rnd: ExchangeRound, teacher: Teacher, limit: int = 300)
     )
 
 
+def round_post_get(*, rnd: ExchangeRound, code: str) -> ExchangePost | None:
+    """A post of a round the caller sees (``round_get``), by code: posts are public with the
+    round."""
+    return round_posts(rnd=rnd).filter(code=code).first() if code else None
+
+
+def _posts_ranked_by(scope: Scope, rnd: ExchangeRound) -> QuerySet[ExchangePost]:
+    qs = rnd.posts.select_related("host_school").order_by("code")
+    if can_manage_round(scope, rnd):
+        return qs
+    return qs.filter(scope.acts_for_school_q("host_school__"))
+
+
 def posts_to_rank(*, scope: Scope, rnd: ExchangeRound) -> list[ExchangePost]:
     """The posts whose applicants the caller gives points: every post for the round's managers,
-    else the posts at the schools it writes for."""
-    posts = list(rnd.posts.select_related("host_school").order_by("code"))
-    if can_manage_round(scope, rnd):
-        return posts
-    return [p for p in posts if scope.acts_for_school(p.host_school)]
+    else the posts at the schools it writes for (``services.scores_set`` decides alike)."""
+    return list(_posts_ranked_by(scope, rnd))
+
+
+def post_to_rank_get(*, scope: Scope, rnd: ExchangeRound, code: str) -> ExchangePost | None:
+    """One of ``posts_to_rank`` by code; None for a post the caller does not rank."""
+    return _posts_ranked_by(scope, rnd).filter(code=code).first() if code else None
 
 
 def post_applicants(*, post: ExchangePost, limit: int | None = 500) -> list[Choice]:
@@ -360,9 +375,20 @@ def appointment_policies(*, scope: Scope) -> list[dict]:
     return out
 
 
+def appointment_policy_get(*, scope: Scope, area: CooperationArea) -> AppointmentPolicy | None:
+    """The appointment limits an area has set (None: the defaults apply). Limits are public
+    information, like ``appointment_policies``."""
+    return AppointmentPolicy.objects.filter(area=area).first()
+
+
 def programme_get(*, scope: Scope, pk: int) -> TrainingProgramme | None:
     """Regional programmes are public information."""
     return programme_list(scope=scope).filter(pk=pk).first()
+
+
+def programme_by_code(*, scope: Scope, code: str) -> TrainingProgramme | None:
+    """Regional programmes are public information."""
+    return programme_list(scope=scope).filter(code=code).first() if code else None
 
 
 def enrolments_of(*, teacher: Teacher | None) -> QuerySet[Enrolment] | list:

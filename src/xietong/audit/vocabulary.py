@@ -176,6 +176,8 @@ class AuditAction(models.TextChoices):
     RESOURCES_RATE = "resources.rate", _("Resource rated")
     RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
+    RESOURCES_METADATA_IMPORT = "resources.metadata_import", _("Resource metadata file imported")
+    RESOURCES_DEMO_LOAD = "resources.demo_load", _("Demo resources and usage loaded in bulk")
 
     # planning: joint plans supervised against measured targets
     PLANNING_PLAN_CREATE = "planning.plan_create", _("Joint plan created")
@@ -266,6 +268,7 @@ class ObjectType(models.TextChoices):
     RESOURCE = "resources.Resource", _("teaching resource")
     RESOURCE_COLLECTION_ITEM = "resources.CollectionItem", _("collection item")
     VOCABULARY_RELEASE = "resources.VocabularyRelease", _("vocabulary release")
+    RESOURCE_METADATA_FILE = "resources.metadata_file", _("resource metadata file")
     # planning
     PLAN = "plan", _("joint plan")
     PLAN_ACTUAL = "plan_actual", _("plan value")

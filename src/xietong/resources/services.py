@@ -225,7 +225,9 @@ def _set_relations(resource: Resource, standards, partners) -> None:
 # ---- create, change, remix -------------------------------------------------------------------
 
 
-def _create(*, actor, owner_school, owner_jurisdiction, upload, fields, based_on=None) -> Resource:
+def _create(
+    *, actor, owner_school, owner_jurisdiction, upload, fields, based_on=None, pk=None
+) -> Resource:
     scope = scope_for(actor)
     if (owner_school is None) == (owner_jurisdiction is None):
         raise ValueError(_("owner: name exactly one owning school or jurisdiction."))
@@ -240,6 +242,10 @@ def _create(*, actor, owner_school, owner_jurisdiction, upload, fields, based_on
         author=actor if getattr(actor, "pk", None) else None,
         is_based_on=based_on,
     )
+    if pk is not None:  # a metadata file names the resource's id (``metadata``)
+        if Resource.objects.filter(pk=pk).exists():
+            raise ValueError(_("id: a resource with this id exists already."))
+        resource.pk = pk
     fields = {"licence": fields.get("licence", ""), **fields}
     standards, partners = _apply(resource, fields)
     if upload is not None:
@@ -254,15 +260,17 @@ def _create(*, actor, owner_school, owner_jurisdiction, upload, fields, based_on
 
 @transaction.atomic
 def resource_create(
-    *, actor, owner_school=None, owner_jurisdiction=None, upload=None, **fields
+    *, actor, owner_school=None, owner_jurisdiction=None, upload=None, pk=None, **fields
 ) -> Resource:
-    """A new resource, a draft at version 1 (``fields``: see ``EDITABLE``)."""
+    """A new resource, a draft at version 1 (``fields``: see ``EDITABLE``; ``pk``: its id, when
+    a metadata file names one)."""
     resource = _create(
         actor=actor,
         owner_school=owner_school,
         owner_jurisdiction=owner_jurisdiction,
         upload=upload,
         fields=fields,
+        pk=pk,
     )
     audit_record(
         actor=actor,

@@ -178,8 +178,9 @@ class AuditAction(models.TextChoices):
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
     RESOURCES_METADATA_IMPORT = "resources.metadata_import", _("Resource metadata file imported")
     RESOURCES_BULK_LOAD = "resources.bulk_load", _("Resources loaded in bulk by the operator")
-    RESOURCES_USAGE_BULK_LOAD = "resources.usage_bulk_load", _(
-        "Usage events loaded in bulk by the operator"
+    RESOURCES_USAGE_BULK_LOAD = (
+        "resources.usage_bulk_load",
+        _("Usage events loaded in bulk by the operator"),
     )
 
     # planning: joint plans supervised against measured targets

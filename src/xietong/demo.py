@@ -18,7 +18,10 @@ MODULE_LOADERS = [
     ("consultation", "xietong.consultation.demo", "consultation_demo_load"),
     ("planning", "xietong.planning.demo", "planning_demo_load"),
     ("partnerships", "xietong.partnerships.demo", "partnerships_demo_load"),
+    ("resources", "xietong.resources.demo", "resources_demo_load"),
 ]
+# loaders whose amount follows ``--scale`` (they are passed it with the seed)
+SCALED = {"resources"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ def full_demo_load(
             continue  # that module has no demo content yet
         loader = getattr(importlib.import_module(module), function)
         say(f"demo content: {name} ...")
-        modules[name] = loader(**(options or {}).get(name, {}))
+        kwargs = {"scale": scale, "seed": seed} if name in SCALED else {}
+        modules[name] = loader(**{**kwargs, **(options or {}).get(name, {})})
     modules["audit"] = _checkpoint()
     return FullDemo(registry=registry, modules=modules)
 

@@ -1189,6 +1189,51 @@ def test_resources_upload_and_collection(world, res, who):
         assert c.get("/resources/collection/").status_code == 200
 
 
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_metadata_import_and_export(world, res, who):
+    """The export lists what the caller can read (drafts it manages too); the import page is for
+    those with an owner to choose, and a row for school A is added only by A's uploaders."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xietong.resources.metadata import COLUMNS
+    from xietong.resources.models import Resource
+
+    c = client_for(world, who)
+    exported = c.get("/resources/export.csv")
+    page = c.get("/resources/import/")
+    if who is None:
+        assert (exported.status_code, page.status_code) == (302, 302)
+        return
+    ids = {line.split(",")[0] for line in exported.content.decode().splitlines()[1:]}
+    assert ids == {str(r.pk) for k, r in res.items() if who in RES_READERS[k]}, who
+    assert page.status_code == (200 if who in RES_UPLOAD_FORM else 403), who
+    row = {
+        "title_zh": f"导入-{who}",
+        "kind": "lesson_design",
+        "stage": "junior",
+        "licence": "CC-BY-4.0",
+        "owner": world["schools"]["A"].code,
+        "url": "https://example.org/x",
+    }
+    data = write_csv([[row.get(h, "") for h in COLUMNS]], list(COLUMNS))
+    preview = c.post(
+        "/resources/import/", {"mode": "add", "file": SimpleUploadedFile("m.csv", data)}
+    )
+    c.post("/resources/import/", {"confirm": "1"})
+    added = Resource.objects.filter(title_zh=f"导入-{who}").exists()
+    assert added == (who in RES_UPLOADERS_A), (who, preview.status_code)
+    if who in RES_UPLOAD_FORM and who not in RES_UPLOADERS_A:
+        assert preview.status_code == 400  # the owner column names the problem
+    # an update of a resource the caller cannot read is "not found", as its page is
+    private = res["private"]
+    upd = write_csv([[str(private.pk), "改名"]], ["id", "title_zh"])
+    r = c.post("/resources/import/", {"mode": "update", "file": SimpleUploadedFile("u.csv", upd)})
+    if who in RES_UPLOAD_FORM:
+        assert r.status_code == (200 if who in RES_MANAGERS else 400), who
+        body = r.content.decode()
+        assert ("no resource with this id" in body) == (who not in RES_MANAGERS), who
+
+
 # ---- talent pages: one view per action (writes through forms) ------------------------------
 def _moved(c, path, data=None) -> int:
     return c.post(path, data or {}).status_code

@@ -177,6 +177,12 @@ class AuditAction(models.TextChoices):
     RESOURCES_NOTICE_READ = "resources.notice_read", _("Change notice read")
     RESOURCES_VOCABULARY_LOAD = "resources.vocabulary_load", _("Vocabulary release loaded")
     RESOURCES_HARVEST = "resources.harvest", _("Resources harvested from an OAI-PMH provider")
+    RESOURCES_METADATA_IMPORT = "resources.metadata_import", _("Resource metadata file imported")
+    RESOURCES_BULK_LOAD = "resources.bulk_load", _("Resources loaded in bulk by the operator")
+    RESOURCES_USAGE_BULK_LOAD = (
+        "resources.usage_bulk_load",
+        _("Usage events loaded in bulk by the operator"),
+    )
 
     # planning: joint plans supervised against measured targets
     PLANNING_PLAN_CREATE = "planning.plan_create", _("Joint plan created")
@@ -284,6 +290,8 @@ class ObjectType(models.TextChoices):
     RESOURCE_COLLECTION_ITEM = "resources.CollectionItem", _("collection item")
     VOCABULARY_RELEASE = "resources.VocabularyRelease", _("vocabulary release")
     HARVEST_SOURCE = "resources.harvest_source", _("OAI-PMH harvest source")
+    RESOURCE_METADATA_FILE = "resources.metadata_file", _("resource metadata file")
+    RESOURCE_BATCH = "resources.batch", _("batch of resources")
     # planning
     PLAN = "plan", _("joint plan")
     PLAN_ACTUAL = "plan_actual", _("plan value")

@@ -347,6 +347,15 @@ def _add_files(sub) -> None:
     ex.add_argument("--as", dest="as_user")
     ex.set_defaults(func=cmd_export)
 
+    from xietong.resources.cli import register_files
+
+    register_files(
+        imp_sub,
+        exp_sub,
+        setup=lambda: (django_setup(), migrate()),
+        actor=lambda name: actor_named(name),
+    )
+
     tp = sub.add_parser("template", help="write an empty import template")
     tp_sub = tp.add_subparsers(dest="what", required=True)
     tps = tp_sub.add_parser("statistics")

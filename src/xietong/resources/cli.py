@@ -27,6 +27,102 @@ def cmd_load_vocabulary(args) -> int:
     return 0
 
 
+def cmd_import_resources(args) -> int:
+    """``xietong import resources FILE``: the catalogue's metadata from CSV/XLSX (all or nothing;
+    ``--dry-run`` checks and lists what would happen)."""
+    args.setup()
+    from django.utils import translation
+
+    with translation.override("en"):  # the command speaks English, its problems too
+        return _import_resources(args)
+
+
+def _import_resources(args) -> int:
+    from xietong.resources import metadata
+    from xietong.tabular import ImportFailed, read_as_message
+    from xietong.tabular.problems import Problem
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"xietong: {path}: no such file", file=sys.stderr)
+        return 2
+    actor = args.actor(args.as_user)
+    try:
+        from xietong.tabular import Limits
+        from xietong.tabular.problems import too_large
+
+        size, limit = path.stat().st_size, Limits.from_settings().max_bytes
+        if size > limit:  # refused unread
+            raise too_large(path.name, size, limit)
+        data = path.read_bytes()
+        if args.dry_run:
+            plan = metadata.import_plan(data=data, filename=path.name, actor=actor, mode=args.mode)
+            if plan.total_problems:
+                raise metadata.failed(path.name, plan.problems, plan.total_problems)
+            for r in plan.rows:
+                print(f"row {r.row}: {r.action} {r.id or ''} {r.title} ({', '.join(r.changed)})")
+            print(
+                f"Dry run: {plan.count('add')} to add, {plan.count('update')} to update, "
+                f"{plan.count('unchanged')} unchanged; nothing was written."
+            )
+            return 0
+        r = metadata.resources_import(data=data, filename=path.name, actor=actor, mode=args.mode)
+    except ImportFailed as exc:
+        print(f"{exc.total} problem(s) in {path}; nothing was imported.", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {Problem(p.file, p.row, p.column, p.message)}", file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {r.rows} rows from {path}: {r.created} created, {r.updated} updated, "
+        f"{r.unchanged} unchanged." + (f" {read_as_message(r.encoding)}" if r.encoding else "")
+    )
+    return 0
+
+
+def cmd_export_resources(args) -> int:
+    """``xietong export resources FILE``: the metadata of the resources the user can see."""
+    args.setup()
+    from xietong.resources import metadata
+    from xietong.tabular import write_csv, xlsx_bytes
+
+    header, rows = metadata.export_rows(
+        actor=args.actor(args.as_user),
+        **{k: getattr(args, k) for k in metadata.FILTERS if getattr(args, k)},
+    )
+    path = Path(args.file)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(xlsx_bytes([("resources", header, rows)]))
+    else:
+        path.write_bytes(write_csv(rows, header))
+    print(f"Wrote {len(rows)} resources to {path}")
+    return 0
+
+
+# metadata.MODES and metadata.FILTERS, written out: the parser is built before Django is set up
+IMPORT_MODES = ("add", "update", "add-or-update")
+EXPORT_FILTERS = ("edition", "subject", "stage", "grade", "kind")
+
+
+def register_files(imp_sub, exp_sub, *, setup, actor) -> None:
+    """``xietong import resources`` and ``xietong export resources`` (beside the statistics)."""
+    ir = imp_sub.add_parser(
+        "resources", help="resource metadata from CSV or XLSX (all or nothing; docs/resources.md)"
+    )
+    ir.add_argument("file")
+    ir.add_argument("--mode", choices=IMPORT_MODES, default="add-or-update")
+    ir.add_argument("--dry-run", action="store_true", help="check and list, write nothing")
+    ir.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
+    ir.set_defaults(func=cmd_import_resources, setup=setup, actor=actor)
+    er = exp_sub.add_parser("resources", help="resource metadata to CSV or XLSX (import layout)")
+    er.add_argument("file")
+    for name in EXPORT_FILTERS:
+        er.add_argument(f"--{name}", help=f"only this {name} (a vocabulary code)")
+    er.add_argument("--as", dest="as_user")
+    er.set_defaults(func=cmd_export_resources, setup=setup, actor=actor)
+
+
 def cmd_reindex(args) -> int:
     args.setup()
     from tqdm import tqdm

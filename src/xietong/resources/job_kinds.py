@@ -1,6 +1,49 @@
-"""The resources app's background jobs: the flows table as an export job
+"""The catalogue's background work: a large metadata file imported by a worker (the same checks
+and the single transaction of ``metadata.resources_import``, with the job's success in it), the
+metadata export past XIETONG_EXPORT_JOB_ROWS rows, and the flows table as an export job
 (``resources.exports``)."""
 
 from __future__ import annotations
 
-from . import exports  # noqa: F401 (registers its tables)
+from django.urls import reverse
+
+from xietong.jobs.exports import ExportTable, register_export
+from xietong.jobs.imports import import_runner
+from xietong.jobs.imports import import_submit as submit
+from xietong.jobs.kinds import JobKind, register
+
+from . import (
+    exports,  # noqa: F401 (registers its tables)
+    metadata,
+)
+
+METADATA_IMPORT = "resources.metadata_import"
+METADATA_EXPORT = "resources.metadata"
+
+
+def import_submit(*, data: bytes, filename: str, actor, mode: str):
+    """Queue the import of a large metadata file; ``(job, created)``."""
+    if mode not in metadata.MODES:
+        raise ValueError(mode)
+    return submit(
+        kind=METADATA_IMPORT, data=data, filename=filename, actor=actor, params={"mode": mode}
+    )
+
+
+def _job_page(job) -> str:
+    return reverse("job_page", args=[job.pk])
+
+
+def export_table(*, actor, **filters) -> ExportTable:
+    header, rows = metadata.export_rows(actor=actor, **filters)
+    return ExportTable(filename="resources", header=header, rows=rows)
+
+
+register(
+    JobKind(
+        name=METADATA_IMPORT,
+        run=import_runner(metadata.resources_import, mode=lambda job: job.params["mode"]),
+        result_url=_job_page,
+    )
+)
+register_export(METADATA_EXPORT, export_table)

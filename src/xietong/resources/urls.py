@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views, views_flows, views_search
+from . import views, views_flows, views_metadata, views_search
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
     path("search/", views_search.search_page, name="resource_search"),
     path("search/unmet/", views_search.unmet_page, name="resource_search_unmet"),
     path("upload/", views.upload, name="resource_upload"),
+    path("import/", views_metadata.import_page, name="resource_metadata_import"),
+    path("export.<str:fmt>", views_metadata.export, name="resource_metadata_export"),
     path("collection/", views.collection, name="resource_collection"),
     path("flows/", views_flows.flows_page, name="resource_flows"),
     path("review/", views.review_queue, name="resource_review_queue"),

@@ -15,4 +15,6 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-exec .venv/bin/pytest "$@"
+# one pytest process per core (pytest-xdist); the tests that start worker processes on the shared
+# demo template keep to one of them (tests/conftest.py). `-n 0` after it runs in one process.
+exec .venv/bin/pytest -n "${XIETONG_TEST_PROCESSES:-auto}" --dist loadgroup "$@"

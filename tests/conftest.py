@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,11 @@ if os.environ.get("CI"):
 settings.XIETONG_AUDIT_TRIGGERS = False
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+# Under pytest-xdist each test process keeps its files (job files, the resource store, the search
+# index) in a directory of its own, so two processes never write one index or file at once.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    settings.DATA_DIR = Path(settings.DATA_DIR) / f"pytest-{os.environ['PYTEST_XDIST_WORKER']}"
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -160,3 +166,13 @@ def _page_cache_clear():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`), the tests that start
+    worker processes on the shared demo template (tests/jobs/procs.py: one cached database and one
+    Redis database number) run on one xdist worker, one after the other; the rest spread."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and "procs" in vars(module):
+            item.add_marker(pytest.mark.xdist_group("worker-processes"))

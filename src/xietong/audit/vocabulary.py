@@ -213,6 +213,9 @@ class AuditAction(models.TextChoices):
     PARTNERSHIPS_RENEW = "partnerships.renew", _("Cooperation renewed")
     PARTNERSHIPS_EXIT = "partnerships.exit", _("Cooperation exited")
     PARTNERSHIPS_EXPIRY_NOTICE = "partnerships.expiry_notice", _("Expiry notice sent")
+    PARTNERSHIPS_RETITLE = "partnerships.retitle", _("Cooperation title changed")
+    PARTNERSHIPS_ACTIVITY_AMEND = "partnerships.activity_amend", _("Activity amended")
+    PARTNERSHIPS_IMPORT = "partnerships.import", _("Cooperations imported from a file")
 
 
 class ObjectType(models.TextChoices):
@@ -281,6 +284,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_APPROVAL = "partnerships.Approval", _("agreement approval")
     COOPERATION_OBLIGATION = "partnerships.Obligation", _("cooperation obligation")
     COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
+    COOPERATION_IMPORT = "partnerships.import", _("cooperation import file")
     SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")

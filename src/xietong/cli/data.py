@@ -252,6 +252,9 @@ def _add_files(sub) -> None:
     st.add_argument("file")
     st.add_argument("--as", dest="as_user", help="act with this user's scope (default: operator)")
     st.set_defaults(func=cmd_import)
+    from . import partnerships
+
+    partnerships.add_import(imp_sub)
 
     exp = sub.add_parser("export", help="export data files")
     exp_sub = exp.add_subparsers(dest="what", required=True)
@@ -261,6 +264,7 @@ def _add_files(sub) -> None:
     ex.add_argument("--year", type=int, action="append")
     ex.add_argument("--as", dest="as_user")
     ex.set_defaults(func=cmd_export)
+    partnerships.add_export(exp_sub)
 
     tp = sub.add_parser("template", help="write an empty import template")
     tp_sub = tp.add_subparsers(dest="what", required=True)

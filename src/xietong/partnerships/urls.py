@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_io
 
 urlpatterns = [
     path("", views.home, name="partnerships_home"),
+    path("import/", views_io.import_page, name="partnerships_import"),
+    path("export.<str:fmt>", views_io.export_download, name="partnerships_export"),
     path("<uuid:pk>/", views.cooperation_view, name="partnerships_cooperation"),
     path("<uuid:pk>/approve/", views.approve, name="partnerships_approve"),
     path(

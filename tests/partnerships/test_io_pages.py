@@ -144,3 +144,12 @@ def test_iati_export(world, imported):  # noqa: F811
         _client(world, "jiangsu").get("/api/partnerships/export/iati").json()["iati-activity"] == []
     )
     assert Client().get("/api/partnerships/export/iati").json()["iati-activity"] == []
+
+
+def test_api_list_reads_only_the_page(world, imported, django_assert_max_num_queries):  # noqa: F811
+    c = _client(world, "admin")
+    c.get("/api/partnerships?limit=1")  # the session and the scope, read once
+    with django_assert_max_num_queries(12):
+        body = c.get("/api/partnerships?limit=1&offset=1").json()
+    assert body["count"] == 2 and [x["code"] for x in body["items"]] == ["TWL-IO-2"]
+    assert len(body["items"][0]["parties"]) == 3

@@ -17,6 +17,7 @@ from xietong.finance.api import router as finance_router
 from xietong.finance.ledger import AlreadyReversed
 from xietong.jobs.api import router as jobs_router
 from xietong.partnerships.api import router as partnerships_router
+from xietong.partnerships.api_io import router as partnerships_io_router
 from xietong.partnerships.api_portfolio import router as partnerships_portfolio_router
 from xietong.planning.api import router as planning_router
 from xietong.regions.api import router as regions_router
@@ -52,6 +53,7 @@ api.add_router("/", audit_router)
 api.add_router("/", jobs_router)
 api.add_router("/", resources_router)
 api.add_router("/", partnerships_portfolio_router)
+api.add_router("/", partnerships_io_router)
 
 
 @api.exception_handler(PermissionDenied)

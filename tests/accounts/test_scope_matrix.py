@@ -1783,3 +1783,38 @@ def test_resources_flows_page(world, res, who):
         return
     prefixes = {p[:2] for p in scope.read_prefixes}
     assert rows == (["13,11,1"] if scope.is_admin or prefixes & {"13", "11"} else []), who
+
+
+# ---- partnerships: the portfolio file (import page, exports) and its IATI-like JSON ----------
+@pytest.mark.parametrize("who", ROLES)
+def test_partnerships_import_export(world, coop, who):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xietong.partnerships.models import Cooperation
+    from xietong.tabular import read_table
+
+    c = client_for(world, who)
+    seen = {"TWL-M-1", "TWL-M-2"} if who in COOP_READ else set()
+    exp = c.get("/partnerships/export.csv")
+    if who is None:
+        assert exp.status_code == 302
+    else:
+        assert {r[1] for r in list(read_table(exp.content, "e.csv").rows)[1:]} == seen, who
+    iati = c.get("/api/partnerships/export/iati").json()["iati-activity"]
+    assert {a["iati-identifier"] for a in iati} == {f"XT-{s}" for s in seen}, who
+    assert c.get("/partnerships/import/").status_code == (302 if who is None else 200)
+    header = ["record", "cooperation", "kind", "title_zh", "area", "term_start", "term_end"]
+    row = ["cooperation", "TWL-M-1", "pairing", "改名", "tongwulang", "2025-01-01", "2027-12-31"]
+    upload = SimpleUploadedFile("m.csv", write_csv([row], header), content_type="text/csv")
+    r = c.post("/partnerships/import/", {"file": upload, "mode": "update"})
+    if who is None or who == "public":
+        assert r.status_code == (302 if who is None else 403), who
+        return
+    errors = r.context["preview"]["errors"]
+    assert (errors == []) == (who in COOP_MANAGE), (who, errors)
+    if who not in COOP_READ:  # outside the scope: the code is taken, nothing more is said
+        assert [e["code"] for e in errors] == ["code_taken"], who
+    if who in COOP_MANAGE:
+        sha = r.context["preview"]["sha256"]
+        assert c.post("/partnerships/import/", {"confirm": "1", "sha256": sha}).status_code == 302
+    assert (Cooperation.objects.get(code="TWL-M-1").title_zh == "改名") == (who in COOP_MANAGE)

@@ -236,6 +236,9 @@ class AuditAction(models.TextChoices):
         "partnerships.social_partner_create",
         _("Social partner registered"),
     )
+    PARTNERSHIPS_RETITLE = "partnerships.retitle", _("Cooperation title changed")
+    PARTNERSHIPS_ACTIVITY_AMEND = "partnerships.activity_amend", _("Activity amended")
+    PARTNERSHIPS_IMPORT = "partnerships.import", _("Cooperations imported from a file")
 
 
 class ObjectType(models.TextChoices):
@@ -307,6 +310,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_APPROVAL = "partnerships.Approval", _("agreement approval")
     COOPERATION_OBLIGATION = "partnerships.Obligation", _("cooperation obligation")
     COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
+    COOPERATION_IMPORT = "partnerships.import", _("cooperation import file")
     SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
     PORTFOLIO_PUBLICATION = "portfolio_publication", _("portfolio publication")
     # consultation

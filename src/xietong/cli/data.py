@@ -337,6 +337,9 @@ def _add_files(sub) -> None:
         help="a large file: run its job here when no worker takes it in this time (default 10)",
     )
     st.set_defaults(func=cmd_import)
+    from . import partnerships
+
+    partnerships.add_import(imp_sub)
 
     exp = sub.add_parser("export", help="export data files")
     exp_sub = exp.add_subparsers(dest="what", required=True)
@@ -346,6 +349,7 @@ def _add_files(sub) -> None:
     ex.add_argument("--year", type=int, action="append")
     ex.add_argument("--as", dest="as_user")
     ex.set_defaults(func=cmd_export)
+    partnerships.add_export(exp_sub)
 
     from xietong.resources.cli import register_files
 

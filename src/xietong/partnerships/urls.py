@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, views
+from . import form_views, views, views_io
 
 urlpatterns = [
     path("", views.home, name="partnerships_home"),
@@ -12,6 +12,8 @@ urlpatterns = [
         name="partnerships_social_partner_create",
     ),
     path("pickers/schools/", form_views.picker_schools, name="partnerships_picker_schools"),
+    path("import/", views_io.import_page, name="partnerships_import"),
+    path("export.<str:fmt>", views_io.export_download, name="partnerships_export"),
     path("<uuid:pk>/", views.cooperation_view, name="partnerships_cooperation"),
     path("<uuid:pk>/approve/", views.approve, name="partnerships_approve"),
     path("<uuid:pk>/agreement/", form_views.agreement_edit, name="partnerships_agreement_edit"),

@@ -7,6 +7,7 @@ selectors, writes through services (which check everything again); a message eit
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
+from xietong.web.keyset import keyset_page
 
 from . import selectors, services
 from .models import CooperationKind, Level, Status
@@ -49,11 +51,17 @@ def may_establish(scope) -> bool:
     return scope.is_admin or bool(scope.area_ids) or bool(scope.write_prefixes)
 
 
+LIST_PAGE = 50  # cooperations a page, in code order (keyset: ?after=<code>)
+
+
 def home(request):
     scope = scope_for(request.user)
     keys = ("kind", "member", "area", *selectors.EXTRA_FILTERS)
     f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in keys}
-    coops = selectors.cooperation_list(scope=scope, **f)[:500]
+    coops = keyset_page(
+        selectors.cooperation_list(scope=scope, **f), "code", request.GET.get("after"), LIST_PAGE
+    )
+    filters = urlencode({k: v for k, v in f.items() if v})
     may = {
         "propose": may_propose(scope),
         "establish": may_establish(scope),
@@ -68,6 +76,7 @@ def home(request):
             "f": f,
             "extra": [(k, f[k]) for k in selectors.EXTRA_FILTERS if f[k]],
             "may": may,
+            "filters": filters,
         },
     )
 

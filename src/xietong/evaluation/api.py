@@ -13,7 +13,7 @@ from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 
 from . import job_kinds, selectors, services
-from .gap import GAP_INDICATORS, gap_report
+from .gap import DASHBOARD_INDICATORS, FLOW_INDICATORS, gap_report
 
 router = Router(tags=["evaluation"])
 
@@ -202,16 +202,20 @@ def run_reproduce(request, run_id: int):
 )
 def gap(request, area: str, indicator: str = "building_area_per_student", stage: str = "primary"):
     a = get_object_or_404(CooperationArea, slug=area)
-    if indicator not in GAP_INDICATORS:
-        raise HttpError(422, f"indicator must be one of {', '.join(GAP_INDICATORS)}")
+    if indicator not in DASHBOARD_INDICATORS:
+        raise HttpError(422, f"indicator must be one of {', '.join(DASHBOARD_INDICATORS)}")
     if stage not in ("primary", "junior", "senior", "all"):
         raise HttpError(422, "stage must be primary, junior, senior or all")
+    if indicator in FLOW_INDICATORS:
+        stage = "all"  # counties' teachers of every stage
     years = selectors.gap_years(scope=request.scope, area=a, years=selectors.statistics_years())
-    report = gap_report(area=a, indicator=indicator, years=years, stage=stage)
+    report = gap_report(area=a, indicator=indicator, years=years, stage=stage, actor=request.actor)
     return {
         "area": a.slug,
         "indicator": indicator,
         "stage": stage,
+        "unit": report.unit,
+        "withheld": report.withheld,
         "members": [{"code": c, "name": n} for c, n in report.members],
         "years": report.rows(),
         "sigma_slope": report.sigma_slope,

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from xietong.algorithms import inequality
 from xietong.regions.models import CooperationArea
 from xietong.schools.catalogue import DERIVED
 from xietong.schools.selectors import statistics_cached
 
-from .inputs import ratio_panel
+from .inputs import flow_panel, ratio_panel
 
-#: the per-student ratios the gap dashboard and its API decompose
+#: the per-student ratios the gap dashboard and its API decompose (and planning's sources read)
 GAP_INDICATORS = [d.code for d in DERIVED if d.denominator == "students"]
+
+#: indicators the resources app provides per county and year: ``code -> (what is counted, name,
+#: unit)``, the count read from ``resources.selectors.county_import_flows`` (docs/evaluation.md)
+FLOW_INDICATORS = {
+    "resource_imports_per_100_teachers": (
+        "imports",
+        _("Resource imports per 100 teachers"),
+        _("imports per 100 teachers"),
+    ),
+    "resource_exports_per_100_teachers": (
+        "exports",
+        _("Resource exports per 100 teachers"),
+        _("imports by others per 100 teachers"),
+    ),
+}
+
+#: every indicator the gap dashboard's picker and the gap API offer
+DASHBOARD_INDICATORS = [*GAP_INDICATORS, *FLOW_INDICATORS]
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,8 @@ class GapReport:
     beta: float | None
     beta_stderr: float | None
     half_life: float | None
+    unit: str = "schools"  # what ``GapYear.schools`` counts: schools, or counties (flows)
+    withheld: int = 0  # county-years left out: a count of 1 to 4 withheld from this reader
 
     def rows(self) -> list[dict]:
         out = []
@@ -66,15 +88,31 @@ class GapReport:
 
 
 def gap_report(
-    *, area: CooperationArea, indicator: str, years: list[int], stage: str = "all"
+    *,
+    area: CooperationArea,
+    indicator: str,
+    years: list[int],
+    stage: str = "all",
+    actor=None,
 ) -> GapReport:
     """The decomposition of ``indicator`` over the area's schools in ``years``: computed once per
     statistics version (``schools.selectors.statistics_cached``) for the area's members as they
-    stand, since it reads every school value of the area."""
+    stand, since it reads every school value of the area.
+
+    A resource-flow indicator (``FLOW_INDICATORS``) is decomposed over the area's counties
+    instead, each weighted by its teachers, as ``actor`` may see the counts (no actor: the
+    public); it is not cached, the usage events changing apart from the statistics."""
     members = tuple(
         (m.jurisdiction.code, m.jurisdiction.prefix, m.jurisdiction.name)
         for m in area.memberships.select_related("jurisdiction")
     )
+    if indicator in FLOW_INDICATORS:
+        prefixes = [p for _c, p, _n in members]
+        panel, withheld = flow_panel(
+            prefixes=prefixes, count=FLOW_INDICATORS[indicator][0], years=years, actor=actor
+        )
+        report = _decompose(members=list(members), indicator=indicator, stage="all", panel=panel)
+        return dataclasses.replace(report, unit="counties", withheld=withheld)
     return statistics_cached(
         "gap_report",
         (members, indicator, tuple(years), stage),
@@ -101,6 +139,14 @@ def _gap_report(
 ) -> GapReport:
     prefixes = [p for _c, p, _n in members]
     panel = ratio_panel(prefixes=prefixes, indicator=indicator, years=years, stage=stage)
+    return _decompose(members=members, indicator=indicator, stage=stage, panel=panel)
+
+
+def _decompose(
+    *, members: list[tuple[str, str, str]], indicator: str, stage: str, panel: dict
+) -> GapReport:
+    """The report over a panel of units (schools, or counties) with their values, weights and
+    counties per year."""
     out = []
     county_means: dict[int, dict[str, float]] = {}
     county_weights: dict[int, dict[str, float]] = {}

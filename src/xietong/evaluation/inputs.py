@@ -115,3 +115,47 @@ def ratio_panel(
                 "county": np.array(counties, dtype=object),
             }
     return out
+
+
+def flow_panel(
+    *, prefixes: list[str], count: str, years: list[int], actor=None
+) -> tuple[dict[int, dict[str, np.ndarray]], int]:
+    """Per year: the counties of the prefixes with their ``count`` (``imports`` or ``exports``,
+    ``resources.selectors.county_import_flows``) per 100 teachers as values and their teachers
+    (the county totals of ``teachers`` the statistics pages read) as weights; and how many
+    county-years were left out because the count is withheld from the caller (1 to 4 events
+    outside its scope). Counties without teachers that year are left out."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from xietong.resources.selectors import county_import_flows
+    from xietong.schools.models import CountyStatistic
+
+    teachers: dict[int, dict[str, float]] = defaultdict(dict)
+    for county, year, total in CountyStatistic.objects.filter(
+        prefixes_q(prefixes, "county__code"), indicator_id="teachers", year__in=years
+    ).values_list("county_id", "year", "total"):
+        if total > 0:
+            teachers[year][county] = float(total)
+    counties = sorted({c[:6] for by_county in teachers.values() for c in by_county})
+    flows = county_import_flows(
+        actor=actor if actor is not None else AnonymousUser(), counties=counties, years=years
+    )
+    out: dict[int, dict[str, np.ndarray]] = {}
+    withheld = 0
+    for year in years:
+        vals, weights, codes = [], [], []
+        for county, t in sorted(teachers[year].items()):
+            n = flows[(county[:6], year)][count]
+            if n is None:
+                withheld += 1
+                continue
+            vals.append(n / t * 100.0)
+            weights.append(t)
+            codes.append(county)
+        if vals:
+            out[year] = {
+                "values": np.array(vals),
+                "weights": np.array(weights),
+                "county": np.array(codes, dtype=object),
+            }
+    return out, withheld

@@ -28,7 +28,7 @@ from xietong.web import charts, maps, pickers
 from xietong.web.downloads import download_or_job, records_download
 
 from . import exports, job_kinds, selectors, services
-from .gap import GAP_INDICATORS, gap_report
+from .gap import DASHBOARD_INDICATORS, FLOW_INDICATORS, gap_report
 from .reasons import describe
 
 STATUS_LABELS = {
@@ -365,33 +365,47 @@ def evaluation_reproduce_view(request, pk: int):
     return redirect("evaluation_run", pk=run.pk)
 
 
+def _indicator_words(indicator: str, english: bool) -> tuple[str, str]:
+    """(name, unit) of a dashboard indicator in the reader's language."""
+    if indicator in FLOW_INDICATORS:
+        _count, name, unit = FLOW_INDICATORS[indicator]
+        return str(name), str(unit)
+    d = BY_CODE[indicator]
+    return (d.name_en, d.unit_en) if english else (d.name_zh, d.unit_zh)
+
+
 def gap_dashboard(request, slug: str):
     scope = scope_for(request.user)
     area = get_object_or_404(CooperationArea, slug=slug)
     indicator = request.GET.get("indicator", "building_area_per_student")
-    if indicator not in GAP_INDICATORS:
+    if indicator not in DASHBOARD_INDICATORS:
         raise Http404
     stage = request.GET.get("stage", "primary")
     if stage not in ("primary", "junior", "senior", "all"):
         raise Http404
+    flows = indicator in FLOW_INDICATORS
+    if flows:
+        stage = "all"  # counties' teachers of every stage
     years = selectors.gap_years(scope=scope, area=area, years=selectors.statistics_years())
-    report = gap_report(area=area, indicator=indicator, years=years, stage=stage) if years else None
+    report = (
+        gap_report(area=area, indicator=indicator, years=years, stage=stage, actor=request.user)
+        if years
+        else None
+    )
     if request.GET.get("format") == "csv":
         return _csv_response(report.rows() if report else [], f"gap-{slug}-{indicator}.csv")
-    d = BY_CODE[indicator]
     english = request.LANGUAGE_CODE == "en"
-    label = d.name_en if english else d.name_zh
-    unit = d.unit_en if english else d.unit_zh
+    label, unit = _indicator_words(indicator, english)
     ctx = {
         "area": area,
         "indicator": indicator,
         "stage": stage,
         "report": report,
         "label": label,
-        "indicators": [
-            (c, BY_CODE[c].name_en if request.LANGUAGE_CODE == "en" else BY_CODE[c].name_zh)
-            for c in GAP_INDICATORS
-        ],
+        "unit": unit,
+        "flows": flows,
+        "indicators": [(c, _indicator_words(c, english)[0]) for c in DASHBOARD_INDICATORS],
+        "member_rows": _member_rows(report) if report else [],
     }
     if report and report.years:
         ctx.update(
@@ -402,6 +416,11 @@ def gap_dashboard(request, slug: str):
             )
         )
     return render(request, "evaluation/gap.html", ctx)
+
+
+def _member_rows(report) -> list[tuple[int, list[float | None]]]:
+    """The members chart as a table: per year, each member's mean in ``report.members``' order."""
+    return [(y.year, [y.member_means.get(c) for c, _n in report.members]) for y in report.years]
 
 
 def _gap_charts(report, label: str, unit: str) -> dict:

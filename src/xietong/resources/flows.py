@@ -10,8 +10,9 @@ from django.db.models import Count, Q
 from xietong.accounts.scope import scope_for
 
 from .models import UsageEvent
+from .selectors import MIN_CELL
 
-MIN_CELL = 5
+__all__ = ["MIN_CELL", "flow_matrix", "most_used", "net_balance", "remix_lineage", "usage_counts"]
 
 
 def _events(*, actor, period_from: str = "", period_to: str = "", kinds=()):

@@ -49,6 +49,9 @@ from .models.vocabulary import CHAPTER_SCHEMES
 
 LEVEL_DIGITS = {Visibility.COUNTY: 6, Visibility.CITY: 4, Visibility.PROVINCE: 2}
 
+#: the smallest count of usage events the public sees (the flows page, ``county_import_flows``)
+MIN_CELL = 5
+
 
 def _at_least(level: str) -> Q:
     return Q(visibility__in=LADDER[LADDER.index(level) :])
@@ -306,4 +309,55 @@ def chapter_choices() -> list[tuple[str, str]]:
             chain.append(node.name)
             node = node.parent
         out.append((n.code, " · ".join(reversed(chain))))
+    return out
+
+
+def county_import_flows(
+    *, actor, counties: list[str], years: list[int]
+) -> dict[tuple[str, int], dict[str, int | None]]:
+    """Per (county prefix, year) of ``counties`` (six-digit prefixes) and ``years``: ``imports``,
+    the import events by users of the county's schools and bureau of resources owned in another
+    county, and ``exports``, the import events of resources owned in the county by users placed
+    anywhere else. One GROUP BY over the import events that cross a county border, by owner
+    county, consumer county and year (the first four characters of ``period``). A user of a
+    city or province bureau is placed in no county: her imports are exports of the owner's
+    county and nobody's imports; anonymous events (no consumer) count for neither.
+
+    Aggregates only. A figure of a county outside the caller's read scope keeps the flows page's
+    rule for the public (``MIN_CELL``): 1 to 4 events are withheld (None), since so few
+    events could point at a person; 0 is shown. Counties in the caller's scope (and every county
+    for an administrator) are exact."""
+    from django.db.models import Count, F
+    from django.db.models.functions import Substr
+
+    from .models import UsageEvent, UsageKind
+
+    scope = scope_for(actor)
+    wanted = set(counties)
+    out = {(c, y): {"imports": 0, "exports": 0} for c in wanted for y in years}
+    if not wanted or not years:
+        return out
+    rows = (
+        UsageEvent.objects.filter(kind=UsageKind.IMPORT)
+        .exclude(consumer_county="")
+        .exclude(source_county=F("consumer_county"))
+        .filter(Q(source_county__in=sorted(wanted)) | Q(consumer_county__in=sorted(wanted)))
+        .annotate(year=Substr("period", 1, 4))
+        .filter(year__in=[str(y) for y in years])
+        .values("source_county", "consumer_county", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in rows:
+        year = int(r["year"])
+        if r["consumer_county"] in wanted:
+            out[(r["consumer_county"], year)]["imports"] += r["n"]
+        if r["source_county"] in wanted:
+            out[(r["source_county"], year)]["exports"] += r["n"]
+    for (county, _year), cell in out.items():
+        if scope.jurisdiction_readable(county):
+            continue
+        for k, n in cell.items():
+            if 0 < n < MIN_CELL:
+                cell[k] = None
     return out

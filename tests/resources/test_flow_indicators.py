@@ -145,3 +145,28 @@ def test_gap_page_and_api_offer_the_flow_indicators(flows, client):
     assert data["unit"] == "counties" and data["stage"] == "all"
     assert data["years"][0]["mean_130000000000"] == pytest.approx(100 / 6)
     assert client.get("/api/gap/jjj?indicator=resource_views").status_code == 422
+
+
+def test_public_page_and_api_show_aggregates_with_the_withheld_counties_left_out(flows, client):
+    from django.utils import timezone
+
+    from xietong.schools.models import StatisticsRelease
+
+    for member in ("110000000000", "120000000000", "130000000000"):
+        StatisticsRelease.objects.create(
+            jurisdiction_id=member, year=2024, published_at=timezone.now()
+        )
+    data = client.get("/api/gap/jjj?indicator=resource_exports_per_100_teachers").json()
+    assert data["withheld"] == 1 and data["years"][0]["schools"] == 3  # Tongzhou's 3 left out
+    assert data["years"][0]["mean_110000000000"] is None
+    assert data["years"][0]["mean_130000000000"] == pytest.approx(100 / 6)
+    imports = client.get("/api/gap/jjj?indicator=resource_imports_per_100_teachers").json()
+    assert imports["withheld"] == 3 and imports["years"] == []
+    page = client.get(
+        "/evaluation/gap/jjj/?indicator=resource_exports_per_100_teachers",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "1 county-year is left out" in page and 'id="gap-members"' in page
+    client.force_login(flows["users"]["admin"])
+    data = client.get("/api/gap/jjj?indicator=resource_exports_per_100_teachers").json()
+    assert data["withheld"] == 0 and data["years"][0]["mean_110000000000"] == pytest.approx(10.0)

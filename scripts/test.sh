@@ -15,6 +15,7 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-# one pytest process per core (pytest-xdist); the tests that start worker processes on the shared
-# demo template keep to one of them (tests/conftest.py). `-n 0` after it runs in one process.
-exec .venv/bin/pytest -n "${XIETONG_TEST_PROCESSES:-auto}" --dist loadgroup "$@"
+# one process by default; XIETONG_TEST_PROCESSES=auto spreads the suite over the cores with
+# pytest-xdist (the worker-process tests keep to one of them, tests/conftest.py). Under xdist on a
+# loaded 2-core machine the Redis worker-kill tests missed their deadlines, so CI stays serial.
+exec .venv/bin/pytest -n "${XIETONG_TEST_PROCESSES:-0}" --dist loadgroup "$@"

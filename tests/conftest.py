@@ -169,7 +169,7 @@ def _page_cache_clear():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`), the tests that start
+    """Under pytest-xdist (`XIETONG_TEST_PROCESSES=auto bash scripts/test.sh`), the tests that start
     worker processes on the shared demo template (tests/jobs/procs.py: one cached database and one
     Redis database number) run on one xdist worker, one after the other; the rest spread."""
     for item in items:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xietong.accounts.scope import scope_for
 from xietong.schools.selectors import school_search
@@ -238,10 +239,23 @@ def activity_record(request, pk):
     return redirect("partnerships_cooperation", pk=coop.pk)
 
 
+# lazy: worded in the reader's language when a page uses them, not once at import
 STEPS = {
-    "suspend": (services.cooperation_suspend, _("Suspend the cooperation"), _("Suspended.")),
-    "resume": (services.cooperation_resume, _("Resume the cooperation"), _("Resumed.")),
-    "exit": (services.cooperation_exit, _("Exit the cooperation"), _("Exited.")),
+    "suspend": (
+        services.cooperation_suspend,
+        gettext_lazy("Suspend the cooperation"),
+        gettext_lazy("Suspended."),
+    ),
+    "resume": (
+        services.cooperation_resume,
+        gettext_lazy("Resume the cooperation"),
+        gettext_lazy("Resumed."),
+    ),
+    "exit": (
+        services.cooperation_exit,
+        gettext_lazy("Exit the cooperation"),
+        gettext_lazy("Exited."),
+    ),
 }
 
 
@@ -251,7 +265,7 @@ def status_change(request, pk, step: str):
         raise Http404(_("No such step."))
     scope, coop = coop_or_404(request, pk)
     _require(services.can_manage(scope, coop))
-    fn, title, ok = STEPS[step]
+    fn, title, ok = (STEPS[step][0], str(STEPS[step][1]), str(STEPS[step][2]))
     if request.method != "POST":
         return _page(request, forms.StatusForm(), title=title, coop=coop)
     form = forms.StatusForm(request.POST)

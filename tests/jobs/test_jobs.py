@@ -72,6 +72,46 @@ def test_progress_result_and_json(tw):
         assert job_out(job)["stage_label"] == "为教师匹配岗位"
 
 
+def _stages(job, ctx):
+    for stage in ("reading", "solving", "solving", "storing"):
+        ctx.progress(stage=stage)
+    return {"ok": True}
+
+
+kinds.register(kinds.JobKind(name="tests.stages", run=_stages, display_params=lambda p: p))
+
+
+def test_steps_keep_every_stage_once_in_order(tw):
+    """A stage shorter than the page's poll is still listed: the job keeps the stages it went
+    through, each once, in order, with when it began; a new attempt starts a new list."""
+    job, _ = job_submit(kind="tests.stages", key="s", actor=tw["users"]["jjj-sec"])
+    run_pending()
+    job.refresh_from_db()
+    steps = job_out(job)["steps"]
+    assert [s["stage"] for s in steps] == ["reading", "solving", "storing"]
+    assert [s["label"] for s in steps] == [
+        "Reading the applications and posts",
+        "Matching teachers to posts",
+        "Storing the placements",
+    ]
+    assert [s["started_at"] for s in steps] == sorted(s["started_at"] for s in steps)
+    with translation.override("zh-hans"):
+        assert job_out(job)["steps"][1]["label"] == "为教师匹配岗位"
+    body = Client().get(f"/api/jobs/{job.pk}")  # anonymous: not its owner
+    assert body.status_code in (401, 403, 404)
+    c = Client()
+    c.force_login(tw["users"]["jjj-sec"])
+    assert [s["stage"] for s in c.get(f"/api/jobs/{job.pk}").json()["steps"]] == [
+        "reading",
+        "solving",
+        "storing",
+    ]
+    # a queued job has no steps; claiming it for a new attempt clears the old list
+    Job.objects.filter(pk=job.pk).update(status="queued")
+    claimed, _token = job_start(job_id=job.pk)
+    assert claimed.steps == []
+
+
 @pytest.mark.parametrize(
     "fail, code, params, en",
     [

@@ -47,6 +47,8 @@ class Job(models.Model):
     done = models.BigIntegerField(default=0)
     total = models.BigIntegerField(null=True, blank=True)
     stage = models.CharField(max_length=40, blank=True)
+    # the stages of the current attempt in the order it entered them: [[stage code, ISO time]]
+    steps = models.JSONField(default=list, blank=True)
     result = models.JSONField(null=True, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
     error_params = models.JSONField(default=dict, blank=True)

@@ -23,6 +23,16 @@ def _error_params(job: Job) -> dict:
     return params
 
 
+def steps_out(job: Job) -> list[dict]:
+    """The stages the current attempt went through, in order, each with its label and when it
+    began; the last is the one it is in while it runs. Shown as a list of steps beside the bar,
+    so a stage shorter than the page's polling interval is still seen to have happened."""
+    out = []
+    for code, at in job.steps or []:
+        out.append({"stage": code, "label": str(words.STAGES.get(code, code)), "started_at": at})
+    return out
+
+
 def job_out(job: Job) -> dict:
     """The job as the API and the progress script read it, words in the reader's language."""
     try:
@@ -41,6 +51,7 @@ def job_out(job: Job) -> dict:
         "status_label": str(words.STATUS.get(job.status, job.status)),
         "stage": job.stage,
         "stage_label": words.stage_label(job),
+        "steps": steps_out(job),
         "done": job.done,
         "total": job.total,
         "percent": percent,
@@ -67,6 +78,7 @@ def progress_context(job: Job, *, title: str, done_url: str | None = None) -> di
         "done_url": done_url,
         "title": title,
         "stage_label": out["stage_label"],
+        "steps": out["steps"],
         "percent": out["percent"],
         "error_message": out["error_message"],
     }

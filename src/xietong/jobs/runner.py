@@ -9,7 +9,7 @@ import threading
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from xietong.accounts.scope import OutOfScope
 
@@ -38,7 +38,7 @@ class Context:
         self.token = token
         self.observer = observer  # told of every progress report (a command's bar)
         self.finished = False
-        self._state = {"done": 0, "total": None, "stage": ""}
+        self._state = {"done": 0, "total": None, "stage": "", "steps": []}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True) if thread else None
@@ -56,6 +56,11 @@ class Context:
                 self._state["total"] = total
             if stage is not None:
                 self._state["stage"] = stage
+            if new_stage:
+                self._state["steps"] = [
+                    *self._state["steps"],
+                    [str(stage), timezone.now().isoformat()],
+                ]
             state = dict(self._state)
         if self.observer is not None:
             self.observer(dict(state))

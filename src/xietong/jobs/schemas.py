@@ -13,6 +13,12 @@ from .models import Job
 from .present import job_out, job_url
 
 
+class JobStepOut(Schema):
+    stage: str
+    label: str
+    started_at: str
+
+
 class JobOut(Schema):
     id: int
     kind: str
@@ -20,6 +26,7 @@ class JobOut(Schema):
     status_label: str
     stage: str
     stage_label: str
+    steps: list[JobStepOut]
     done: int
     total: int | None
     percent: float | None

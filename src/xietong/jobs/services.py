@@ -157,6 +157,7 @@ def job_start(*, job_id: int, task_id: str = "") -> tuple[Job, str] | None:
             done=0,
             total=None,
             stage="",
+            steps=[],
         )
         if not claimed:
             return None
@@ -172,7 +173,13 @@ def job_start(*, job_id: int, task_id: str = "") -> tuple[Job, str] | None:
 
 
 def job_progress(
-    *, job_id: int, token: str, done: int | None = None, total: int | None = None, stage=None
+    *,
+    job_id: int,
+    token: str,
+    done: int | None = None,
+    total: int | None = None,
+    stage=None,
+    steps: list | None = None,
 ) -> bool:
     """Record progress (and the heartbeat) of a running attempt; False when the attempt no
     longer owns its job. Not audited: telemetry, written every second or so."""
@@ -183,6 +190,8 @@ def job_progress(
         changes["total"] = max(int(total), 0)
     if stage is not None:
         changes["stage"] = str(stage)[:40]
+    if steps is not None:
+        changes["steps"] = [[str(code)[:40], str(at)] for code, at in steps[-50:]]
     return bool(
         Job.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).update(**changes)
     )

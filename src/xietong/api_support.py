@@ -11,6 +11,11 @@
 * ``PatchIn``: the body of a PATCH. A field left out keeps its value; ``null`` is refused with a
   422 naming the field unless the field is listed in ``NULLABLE`` (the database would refuse it
   with a 500), and the OpenAPI schema says so.
+* ``found(obj)``: what a scoped selector returned, or a 404 when it returned None. A selector
+  answers None both for what does not exist and for what the caller may not read, so the two
+  look the same from outside (an object out of scope is not found, never forbidden). Errors of
+  the services need no helper: ``xietong.api`` maps a refused role (``PermissionDenied``,
+  ``OutOfScope``) to 403, bad input or a wrong step (``ValueError``) to 422.
 * ``ImportErrorOut``: the refusal of an all-or-nothing file import (422; 413 for a file past the
   size bounds), every problem with file, row and column; ``ImportRefusedOut`` documents that a 422
   may also be a request that failed validation.
@@ -18,19 +23,29 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from xietong.web.keyset import MAX_KEY_LENGTH, keyset_page
 
+T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
 MAX_OFFSET = 10**9
+
+
+def found(obj: T | None) -> T:
+    """``obj``, or a 404 (in the reader's language) when the selector found nothing the caller
+    may read."""
+    if obj is None:
+        raise HttpError(404, _("Not found"))
+    return obj
 
 
 def max_page_size() -> int:

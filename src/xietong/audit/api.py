@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import LimitOffset
+from xietong.api_support import LimitOffset, found
 
 from . import selectors
 from .services import checkpoint_of
@@ -68,9 +67,7 @@ def checkpoints(request):
     summary="One signed checkpoint, as the file to keep (members)",
 )
 def checkpoint(request, checkpoint_id: int):
-    row = selectors.checkpoint_get(scope=request.scope, pk=checkpoint_id)
-    if row is None:
-        raise HttpError(404, "Not found")
+    row = found(selectors.checkpoint_get(scope=request.scope, pk=checkpoint_id))
     return row
 
 

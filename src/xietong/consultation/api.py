@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import LimitOffset
+from xietong.api_support import LimitOffset, found
 
 from . import selectors, services, words
 from .models import Proposal
@@ -19,19 +20,16 @@ router = Router(tags=["consultation"])
 
 
 def _body(request, slug: str):
-    b = selectors.body_get(scope=request.scope, user=request.actor, area_slug=slug)
-    if b is None:
-        raise HttpError(404, "Not found")
+    b = found(selectors.body_get(scope=request.scope, user=request.actor, area_slug=slug))
     return b
 
 
 def _proposal(request, slug: str, number: int) -> Proposal:
-    p = selectors.proposal_get(
-        scope=request.scope, user=request.actor, area_slug=slug, number=number
+    return found(
+        selectors.proposal_get(
+            scope=request.scope, user=request.actor, area_slug=slug, number=number
+        )
     )
-    if p is None:
-        raise HttpError(404, "Not found")
-    return p
 
 
 class ConsultationForumOut(Schema):
@@ -252,7 +250,7 @@ def draft(request, slug: str, payload: ConsultationDraftIn):
     b = _body(request, slug)
     forum = b.forums.filter(pk=payload.forum).first()
     if forum is None:
-        raise HttpError(422, "forum: not a forum of this body")
+        raise HttpError(422, _("forum: not a forum of this body"))
     p = services.proposal_draft(
         forum=forum,
         title=payload.title,
@@ -440,9 +438,7 @@ def _meeting_out(m) -> ConsultationMeetingOut:
 
 def _meeting(request, slug: str, pk: int):
     b = _body(request, slug)
-    m = selectors.meeting_list(body=b).filter(pk=pk).first()
-    if m is None:
-        raise HttpError(404, "Not found")
+    m = found(selectors.meeting_list(body=b).filter(pk=pk).first())
     return b, m
 
 
@@ -475,7 +471,7 @@ def meeting_schedule(request, slug: str, payload: ConsultationMeetingIn):
     b = _body(request, slug)
     forum = b.forums.filter(pk=payload.forum).first()
     if forum is None:
-        raise HttpError(422, "forum: not a forum of this body")
+        raise HttpError(422, _("forum: not a forum of this body"))
     numbers = list(payload.proposals) + [None] * (len(payload.agenda) - len(payload.proposals))
     agenda = []
     for i, (title, number) in enumerate(zip(payload.agenda, numbers, strict=False), start=1):
@@ -509,7 +505,7 @@ def meeting_attendance(request, slug: str, pk: int, payload: ConsultationAttenda
     b, m = _meeting(request, slug, pk)
     delegation = b.delegations.filter(member_id=payload.member).first()
     if delegation is None:
-        raise HttpError(422, "member: not a member of this body")
+        raise HttpError(422, _("member: not a member of this body"))
     services.attendance_record(
         meeting=m,
         delegation=delegation,
@@ -533,6 +529,6 @@ class ConsultationMinutesIn(Schema):
 def meeting_minutes(request, slug: str, pk: int, payload: ConsultationMinutesIn):
     _b, m = _meeting(request, slug, pk)
     if len(payload.minutes) > 200_000:
-        raise HttpError(422, "minutes: at most 200,000 characters")
+        raise HttpError(422, _("minutes: at most 200,000 characters"))
     m = services.minutes_record(meeting=m, minutes=payload.minutes, actor=request.actor)
     return _meeting_out(m)

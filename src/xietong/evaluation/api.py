@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import LimitOffset
+from xietong.api_support import LimitOffset, found
 from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 
@@ -92,9 +92,7 @@ def run_create(request, payload: RunIn, response: HttpResponse):
 
 
 def _get(request, run_id: int):
-    run = selectors.evaluation_get(scope=request.scope, pk=run_id)
-    if run is None:
-        raise HttpError(404, "Not found")
+    run = found(selectors.evaluation_get(scope=request.scope, pk=run_id))
     return run
 
 
@@ -205,7 +203,7 @@ def gap(request, area: str, indicator: str = "building_area_per_student", stage:
     if indicator not in DASHBOARD_INDICATORS:
         raise HttpError(422, f"indicator must be one of {', '.join(DASHBOARD_INDICATORS)}")
     if stage not in ("primary", "junior", "senior", "all"):
-        raise HttpError(422, "stage must be primary, junior, senior or all")
+        raise HttpError(422, _("stage must be primary, junior, senior or all"))
     if indicator in FLOW_INDICATORS:
         stage = "all"  # counties' teachers of every stage
     years = selectors.gap_years(scope=request.scope, area=a, years=selectors.statistics_years())

@@ -4,9 +4,9 @@ answer 202 with this body and a Location header pointing here (schemas.accepted)
 from __future__ import annotations
 
 from ninja import Router
-from ninja.errors import HttpError
 
 from xietong.accounts.auth import READ_AUTH
+from xietong.api_support import found
 
 from . import selectors
 from .present import job_out
@@ -25,7 +25,5 @@ router = Router(tags=["jobs"])
 )
 def job_detail(request, pk: int):
     jobs_reap_if_due()  # a job whose worker died is not shown as running for long
-    job = selectors.job_get(scope=request.scope, user=request.actor, pk=pk)
-    if job is None:
-        raise HttpError(404, "Not found")
+    job = found(selectors.job_get(scope=request.scope, user=request.actor, pk=pk))
     return job_out(job)

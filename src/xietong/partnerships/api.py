@@ -11,11 +11,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import LimitOffset
+from xietong.api_support import LimitOffset, found
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
 from xietong.talent import selectors as talent_selectors
@@ -86,9 +85,7 @@ def _item(c: Cooperation) -> PartnershipsItem:
 
 
 def _coop(request, pk) -> Cooperation:
-    c = selectors.cooperation_get(scope=request.scope, pk=pk)
-    if c is None:
-        raise HttpError(404, _("Not found"))
+    c = found(selectors.cooperation_get(scope=request.scope, pk=pk))
     return c
 
 
@@ -435,9 +432,7 @@ def activity(request, pk: uuid.UUID, body: PartnershipsActivityIn):
 
 
 def _activity(request, pk: int) -> Activity:
-    a = selectors.activity_get(scope=request.scope, pk=pk)
-    if a is None:
-        raise HttpError(404, _("Not found"))
+    a = found(selectors.activity_get(scope=request.scope, pk=pk))
     return a
 
 

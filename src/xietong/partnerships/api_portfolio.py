@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from xietong.accounts.auth import READ_AUTH
+from xietong.api_support import found
 
 from .capacity import capacity_payload, school_capacity
 from .portfolio import area_portfolio
@@ -61,9 +61,7 @@ class PartnershipsCapacityOut(Schema):
 def school_capacity_api(request, code: str):
     """A supported school's capacity index per year, every input with the records behind it,
     the dependence trend and the exit-ready decision (rules: docs/partnerships-portfolio.md)."""
-    report = school_capacity(scope=request.scope, code=code)
-    if report is None:
-        raise HttpError(404, "Not found")
+    report = found(school_capacity(scope=request.scope, code=code))
     return capacity_payload(report)
 
 
@@ -119,7 +117,5 @@ def portfolio_api(request, area: str, member: str = ""):
     (pooled: met / assessed) and when each period's figures were published. ``member`` (a
     member's code) narrows to the cooperations with a party in it; 404 when it is no member or
     the caller may not read that member's portfolio (rules: docs/partnerships-portfolio.md)."""
-    body = area_portfolio(scope=request.scope, slug=area, member=member.strip() or None)
-    if body is None:
-        raise HttpError(404, "Not found")
+    body = found(area_portfolio(scope=request.scope, slug=area, member=member.strip() or None))
     return body

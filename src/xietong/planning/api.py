@@ -8,33 +8,27 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
+from xietong.api_support import found
 from xietong.consultation.selectors import body_get
 from xietong.jobs.schemas import JobOut, accepted
 
 from . import job_kinds, selectors, services
-from .models import Actual, Measure, Milestone, Plan
+from .models import Actual, Plan
 
 router = Router(tags=["planning"])
 
 
 def _plan(request, pk: int) -> Plan:
-    p = selectors.plan_get(scope=request.scope, user=request.actor, pk=pk)
-    if p is None:
-        raise HttpError(404, "Not found")
-    return p
+    return found(selectors.plan_get(scope=request.scope, user=request.actor, pk=pk))
 
 
 def _indicator(request, pk: int):
-    from .models import Indicator
-
-    ind = Indicator.objects.filter(pk=pk).first()
-    if ind is None or _plan(request, ind.plan_id) is None:
-        raise HttpError(404, "Not found")
-    return ind
+    return found(selectors.indicator_find(scope=request.scope, user=request.actor, pk=pk))
 
 
 class PlanItem(Schema):
@@ -215,9 +209,7 @@ class PlanIn(Schema):
 
 @router.post("/planning/plans", response={201: PlanItem}, auth=WRITE_AUTH, summary="Draft a plan")
 def plan_create(request, payload: PlanIn):
-    body = body_get(scope=request.scope, user=request.actor, area_slug=payload.area)
-    if body is None:
-        raise HttpError(404, "Not found")
+    body = found(body_get(scope=request.scope, user=request.actor, area_slug=payload.area))
     p = services.plan_create(
         body=body,
         title_zh=payload.title_zh,
@@ -262,12 +254,12 @@ def measure_create(request, plan_id: int, payload: PlanMeasureIn):
     p = _plan(request, plan_id)
     goal = p.goals.filter(pk=payload.goal).first()
     if goal is None:
-        raise HttpError(422, "goal: not a goal of this plan")
+        raise HttpError(422, _("goal: not a goal of this plan"))
     forum = None
     if payload.forum is not None:
         forum = p.body.forums.filter(pk=payload.forum).first()
         if forum is None:
-            raise HttpError(422, "forum: not a forum of this body")
+            raise HttpError(422, _("forum: not a forum of this body"))
     d = payload.dict(exclude={"goal", "forum"})
     m = services.measure_create(goal=goal, forum=forum, actor=request.actor, **d)
     return Status(201, PlanCreated(id=m.pk))
@@ -283,9 +275,9 @@ class PlanMilestoneIn(Schema):
 @router.post("/planning/plans/{plan_id}/milestones", response={201: PlanCreated}, auth=WRITE_AUTH)
 def milestone_create(request, plan_id: int, payload: PlanMilestoneIn):
     p = _plan(request, plan_id)
-    m = Measure.objects.filter(pk=payload.measure, goal__plan=p).first()
+    m = selectors.measure_get(plan=p, pk=payload.measure)
     if m is None:
-        raise HttpError(422, "measure: not a measure of this plan")
+        raise HttpError(422, _("measure: not a measure of this plan"))
     ms = services.milestone_create(
         measure=m,
         title_zh=payload.title_zh,
@@ -318,13 +310,9 @@ class PlanIndicatorIn(Schema):
 def indicator_create(request, plan_id: int, payload: PlanIndicatorIn):
     p = _plan(request, plan_id)
     goal = p.goals.filter(pk=payload.goal).first() if payload.goal else None
-    measure = (
-        Measure.objects.filter(pk=payload.measure, goal__plan=p).first()
-        if payload.measure
-        else None
-    )
+    measure = selectors.measure_get(plan=p, pk=payload.measure) if payload.measure else None
     if (payload.goal and goal is None) or (payload.measure and measure is None):
-        raise HttpError(422, "goal / measure: not in this plan")
+        raise HttpError(422, _("goal / measure: not in this plan"))
     d = payload.dict(exclude={"goal", "measure"})
     ind = services.indicator_create(plan=p, goal=goal, measure=measure, actor=request.actor, **d)
     return Status(201, PlanCreated(id=ind.pk))
@@ -413,9 +401,7 @@ def status_compute(request, plan_id: int, payload: PlanStatusIn):
 )
 def status_publish(request, plan_id: int, report_id: int):
     p = _plan(request, plan_id)
-    r = selectors.report_get(scope=request.scope, plan=p, pk=report_id)
-    if r is None:
-        raise HttpError(404, "Not found")
+    r = found(selectors.report_get(scope=request.scope, plan=p, pk=report_id))
     r = services.planning_status_publish(report=r, actor=request.actor)
     return PlanStatusReportOut(
         id=r.pk, year=r.year, as_of=r.as_of, published_at=r.published_at, tree=r.tree
@@ -466,10 +452,7 @@ class PlanReviewIn(Schema):
     summary="Accept or reject a reported value (secretariat)",
 )
 def actual_review(request, actual_id: int, payload: PlanReviewIn):
-    a = Actual.objects.select_related("indicator").filter(pk=actual_id).first()
-    if a is None:
-        raise HttpError(404, "Not found")
-    _plan(request, a.indicator.plan_id)
+    a = found(selectors.actual_get(scope=request.scope, user=request.actor, pk=actual_id))
     a = services.actual_review(
         actual=a, accept=payload.accept, note=payload.note, actor=request.actor
     )
@@ -489,9 +472,6 @@ class PlanMilestoneDoneIn(Schema):
     summary="Mark a milestone done with its evidence (the lead member's bureau)",
 )
 def milestone_done(request, milestone_id: int, payload: PlanMilestoneDoneIn):
-    ms = Milestone.objects.select_related("measure__goal").filter(pk=milestone_id).first()
-    if ms is None:
-        raise HttpError(404, "Not found")
-    _plan(request, ms.measure.goal.plan_id)
+    ms = found(selectors.milestone_get(scope=request.scope, user=request.actor, pk=milestone_id))
     ms = services.milestone_done(milestone=ms, actor=request.actor, **payload.dict())
     return PlanCreated(id=ms.pk)

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from xietong.accounts.scope import Scope
 from xietong.consultation.selectors import readable_body_ids
 
-from .models import COUNTING, Actual, Indicator, Plan, PlanStatus, StatusReport
+from .models import COUNTING, Actual, Indicator, Measure, Milestone, Plan, PlanStatus, StatusReport
 from .services.common import can_manage, can_report
 
 
@@ -32,6 +32,38 @@ def plan_get(*, scope: Scope, user=None, pk: int) -> Plan | None:
 
 def indicator_get(*, scope: Scope, user=None, plan: Plan, pk: int) -> Indicator | None:
     return plan.indicators.select_related("member", "goal", "measure__lead").filter(pk=pk).first()
+
+
+def indicator_find(*, scope: Scope, user=None, pk: int) -> Indicator | None:
+    """An indicator of a plan the caller may read, by its own key."""
+    return (
+        Indicator.objects.select_related("member", "goal", "measure__lead")
+        .filter(pk=pk, plan__in=plan_list(scope=scope, user=user))
+        .first()
+    )
+
+
+def measure_get(*, plan: Plan, pk: int) -> Measure | None:
+    """A measure of ``plan`` (already read through ``plan_get``)."""
+    return Measure.objects.filter(pk=pk, goal__plan=plan).select_related("goal").first()
+
+
+def milestone_get(*, scope: Scope, user=None, pk: int) -> Milestone | None:
+    """A milestone of a plan the caller may read."""
+    return (
+        Milestone.objects.select_related("measure__goal__plan", "measure__lead")
+        .filter(pk=pk, measure__goal__plan__in=plan_list(scope=scope, user=user))
+        .first()
+    )
+
+
+def actual_get(*, scope: Scope, user=None, pk: int) -> Actual | None:
+    """A reported or counted value the caller may see (``actual_rows``'s rule) of an indicator
+    of a plan the caller may read."""
+    a = Actual.objects.select_related("indicator__plan").filter(pk=pk).first()
+    if a is None or indicator_find(scope=scope, user=user, pk=a.indicator_id) is None:
+        return None
+    return actual_rows(scope=scope, indicator=a.indicator).filter(pk=pk).first()
 
 
 def group_indicators(*, indicator: Indicator) -> list[Indicator]:

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import LimitOffset
+from xietong.api_support import LimitOffset, found
 
 from . import jsonld, selectors, services
 from .storage import FileRefused
@@ -79,9 +79,7 @@ class _Mapped:
 
 
 def _get(request, id: uuid.UUID):
-    r = selectors.resource_get(actor=request.actor, pk=id)
-    if r is None:
-        raise HttpError(404, "Not found")
+    r = found(selectors.resource_get(actor=request.actor, pk=id))
     return r
 
 

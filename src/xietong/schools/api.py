@@ -1,22 +1,22 @@
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from xietong.accounts.auth import READ_AUTH, WRITE_AUTH
-from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, import_refused
+from xietong.api_support import ImportRefusedOut, LimitOffset, PatchIn, found, import_refused
 from xietong.jobs.imports import runs_as_job
 from xietong.jobs.schemas import JobOut, accepted
-from xietong.regions.models import Jurisdiction
+from xietong.regions.selectors import jurisdiction_get
 from xietong.tabular.uploads import read_upload
 from xietong.web.downloads import table_download
 
 from . import selectors, services
 from .job_kinds import statistics_import_submit
-from .models import Indicator, School
+from .models import Indicator
 from .tabular import ImportFailed
 
 router = Router(tags=["schools"])
@@ -96,16 +96,7 @@ def schools(request, filters: Query[SchoolFilters]):
 
 @router.get("/schools/{code}", response=SchoolOut, auth=READ_AUTH)
 def school(request, code: str):
-    s = selectors.school_get(scope=request.scope, code=code)
-    if s is None:
-        return _not_found()
-    return s
-
-
-def _not_found():
-    from ninja.errors import HttpError
-
-    raise HttpError(404, "Not found")
+    return found(selectors.school_get(scope=request.scope, code=code))
 
 
 class SchoolIn(Schema):
@@ -148,9 +139,7 @@ class SchoolPatch(PatchIn):
     "/schools/{code}", response=SchoolOut, auth=WRITE_AUTH, summary="Change a school (bureau)"
 )
 def school_patch(request, code: str, payload: SchoolPatch):
-    s = selectors.school_get(scope=request.scope, code=code)
-    if s is None:
-        _not_found()
+    s = found(selectors.school_get(scope=request.scope, code=code))
     return services.school_update(school=s, actor=request.actor, **payload.dict(exclude_unset=True))
 
 
@@ -203,7 +192,7 @@ class WriteOut(Schema):
     summary="Set raw values of one school-year",
 )
 def statistics_put(request, code: str, year: int, payload: StatisticsIn):
-    s = get_object_or_404(School, code=code)
+    s = found(selectors.school_registry_get(code))
     try:
         created, updated = services.statistics_set(
             school=s, year=year, values=payload.values, actor=request.actor
@@ -270,7 +259,7 @@ def aggregates(request, filters: Query[AggregateFilters], format: str = "json"):
     if data["level"] not in ("province", "prefecture", "county"):
         from ninja.errors import HttpError
 
-        raise HttpError(422, "level must be province, prefecture or county")
+        raise HttpError(422, _("level must be province, prefecture or county"))
     raw = data.pop("indicators", None)
     inds = [s.strip() for s in raw.split(",")] if raw else None
     rows = selectors.aggregates(scope=request.scope, indicators=inds, **data)
@@ -299,6 +288,6 @@ class ReleaseOut(Schema):
     summary="Publish a year's aggregates of a jurisdiction (bureau)",
 )
 def release(request, payload: ReleaseIn):
-    j = get_object_or_404(Jurisdiction, code=payload.jurisdiction)
+    j = found(jurisdiction_get(payload.jurisdiction))
     services.release_publish(jurisdiction=j, year=payload.year, actor=request.actor)
     return Status(201, ReleaseOut(jurisdiction=j.code, year=payload.year))

@@ -130,6 +130,12 @@ def synthetic_data_present() -> bool:
     return School.objects.filter(is_synthetic=True).exists()
 
 
+def school_registry_get(code: str) -> School | None:
+    """A school of the registry by its code, for a write whose service then checks the caller's
+    right to it (a school the caller may not write is refused with 403; codes are public)."""
+    return School.objects.select_related("county").filter(code=code).first()
+
+
 def school_get(*, scope: Scope, code: str) -> School | None:
     return (
         School.objects.filter(scope.schools_q())

@@ -16,6 +16,7 @@ from xietong.api_support import (
     KeysetQuery,
     LimitOffset,
     PatchIn,
+    found,
     import_refused,
     keyset_or_offset,
 )
@@ -23,7 +24,6 @@ from xietong.jobs.imports import runs_as_job
 from xietong.jobs.schemas import JobOut, accepted
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.schools.models import School
-from xietong.schools.tabular import ImportFailed
 from xietong.tabular.uploads import read_upload
 from xietong.web.downloads import table_download
 
@@ -32,22 +32,8 @@ from . import circulation, engine, imports, job_kinds, selectors, services
 router = Router(tags=["talent"])
 
 
-def _call(fn, **kwargs):
-    """Service errors as HTTP: a refused role is 403, bad input or a wrong step 422."""
-    try:
-        return fn(**kwargs)
-    except OutOfScope as exc:
-        raise HttpError(403, str(exc)) from exc
-    except ImportFailed:
-        raise
-    except ValueError as exc:
-        raise HttpError(422, str(exc)) from exc
-
-
 def _round(request, pk: int):
-    rnd = selectors.round_get(scope=request.scope, pk=pk)
-    if rnd is None:
-        raise HttpError(404, "Not found")
+    rnd = found(selectors.round_get(scope=request.scope, pk=pk))
     return rnd
 
 
@@ -55,7 +41,7 @@ def _outcome_round(request, pk: int):
     """A round whose matching outcome the caller may read (404 before it is visible to her)."""
     rnd = _round(request, pk)
     if not selectors.round_outcome_visible(request.scope, rnd):
-        raise HttpError(404, "Not found")
+        raise HttpError(404, _("Not found"))
     return rnd
 
 
@@ -122,7 +108,7 @@ def teachers(request, school: str | None = None):
 def teacher_create(request, payload: TeacherIn):
     data = payload.dict()
     school = get_object_or_404(School, code=data.pop("school"))
-    t = _call(services.teacher_create, school=school, actor=request.actor, **data)
+    t = services.teacher_create(school=school, actor=request.actor, **data)
     return Status(201, t)
 
 
@@ -163,11 +149,9 @@ def teachers_import(request, file: File[UploadedFile], response: HttpResponse):
 
 @router.patch("/talent/teachers/{code}", response=TeacherOut, auth=WRITE_AUTH)
 def teacher_patch(request, code: str, payload: TeacherPatch):
-    t = selectors.teacher_get(scope=request.scope, code=code)
-    if t is None:
-        raise HttpError(404, "Not found")
-    return _call(
-        services.teacher_update, teacher=t, actor=request.actor, **payload.dict(exclude_unset=True)
+    t = found(selectors.teacher_get(scope=request.scope, code=code))
+    return services.teacher_update(
+        teacher=t, actor=request.actor, **payload.dict(exclude_unset=True)
     )
 
 
@@ -257,9 +241,7 @@ def round_create(request, payload: ExchangeRoundIn):
         area = get_object_or_404(CooperationArea, slug=payload.area)
     if data.pop("jurisdiction"):
         jurisdiction = get_object_or_404(Jurisdiction, code=payload.jurisdiction)
-    rnd = _call(
-        services.round_create, area=area, jurisdiction=jurisdiction, actor=request.actor, **data
-    )
+    rnd = services.round_create(area=area, jurisdiction=jurisdiction, actor=request.actor, **data)
     return Status(201, rnd)
 
 
@@ -271,9 +253,7 @@ def round_detail(request, pk: int):
 @router.patch("/talent/rounds/{pk}", response=ExchangeRoundOut, auth=WRITE_AUTH)
 def round_patch(request, pk: int, payload: ExchangeRoundPatch):
     rnd = _round(request, pk)
-    return _call(
-        services.round_update, rnd=rnd, actor=request.actor, **payload.dict(exclude_unset=True)
-    )
+    return services.round_update(rnd=rnd, actor=request.actor, **payload.dict(exclude_unset=True))
 
 
 class StepIn(Schema):
@@ -293,17 +273,21 @@ STEPS = services.ROUND_STEPS
 def round_step(request, pk: int, step: str, response: HttpResponse, payload: StepIn | None = None):
     fn = STEPS.get(step)
     if fn is None:
-        raise HttpError(404, f"unknown step {step!r}; steps are {', '.join(STEPS)}")
+        raise HttpError(
+            404,
+            _("Unknown step %(step)s; the steps are %(steps)s.")
+            % {"step": step, "steps": ", ".join(STEPS)},
+        )
     rnd = _round(request, pk)
     if step == "match":  # a background job: 202 and where to follow it
-        job, _created = _call(job_kinds.match_submit, rnd=rnd, actor=request.actor)
+        job, _created = job_kinds.match_submit(rnd=rnd, actor=request.actor)
         return accepted(response, job)
     kwargs = {}
     if step == "review" and payload:
         kwargs["note"] = payload.note
     if step == "publish" and payload:
         kwargs["override_reason"] = payload.override_reason
-    return _call(fn, rnd=rnd, actor=request.actor, **kwargs)
+    return fn(rnd=rnd, actor=request.actor, **kwargs)
 
 
 @router.get(
@@ -328,7 +312,7 @@ def round_effect(request, pk: int, response: HttpResponse):
 def round_flows(request, pk: int, level: str = "province", format: str = "json"):
     rnd = _outcome_round(request, pk)
     if level not in engine.LEVEL_DIGITS:
-        raise HttpError(422, "level must be province, prefecture or county")
+        raise HttpError(422, _("level must be province, prefecture or county"))
     rows = engine.flows(rnd, level)
     if format == "csv":
         header = list(rows[0]) if rows else ["from_code", "to_code", "teachers"]
@@ -374,7 +358,7 @@ def post_create(request, pk: int, payload: PostIn):
     data = payload.dict()
     school = get_object_or_404(School, code=data.pop("host_school"))
     return Status(
-        201, _call(services.post_create, rnd=rnd, host_school=school, actor=request.actor, **data)
+        201, services.post_create(rnd=rnd, host_school=school, actor=request.actor, **data)
     )
 
 
@@ -411,9 +395,8 @@ def application_put(request, pk: int, payload: ApplicationIn):
     else:
         teacher = selectors.teacher_of(request.actor)
     if teacher is None:
-        raise HttpError(404, "No such teacher")
-    _call(
-        services.application_submit,
+        raise HttpError(404, _("No such teacher."))
+    services.application_submit(
         rnd=rnd,
         teacher=teacher,
         post_codes=payload.posts,
@@ -435,8 +418,8 @@ def scores_put(request, pk: int, code: str, payload: ScoresIn):
     rnd = _round(request, pk)
     post = selectors.post_to_rank_get(scope=request.scope, rnd=rnd, code=code)
     if post is None:  # as the page: a post the caller does not rank is not found
-        raise HttpError(404, "Not found")
-    n = _call(services.scores_set, rnd=rnd, post=post, scores=payload.scores, actor=request.actor)
+        raise HttpError(404, _("Not found"))
+    n = services.scores_set(rnd=rnd, post=post, scores=payload.scores, actor=request.actor)
     return {"updated": n}
 
 
@@ -526,14 +509,12 @@ class AppointmentOut(Schema):
 def appointment_create(request, payload: AppointmentIn):
     teacher = selectors.teacher_get(scope=request.scope, code=payload.teacher)
     if teacher is None:
-        raise HttpError(404, "No such teacher in your scope")
+        raise HttpError(404, _("No such teacher in your scope."))
     school = get_object_or_404(School, code=payload.school)
     data = payload.dict()
     data.pop("teacher")
     data.pop("school")
-    a = _call(
-        circulation.appointment_create, teacher=teacher, school=school, actor=request.actor, **data
-    )
+    a = circulation.appointment_create(teacher=teacher, school=school, actor=request.actor, **data)
     return Status(201, a)
 
 
@@ -568,9 +549,7 @@ def appointment_policy(request, slug: str):
 )
 def appointment_policy_set(request, slug: str, payload: AppointmentPolicyIO):
     area = get_object_or_404(CooperationArea, slug=slug)
-    return _call(
-        circulation.appointment_policy_set, area=area, actor=request.actor, **payload.dict()
-    )
+    return circulation.appointment_policy_set(area=area, actor=request.actor, **payload.dict())
 
 
 # ---- training ----------------------------------------------------------------------------------
@@ -610,7 +589,7 @@ def programmes(request):
 def programme_create(request, payload: ProgrammeIn):
     data = payload.dict()
     area = get_object_or_404(CooperationArea, slug=data.pop("area"))
-    return Status(201, _call(circulation.programme_create, area=area, actor=request.actor, **data))
+    return Status(201, circulation.programme_create(area=area, actor=request.actor, **data))
 
 
 class EnrolIn(Schema):
@@ -635,31 +614,27 @@ class EnrolmentOut(Schema):
 
 @router.post("/talent/training/{code}/enrol", response={201: EnrolmentOut}, auth=WRITE_AUTH)
 def enrol(request, code: str, payload: EnrolIn):
-    p = selectors.programme_by_code(scope=request.scope, code=code)
-    if p is None:
-        raise HttpError(404, "Not found")
+    p = found(selectors.programme_by_code(scope=request.scope, code=code))
     if payload.teacher:
         t = selectors.teacher_get(scope=request.scope, code=payload.teacher)
     else:
         t = selectors.teacher_of(request.actor)
     if t is None:
-        raise HttpError(404, "No such teacher")
-    return Status(201, _call(circulation.enrol, programme=p, teacher=t, actor=request.actor))
+        raise HttpError(404, _("No such teacher."))
+    return Status(201, circulation.enrol(programme=p, teacher=t, actor=request.actor))
 
 
 @router.post("/talent/enrolments/{pk}/complete", response=EnrolmentOut, auth=WRITE_AUTH)
 def enrolment_complete(request, pk: int):
-    e = selectors.enrolment_get(scope=request.scope, pk=pk)
-    if e is None:
-        raise HttpError(404, "Not found")
-    return _call(circulation.enrolment_complete, enrolment=e, actor=request.actor)
+    e = found(selectors.enrolment_get(scope=request.scope, pk=pk))
+    return circulation.enrolment_complete(enrolment=e, actor=request.actor)
 
 
 @router.get("/talent/teachers/{code}/credits", auth=WRITE_AUTH)
 def credits(request, code: str):
     t = selectors.teacher_get(scope=request.scope, code=code)
     if t is None:
-        raise HttpError(404, "No such teacher in your scope")
+        raise HttpError(404, _("No such teacher in your scope."))
     return {"teacher": t.code, "credit_hours": circulation.credit_hours(t)}
 
 
@@ -703,9 +678,7 @@ def vacancies(request, area: str | None = None):
 def vacancy_publish(request, payload: VacancyIn):
     data = payload.dict()
     school = get_object_or_404(School, code=data.pop("school"))
-    return Status(
-        201, _call(circulation.vacancy_publish, school=school, actor=request.actor, **data)
-    )
+    return Status(201, circulation.vacancy_publish(school=school, actor=request.actor, **data))
 
 
 class CandidacyIn(Schema):
@@ -728,13 +701,10 @@ class CandidacyStatusIn(Schema):
 
 @router.post("/talent/vacancies/{pk}/apply", response={201: CandidacyOut}, auth=WRITE_AUTH)
 def candidacy_submit(request, pk: int, payload: CandidacyIn):
-    v = selectors.vacancy_get(scope=request.scope, pk=pk)
-    if v is None:
-        raise HttpError(404, "Not found")
+    v = found(selectors.vacancy_get(scope=request.scope, pk=pk))
     return Status(
         201,
-        _call(
-            circulation.candidacy_submit,
+        circulation.candidacy_submit(
             vacancy=v,
             statement=payload.statement,
             actor=request.actor,
@@ -744,9 +714,5 @@ def candidacy_submit(request, pk: int, payload: CandidacyIn):
 
 @router.post("/talent/candidacies/{pk}/status", response=CandidacyOut, auth=WRITE_AUTH)
 def candidacy_status(request, pk: int, payload: CandidacyStatusIn):
-    c = selectors.candidacy_get(scope=request.scope, user=request.actor, pk=pk)
-    if c is None:
-        raise HttpError(404, "Not found")
-    return _call(
-        circulation.candidacy_set_status, candidacy=c, status=payload.status, actor=request.actor
-    )
+    c = found(selectors.candidacy_get(scope=request.scope, user=request.actor, pk=pk))
+    return circulation.candidacy_set_status(candidacy=c, status=payload.status, actor=request.actor)

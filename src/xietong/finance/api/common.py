@@ -1,6 +1,7 @@
 """What the finance endpoints share: the fund as the caller may see it, a member by code."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from xietong.regions.models import Jurisdiction
@@ -13,7 +14,7 @@ def fund_or_404(request, slug: str, *, full: bool = True):
     ``full``)."""
     fund, level = selectors.fund_get(scope=request.scope, slug=slug)
     if fund is None or (full and level == "public"):
-        raise HttpError(404, "Not found")
+        raise HttpError(404, _("Not found"))
     return fund
 
 

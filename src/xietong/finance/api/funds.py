@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -243,6 +244,6 @@ def statement(request, slug: str, code: str, period: str):
     if code not in [m.code for m in ledger.fund_members(fund)] or not selectors.may_see_member(
         request.scope, fund, code
     ):
-        raise HttpError(404, "Not found")
+        raise HttpError(404, _("Not found"))
     date_from, date_to = ledger.period_bounds(period)
     return selectors.member_statement(fund, member(code), date_from=date_from, date_to=date_to)

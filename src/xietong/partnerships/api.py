@@ -140,6 +140,10 @@ class PartnershipsCompliance(Schema):
     quota: Decimal
     totals: dict[str, str]
     counted: Decimal
+    quota_met: bool
+    subjects: list[str]
+    min_subjects: int
+    subjects_met: bool
     met: bool
 
 
@@ -169,6 +173,10 @@ def _compliance_out(r) -> PartnershipsCompliance:
         quota=r.quota,
         totals=r.totals,
         counted=r.counted,
+        quota_met=r.quota_met,
+        subjects=list(r.subjects or []),
+        min_subjects=r.min_subjects,
+        subjects_met=r.subjects_met,
         met=r.met,
     )
 

@@ -129,7 +129,8 @@ def _activities(coop: Cooperation, pattern) -> int:
     receivers = [p for p in coop.parties.all() if p.pk != lead.pk]
     for i, year in enumerate(YEARS):
         for r in receivers:
-            for half, share in ((3, 0.5), (10, 0.5)):
+            # spring lessons in mathematics, autumn ones in Chinese: the "2 subjects" of the quota
+            for half, share, subject in ((3, 0.5, "maths"), (10, 0.5, "chinese")):
                 a = services.activity_record(
                     actor=None,
                     cooperation=coop,
@@ -139,7 +140,7 @@ def _activities(coop: Cooperation, pattern) -> int:
                     obligation=ob,
                     provider=lead,
                     recipient=r,
-                    subject="math",
+                    subject=subject,
                     is_synthetic=True,
                 )
                 n += 1
@@ -196,7 +197,7 @@ def partnerships_demo_load() -> dict:
                 "area": areas[area],
                 "term_start": START,
                 "term_end": END,
-                "subjects": ["math", "chinese"],
+                "subjects": ["maths", "chinese"],
                 "content": ["teaching_research", "curriculum"],
                 "is_synthetic": True,
             },

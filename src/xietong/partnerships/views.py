@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
+from xietong.talent.models import Subject
 from xietong.web.actions import run_service
 from xietong.web.keyset import keyset_page
 
@@ -81,6 +82,14 @@ def home(request):
     )
 
 
+def _with_subject_names(rows: list) -> list:
+    """Each compliance row with its counted subjects in the reader's language."""
+    names = dict(Subject.choices)
+    for r in rows:
+        r.subject_names = [str(names.get(s, s)) for s in r.subjects or []]
+    return rows
+
+
 def cooperation_view(request, pk):
     scope, coop = coop_or_404(request, pk)
     period = (request.GET.get("period") or str(dt.date.today().year)).strip()[:7]
@@ -94,7 +103,7 @@ def cooperation_view(request, pk):
         "current": coop.agreement.current_version,
         "missing": services.missing_approvals(coop),
         "acting": acting,
-        "compliance": selectors.compliance(coop, period),
+        "compliance": _with_subject_names(selectors.compliance(coop, period)),
         "activities": selectors.activities(coop)[:200],
         "levels": Level.choices,
         "totals": [(k, [totals[k][lv] for lv in Level.values]) for k in sorted(totals)],

@@ -146,6 +146,10 @@ class ComplianceResult(models.Model):
     # Totals per level, kept apart: {"self_reported": "3", ...} as exact decimal strings.
     totals = models.JSONField(default=dict)
     counted = models.DecimalField(max_digits=14, decimal_places=4)
+    # The distinct subject codes of the counted activities, and the obligation's minimum as it
+    # stood when computed; ``met`` is quota met and subjects met.
+    subjects = models.JSONField(default=list, blank=True)
+    min_subjects = models.PositiveSmallIntegerField(default=0)
     met = models.BooleanField()
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -161,6 +165,14 @@ class ComplianceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation_id} {self.period} {self.counted}/{self.quota}"
+
+    @property
+    def quota_met(self) -> bool:
+        return self.counted >= self.quota
+
+    @property
+    def subjects_met(self) -> bool:
+        return len(self.subjects or []) >= self.min_subjects
 
 
 class ExpiryNotice(models.Model):

@@ -228,3 +228,24 @@ def partnerships_demo_load() -> dict:
             services.compliance_compute(actor=None, cooperation=coop, period=str(year))
         made.append(code)
     return {"cooperations": made, "activities": activities}
+
+
+def partnerships_demo_link_funding() -> dict:
+    """Link the records other apps hold of the demo cooperations the fund's demo pays for (run
+    after the finance demo named them); running it again adds nothing."""
+    from xietong.finance.models import Disbursement, Donation
+
+    codes = set(
+        Disbursement.objects.filter(cooperation__is_synthetic=True).values_list(
+            "cooperation__code", flat=True
+        )
+    ) | set(
+        Donation.objects.filter(cooperation__is_synthetic=True).values_list(
+            "cooperation__code", flat=True
+        )
+    )
+    added = {
+        c.code: services.activities_link(actor=None, cooperation=c)
+        for c in Cooperation.objects.filter(code__in=codes).order_by("code")
+    }
+    return {"linked": added}

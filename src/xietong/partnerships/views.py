@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
@@ -104,6 +106,7 @@ def cooperation_view(request, pk):
         "missing": services.missing_approvals(coop),
         "acting": acting,
         "compliance": _with_subject_names(selectors.compliance(coop, period)),
+        "funding": selectors.funding(scope=scope, coop=coop),
         "activities": selectors.activities(coop)[:200],
         "levels": Level.choices,
         "totals": [(k, [totals[k][lv] for lv in Level.values]) for k in sorted(totals)],
@@ -136,6 +139,23 @@ def approve(request, pk):
         ),
         _("Approval recorded."),
     )
+    return redirect("partnerships_cooperation", pk=coop.pk)
+
+
+@login_required
+@require_POST
+def link(request, pk):
+    """Link the records other apps hold of this cooperation (talent, resources, the fund's
+    disbursements and donations); the service checks the manager and adds each record once."""
+    _scope, coop = coop_or_404(request, pk)
+    added, status = run_service(
+        request, lambda: services.activities_link(actor=request.user, cooperation=coop), None
+    )
+    if status == 200:
+        messages.success(
+            request,
+            ngettext("%(n)d record linked.", "%(n)d records linked.", added) % {"n": added},
+        )
     return redirect("partnerships_cooperation", pk=coop.pk)
 
 

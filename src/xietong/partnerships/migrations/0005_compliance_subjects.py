@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0004_cooperation_status_note'),
+        ("partnerships", "0004_cooperation_status_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complianceresult',
-            name='min_subjects',
+            model_name="complianceresult",
+            name="min_subjects",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='complianceresult',
-            name='subjects',
+            model_name="complianceresult",
+            name="subjects",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

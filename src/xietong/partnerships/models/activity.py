@@ -77,6 +77,13 @@ class ActivityKind(models.TextChoices):
     TRAINING = "training", _("Training")
     SHARED_RESOURCE = "shared_resource", _("Shared resource")
     SECONDED_TEACHER = "seconded_teacher", _("Seconded teacher")
+    # money from the area's fund (a disbursement) or a donation earmarked for the cooperation,
+    # linked from the finance app only; its quantity is the amount in yuan
+    FUNDING = "funding", _("Funding")
+
+
+#: The kinds a person records (funding is only linked from the fund's records).
+TYPED_KINDS = tuple(k for k in ActivityKind if k != ActivityKind.FUNDING)
 
 
 class Activity(models.Model):
@@ -88,7 +95,8 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     date = models.DateField(_("date"), db_index=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    # lessons, sessions, FTE, hours, or yuan for funding (18 digits, as the fund's amounts)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=2)
     subject = models.CharField(_("subject"), max_length=20, blank=True)
     online = models.BooleanField(_("online"), null=True, blank=True)
     level = models.CharField(

@@ -146,6 +146,13 @@ def activity_record(
 ) -> Activity:
     scope = scope_of(actor)
     kind = choice(kind, ActivityKind, _("kind"))
+    if kind == ActivityKind.FUNDING:
+        raise ValueError(
+            _(
+                "kind: funding is linked from the fund's disbursements and donations, not "
+                "recorded by hand."
+            )
+        )
     day = as_date(date, _("date"))
     qty = quantity(amount, _("quantity"))
     with transaction.atomic():

@@ -228,6 +228,14 @@ def test_cooperation_page_and_api_list_the_funding_with_links_for_fund_readers(w
     assert by_kind["donation"]["source_id"] == str(g.pk)
     api = client_of(yrd["school_c"]).get(f"/api/partnerships/{yrd['coop'].pk}").json()
     assert {f["record_url"] for f in api["funding"]} == {None}
+    # the IATI-like export: one transaction per linked record, 3 Disbursement / 1 Incoming Funds
+    iati = client_of(sec).get("/api/partnerships/export/iati?area=yrd").json()
+    (act,) = [x for x in iati["iati-activity"] if x["iati-identifier"].endswith("YRD-T-1")]
+    assert [
+        (t["transaction-type"]["code"], t["transaction-date"]["iso-date"], t["value"]["text"])
+        for t in act["transaction"]
+    ] == [("3", "2024-09-01", "300000"), ("1", "2024-10-01", "50000")]
+    assert act["transaction"][0]["value"]["currency"] == "CNY"
     # the fund's page names the cooperation on the record's row
     fund_html = client_of(sec).get("/finance/yrd/").content.decode()
     row = fund_html.split(f'<tr id="disbursement-{d.pk}">')[1].split("</tr>")[0]

@@ -270,7 +270,7 @@ def funding(*, scope: Scope, coop: Cooperation) -> dict:
 
     acts = list(coop.activities.filter(kind=ActivityKind.FUNDING).order_by("date", "pk"))
     ids = {
-        app: [int(a.source_id) for a in acts if a.source_app == app]
+        app: [int(a.source_id) for a in acts if a.source_app == app and a.source_id.isdigit()]
         for app in (DISBURSEMENT, DONATION)
     }
     records = {

@@ -120,11 +120,20 @@ def test_records_name_the_cooperation_and_the_link_adds_them_once(world, yrd):
     assert AuditEntry.objects.filter(action="partnerships.activity_link").count() == links
 
 
-def test_a_reversed_disbursement_is_not_linked(world, yrd):
+def test_a_reversed_disbursement_is_not_linked_and_is_removed_once_reversed(world, yrd):
     sec = world["users"]["yrd-sec"]
     d = _disburse(yrd, sec)
     finance.entry_reverse(entry=d.entry, actor=sec, memo="wrong programme")
     assert activities_link(actor=sec, cooperation=yrd["coop"]) == 0
+    assert not Activity.objects.filter(kind="funding").exists()
+    # linked first, reversed afterwards: the next link removes it and says so in its audit entry
+    g = _give(yrd, sec)
+    assert activities_link(actor=sec, cooperation=yrd["coop"]) == 1
+    finance.entry_reverse(entry=g.entry, actor=sec, memo="returned to the donor")
+    assert activities_link(actor=sec, cooperation=yrd["coop"]) == 0
+    assert not Activity.objects.filter(kind="funding").exists()
+    last = AuditEntry.objects.filter(action="partnerships.activity_link").order_by("-pk").first()
+    assert last.after["removed"] == [f"finance.Donation:{g.pk}"] and last.after["added"] == 0
 
 
 def _counts():

@@ -24,7 +24,8 @@ Two more sources:
   this cooperation (``finance.Disbursement.cooperation``) becomes a ``funding`` activity of its
   amount in yuan, dated on the disbursement, received by the party in the beneficiary member
   (when exactly one is); a donation earmarked for the cooperation (``finance.Donation``) one of
-  its amount, dated on the gift. A record whose ledger entry has been reversed is not linked.
+  its amount, dated on the gift. A record whose ledger entry has been reversed is not linked,
+  and one reversed after it was linked is removed by the next link (named in its audit entry).
   Funding counts towards no obligation (money is none of the obligations' measures); the
   portfolio adds it up apart, disbursed and donated separately (a donation later disbursed to
   the same cooperation would otherwise count twice).
@@ -186,13 +187,40 @@ def _funding(coop, parties):
         yield (DONATION, str(g.pk), g.date, g.amount, None, None, "", ActivityKind.FUNDING)
 
 
+def _withdraw_reversed(coop: Cooperation) -> list[str]:
+    """Remove the funding activities whose finance record has been reversed since it was
+    linked (the ledger's correction: the money was not paid); returns their sources."""
+    from django.db.models import Q
+
+    reversed_ids = {
+        app: [
+            str(pk)
+            for pk in model.objects.filter(
+                cooperation=coop, entry__reversed_by__isnull=False
+            ).values_list("pk", flat=True)
+        ]
+        for app, model in ((DISBURSEMENT, Disbursement), (DONATION, Donation))
+    }
+    q = Q(pk__in=[])
+    for app, ids in reversed_ids.items():
+        if ids:
+            q |= Q(source_app=app, source_id__in=ids)
+    gone = coop.activities.filter(q, kind=ActivityKind.FUNDING)
+    removed = sorted(f"{app}:{sid}" for app, sid in gone.values_list("source_app", "source_id"))
+    if removed:
+        gone.delete()
+    return removed
+
+
 def _seconded(rows):
     for row in rows:
         yield (*row, ActivityKind.SECONDED_TEACHER)
 
 
 def activities_link(*, actor, cooperation: Cooperation) -> int:
-    """Link the other apps' records of this cooperation's parties; returns how many were added."""
+    """Link the other apps' records of this cooperation's parties; returns how many were added.
+    Funding whose finance record has been reversed since is removed (named in the audit entry
+    under ``removed``)."""
     scope = scope_of(actor)
     with transaction.atomic():
         coop = (
@@ -229,12 +257,17 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
                 )
             )
         Activity.objects.bulk_create(new)
-        if new:
+        removed = _withdraw_reversed(coop)
+        if new or removed:
             audit_record(
                 actor=actor,
                 action=AuditAction.PARTNERSHIPS_ACTIVITY_LINK,
                 obj=coop,
-                after={"added": len(new), "sources": sorted({a.source_app for a in new})},
+                after={
+                    "added": len(new),
+                    "sources": sorted({a.source_app for a in new}),
+                    "removed": removed,
+                },
             )
     return len(new)
 

@@ -19,6 +19,9 @@ MODULE_LOADERS = [
     ("planning", "xietong.planning.demo", "planning_demo_load"),
     ("partnerships", "xietong.partnerships.demo", "partnerships_demo_load"),
     ("resources", "xietong.resources.demo", "resources_demo_load"),
+    # once the cooperations exist: the fund pays some of them, partnerships links the records
+    ("finance_cooperations", "xietong.finance.demo", "finance_demo_cooperation_funding"),
+    ("partnerships_links", "xietong.partnerships.demo", "partnerships_demo_link_funding"),
 ]
 # loaders whose amount follows ``--scale`` (they are passed it with the seed)
 SCALED = {"resources"}

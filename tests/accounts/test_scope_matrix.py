@@ -1629,6 +1629,9 @@ def test_partnerships_reads(world, coop, who):
     assert listed == ({"TWL-M-1", "TWL-M-2"} if who in COOP_READ else set()), who
     r = c.get(f"/api/partnerships/{coop['active'].pk}")
     assert r.status_code == (200 if who in COOP_READ else 404), (who, r.status_code)
+    if who in COOP_READ:  # no fund record names it: no funding, totals zero
+        assert r.json()["funding"] == [], who
+        assert r.json()["funding_totals"] == {"disbursed": "0", "donated": "0"}, who
     page = c.get(f"/partnerships/{coop['active'].pk}/")
     assert page.status_code == (200 if who in COOP_READ else 404), (who, page.status_code)
     home = c.get("/partnerships/").content.decode()
@@ -1682,6 +1685,19 @@ def test_partnerships_writes(world, coop, who):
         r = post(path, data)
         expected = who in COOP_MANAGE or (path.endswith("compliance") and who in acting)
         assert (r.status_code == ok) == expected, (who, path, r.status_code)
+    # the page's "Link records" button: a manager's POST links (a success message); anyone else
+    # who reads the cooperation gets the service's refusal, the others a 404 (or the login)
+    from django.contrib.messages import get_messages
+
+    r = c.post(f"/partnerships/{act.pk}/link/")
+    # the last message is this request's (earlier page POSTs left theirs unread)
+    tags = [m.level_tag for m in get_messages(r.wsgi_request)][-1:]
+    if who in COOP_MANAGE:
+        assert (r.status_code, tags) == (302, ["success"]), (who, r.status_code, tags)
+    elif who in COOP_READ:
+        assert (r.status_code, tags) == (302, ["error"]), (who, r.status_code, tags)
+    else:
+        assert r.status_code in (302, 404) and "success" not in tags, (who, r.status_code)
     r = post(
         "/api/partnerships/propose",
         {

@@ -6,6 +6,11 @@ tuition and secondment agreements with a netted settlement, disbursements to pro
 by the government functional classification, an earmarked donation from society, and the first
 quarter closed. Everything goes through the services as
 the operator (``actor=None``), so it is all in the ledger and the audit chain.
+
+Once the partnerships demo has set up its cooperations, :func:`finance_demo_cooperation_funding`
+(a later step of the project demo) funds two of the YRD ones from the fund: disbursements naming
+the Shanghai-Anhui education group and the YRD teaching-research alliance, and a donation
+earmarked for the alliance.
 """
 
 from __future__ import annotations
@@ -216,3 +221,79 @@ def finance_demo_load(*, seed: int = 2024) -> dict:
         "settlement": settlement.pk,
         "entries": fund.entries.count(),
     }
+
+
+# cooperation (partnerships demo code), programme, function code, label, amount, date, member
+COOPERATION_FUNDING = [
+    (
+        "YRD-2022-002",
+        "teacher_exchange",
+        "2050202",
+        "沪皖紧密型教育集团跨省交流教师补助（演示）",
+        "360000.00",
+        dt.date(2024, 9, 10),
+        AH,
+    ),
+    (
+        "YRD-2022-002",
+        "shared_resources",
+        "2050202",
+        "沪皖教育集团同步课堂设备（演示）",
+        "240000.00",
+        dt.date(2024, 10, 18),
+        AH,
+    ),
+    (
+        "YRD-2022-001",
+        "training",
+        "2050801",
+        "长三角跨区域教研联盟年度教研活动（演示）",
+        "150000.00",
+        dt.date(2024, 11, 6),
+        None,
+    ),
+]
+
+
+@transaction.atomic
+def finance_demo_cooperation_funding() -> dict:
+    """Disbursements naming demo cooperations and a donation earmarked for one; does nothing
+    when the fund or the cooperations are missing, or when it has run before."""
+    from xietong.partnerships.models import Cooperation
+    from xietong.regions.models import Jurisdiction as J
+
+    fund = Fund.objects.filter(area__slug="yrd").first()
+    coops = {
+        c.code: c for c in Cooperation.objects.filter(code__in={r[0] for r in COOPERATION_FUNDING})
+    }
+    if (
+        fund is None
+        or len(coops) < 2
+        or fund.disbursements.filter(cooperation__isnull=False).exists()
+    ):
+        return {"created": 0}
+    made = []
+    for code, programme, function, label, amount, day, member in COOPERATION_FUNDING:
+        made.append(
+            services.disbursement_record(
+                fund=fund,
+                programme=programme,
+                function_code=function,
+                label=label,
+                amount=amount,
+                date=day,
+                beneficiary=J.objects.get(code=member) if member else None,
+                cooperation=coops[code],
+                actor=None,
+            ).pk
+        )
+    donor = fund.donors.order_by("pk").first()
+    gift = services.donation_record(
+        donor=donor,
+        amount="80000.00",
+        date=dt.date(2024, 10, 25),
+        earmark="training",
+        cooperation=coops["YRD-2022-001"],
+        actor=None,
+    )
+    return {"created": len(made) + 1, "disbursements": made, "donation": gift.pk}

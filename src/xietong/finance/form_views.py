@@ -567,9 +567,9 @@ def donation_record(request, slug: str):
     )
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        form = forms.DonationForm(fund=fund, initial={"date": services.today()})
+        form = forms.DonationForm(fund=fund, scope=scope, initial={"date": services.today()})
         return _form_page(request, fund, form, title=title, intro=intro)
-    form = forms.DonationForm(request.POST, fund=fund)
+    form = forms.DonationForm(request.POST, fund=fund, scope=scope)
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, intro=intro)
     d = form.cleaned_data
@@ -588,6 +588,7 @@ def donation_record(request, slug: str):
                 amount=d["amount"],
                 date=d["date"],
                 earmark=d["earmark"],
+                cooperation=d["cooperation"],
                 actor=request.user,
             )
 
@@ -603,13 +604,14 @@ def disbursement_record(request, slug: str):
     title = _("Record a disbursement")
     intro = _(
         "Pays from the fund's cash to a programme. A teacher exchange disbursement may name the "
-        "exchange round it paid for, a training disbursement the training programme."
+        "exchange round it paid for, a training disbursement the training programme; any "
+        "disbursement may name the cooperation between schools it funds."
     )
     if request.method != "POST":
         _require(services.can_manage(scope, fund))
-        form = forms.DisbursementForm(fund=fund, initial={"date": services.today()})
+        form = forms.DisbursementForm(fund=fund, scope=scope, initial={"date": services.today()})
         return _form_page(request, fund, form, title=title, intro=intro)
-    form = forms.DisbursementForm(request.POST, fund=fund)
+    form = forms.DisbursementForm(request.POST, fund=fund, scope=scope)
     if not form.is_valid():
         return _form_page(request, fund, form, title=title, intro=intro)
     d = form.cleaned_data
@@ -629,6 +631,7 @@ def disbursement_record(request, slug: str):
             project=d["project"],
             exchange_round=d["exchange_round"],
             training_programme=d["training_programme"],
+            cooperation=d["cooperation"],
             actor=request.user,
         ),
         _("Disbursement recorded."),

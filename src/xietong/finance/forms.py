@@ -165,6 +165,26 @@ class SettlementForm(forms.Form):
     )
 
 
+def cooperations_of(fund: Fund, scope):
+    """The cooperations (partnerships) the caller sees with a party in one of the fund's
+    members: what a disbursement or an earmarked donation may name (the service checks again,
+    against the beneficiary too)."""
+    from xietong.partnerships.selectors import cooperations_involving
+
+    prefixes = [m.prefix for m in ledger.fund_members(fund)]
+    return cooperations_involving(scope=scope, prefixes=prefixes)
+
+
+def _cooperation_field(help_text):
+    return forms.ModelChoiceField(
+        label=_("Cooperation"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+        help_text=help_text,
+    )
+
+
 class DonationForm(forms.Form):
     donor = forms.ModelChoiceField(label=_("Donor"), queryset=None, required=False)
     new_donor = forms.CharField(label=_("…or a new donor's name"), max_length=200, required=False)
@@ -179,10 +199,17 @@ class DonationForm(forms.Form):
         choices=[("", _("not earmarked"))] + list(Programme.choices),
         required=False,
     )
+    cooperation = _cooperation_field(
+        _(
+            "The cooperation between schools the donor gave it for (it needs a programme "
+            "earmark too); it then shows among the cooperation's funding."
+        )
+    )
 
-    def __init__(self, *args, fund: Fund, **kwargs):
+    def __init__(self, *args, fund: Fund, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = fund.donors.all()
+        self.fields["cooperation"].queryset = cooperations_of(fund, scope)
 
     def clean(self):
         data = super().clean()
@@ -223,8 +250,14 @@ class DisbursementForm(forms.Form):
     training_programme = forms.ModelChoiceField(
         label=_("Training programme"), queryset=None, required=False
     )
+    cooperation = _cooperation_field(
+        _(
+            "The cooperation between schools the money funds: one with a party in the "
+            "beneficiary member; it then shows among the cooperation's funding."
+        )
+    )
 
-    def __init__(self, *args, fund: Fund, **kwargs):
+    def __init__(self, *args, fund: Fund, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             programme = self.initial.get("programme") or Programme.TEACHER_EXCHANGE
@@ -238,6 +271,7 @@ class DisbursementForm(forms.Form):
         self.fields["training_programme"].queryset = TrainingProgramme.objects.filter(
             area_id=fund.area_id
         )
+        self.fields["cooperation"].queryset = cooperations_of(fund, scope)
 
 
 class ProjectForm(forms.Form):

@@ -501,10 +501,26 @@ class Donation(models.Model):
         _("earmarked for"), max_length=30, choices=Programme.choices, blank=True
     )
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="donation")
+    # the cooperation (partnerships) the donor earmarked the money for, with a programme earmark
+    cooperation = models.ForeignKey(
+        "partnerships.Cooperation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("earmarked for the cooperation"),
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_don_pos")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_don_pos"),
+            # a donation for a cooperation is restricted money: it has a programme earmark
+            models.CheckConstraint(
+                condition=Q(cooperation__isnull=True) | ~Q(earmark=""),
+                name="finance_don_coop_earmarked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.donor_id}: {self.amount}"
@@ -542,6 +558,16 @@ class Disbursement(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("training programme"),
+    )
+    # the cooperation between schools (partnerships) the money funds; a party of it is in the
+    # beneficiary member (or, without a beneficiary, in one of the fund's members)
+    cooperation = models.ForeignKey(
+        "partnerships.Cooperation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cooperation funded"),
     )
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, related_name="disbursement"

@@ -56,9 +56,14 @@ def fund_view(request, slug: str):
             projects=selectors.project_list(fund=fund),
             agreements=selectors.agreement_list(fund=fund),
             settlements=selectors.settlement_list(fund=fund),
-            donations=fund.donations.select_related("donor", "entry"),
+            donations=fund.donations.select_related("donor", "entry", "cooperation"),
             disbursements=fund.disbursements.select_related(
-                "beneficiary", "entry", "project", "exchange_round", "training_programme"
+                "beneficiary",
+                "entry",
+                "project",
+                "exchange_round",
+                "training_programme",
+                "cooperation",
             ),
             can_manage=services.can_manage(scope, fund),
             members=[

@@ -137,6 +137,10 @@ class PartnershipsCompliance(Schema):
     quota: Decimal
     totals: dict[str, str]
     counted: Decimal
+    quota_met: bool
+    subjects: list[str]
+    min_subjects: int
+    subjects_met: bool
     met: bool
 
 
@@ -151,11 +155,30 @@ class PartnershipsActivity(Schema):
     source_id: str
 
 
+class PartnershipsFunding(Schema):
+    activity: int
+    kind: str  # disbursement | donation
+    date: dt.date
+    amount: Decimal  # yuan
+    source_app: str  # finance.Disbursement | finance.Donation
+    source_id: str
+    label: str  # the disbursement's label, the donor's name ("" for an anonymous donor)
+    fund: str  # the fund's cooperation area (slug)
+    record_url: str | None  # the record on the fund's page, for those who see the fund
+
+
+class PartnershipsFundingTotals(Schema):
+    disbursed: Decimal
+    donated: Decimal
+
+
 class PartnershipsDetail(PartnershipsItem):
     versions: list[PartnershipsVersion]
     missing_approvals: list[list[str | int | None]]
     compliance: list[PartnershipsCompliance]
     activities: list[PartnershipsActivity]
+    funding: list[PartnershipsFunding]
+    funding_totals: PartnershipsFundingTotals
 
 
 def _compliance_out(r) -> PartnershipsCompliance:
@@ -166,11 +189,34 @@ def _compliance_out(r) -> PartnershipsCompliance:
         quota=r.quota,
         totals=r.totals,
         counted=r.counted,
+        quota_met=r.quota_met,
+        subjects=list(r.subjects or []),
+        min_subjects=r.min_subjects,
+        subjects_met=r.subjects_met,
         met=r.met,
     )
 
 
-def _detail(c: Cooperation, period: str) -> PartnershipsDetail:
+def _funding(scope, c: Cooperation) -> tuple[list[PartnershipsFunding], dict]:
+    f = selectors.funding(scope=scope, coop=c)
+    rows = [
+        PartnershipsFunding(
+            activity=r["activity"].pk,
+            kind=r["kind"],
+            date=r["date"],
+            amount=r["amount"],
+            source_app=r["activity"].source_app,
+            source_id=r["activity"].source_id,
+            label=r["label"],
+            fund=r["fund"],
+            record_url=r["url"] or None,
+        )
+        for r in f["rows"]
+    ]
+    return rows, {"disbursed": f["disbursed"], "donated": f["donated"]}
+
+
+def _detail(scope, c: Cooperation, period: str) -> PartnershipsDetail:
     current = c.agreement.current_version
     versions = [
         PartnershipsVersion(
@@ -205,12 +251,15 @@ def _detail(c: Cooperation, period: str) -> PartnershipsDetail:
         )
         for a in selectors.activities(c)[:500]
     ]
+    funding, totals = _funding(scope, c)
     return PartnershipsDetail(
         **_item(c).dict(),
         versions=versions,
         missing_approvals=[[r, p.pk, j] for r, p, j in services.missing_approvals(c)],
         compliance=compliance,
         activities=acts,
+        funding=funding,
+        funding_totals=PartnershipsFundingTotals(**totals),
     )
 
 
@@ -218,10 +267,10 @@ def _detail(c: Cooperation, period: str) -> PartnershipsDetail:
     "/partnerships/{uuid:pk}",
     response=PartnershipsDetail,
     auth=READ_AUTH,
-    summary="A cooperation: agreement versions and approvals, compliance, activities",
+    summary="A cooperation: agreement versions and approvals, compliance, activities, funding",
 )
 def cooperation(request, pk: uuid.UUID, period: str | None = None):
-    return _detail(_coop(request, pk), period or str(dt.date.today().year))
+    return _detail(request.scope, _coop(request, pk), period or str(dt.date.today().year))
 
 
 # ---- writes ----------------------------------------------------------------------------------

@@ -129,7 +129,8 @@ def _activities(coop: Cooperation, pattern) -> int:
     receivers = [p for p in coop.parties.all() if p.pk != lead.pk]
     for i, year in enumerate(YEARS):
         for r in receivers:
-            for half, share in ((3, 0.5), (10, 0.5)):
+            # spring lessons in mathematics, autumn ones in Chinese: the "2 subjects" of the quota
+            for half, share, subject in ((3, 0.5, "maths"), (10, 0.5, "chinese")):
                 a = services.activity_record(
                     actor=None,
                     cooperation=coop,
@@ -139,7 +140,7 @@ def _activities(coop: Cooperation, pattern) -> int:
                     obligation=ob,
                     provider=lead,
                     recipient=r,
-                    subject="math",
+                    subject=subject,
                     is_synthetic=True,
                 )
                 n += 1
@@ -196,7 +197,7 @@ def partnerships_demo_load() -> dict:
                 "area": areas[area],
                 "term_start": START,
                 "term_end": END,
-                "subjects": ["math", "chinese"],
+                "subjects": ["maths", "chinese"],
                 "content": ["teaching_research", "curriculum"],
                 "is_synthetic": True,
             },
@@ -227,3 +228,24 @@ def partnerships_demo_load() -> dict:
             services.compliance_compute(actor=None, cooperation=coop, period=str(year))
         made.append(code)
     return {"cooperations": made, "activities": activities}
+
+
+def partnerships_demo_link_funding() -> dict:
+    """Link the records other apps hold of the demo cooperations the fund's demo pays for (run
+    after the finance demo named them); running it again adds nothing."""
+    from xietong.finance.models import Disbursement, Donation
+
+    codes = set(
+        Disbursement.objects.filter(cooperation__is_synthetic=True).values_list(
+            "cooperation__code", flat=True
+        )
+    ) | set(
+        Donation.objects.filter(cooperation__is_synthetic=True).values_list(
+            "cooperation__code", flat=True
+        )
+    )
+    added = {
+        c.code: services.activities_link(actor=None, cooperation=c)
+        for c in Cooperation.objects.filter(code__in=codes).order_by("code")
+    }
+    return {"linked": added}

@@ -16,7 +16,7 @@ from xietong.web import pickers
 
 from . import selectors
 from .models import (
-    ActivityKind,
+    TYPED_KINDS,
     Cooperation,
     CooperationKind,
     Level,
@@ -229,7 +229,7 @@ class ObligationForm(forms.Form):
     )
     activity_kinds = forms.MultipleChoiceField(
         label=_("Activity kinds counted"),
-        choices=ActivityKind.choices,
+        choices=[(k.value, k.label) for k in TYPED_KINDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("None ticked: every kind counts."),
@@ -254,7 +254,7 @@ class ActivityForm(forms.Form):
     obligation = forms.ModelChoiceField(
         label=_("Obligation"), queryset=None, required=False, to_field_name="code"
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in TYPED_KINDS])
     date = forms.DateField(label=_("Date"), help_text=_("YYYY-MM-DD"))
     quantity = forms.DecimalField(label=_("Quantity"), min_value=0, max_digits=12, decimal_places=2)
     provider = forms.ModelChoiceField(label=_("Delivered by"), queryset=None, required=False)

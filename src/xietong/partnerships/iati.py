@@ -11,9 +11,11 @@ Codes used (IATI codelists, version 2.03): ActivityStatus 1 Pipeline/identificat
 IndicatorMeasure 1 Unit.
 
 IATI's OrganisationRole has no code for the beneficiary: a supported party (and a plain member)
-is listed with ``role`` null and its own role in ``xietong-role``. Transactions are not emitted:
-no finance record names a cooperation (the fund's disbursements name a project, an exchange round
-or a training programme), and a transaction is written only where such a link exists.
+is listed with ``role`` null and its own role in ``xietong-role``. Transactions: one per funding
+activity (a fund record that names the cooperation, linked by ``activities_link``), TransactionType
+3 Disbursement for a disbursement of the area's fund, 1 Incoming Funds for a donation earmarked
+for the cooperation; a transaction is written only where such a link exists, never inferred
+from amounts or dates.
 """
 
 from __future__ import annotations
@@ -25,9 +27,19 @@ from django.utils import timezone
 
 from xietong.accounts.scope import Scope
 
-from .models import ComplianceResult, Cooperation, Obligation, PartyKind, PartyRole, Status
+from .models import (
+    Activity,
+    ActivityKind,
+    ComplianceResult,
+    Cooperation,
+    Obligation,
+    PartyKind,
+    PartyRole,
+    Status,
+)
 from .selectors import cooperation_list
 from .services.activities import period_bounds
+from .services.links import DISBURSEMENT, DONATION
 
 VERSION = "2.03"
 ACTIVITY_STATUS = {
@@ -40,6 +52,8 @@ ACTIVITY_STATUS = {
 # lead -> funding, supporting (the partner that delivers) -> implementing, supported -> beneficiary
 ORG_ROLE = {PartyRole.LEAD: "1", PartyRole.SUPPORTING: "4"}
 SOCIAL_TYPE = {"enterprise": "70", "foundation": "60", "university": "80", "other": "90"}
+# TransactionType 2.03: 1 Incoming Funds, 3 Disbursement
+TRANSACTION_TYPE = {DISBURSEMENT: "3", DONATION: "1"}
 
 
 def identifier_prefix() -> str:
@@ -104,7 +118,16 @@ def _result(o: Obligation, coop: Cooperation, periods: list[ComplianceResult]) -
     }
 
 
-def _activity(c: Cooperation, obligations, results) -> dict:
+def _transaction(a: Activity) -> dict:
+    return {
+        "transaction-type": {"code": TRANSACTION_TYPE[a.source_app]},
+        "transaction-date": {"iso-date": a.date.isoformat()},
+        "value": {"currency": "CNY", "value-date": a.date.isoformat(), "text": _value(a.quantity)},
+        "xietong-source": {"app": a.source_app, "id": a.source_id},
+    }
+
+
+def _activity(c: Cooperation, obligations, results, funding=None) -> dict:
     dates = [
         {"type": "1", "iso-date": c.term_start.isoformat()},
         {"type": "3", "iso-date": c.term_end.isoformat()},
@@ -120,11 +143,12 @@ def _activity(c: Cooperation, obligations, results) -> dict:
         "xietong-kind": c.kind,
         "xietong-area": c.area.slug if c.area_id else None,
         "result": [_result(o, c, results[o.pk]) for o in obligations[c.pk]],
+        "transaction": [_transaction(a) for a in (funding or {}).get(c.pk, [])],
     }
 
 
 def iati_activities(*, scope: Scope, kind: str | None = None, area: str | None = None) -> dict:
-    """``iati-activities`` of every cooperation the caller sees (four queries in all)."""
+    """``iati-activities`` of every cooperation the caller sees (five queries in all)."""
     coops = list(cooperation_list(scope=scope, kind=kind, area=area))
     ids = [c.pk for c in coops]
     obligations = defaultdict(list)
@@ -136,10 +160,15 @@ def iati_activities(*, scope: Scope, kind: str | None = None, area: str | None =
     )
     for r in rows:
         results[r.obligation_id].append(r)
+    funding = defaultdict(list)
+    for a in Activity.objects.filter(
+        cooperation_id__in=ids, kind=ActivityKind.FUNDING, source_app__in=list(TRANSACTION_TYPE)
+    ).order_by("cooperation", "date", "pk"):
+        funding[a.cooperation_id].append(a)
     return {
         "version": VERSION,
         "generated-datetime": timezone.now().replace(microsecond=0).isoformat(),
-        "iati-activity": [_activity(c, obligations, results) for c in coops],
+        "iati-activity": [_activity(c, obligations, results, funding) for c in coops],
     }
 
 

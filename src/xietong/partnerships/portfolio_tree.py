@@ -8,7 +8,10 @@ task is a plan's measure (its goal's number and its own, ``2.1``); a cooperation
 the task it carries out (``Cooperation.plan_task``), or under "not in a plan" when it has none
 (or under "in a plan you cannot read" when its plan is a draft the caller does not read). An activity's amount is its quantity in its
 obligation's measure (lessons, sessions, teachers, hours); an activity recorded against no
-obligation is a record without an amount.
+obligation is a record without an amount. Funding (linked from the fund's records) is money:
+its amount is in yuan, in the measure ``disbursed`` (a disbursement of the fund) or
+``donated`` (a donation earmarked for the cooperation), never added to each other or to an
+obligation's measure.
 """
 
 from __future__ import annotations
@@ -21,9 +24,20 @@ from django.db.models import QuerySet
 from xietong.accounts.scope import Scope
 from xietong.algorithms.rollup import Node, Rollup, rollup
 
-from .models import Activity, ComplianceResult, Cooperation
+from .models import Activity, ActivityKind, ComplianceResult, Cooperation
+from .services.links import FUNDING_MEASURES
 
-__all__ = ["HIDDEN", "UNPLANNED", "TreeItem", "portfolio_tree"]
+__all__ = [
+    "HIDDEN",
+    "MONEY_MEASURES",
+    "UNPLANNED",
+    "TreeItem",
+    "activity_amounts",
+    "portfolio_tree",
+]
+
+#: The roll-up's money measures (yuan), one per finance source.
+MONEY_MEASURES = tuple(FUNDING_MEASURES.values())
 
 UNPLANNED = "unplanned"
 HIDDEN = "hidden"
@@ -62,9 +76,19 @@ def _activities(coops: list[Cooperation]) -> dict:
         .order_by("cooperation_id", "date", "pk")
     )
     for act in rows:
-        amounts = {act.obligation.measure: act.quantity} if act.obligation_id else {}
-        out[act.cooperation_id].append(Node(f"act:{act.pk}", "activity", amounts=amounts))
+        out[act.cooperation_id].append(
+            Node(f"act:{act.pk}", "activity", amounts=activity_amounts(act))
+        )
     return out
+
+
+def activity_amounts(act: Activity) -> dict:
+    """An activity's value per measure for the roll-up: its quantity in its obligation's
+    measure, funding its yuan in ``disbursed`` / ``donated``; none for anything else."""
+    if act.kind == ActivityKind.FUNDING:
+        measure = FUNDING_MEASURES.get(act.source_app)
+        return {measure: act.quantity} if measure else {}
+    return {act.obligation.measure: act.quantity} if act.obligation_id else {}
 
 
 def _coop_nodes(coops: list[Cooperation], period: str, items: dict) -> dict:

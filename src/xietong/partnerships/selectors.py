@@ -139,6 +139,20 @@ def cooperation_get(*, scope: Scope, pk=None, code: str | None = None) -> Cooper
         return None
 
 
+def cooperations_involving(*, scope: Scope, prefixes: list[str]) -> QuerySet[Cooperation]:
+    """Cooperations the caller sees with a party in one of the division ``prefixes`` (what the
+    fund may name as the cooperation a disbursement or donation is for)."""
+    seen = Cooperation.objects.filter(visible_q(scope)).values("pk")
+    parties = Party.objects.filter(prefixes_q(prefixes, "jurisdiction_code")).values(
+        "cooperation_id"
+    )
+    return Cooperation.objects.filter(pk__in=seen).filter(pk__in=parties).order_by("code")
+
+
+def cooperation_involves(*, scope: Scope, cooperation: Cooperation, prefixes: list[str]) -> bool:
+    return cooperations_involving(scope=scope, prefixes=prefixes).filter(pk=cooperation.pk).exists()
+
+
 def versions(coop: Cooperation):
     return coop.agreement.versions.prefetch_related(
         Prefetch("approvals", queryset=Approval.objects.select_related("party", "approved_by"))
@@ -234,3 +248,61 @@ def partner_school_choices(scope: Scope) -> QuerySet:
             else scope.schools_q()
         )
     return qs.select_related("county").order_by("code")
+
+
+# ---- funding linked from the fund (finance) ------------------------------------------------
+def funding(*, scope: Scope, coop: Cooperation) -> dict:
+    """The cooperation's ``funding`` activities with the finance record behind each: per row
+    the activity, ``kind`` (``disbursement`` / ``donation``), date, amount (yuan), the record's
+    label (a disbursement's label, a donor's name unless anonymous: ``""``), the fund's area
+    slug and ``url``, the record's row on the fund's page, only for a reader who sees that fund
+    beyond its public totals (else ``""``); and the totals ``disbursed`` and ``donated``, kept
+    apart (a donation spent on the same cooperation would otherwise count twice)."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from xietong.finance.models import Disbursement, Donation
+    from xietong.finance.selectors import access
+
+    from .models import ActivityKind
+    from .services.links import DISBURSEMENT, DONATION
+
+    acts = list(coop.activities.filter(kind=ActivityKind.FUNDING).order_by("date", "pk"))
+    ids = {
+        app: [int(a.source_id) for a in acts if a.source_app == app and a.source_id.isdigit()]
+        for app in (DISBURSEMENT, DONATION)
+    }
+    records = {
+        DISBURSEMENT: Disbursement.objects.select_related("fund__area").in_bulk(ids[DISBURSEMENT]),
+        DONATION: Donation.objects.select_related("fund__area", "donor").in_bulk(ids[DONATION]),
+    }
+    levels: dict = {}
+    rows, totals = [], {"disbursed": Decimal(0), "donated": Decimal(0)}
+    for a in acts:
+        rec = records.get(a.source_app, {}).get(int(a.source_id)) if a.source_id.isdigit() else None
+        kind = "disbursement" if a.source_app == DISBURSEMENT else "donation"
+        totals["disbursed" if kind == "disbursement" else "donated"] += a.quantity
+        label, slug, url = "", "", ""
+        if rec is not None:
+            slug = rec.fund.area.slug
+            if kind == "disbursement":
+                label = rec.label
+            elif not rec.donor.anonymous:
+                label = rec.donor.name
+            if rec.fund_id not in levels:
+                levels[rec.fund_id] = access(scope, rec.fund)
+            if levels[rec.fund_id] != "public":
+                url = f"{reverse('finance_fund', args=[slug])}#{kind}-{rec.pk}"
+        rows.append(
+            {
+                "activity": a,
+                "kind": kind,
+                "date": a.date,
+                "amount": a.quantity,
+                "label": label,
+                "fund": slug,
+                "url": url,
+            }
+        )
+    return {"rows": rows, **totals}

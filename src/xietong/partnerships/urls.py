@@ -38,6 +38,7 @@ urlpatterns = [
         name="partnerships_status",
     ),
     path("<uuid:pk>/renew/", form_views.renew, name="partnerships_renew"),
+    path("<uuid:pk>/link/", views.link, name="partnerships_link"),
     path(
         "<uuid:pk>/activities/<int:apk>/confirm/",
         views.activity_confirm,

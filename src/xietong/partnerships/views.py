@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
+from xietong.talent.models import Subject
 from xietong.web.actions import run_service
 from xietong.web.keyset import keyset_page
 
@@ -81,6 +84,14 @@ def home(request):
     )
 
 
+def _with_subject_names(rows: list) -> list:
+    """Each compliance row with its counted subjects in the reader's language."""
+    names = dict(Subject.choices)
+    for r in rows:
+        r.subject_names = [str(names.get(s, s)) for s in r.subjects or []]
+    return rows
+
+
 def cooperation_view(request, pk):
     scope, coop = coop_or_404(request, pk)
     period = (request.GET.get("period") or str(dt.date.today().year)).strip()[:7]
@@ -94,7 +105,8 @@ def cooperation_view(request, pk):
         "current": coop.agreement.current_version,
         "missing": services.missing_approvals(coop),
         "acting": acting,
-        "compliance": selectors.compliance(coop, period),
+        "compliance": _with_subject_names(selectors.compliance(coop, period)),
+        "funding": selectors.funding(scope=scope, coop=coop),
         "activities": selectors.activities(coop)[:200],
         "levels": Level.choices,
         "totals": [(k, [totals[k][lv] for lv in Level.values]) for k in sorted(totals)],
@@ -127,6 +139,23 @@ def approve(request, pk):
         ),
         _("Approval recorded."),
     )
+    return redirect("partnerships_cooperation", pk=coop.pk)
+
+
+@login_required
+@require_POST
+def link(request, pk):
+    """Link the records other apps hold of this cooperation (talent, resources, the fund's
+    disbursements and donations); the service checks the manager and adds each record once."""
+    _scope, coop = coop_or_404(request, pk)
+    added, status = run_service(
+        request, lambda: services.activities_link(actor=request.user, cooperation=coop), None
+    )
+    if status == 200:
+        messages.success(
+            request,
+            ngettext("%(n)d record linked.", "%(n)d records linked.", added) % {"n": added},
+        )
     return redirect("partnerships_cooperation", pk=coop.pk)
 
 

@@ -7,6 +7,7 @@ figures were published. Thin: the selectors count, the roll-up adds, the service
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,34 @@ from . import services
 from .models import Cooperation, CooperationKind, Measure, Origin, PartyKind, Status
 from .portfolio import CONTENTS, area_members, area_portfolio, cooperations_visible
 from .portfolio import member_cooperations as with_member
-from .portfolio_tree import HIDDEN, UNPLANNED, portfolio_tree
+from .portfolio_tree import HIDDEN, MONEY_MEASURES, UNPLANNED, portfolio_tree
+
+MONEY_LABELS = {
+    "disbursed": gettext_lazy("Disbursed (yuan)"),
+    "donated": gettext_lazy("Donated, earmarked (yuan)"),
+}
+
+
+def _yuan(amount) -> str:
+    """An exact Fraction of yuan (sums of amounts to the fen) with two places and groups."""
+    value = Decimal(amount.numerator) / Decimal(amount.denominator)
+    return f"{value.quantize(Decimal('0.01')):,}"
+
+
+def _amounts(node) -> list[tuple[str, object, int]]:
+    """Per measure with a value under ``node``: its label, the sum, and how many are behind it;
+    the obligations' measures first, then money (yuan, to the fen)."""
+    rows = [
+        (str(Measure(m).label), node.amounts[m], node.valued[m])
+        for m in Measure.values
+        if m in node.amounts
+    ]
+    return rows + [
+        (str(MONEY_LABELS[m]), _yuan(node.amounts[m]), node.valued[m])
+        for m in MONEY_MEASURES
+        if m in node.amounts
+    ]
+
 
 PARTY_KIND_LABELS = {
     PartyKind.JURISDICTION: gettext_lazy("Government (bureau)"),
@@ -150,11 +178,7 @@ def _tree_rows(node, items: dict, body: dict) -> dict:
         "label": label,
         "record_url": record_url,
         "list_url": list_url,
-        "amounts": [
-            (str(Measure(m).label), node.amounts[m], node.valued[m])
-            for m in Measure.values
-            if m in node.amounts
-        ],
+        "amounts": _amounts(node),
         "children": [_tree_rows(c, items, body) for c in node.children if c.level != "activity"],
         "activities": sum(1 for c in node.children if c.level == "activity"),
     }

@@ -16,7 +16,7 @@ from ..models import (
     Donor,
     JointProject,
 )
-from .common import fund_or_404, member
+from .common import cooperation_named, fund_or_404, member
 
 router = Router(tags=["finance"])
 
@@ -47,6 +47,7 @@ class DonationIn(Schema):
     amount: Decimal
     date: dt.date
     earmark: str = ""
+    cooperation: str | None = None  # a cooperation's code (partnerships), with an earmark
 
 
 class DonationOut(Schema):
@@ -55,16 +56,21 @@ class DonationOut(Schema):
     amount: Decimal
     date: dt.date
     earmark: str
+    cooperation: str | None
 
     @staticmethod
     def resolve_donor(obj):
         return "anonymous" if obj.donor.anonymous else obj.donor.name
 
+    @staticmethod
+    def resolve_cooperation(obj):
+        return obj.cooperation.code if obj.cooperation_id else None
+
 
 @router.get("/finance/funds/{slug}/donations", response=list[DonationOut], auth=READ_AUTH)
 @paginate(LimitOffset)
 def donations(request, slug: str):
-    return fund_or_404(request, slug).donations.select_related("donor")
+    return fund_or_404(request, slug).donations.select_related("donor", "cooperation")
 
 
 @router.post("/finance/funds/{slug}/donations", response={201: DonationOut}, auth=WRITE_AUTH)
@@ -75,6 +81,7 @@ def donation_record(request, slug: str, payload: DonationIn):
         amount=payload.amount,
         date=payload.date,
         earmark=payload.earmark,
+        cooperation=cooperation_named(request, payload.cooperation),
         actor=request.actor,
     )
     return Status(201, d)
@@ -91,6 +98,7 @@ class DisbursementIn(Schema):
     project: int | None = None
     exchange_round: int | None = None
     training_programme: int | None = None
+    cooperation: str | None = None  # the code of the cooperation (partnerships) it funds
 
 
 class DisbursementOut(Schema):
@@ -108,7 +116,12 @@ class DisbursementOut(Schema):
     exchange_round_name: str | None
     training_programme: int | None
     training_programme_title: str | None
+    cooperation: str | None
     entry: int
+
+    @staticmethod
+    def resolve_cooperation(obj):
+        return obj.cooperation.code if obj.cooperation_id else None
 
     @staticmethod
     def resolve_function_name(obj):
@@ -147,7 +160,7 @@ class DisbursementOut(Schema):
 @paginate(LimitOffset)
 def disbursements(request, slug: str):
     return fund_or_404(request, slug).disbursements.select_related(
-        "entry", "exchange_round", "training_programme"
+        "entry", "exchange_round", "training_programme", "cooperation"
     )
 
 
@@ -179,6 +192,7 @@ def disbursement_record(request, slug: str, payload: DisbursementIn):
             if payload.training_programme
             else None
         ),
+        cooperation=cooperation_named(request, payload.cooperation),
         actor=request.actor,
     )
     return Status(201, d)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xietong.accounts.scope import scope_for
+from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
 from xietong.regions.models import Jurisdiction
@@ -53,15 +53,66 @@ def donor_create(*, fund: Fund, name: str, kind: str, actor, anonymous: bool = F
     return d
 
 
+def check_cooperation(
+    scope: Scope, fund: Fund, cooperation, *, date: dt.date, beneficiary: Jurisdiction | None
+) -> None:
+    """A fund's record may name a cooperation (partnerships) it pays for or a donor earmarked it
+    for: one the caller sees, dated within its term, with a party in the beneficiary member
+    (without a beneficiary: in one of the fund's members)."""
+    from xietong.partnerships.selectors import cooperation_get, cooperation_involves
+
+    scope.require(
+        cooperation_get(scope=scope, pk=cooperation.pk) is not None,
+        _("name the cooperation %(c)s") % {"c": cooperation.code},
+    )
+    prefixes = (
+        [beneficiary.prefix]
+        if beneficiary is not None
+        else [m.prefix for m in ledger.fund_members(fund)]
+    )
+    if not cooperation_involves(scope=scope, cooperation=cooperation, prefixes=prefixes):
+        raise ValueError(
+            _("cooperation: %(c)s has no party in %(m)s.")
+            % {
+                "c": cooperation.code,
+                "m": beneficiary.display_name if beneficiary is not None else fund.area,
+            }
+        )
+    if not cooperation.term_start <= date <= cooperation.term_end:
+        raise ValueError(
+            _("cooperation: %(d)s is outside the term of %(c)s (%(s)s to %(e)s).")
+            % {
+                "d": date.isoformat(),
+                "c": cooperation.code,
+                "s": cooperation.term_start.isoformat(),
+                "e": cooperation.term_end.isoformat(),
+            }
+        )
+
+
 @transaction.atomic
-def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str = "") -> Donation:
-    """Society's money goes to its own cash account, apart from members' contributions."""
-    require_manage(scope_for(actor), donor.fund)
+def donation_record(
+    *, donor: Donor, amount, date: dt.date, actor, earmark: str = "", cooperation=None
+) -> Donation:
+    """Society's money goes to its own cash account, apart from members' contributions.
+
+    A donation may name the cooperation (partnerships) the donor gave it for
+    (``cooperation``): it then needs a programme ``earmark`` too, and the money is held in that
+    programme's restricted fund (the ledger restricts by programme, not by cooperation); see
+    :func:`check_cooperation` for which cooperations may be named."""
+    scope = scope_for(actor)
+    require_manage(scope, donor.fund)
     amount = money(amount)
     if amount <= 0:
         raise ValueError(_("A donation must be positive."))
     if earmark and earmark not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": earmark})
+    if cooperation is not None:
+        if not earmark:
+            raise ValueError(
+                _("earmark: a donation for a cooperation is earmarked for a programme too.")
+            )
+        check_cooperation(scope, donor.fund, cooperation, date=date, beneficiary=None)
     lines = [
         Line(account="cash:society", debit=amount, memo=earmark),
         Line(account="income:donations", credit=amount, memo=earmark),
@@ -77,13 +128,24 @@ def donation_record(*, donor: Donor, amount, date: dt.date, actor, earmark: str 
         actor=actor,
     )
     d = Donation.objects.create(
-        fund=donor.fund, donor=donor, amount=amount, date=date, earmark=earmark, entry=entry
+        fund=donor.fund,
+        donor=donor,
+        amount=amount,
+        date=date,
+        earmark=earmark,
+        cooperation=cooperation,
+        entry=entry,
     )
     audit_record(
         actor=actor,
         action=AuditAction.FINANCE_DONATION_RECORD,
         obj=d,
-        after={"donor": donor.pk, "amount": str(amount), "earmark": earmark},
+        after={
+            "donor": donor.pk,
+            "amount": str(amount),
+            "earmark": earmark,
+            "cooperation": cooperation.code if cooperation is not None else None,
+        },
     )
     return d
 
@@ -179,6 +241,7 @@ def disbursement_record(
     project: JointProject | None = None,
     exchange_round=None,
     training_programme=None,
+    cooperation=None,
 ) -> Disbursement:
     """Pay from the fund to a programme, classified by the government functional classification
     (``function_code``, e.g. 2050202 primary education; see ``finance.classification``).
@@ -191,8 +254,14 @@ def disbursement_record(
     A disbursement may name what it paid for in the talent module: a teacher exchange round
     (``exchange_round``, for the ``teacher_exchange`` programme) run by the area's secretariat or
     by a bureau inside one of the area's members, or a training programme
-    (``training_programme``, for the ``training`` programme) of the same area; at most one."""
-    require_manage(scope_for(actor), fund)
+    (``training_programme``, for the ``training`` programme) of the same area; at most one.
+
+    It may also name the cooperation between schools it funds (``cooperation``, partnerships):
+    one the caller sees, with a party in the beneficiary member (or in one of the fund's
+    members when there is no beneficiary), dated within its term (:func:`check_cooperation`).
+    The partnerships app links it to the cooperation as a funding activity."""
+    scope = scope_for(actor)
+    require_manage(scope, fund)
     if programme not in Programme.values:
         raise ValueError(_("Unknown programme %(p)s.") % {"p": programme})
     function_code = classification.check(function_code)
@@ -206,6 +275,8 @@ def disbursement_record(
     if project is not None:
         require_open_project(fund, project)
     _check_programme_links(fund, programme, exchange_round, training_programme)
+    if cooperation is not None:
+        check_cooperation(scope, fund, cooperation, date=date, beneficiary=beneficiary)
     fund = Fund.objects.select_for_update().get(pk=fund.pk)  # balance check and posting together
     entry = ledger.post(
         fund=fund,
@@ -234,6 +305,7 @@ def disbursement_record(
         project=project,
         exchange_round=exchange_round,
         training_programme=training_programme,
+        cooperation=cooperation,
         entry=entry,
     )
     audit_record(
@@ -250,6 +322,7 @@ def disbursement_record(
             "training_programme": (
                 training_programme.pk if training_programme is not None else None
             ),
+            "cooperation": cooperation.code if cooperation is not None else None,
         },
     )
     return x

@@ -19,6 +19,7 @@ Codes are stored; labels come from the TextChoices below and render in the reade
 """
 
 from .activity import (
+    TYPED_KINDS,
     Activity,
     ActivityKind,
     ComplianceResult,
@@ -45,6 +46,7 @@ from .cooperation import (
 from .publication import PortfolioPublication
 
 __all__ = [
+    "TYPED_KINDS",
     "Activity",
     "ActivityKind",
     "Agreement",

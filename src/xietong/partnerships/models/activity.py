@@ -77,6 +77,13 @@ class ActivityKind(models.TextChoices):
     TRAINING = "training", _("Training")
     SHARED_RESOURCE = "shared_resource", _("Shared resource")
     SECONDED_TEACHER = "seconded_teacher", _("Seconded teacher")
+    # money from the area's fund (a disbursement) or a donation earmarked for the cooperation,
+    # linked from the finance app only; its quantity is the amount in yuan
+    FUNDING = "funding", _("Funding")
+
+
+#: The kinds a person records (funding is only linked from the fund's records).
+TYPED_KINDS = tuple(k for k in ActivityKind if k != ActivityKind.FUNDING)
 
 
 class Activity(models.Model):
@@ -88,7 +95,8 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
     date = models.DateField(_("date"), db_index=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    # lessons, sessions, FTE, hours, or yuan for funding (18 digits, as the fund's amounts)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=2)
     subject = models.CharField(_("subject"), max_length=20, blank=True)
     online = models.BooleanField(_("online"), null=True, blank=True)
     level = models.CharField(
@@ -146,6 +154,10 @@ class ComplianceResult(models.Model):
     # Totals per level, kept apart: {"self_reported": "3", ...} as exact decimal strings.
     totals = models.JSONField(default=dict)
     counted = models.DecimalField(max_digits=14, decimal_places=4)
+    # The distinct subject codes of the counted activities, and the obligation's minimum as it
+    # stood when computed; ``met`` is quota met and subjects met.
+    subjects = models.JSONField(default=list, blank=True)
+    min_subjects = models.PositiveSmallIntegerField(default=0)
     met = models.BooleanField()
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -161,6 +173,14 @@ class ComplianceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation_id} {self.period} {self.counted}/{self.quota}"
+
+    @property
+    def quota_met(self) -> bool:
+        return self.counted >= self.quota
+
+    @property
+    def subjects_met(self) -> bool:
+        return len(self.subjects or []) >= self.min_subjects
 
 
 class ExpiryNotice(models.Model):

@@ -146,6 +146,13 @@ def activity_record(
 ) -> Activity:
     scope = scope_of(actor)
     kind = choice(kind, ActivityKind, _("kind"))
+    if kind == ActivityKind.FUNDING:
+        raise ValueError(
+            _(
+                "kind: funding is linked from the fund's disbursements and donations, not "
+                "recorded by hand."
+            )
+        )
     day = as_date(date, _("date"))
     qty = quantity(amount, _("quantity"))
     with transaction.atomic():
@@ -286,7 +293,12 @@ def _engine_inputs(obligations, period: str):
     start, end = period_bounds(period)
     quota = [
         capacity.Obligation(
-            code=o.code, period=period, quota=o.quota, measure=o.measure, standard=o.standard
+            code=o.code,
+            period=period,
+            quota=o.quota,
+            measure=o.measure,
+            standard=o.standard,
+            min_subjects=o.min_subjects,
         )
         for o in obligations
     ]
@@ -294,9 +306,13 @@ def _engine_inputs(obligations, period: str):
     by_pk = {o.pk: o.code for o in obligations}
     delivered = [
         capacity.Activity(
-            obligation=by_pk[a.obligation_id], period=period, amount=a.quantity, level=a.level
+            obligation=by_pk[a.obligation_id],
+            period=period,
+            amount=a.quantity,
+            level=a.level,
+            subject=a.subject,
         )
-        for a in rows.only("obligation_id", "quantity", "level")
+        for a in rows.only("obligation_id", "quantity", "level", "subject")
     ]
     return quota, delivered
 
@@ -324,6 +340,8 @@ def compliance_compute(*, actor, cooperation: Cooperation, period: str) -> list[
                     "quota": Decimal(r.quota.numerator) / r.quota.denominator,
                     "totals": {lv: _exact(v) for lv, v in r.totals.items()},
                     "counted": _decimal(r.counted),
+                    "subjects": list(r.subjects),
+                    "min_subjects": r.min_subjects,
                     "met": r.met,
                 },
             )
@@ -333,7 +351,10 @@ def compliance_compute(*, actor, cooperation: Cooperation, period: str) -> list[
             action=AuditAction.PARTNERSHIPS_COMPLIANCE,
             object_type=ObjectType.COOPERATION,
             object_id=f"{coop.code}:{period}",
-            after={r.code: {"counted": _exact(r.counted), "met": r.met} for r in results},
+            after={
+                r.code: {"counted": _exact(r.counted), "subjects": list(r.subjects), "met": r.met}
+                for r in results
+            },
         )
     return out
 

@@ -20,6 +20,15 @@ Two more sources:
   activity of 1, dated on the import, from the owner's school to the importer's, with the
   resource's subject. Views and downloads are not counted: the cooperation's obligations count
   resources taken up, and an import is the use the resources app records as taking one up.
+* **Fund disbursements and donations** (finance): a disbursement of the area's fund that names
+  this cooperation (``finance.Disbursement.cooperation``) becomes a ``funding`` activity of its
+  amount in yuan, dated on the disbursement, received by the party in the beneficiary member
+  (when exactly one is); a donation earmarked for the cooperation (``finance.Donation``) one of
+  its amount, dated on the gift. A record whose ledger entry has been reversed is not linked,
+  and one reversed after it was linked is removed by the next link (named in its audit entry).
+  Funding counts towards no obligation (money is none of the obligations' measures); the
+  portfolio adds it up apart, disbursed and donated separately (a donation later disbursed to
+  the same cooperation would otherwise count twice).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
+from xietong.finance.models import Disbursement, Donation
 from xietong.resources.models import UsageEvent, UsageKind
 from xietong.talent.models import Appointment, EnrolmentStatus, Placement, TrainingProgramme
 
@@ -43,6 +53,10 @@ PLACEMENT = "talent.Placement"
 APPOINTMENT = "talent.Appointment"
 ENROLMENT = "talent.Enrolment"
 RESOURCE_IMPORT = "resources.UsageEvent"
+DISBURSEMENT = "finance.Disbursement"
+DONATION = "finance.Donation"
+#: The portfolio's money measures per finance source (yuan; never added to each other).
+FUNDING_MEASURES = {DISBURSEMENT: "disbursed", DONATION: "donated"}
 
 
 def _school_parties(coop: Cooperation) -> dict[int, Party]:
@@ -141,13 +155,72 @@ def _resource_imports(coop, parties):
         )
 
 
+def _recipient(coop: Cooperation, division) -> Party | None:
+    """The one party in ``division`` (its bureau or a school in it), else None."""
+    if division is None:
+        return None
+    found = [p for p in coop.parties.all() if p.jurisdiction_code.startswith(division.prefix)]
+    return found[0] if len(found) == 1 else None
+
+
+def _funding(coop, parties):
+    """Disbursements naming the cooperation and donations earmarked for it (not reversed)."""
+    rows = (
+        Disbursement.objects.filter(cooperation=coop, entry__reversed_by__isnull=True)
+        .select_related("beneficiary")
+        .order_by("pk")
+    )
+    for d in rows:
+        yield (
+            DISBURSEMENT,
+            str(d.pk),
+            d.date,
+            d.amount,
+            None,
+            _recipient(coop, d.beneficiary),
+            "",
+            ActivityKind.FUNDING,
+        )
+    for g in Donation.objects.filter(cooperation=coop, entry__reversed_by__isnull=True).order_by(
+        "pk"
+    ):
+        yield (DONATION, str(g.pk), g.date, g.amount, None, None, "", ActivityKind.FUNDING)
+
+
+def _withdraw_reversed(coop: Cooperation) -> list[str]:
+    """Remove the funding activities whose finance record has been reversed since it was
+    linked (the ledger's correction: the money was not paid); returns their sources."""
+    from django.db.models import Q
+
+    reversed_ids = {
+        app: [
+            str(pk)
+            for pk in model.objects.filter(
+                cooperation=coop, entry__reversed_by__isnull=False
+            ).values_list("pk", flat=True)
+        ]
+        for app, model in ((DISBURSEMENT, Disbursement), (DONATION, Donation))
+    }
+    q = Q(pk__in=[])
+    for app, ids in reversed_ids.items():
+        if ids:
+            q |= Q(source_app=app, source_id__in=ids)
+    gone = coop.activities.filter(q, kind=ActivityKind.FUNDING)
+    removed = sorted(f"{app}:{sid}" for app, sid in gone.values_list("source_app", "source_id"))
+    if removed:
+        gone.delete()
+    return removed
+
+
 def _seconded(rows):
     for row in rows:
         yield (*row, ActivityKind.SECONDED_TEACHER)
 
 
 def activities_link(*, actor, cooperation: Cooperation) -> int:
-    """Link the other apps' records of this cooperation's parties; returns how many were added."""
+    """Link the other apps' records of this cooperation's parties; returns how many were added.
+    Funding whose finance record has been reversed since is removed (named in the audit entry
+    under ``removed``)."""
     scope = scope_of(actor)
     with transaction.atomic():
         coop = (
@@ -164,6 +237,7 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
             *_seconded(_appointments(coop, parties)),
             *_enrolments(coop, parties),
             *_resource_imports(coop, parties),
+            *_funding(coop, parties),
         ):
             if (app, sid) in have or not coop.term_start <= day <= coop.term_end:
                 continue
@@ -183,12 +257,17 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
                 )
             )
         Activity.objects.bulk_create(new)
-        if new:
+        removed = _withdraw_reversed(coop)
+        if new or removed:
             audit_record(
                 actor=actor,
                 action=AuditAction.PARTNERSHIPS_ACTIVITY_LINK,
                 obj=coop,
-                after={"added": len(new), "sources": sorted({a.source_app for a in new})},
+                after={
+                    "added": len(new),
+                    "sources": sorted({a.source_app for a in new}),
+                    "removed": removed,
+                },
             )
     return len(new)
 

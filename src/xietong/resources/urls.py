@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:pk>/approve/", views.approve, name="resource_approve"),
     path("<uuid:pk>/reject/", views.reject, name="resource_reject"),
     path("<uuid:pk>/withdraw/", views.withdraw, name="resource_withdraw"),
+    path("<uuid:pk>/lineage/", views_flows.lineage_page, name="resource_lineage"),
     path("<uuid:pk>/rate/", views_flows.rate, name="resource_rate"),
     path("<uuid:pk>/import/", views.import_, name="resource_import"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
-from . import checks, forms, jsonld, selectors, services, storage, usage
+from . import checks, forms, jsonld, lineage, selectors, services, storage, usage
 from .models import Status, WithdrawReason
 from .models.vocabulary import Scheme
 
@@ -72,6 +72,7 @@ def resource_detail(request, pk):
             "r": r,
             "jsonld": jsonld.script_tag(jsonld.learning_resource(r, base_url=base)),
             "attribution": services.attribution(r),
+            "has_lineage": lineage.has_lineage(r),
             "matches": matches,
             "reviews": reviews,
             "can_manage": services.can_manage(scope, r),

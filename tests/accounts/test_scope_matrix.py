@@ -1838,6 +1838,39 @@ def test_resources_lineage(world, res, who):
     assert (f"/resources/{res['public'].pk}/lineage/" in flows_page) == sees, who
 
 
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_office_preview(world, res, who, settings):
+    """The PDF preview of an office document is read as its resource is: a school-level one by
+    the school's readers, a public one by everybody; none at all is a 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.resources.conftest import PDF, make, publish
+    from tests.resources.test_previews import docx_bytes
+    from xietong.resources.previews import preview_store
+
+    settings.XIETONG_OFFICE_CONVERTER = ""  # the preview is stored here, not converted
+    docs = {}
+    for level in ("school", "public"):
+        data = docx_bytes(f"{level} 文档")
+        r = make(
+            world,
+            title_zh=f"文档-{level}",
+            visibility=level,
+            upload=SimpleUploadedFile(f"{level}.docx", data),
+        )
+        docs[level] = publish(world, r)
+        assert preview_store(file=r.file, pdf=PDF + level.encode()).status == "ready"
+    c = client_for(world, who)
+    for level, r in docs.items():
+        status = 200 if who in RES_READERS[level] else 404
+        assert c.get(f"/resources/{r.pk}/preview.pdf").status_code == status, (who, level)
+        if status == 200:
+            page = c.get(f"/resources/{r.pk}/").content.decode()
+            assert f"/resources/{r.pk}/preview.pdf" in page, (who, level)
+    # a resource without an office document has no preview, for its readers too
+    assert c.get(f"/resources/{res['public'].pk}/preview.pdf").status_code == 404
+
+
 # ---- partnerships: the portfolio file (import page, exports) and its IATI-like JSON ----------
 @pytest.mark.parametrize("who", ROLES)
 def test_partnerships_import_export(world, coop, who):

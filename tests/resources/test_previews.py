@@ -108,6 +108,55 @@ def test_the_same_document_is_converted_once_and_its_pdf_stored_once(resworld, s
     assert FilePreview.objects.filter(source=first.file).count() == 1
 
 
+def soffice_convert(data: bytes, ext: str, to: str, infilter: str = "") -> bytes:
+    """Another office format made from ``data`` by LibreOffice itself (the test's input)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / f"in.{ext}").write_bytes(data)
+        args = [shutil.which("soffice") or shutil.which("libreoffice")]
+        args += [f"-env:UserInstallation={(work / 'p').as_uri()}", "--headless"]
+        args += [f"--infilter={infilter}"] if infilter else []
+        args += ["--convert-to", to, "--outdir", str(work / "o"), str(work / f"in.{ext}")]
+        subprocess.run(args, check=True, timeout=120, capture_output=True)
+        return (work / "o" / f"in.{to.split(':')[0]}").read_bytes()
+
+
+IMPRESS_FROM_PDF = "impress_pdf_import"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime"),
+    [
+        ("doc", "application/msword"),
+        ("odt", "application/vnd.oasis.opendocument.text"),
+        ("xls", "application/vnd.ms-excel"),
+        ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        ("ppt", "application/vnd.ms-powerpoint"),
+        ("odp", "application/vnd.oasis.opendocument.presentation"),
+    ],
+)
+def test_every_office_format_is_typed_by_content_and_converted(resworld, soffice, fmt, mime):
+    if fmt in ("doc", "odt"):
+        data = soffice_convert(docx_bytes(f"{fmt} 文档"), "docx", fmt)
+    elif fmt in ("xls", "ods"):
+        data = soffice_convert(xlsx_bytes(), "xlsx", fmt)
+    else:  # a presentation: a slide made by Impress from a PDF of a Word document
+        pdf = soffice_convert(docx_bytes(f"{fmt} 幻灯片"), "docx", "pdf")
+        data = soffice_convert(pdf, "pdf", fmt, infilter=IMPRESS_FROM_PDF)
+    r = make(resworld, upload=upload(data, "resource.bin"))  # the name says nothing
+    assert r.file.mime_type == mime and r.file.extension == fmt
+    run_pending()
+    preview = FilePreview.objects.get(source=r.file)
+    assert preview.status == "ready", preview.error
+    with previews.storage.open_stored(preview.pdf.storage_name) as fh:
+        assert fh.read(5) == b"%PDF-"
+
+
 def test_a_spreadsheet_through_the_command(resworld, soffice, capsys):
     from xietong.cli import main
 

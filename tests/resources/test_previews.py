@@ -76,6 +76,8 @@ def test_a_docx_is_converted_by_the_job_and_embedded_in_the_page(resworld, soffi
     assert job.status == "queued" and FilePreview.objects.get(source=r.file).status == "pending"
     page = client.get(f"/resources/{r.pk}/").content.decode()
     assert 'id="preview-pending"' in page and "/preview.pdf" not in page
+    api = client.get(f"/api/resources/{r.pk}").json()
+    assert (api["preview_status"], api["preview_pdf"]) == ("pending", "")
     assert run_pending() >= 1
     job.refresh_from_db()
     preview = FilePreview.objects.get(source=r.file)
@@ -85,6 +87,11 @@ def test_a_docx_is_converted_by_the_job_and_embedded_in_the_page(resworld, soffi
     assert job.result["pdf_sha256"] == preview.pdf.sha256
     page = client.get(f"/resources/{r.pk}/").content.decode()
     assert 'id="office-preview"' in page and f"/resources/{r.pk}/preview.pdf" in page
+    api = client.get(f"/api/resources/{r.pk}").json()
+    assert (api["preview_status"], api["preview_pdf"]) == (
+        "ready",
+        f"/resources/{r.pk}/preview.pdf",
+    )
     pdf = client.get(f"/resources/{r.pk}/preview.pdf")
     body = b"".join(pdf.streaming_content)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

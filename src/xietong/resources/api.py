@@ -53,6 +53,20 @@ class ResourceOut(Schema):
     file_type: str
     external_url: str
     is_based_on: str
+    preview_status: str = Field(
+        "", description="An office document's PDF preview: pending, ready, failed, or empty"
+    )
+    preview_pdf: str = Field("", description="Where the PDF preview is, once it is ready")
+
+
+def _preview(r) -> dict:
+    from .previews import preview_of
+
+    p = preview_of(r.file) if r.file_id else None
+    if p is None:
+        return {}
+    url = reverse("resource_preview", args=[r.pk]) if p.status == "ready" else ""
+    return {"preview_status": p.status, "preview_pdf": url}
 
 
 def _out(r) -> ResourceOut:
@@ -62,6 +76,7 @@ def _out(r) -> ResourceOut:
         status=r.status,
         version=r.version,
         published_version=r.published_version,
+        **_preview(r),
         file_type=r.file.mime_type if r.file_id else "",
         **{k: snap[k] for k in ResourceOut.model_fields if k in snap},
     )

@@ -177,6 +177,11 @@ def test_a_spreadsheet_through_the_command(resworld, soffice, capsys):
     assert preview.status == "ready" and preview.pdf.size > 0
     assert main(["resources", "previews"]) == 0  # nothing is missing now
     assert "0 preview job(s) queued for 0" in capsys.readouterr().out
+    assert main(["resources", "previews", "--all"]) == 0  # redo every one, through a job
+    assert "1 preview job(s) queued for 1" in capsys.readouterr().out
+    run_pending()
+    preview.refresh_from_db()
+    assert preview.status == "ready" and preview.attempts == 2
 
 
 def test_a_broken_document_is_recorded_as_failed_and_the_page_still_answers(

@@ -358,3 +358,9 @@ XIETONG_OAI_PAGE_SIZE = int(_env_number("XIETONG_OAI_PAGE_SIZE", 100))
 XIETONG_OAI_TOKEN_HOURS = _env_number("XIETONG_OAI_TOKEN_HOURS", 24.0)
 XIETONG_OAI_REPOSITORY_ID = os.environ.get("XIETONG_OAI_REPOSITORY_ID", "")
 XIETONG_OAI_ADMIN_EMAIL = os.environ.get("XIETONG_OAI_ADMIN_EMAIL", "")
+
+# Office documents previewed as PDF (resources/previews.py): the LibreOffice program that converts
+# them (unset: `soffice`, else `libreoffice`, found on PATH; empty: previews off) and how long one
+# conversion may take before it is killed
+XIETONG_OFFICE_CONVERTER = os.environ.get("XIETONG_OFFICE_CONVERTER")
+XIETONG_OFFICE_CONVERTER_TIMEOUT = _env_number("XIETONG_OFFICE_CONVERTER_TIMEOUT", 120.0)

@@ -1805,6 +1805,88 @@ def test_resources_flows_page(world, res, who):
     assert rows == (["13,11,1"] if scope.is_admin or prefixes & {"13", "11"} else []), who
 
 
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_lineage(world, res, who):
+    """The lineage of the public resource: its private remix is named to the private level's
+    readers and counted as hidden for everyone else; the lineage of a resource one may not read
+    is a 404, page and API alike. The flows page lists the most remixed resources one reads."""
+    from tests.resources.conftest import BASE, pdf, publish
+    from xietong.resources.services import resource_remix
+
+    fields = {**BASE, "title_zh": "私有改编", "upload": pdf(extra=b"private remix")}
+    hidden = publish(
+        world,
+        resource_remix(
+            source=res["public"],
+            actor=world["users"]["school-a"],
+            owner_school=world["schools"]["A"],
+            visibility="private",
+            **fields,
+        ),
+    )
+    c = client_for(world, who)
+    reads = who in RES_READERS["private"]
+    page = c.get(f"/resources/{res['public'].pk}/lineage/")
+    api = c.get(f"/api/resources/{res['public'].pk}/lineage")
+    assert (page.status_code, api.status_code) == (200, 200), who
+    assert ("私有改编" in page.content.decode()) == reads, who
+    named = {x["id"] for x in api.json()["descendants"]}
+    assert (str(hidden.pk) in named) == reads and api.json()["hidden_remixes"] == (
+        0 if reads else 1
+    )
+    assert ("私有改编" in str(api.json())) == reads, who
+    for key, r in res.items():
+        got = c.get(f"/api/resources/{r.pk}/lineage").status_code
+        # a submission awaiting review reads as its page does: for its managers only
+        assert got == (200 if who in RES_READERS[key] else 404), (who, key)
+        assert c.get(f"/resources/{r.pk}/lineage/").status_code == got, (who, key)
+    mine = c.get(f"/api/resources/{hidden.pk}/lineage")
+    assert mine.status_code == (200 if reads else 404), who
+    if reads:
+        assert [x["title"] for x in mine.json()["ancestors"]] == ["资源-public"], who
+    flows_page = c.get("/resources/flows/").content.decode().split('id="most-remixed"')[1]
+    # one remix: below the public's minimum; a logged-in reader of Langfang's flows sees it
+    from xietong.accounts.scope import scope_for
+
+    scope = scope_for(world["users"][who]) if who else None
+    public = scope is None or scope.is_public
+    sees = not public and (scope.is_admin or "13" in {p[:2] for p in scope.read_prefixes})
+    assert (f"/resources/{res['public'].pk}/lineage/" in flows_page) == sees, who
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_resources_office_preview(world, res, who, settings):
+    """The PDF preview of an office document is read as its resource is: a school-level one by
+    the school's readers, a public one by everybody; none at all is a 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.resources.conftest import PDF, make, publish
+    from tests.resources.test_previews import docx_bytes
+    from xietong.resources.previews import preview_store
+
+    settings.XIETONG_OFFICE_CONVERTER = ""  # the preview is stored here, not converted
+    docs = {}
+    for level in ("school", "public"):
+        data = docx_bytes(f"{level} 文档")
+        r = make(
+            world,
+            title_zh=f"文档-{level}",
+            visibility=level,
+            upload=SimpleUploadedFile(f"{level}.docx", data),
+        )
+        docs[level] = publish(world, r)
+        assert preview_store(file=r.file, pdf=PDF + level.encode()).status == "ready"
+    c = client_for(world, who)
+    for level, r in docs.items():
+        status = 200 if who in RES_READERS[level] else 404
+        assert c.get(f"/resources/{r.pk}/preview.pdf").status_code == status, (who, level)
+        if status == 200:
+            page = c.get(f"/resources/{r.pk}/").content.decode()
+            assert f"/resources/{r.pk}/preview.pdf" in page, (who, level)
+    # a resource without an office document has no preview, for its readers too
+    assert c.get(f"/resources/{res['public'].pk}/preview.pdf").status_code == 404
+
+
 # ---- partnerships: the portfolio file (import page, exports) and its IATI-like JSON ----------
 @pytest.mark.parametrize("who", ROLES)
 def test_partnerships_import_export(world, coop, who):

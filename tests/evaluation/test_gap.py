@@ -57,6 +57,10 @@ def test_gap_page_and_api(demo):
         "/evaluation/gap/jjj/?indicator=building_area_per_student&stage=primary"
     ).content.decode()
     assert 'id="decomposition"' in page and 'id="gap-table"' in page
+    english = c.get(
+        "/evaluation/gap/jjj/?indicator=building_area_per_student", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Convergence: CV across schools" in english  # a flow indicator's is across counties
     data = c.get("/api/gap/jjj?indicator=building_area_per_student&stage=all").json()
     assert {m["code"] for m in data["members"]} == {"110000000000", "120000000000", "130000000000"}
     assert len(data["years"]) == 2
@@ -64,4 +68,5 @@ def test_gap_page_and_api(demo):
         "/evaluation/gap/jjj/?indicator=building_area_per_student&format=csv"
     ).content.decode()
     assert csv.startswith("year,schools,mean,theil_t")
+    assert data["years"][0]["schools"] > 0 and "counties" not in data["years"][0]
     assert c.get("/api/gap/jjj?indicator=students").status_code == 422

@@ -141,6 +141,9 @@ def test_gap_page_and_api_offer_the_flow_indicators(flows, client):
         "/evaluation/gap/jjj/?indicator=resource_imports_per_100_teachers&format=csv"
     ).content.decode()
     assert csv.splitlines()[1].startswith("2024,4,10.0,")
+    # the rows are counties, and the header says so (a school indicator's says schools:
+    # tests/evaluation/test_gap.py)
+    assert csv.splitlines()[0].startswith("year,counties,mean,theil_t,")
     data = client.get("/api/gap/jjj?indicator=resource_exports_per_100_teachers").json()
     assert data["unit"] == "counties" and data["stage"] == "all"
     assert data["years"][0]["mean_130000000000"] == pytest.approx(100 / 6)
@@ -157,7 +160,7 @@ def test_public_page_and_api_show_aggregates_with_the_withheld_counties_left_out
             jurisdiction_id=member, year=2024, published_at=timezone.now()
         )
     data = client.get("/api/gap/jjj?indicator=resource_exports_per_100_teachers").json()
-    assert data["withheld"] == 1 and data["years"][0]["schools"] == 3  # Tongzhou's 3 left out
+    assert data["withheld"] == 1 and data["years"][0]["counties"] == 3  # Tongzhou's 3 left out
     assert data["years"][0]["mean_110000000000"] is None
     assert data["years"][0]["mean_130000000000"] == pytest.approx(100 / 6)
     imports = client.get("/api/gap/jjj?indicator=resource_imports_per_100_teachers").json()
@@ -170,3 +173,11 @@ def test_public_page_and_api_show_aggregates_with_the_withheld_counties_left_out
     client.force_login(flows["users"]["admin"])
     data = client.get("/api/gap/jjj?indicator=resource_exports_per_100_teachers").json()
     assert data["withheld"] == 0 and data["years"][0]["mean_110000000000"] == pytest.approx(10.0)
+
+
+def test_the_convergence_chart_of_a_flow_indicator_is_across_counties(flows, client):
+    client.force_login(flows["users"]["admin"])
+    url = "/evaluation/gap/jjj/?indicator=resource_imports_per_100_teachers"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Convergence: CV across counties" in english
+    assert "CV across schools" not in english

@@ -179,6 +179,7 @@ class AuditAction(models.TextChoices):
     RESOURCES_HARVEST = "resources.harvest", _("Resources harvested from an OAI-PMH provider")
     RESOURCES_METADATA_IMPORT = "resources.metadata_import", _("Resource metadata file imported")
     RESOURCES_BULK_LOAD = "resources.bulk_load", _("Resources loaded in bulk by the operator")
+    RESOURCES_PREVIEW = "resources.preview", _("Office document previewed as PDF (or why not)")
     RESOURCES_USAGE_BULK_LOAD = (
         "resources.usage_bulk_load",
         _("Usage events loaded in bulk by the operator"),
@@ -295,6 +296,7 @@ class ObjectType(models.TextChoices):
     HARVEST_SOURCE = "resources.harvest_source", _("OAI-PMH harvest source")
     RESOURCE_METADATA_FILE = "resources.metadata_file", _("resource metadata file")
     RESOURCE_BATCH = "resources.batch", _("batch of resources")
+    RESOURCE_FILE = "resources.ResourceFile", _("stored resource file")
     # planning
     PLAN = "plan", _("joint plan")
     PLAN_ACTUAL = "plan_actual", _("plan value")

@@ -67,11 +67,13 @@ class GapReport:
     withheld: int = 0  # county-years left out: a count of 1 to 4 withheld from this reader
 
     def rows(self) -> list[dict]:
+        """One dict a year (the CSV download and the API): the second key says what the units
+        are, ``schools`` or ``counties`` (``unit``), and holds how many were decomposed."""
         out = []
         for y in self.years:
             row = {
                 "year": y.year,
-                "schools": y.schools,
+                self.unit: y.schools,
                 "mean": y.mean,
                 "theil_t": y.total,
                 "between_members": y.between_members,

@@ -450,7 +450,9 @@ def _gap_charts(report, label: str, unit: str) -> dict:
                 name: [y.member_cv.get(code) for y in report.years] for code, name in report.members
             },
         },
-        title=_("Convergence: CV across schools"),
+        title=_("Convergence: CV across counties")
+        if report.unit == "counties"
+        else _("Convergence: CV across schools"),
         ytitle=_("Coefficient of variation"),
     )
     return {"decomposition_chart": decomposition, "members_chart": members, "cv_chart": cv}

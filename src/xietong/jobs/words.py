@@ -18,6 +18,7 @@ STAGES = {
     "import_checking": _("Checking the file and writing its rows"),
     "exporting": _("Writing the file"),
     "computing": _("Computing the plan's measured values"),
+    "converting": _("Converting the document to PDF"),
 }
 
 ERRORS = {
@@ -32,6 +33,10 @@ ERRORS = {
     ),
     "not_found": _("What this job was for no longer exists."),
     "import_failed": _("The file has %(total)s problem(s); nothing was imported."),
+    "preview_failed": _(
+        "The document could not be converted to PDF (%(reason)s); its page offers the download "
+        "only."
+    ),
     "refused": _("The job's input was refused when it ran; the worker's log has the reason."),
     "internal": _(
         "The job failed on an internal error (%(exception)s); the worker's log has the details."

@@ -1,9 +1,11 @@
 """Typed endpoints of the catalogue: reads through the scoped selectors, writes through the
 services. A resource the caller may not read is a 404, a write it may not make a 403."""
 
+import datetime
 import uuid
 
 from django.http import JsonResponse
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -51,6 +53,20 @@ class ResourceOut(Schema):
     file_type: str
     external_url: str
     is_based_on: str
+    preview_status: str = Field(
+        "", description="An office document's PDF preview: pending, ready, failed, or empty"
+    )
+    preview_pdf: str = Field("", description="Where the PDF preview is, once it is ready")
+
+
+def _preview(r) -> dict:
+    from .previews import preview_of
+
+    p = preview_of(r.file) if r.file_id else None
+    if p is None:
+        return {}
+    url = reverse("resource_preview", args=[r.pk]) if p.status == "ready" else ""
+    return {"preview_status": p.status, "preview_pdf": url}
 
 
 def _out(r) -> ResourceOut:
@@ -60,6 +76,7 @@ def _out(r) -> ResourceOut:
         status=r.status,
         version=r.version,
         published_version=r.published_version,
+        **_preview(r),
         file_type=r.file.mime_type if r.file_id else "",
         **{k: snap[k] for k in ResourceOut.model_fields if k in snap},
     )
@@ -326,6 +343,94 @@ def resource_usage(request, id: uuid.UUID):
     from . import flows
 
     return flows.usage_counts(actor=request.actor, resource=_get(request, id))
+
+
+class ResourceLineageNodeOut(Schema):
+    id: uuid.UUID
+    title: str
+    owner: str = Field(description="The owning school's code or the owning jurisdiction's code")
+    owner_name: str
+    owner_member: str = Field(description="12-digit code of the owner's province")
+    licence: str
+    author_name: str
+    created_at: datetime.datetime
+    url: str = Field(description="The resource's page")
+    parent: uuid.UUID | None = Field(description="The resource it is based on in this tree")
+    depth: int = Field(
+        description="0: the resource asked for; 1: its remixes; -1: its source; -2: the source's "
+        "source (hidden ones keep their place)"
+    )
+    hidden_remixes: int = Field(description="Its remixes you may not read (counted, not named)")
+
+
+class ResourceLineageOut(Schema):
+    resource: uuid.UUID
+    ancestors: list[ResourceLineageNodeOut] = Field(
+        description="The sources you may read, the root first, the direct source last"
+    )
+    hidden_ancestors: int
+    descendants: list[ResourceLineageNodeOut] = Field(
+        description="The resource itself, then its remixes you may read, depth first"
+    )
+    hidden_remixes: int
+    cut_off: bool = Field(description="Remixes deeper than the tree's limit exist")
+
+
+def _lineage_node(request, r, *, parent=None, depth: int = 0, hidden: int = 0):
+    return ResourceLineageNodeOut(
+        id=r.pk,
+        title=r.title,
+        owner=r.owner_school.code if r.owner_school_id else r.owner_jurisdiction_id,
+        owner_name=r.owner.name,
+        owner_member=r.owner_code[:2].ljust(12, "0"),
+        licence=r.licence,
+        author_name=r.author_name,
+        created_at=r.created_at,
+        url=request.build_absolute_uri(reverse("resource_detail", args=[r.pk])),
+        parent=parent,
+        depth=depth,
+        hidden_remixes=hidden,
+    )
+
+
+@router.get(
+    "/resources/{uuid:id}/lineage",
+    response=ResourceLineageOut,
+    auth=READ_AUTH,
+    summary="Remix lineage of a resource you may read: its sources and the tree of its remixes "
+    "(those you may not read are counted as hidden)",
+)
+def resource_lineage(request, id: uuid.UUID):
+    from .lineage import lineage
+
+    r = _get(request, id)
+    found = lineage(actor=request.actor, resource=r)
+    chain = list(found.chain)
+
+    def above(i: int):  # the one it is based on, when the reader may read it
+        return chain[i - 1].pk if i > 0 and chain[i - 1] is not None else None
+
+    return ResourceLineageOut(
+        resource=r.pk,
+        ancestors=[
+            _lineage_node(request, a, parent=above(i), depth=i - len(chain))
+            for i, a in enumerate(chain)
+            if a is not None
+        ],
+        hidden_ancestors=found.hidden_ancestors,
+        descendants=[
+            _lineage_node(
+                request,
+                n.resource,
+                parent=n.parent_id if n.depth else above(len(chain)),
+                depth=n.depth,
+                hidden=n.hidden_remixes,
+            )
+            for n in found.nodes
+        ],
+        hidden_remixes=found.hidden_remixes,
+        cut_off=found.cut_off,
+    )
 
 
 class ResourceSearchQuery(Schema):

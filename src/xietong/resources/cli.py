@@ -164,6 +164,45 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_previews(args) -> int:
+    """Queue (or, with --here, make at once) the PDF previews of stored office documents: those
+    without a ready preview, or every one with --all."""
+    args.setup()
+    from tqdm import tqdm
+
+    from xietong.resources import previews
+    from xietong.resources.models import ResourceFile
+    from xietong.resources.storage import OFFICE_TYPES
+
+    if previews.converter() is None:
+        print(
+            "xietong: no converter: install LibreOffice (soffice) or set "
+            "XIETONG_OFFICE_CONVERTER to its path",
+            file=sys.stderr,
+        )
+        return 2
+    files = [
+        f
+        for f in ResourceFile.objects.filter(mime_type__in=sorted(OFFICE_TYPES)).order_by("sha256")
+        if args.all or previews.preview_wanted(f)
+    ]
+    if not args.here:
+        queued = sum(
+            1
+            for f in files
+            if (previews.preview_submit(file=f, force=args.all) or (None, False))[1]
+        )
+        print(
+            f"{queued} preview job(s) queued for {len(files)} document(s); `xietong worker` runs them."
+        )
+        return 0
+    ready = 0
+    for f in tqdm(files, unit="document", disable=args.quiet):
+        ready += previews.preview_build(file=f).status == "ready"
+    print(f"Previews made: {ready} of {len(files)} document(s); the others are recorded as failed.")
+    return 0 if ready == len(files) else 1
+
+
 def cmd_harvest(args) -> int:
     args.setup()
     from django.contrib.auth import get_user_model
@@ -260,4 +299,15 @@ def register(sub, *, setup) -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=20, help="hits to print (1-1000, default 20)")
     se.add_argument("--json", action="store_true", help="a JSON list of {id, title, score}")
     se.set_defaults(func=cmd_search, setup=setup)
+    pv = r_sub.add_parser(
+        "previews", help="make the PDF previews of stored office documents (LibreOffice)"
+    )
+    pv.add_argument(
+        "--all", action="store_true", help="every office document, not only those without a preview"
+    )
+    pv.add_argument(
+        "--here", action="store_true", help="convert here and now instead of queueing jobs"
+    )
+    pv.add_argument("--quiet", action="store_true", help="no progress bar")
+    pv.set_defaults(func=cmd_previews, setup=setup)
     return r_sub

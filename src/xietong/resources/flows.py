@@ -9,10 +9,18 @@ from django.db.models import Count, Q
 
 from xietong.accounts.scope import scope_for
 
-from .models import UsageEvent
+from .models import Resource, UsageEvent, UsageKind
 from .selectors import MIN_CELL
 
-__all__ = ["MIN_CELL", "flow_matrix", "most_used", "net_balance", "remix_lineage", "usage_counts"]
+__all__ = [
+    "MIN_CELL",
+    "flow_matrix",
+    "most_remixed",
+    "most_used",
+    "net_balance",
+    "remix_lineage",
+    "usage_counts",
+]
 
 
 def _events(*, actor, period_from: str = "", period_to: str = "", kinds=()):
@@ -84,16 +92,52 @@ def usage_counts(*, actor, resource) -> dict[str, int | None]:
 
 def remix_lineage(*, actor, resource, depth: int = 6) -> dict:
     """The tree of remixes of ``resource`` (``isBasedOn`` read downwards) that the caller may
-    read: {resource, children: [...]}, at most ``depth`` levels."""
+    read: {resource, hidden, children: [...]}, at most ``depth`` levels; ``hidden`` counts the
+    remixes of a node the caller may not read (``lineage.lineage``)."""
+    from .lineage import lineage
+
+    found = lineage(actor=actor, resource=resource, depth=depth)
+    out: dict = {}
+    for n in found.nodes:
+        out[n.resource.pk] = {"resource": n.resource, "hidden": n.hidden_remixes, "children": []}
+        if n.parent_id is not None:
+            out[n.parent_id]["children"].append(out[n.resource.pk])
+    return out[resource.pk]
+
+
+def most_remixed(
+    *, actor, period_from: str = "", period_to: str = "", limit: int = 10
+) -> list[dict]:
+    """The resources the caller may read that were remixed most in the period, by remix events
+    in the caller's view of the flows: {id, title, source, count}; for the public a resource
+    with fewer than ``MIN_CELL`` remixes is left out, like a small cell."""
     from .selectors import resource_list
 
-    readable = resource_list(actor=actor, published=True)
-
-    def node(r, level):
-        kids = [] if level >= depth else readable.filter(is_based_on=r).order_by("created_at")
-        return {"resource": r, "children": [node(k, level + 1) for k in kids]}
-
-    return node(resource, 0)
+    qs, scope = _events(
+        actor=actor, period_from=period_from, period_to=period_to, kinds=[UsageKind.REMIX]
+    )
+    qs = qs.filter(resource__in=resource_list(actor=actor, published=True))
+    rows = (
+        qs.values("resource_id", "source_province")
+        .annotate(n=Count("id"))
+        .filter(**({"n__gte": MIN_CELL} if scope.is_public else {}))
+        .order_by("-n", "resource_id")[:limit]
+    )
+    titles = {
+        r.pk: r.title
+        for r in Resource.objects.filter(pk__in=[r["resource_id"] for r in rows]).only(
+            "title_zh", "title_en"
+        )
+    }
+    return [
+        {
+            "id": r["resource_id"],
+            "title": titles.get(r["resource_id"], ""),
+            "source": r["source_province"],
+            "count": r["n"],
+        }
+        for r in rows
+    ]
 
 
 def most_used(*, actor, limit: int = 5) -> dict[str, list[dict]]:

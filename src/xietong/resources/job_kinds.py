@@ -19,6 +19,7 @@ from . import (
 
 METADATA_IMPORT = "resources.metadata_import"
 METADATA_EXPORT = "resources.metadata"
+PREVIEW = "resources.preview"  # previews.PREVIEW_JOB
 
 
 def import_submit(*, data: bytes, filename: str, actor, mode: str):
@@ -39,6 +40,38 @@ def export_table(*, actor, **filters) -> ExportTable:
     return ExportTable(filename="resources", header=header, rows=rows)
 
 
+def _run_preview(job, ctx) -> dict:
+    """Convert one stored office document to PDF (``previews.preview_build``); a failed
+    conversion is recorded on the document and fails the job with its reason."""
+    from xietong.jobs.errors import JobError
+
+    from . import previews
+    from .models import ResourceFile
+
+    rf = ResourceFile.objects.filter(sha256=job.params.get("sha256", "")).first()
+    if rf is None:
+        raise JobError("not_found")
+    ctx.progress(0, 1, stage="converting")
+    preview = previews.preview_build(file=rf)
+    ctx.progress(1, 1)
+    if preview.status != "ready":
+        raise JobError("preview_failed", reason=preview.error)  # a code, worded on display
+    return {"sha256": rf.sha256, "pdf_sha256": preview.pdf_id, "seconds": preview.seconds}
+
+
+def _preview_words(params: dict) -> dict:
+    from .models import PreviewError
+
+    reason = params.get("reason", "")
+    return {
+        **params,
+        "reason": PreviewError(reason).label if reason in PreviewError.values else reason,
+    }
+
+
+register(
+    JobKind(name=PREVIEW, run=_run_preview, result_url=_job_page, display_params=_preview_words)
+)
 register(
     JobKind(
         name=METADATA_IMPORT,

@@ -28,7 +28,7 @@ from xietong.accounts.scope import Scope, scope_for
 from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction, ObjectType
 
-from . import checks, licences, storage, usage
+from . import checks, licences, previews, storage, usage
 from .models import (
     CollectionItem,
     Resource,
@@ -189,7 +189,7 @@ def _apply(resource: Resource, fields: dict) -> tuple[list | None, list | None]:
     return standards, partners
 
 
-def _attach_file(resource: Resource, upload) -> ResourceFile:
+def _attach_file(resource: Resource, upload, actor=None) -> ResourceFile:
     found = storage.inspect(upload)
     name = storage.store(upload, found)
     rf, _created = ResourceFile.objects.get_or_create(
@@ -203,6 +203,8 @@ def _attach_file(resource: Resource, upload) -> ResourceFile:
     )
     resource.file = rf
     resource.file_name = (getattr(upload, "name", "") or "")[:255]
+    # an office document: its PDF preview is made by a job queued in this transaction
+    previews.preview_submit(file=rf, actor=actor)
     return rf
 
 
@@ -253,7 +255,7 @@ def _create(
     fields = {"licence": fields.get("licence", ""), **fields}
     standards, partners = _apply(resource, fields)
     if upload is not None:
-        _attach_file(resource, upload)
+        _attach_file(resource, upload, actor)
     if resource.file is None and not resource.external_url:
         raise ValueError(_("file: upload a file or give an external link."))
     resource.save()
@@ -353,7 +355,7 @@ def resource_update(*, resource: Resource, actor, upload=None, **fields) -> Reso
     was_exposed = is_exposed(resource)
     standards, partners = _apply(resource, fields)
     if upload is not None:
-        _attach_file(resource, upload)
+        _attach_file(resource, upload, actor)
     if resource.file is None and not resource.external_url:
         raise ValueError(_("file: upload a file or give an external link."))
     resource.save()

@@ -44,6 +44,18 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.presentation",
     "application/epub+zip",
 }
+# office documents, previewed as a PDF made by a converter when one is installed (previews.py)
+OFFICE_TYPES = {
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 1024 * 1024
 

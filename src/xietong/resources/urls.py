@@ -14,10 +14,12 @@ urlpatterns = [
     path("review/", views.review_queue, name="resource_review_queue"),
     path("<uuid:pk>/", views.resource_detail, name="resource_detail"),
     path("<uuid:pk>/file", views.resource_file, name="resource_file"),
+    path("<uuid:pk>/preview.pdf", views.resource_preview, name="resource_preview"),
     path("<uuid:pk>/submit/", views.submit, name="resource_submit"),
     path("<uuid:pk>/approve/", views.approve, name="resource_approve"),
     path("<uuid:pk>/reject/", views.reject, name="resource_reject"),
     path("<uuid:pk>/withdraw/", views.withdraw, name="resource_withdraw"),
+    path("<uuid:pk>/lineage/", views_flows.lineage_page, name="resource_lineage"),
     path("<uuid:pk>/rate/", views_flows.rate, name="resource_rate"),
     path("<uuid:pk>/import/", views.import_, name="resource_import"),
 ]

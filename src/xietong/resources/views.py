@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from xietong.accounts.scope import scope_for
 from xietong.web.actions import run_service
 
-from . import checks, forms, jsonld, selectors, services, storage, usage
+from . import checks, forms, jsonld, lineage, previews, selectors, services, storage, usage
 from .models import Status, WithdrawReason
 from .models.vocabulary import Scheme
 
@@ -72,6 +72,8 @@ def resource_detail(request, pk):
             "r": r,
             "jsonld": jsonld.script_tag(jsonld.learning_resource(r, base_url=base)),
             "attribution": services.attribution(r),
+            "has_lineage": lineage.has_lineage(r),
+            "office_preview": previews.preview_of(r.file),
             "matches": matches,
             "reviews": reviews,
             "can_manage": services.can_manage(scope, r),
@@ -110,6 +112,24 @@ def resource_file(request, pk):
         content_type=f.mime_type,
         as_attachment=not f.preview,
         filename=r.file_name or f"{f.sha256}.{f.extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
+def resource_preview(request, pk):
+    """The PDF made of the resource's office document, for readers of the resource, inline."""
+    r = _resource_or_404(request, pk)
+    preview = previews.preview_of(r.file)
+    if preview is None or preview.pdf is None:
+        raise Http404
+    response = FileResponse(
+        storage.open_stored(preview.pdf.storage_name),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{(r.file_name or r.file.sha256).rsplit('.', 1)[0]}.pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

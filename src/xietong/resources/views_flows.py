@@ -21,9 +21,22 @@ from .models import UsageKind
 
 
 def _names() -> dict[str, str]:
+    """Province prefix -> the member's name in the reader's language."""
     return {
-        j.code[:2]: j.name_zh
-        for j in Jurisdiction.objects.filter(level="province").only("code", "name_zh")
+        j.code[:2]: j.name
+        for j in Jurisdiction.objects.filter(level="province").only("code", "name_zh", "name_en")
+    }
+
+
+def _remix_matrix(cells: list[dict], names: dict[str, str]) -> dict:
+    """The remix cells as a source x remixer grid for a table: rows, columns and each row's
+    counts (None: suppressed for the public, '' : no remix)."""
+    sources = sorted({c["source"] for c in cells})
+    remixers = sorted({c["consumer"] for c in cells})
+    grid = {(c["source"], c["consumer"]): c["count"] for c in cells}
+    return {
+        "columns": [names.get(t, t) for t in remixers],
+        "rows": [(names.get(s, s), [grid.get((s, t), "") for t in remixers]) for s in sources],
     }
 
 
@@ -91,11 +104,88 @@ def flows_page(request):
         "most_used": [
             (names.get(m, m), top) for m, top in flows.most_used(actor=request.user).items()
         ],
+        "remix": _remix_matrix(
+            flows.flow_matrix(actor=request.user, **{**params, "kinds": [UsageKind.REMIX]}),
+            names,
+        ),
+        "most_remixed": [
+            {**t, "source_name": names.get(t["source"], t["source"])}
+            for t in flows.most_remixed(
+                actor=request.user,
+                period_from=params["period_from"],
+                period_to=params["period_to"],
+            )
+        ],
         "min_cell": flows.MIN_CELL,
         "kinds": UsageKind.choices,
         "params": request.GET,
     }
     return render(request, "resources/flows.html", ctx)
+
+
+def _lineage_rows(found, names: dict[str, str]) -> list[dict]:
+    """The table of the lineage page: ancestors (a hidden one as a gap), the resource, its
+    remixes, each with what the page shows of it."""
+
+    def row(r, relation: str, depth: int, hidden: int = 0) -> dict:
+        return {
+            "r": r,
+            "relation": relation,
+            "depth": depth,
+            "indent": min(depth, 6),  # a CSS class per step (site.css)
+            "member": names.get(r.owner_code[:2], r.owner_code[:2]),
+            "hidden": hidden,
+        }
+
+    rows = [row(r, "ancestor", 0) if r is not None else {"gap": True} for r in found.chain]
+    for n in found.nodes:
+        rows.append(row(n.resource, "remix" if n.depth else "self", n.depth, n.hidden_remixes))
+    return rows
+
+
+def _lineage_chart(found) -> str:
+    """A sunburst of the lineage: the root at the centre, each remix a ring further out; a hidden
+    ancestor is an unnamed segment; hidden remixes are not drawn (the table counts them)."""
+    ids, parents, labels = [], [], []
+    parent = ""
+    for i, r in enumerate(found.chain):
+        ids.append(str(r.pk) if r is not None else f"hidden-{i}")
+        parents.append(parent)
+        labels.append(r.title if r is not None else _("(not visible to you)"))
+        parent = ids[-1]
+    for n in found.nodes:
+        ids.append(str(n.resource.pk))
+        parents.append(parent if n.parent_id is None else str(n.parent_id))
+        labels.append(n.resource.title)
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            parents=parents,
+            labels=labels,
+            maxdepth=-1,
+            insidetextorientation="radial",
+            hovertemplate="%{label}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=_("Remix lineage: the source at the centre, remixes outwards"))
+    return charts.to_div(fig, height=520)
+
+
+def lineage_page(request, pk):
+    """Where a resource comes from and what was made of it, as far as the reader may see."""
+    from . import lineage, selectors
+
+    r = selectors.resource_get(actor=request.user, pk=pk)
+    if r is None:
+        raise Http404
+    found = lineage.lineage(actor=request.user, resource=r)
+    ctx = {
+        "r": r,
+        "found": found,
+        "rows": _lineage_rows(found, _names()),
+        "chart": _lineage_chart(found) if found.chain or found.remixes else "",
+    }
+    return render(request, "resources/lineage.html", ctx)
 
 
 @login_required

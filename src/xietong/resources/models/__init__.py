@@ -15,6 +15,7 @@ from .catalogue import (
     WithdrawReason,
 )
 from .oai import HarvestedRecord, OaiTombstone
+from .previews import FilePreview, PreviewError, PreviewStatus
 from .search import SearchChange, SearchMiss
 from .usage import UsageEvent, UsageKind
 from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
@@ -22,8 +23,11 @@ from .vocabulary import CrosswalkLink, Scheme, VocabularyNode, VocabularyRelease
 __all__ = [
     "CollectionItem",
     "CrosswalkLink",
+    "FilePreview",
     "HarvestedRecord",
     "OaiTombstone",
+    "PreviewError",
+    "PreviewStatus",
     "ReviewEvent",
     "ReviewStep",
     "Resource",

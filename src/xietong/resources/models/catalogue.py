@@ -79,6 +79,14 @@ class ResourceFile(models.Model):
         major = self.mime_type.split("/")[0]
         return major if major in ("image", "video", "audio") else ""
 
+    @property
+    def is_office(self) -> bool:
+        """A Word, Excel, PowerPoint or OpenDocument file: previewed as a PDF once a converter
+        has made one (``FilePreview``); the file itself is always served as a download."""
+        from ..storage import OFFICE_TYPES
+
+        return self.mime_type in OFFICE_TYPES
+
 
 def _node(name: str, scheme: str, *, null: bool = True):
     return models.ForeignKey(

@@ -1,4 +1,4 @@
-"""`xietong load-boundaries FILE.geojson` in a fresh SQLite data directory, as an operator types
+"""`xietong load-boundaries FILE.geojson` in a SQLite data directory of its own (migrated), as an operator types
 it: a good file loads, a bad one names its feature and property and loads nothing, a file past
 XIETONG_BOUNDARY_MAX_BYTES is refused unread."""
 
@@ -9,8 +9,8 @@ from .regions.test_boundaries import good_file, square
 from .test_load_divisions_cli import _env, _run
 
 
-def test_load_boundaries_end_to_end(tmp_path):
-    env = _env(tmp_path)
+def test_load_boundaries_end_to_end(tmp_path, migrated_data_dir):
+    env = _env(migrated_data_dir)
     assert _run(env, "load-divisions").returncode == 0
     good = tmp_path / "hangzhou.geojson"
     good.write_bytes(good_file())
@@ -25,7 +25,7 @@ def test_load_boundaries_end_to_end(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert "Boundaries: 3 loaded (3 county; 3 new, 0 replaced); 243 positions read" in out.stdout
-    db = sqlite3.connect(tmp_path / "xietong.sqlite3")
+    db = sqlite3.connect(migrated_data_dir / "xietong.sqlite3")
     rows = db.execute(
         "SELECT jurisdiction_id, approval_number FROM regions_boundary ORDER BY 1"
     ).fetchall()

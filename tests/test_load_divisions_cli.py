@@ -26,13 +26,13 @@ def _run(env, *args):
     return subprocess.run([*XIETONG, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_load_moves_merged_schools_and_lists_split_ones(tmp_path):
-    env = _env(tmp_path)
+def test_load_moves_merged_schools_and_lists_split_ones(tmp_path, migrated_data_dir):
+    env = _env(migrated_data_dir)
     first = _run(env, "load-divisions")
     assert first.returncode == 0, first.stderr
     assert "Divisions: 644 (644 new, 0 updated)" in first.stdout
     assert "Division changes: 0 schools moved" in first.stdout
-    db = sqlite3.connect(tmp_path / "xietong.sqlite3")
+    db = sqlite3.connect(migrated_data_dir / "xietong.sqlite3")
     # two schools registered before Hangzhou's 2021 restructuring, as an old database has them
     for code, county in (("XC1", "330103000000"), ("JG1", "330104000000")):
         db.execute(

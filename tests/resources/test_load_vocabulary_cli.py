@@ -2,40 +2,36 @@
 and names its file, row and field."""
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 
+from tests.conftest import cli_environment
 from tests.resources.conftest import SEED
 
 
-def _run(tmp_path, *args):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    env.update(XIETONG_DATA_DIR=str(tmp_path), DEBUG="1")
+def _run(data, *args):
     return subprocess.run(
         [sys.executable, "-m", "xietong", "resources", "load-vocabulary", *args],
-        env=env,
+        env=cli_environment(data, DEBUG=1),
         capture_output=True,
         text=True,
         timeout=600,
     )
 
 
-def test_load_vocabulary_command(tmp_path):
+def test_load_vocabulary_command(tmp_path, migrated_data_dir):
     broken = json.loads(SEED.read_text(encoding="utf-8"))
     broken["entries"][2]["code"] = "Bad Code"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(broken), encoding="utf-8")
-    r = _run(tmp_path, str(bad))
+    r = _run(migrated_data_dir, str(bad))
     assert r.returncode == 1 and "bad.json" in r.stderr and "code" in r.stderr
-    db = tmp_path / "xietong.sqlite3"
+    db = migrated_data_dir / "xietong.sqlite3"
     assert sqlite3.connect(db).execute(
         "SELECT count(*) FROM resources_vocabularynode"
     ).fetchone() == (0,)
-    ok = _run(tmp_path, str(SEED))
+    ok = _run(migrated_data_dir, str(SEED))
     assert ok.returncode == 0, ok.stderr
     rows = (
         sqlite3.connect(db)

@@ -17,8 +17,8 @@ was counted from. The sources, per school and year:
   teachers are on the roll of their home school.
 - ``reused_resources``: the school's resources imported into a collection that year
   by someone who is neither its teacher nor one of its school administrators.
-- ``satisfaction`` and ``transfers_out``: no app records them yet (no survey, no statistics
-  indicator), so they stay ``None`` and do not count in the index.
+- ``transfers_out``: the school's statistic ``students_transferred_out`` of that year.
+- ``satisfaction``: no app records it yet (no survey), so it stays ``None`` and does not count.
 
 ``TEACHING_WEEKS`` is 35: the teaching time of a school year in 教育部《义务教育课程方案
 （2022年版）》 (课程设置, 课时: 每学年教学时间35周).
@@ -64,6 +64,7 @@ __all__ = [
 
 TEACHING_WEEKS = 35
 BACKBONE_LEVELS = ("county", "city", "province")
+TRANSFERS = "students_transferred_out"
 
 
 @dataclass(frozen=True, order=True)
@@ -89,7 +90,7 @@ def _statistics(school: School, years: list[int]) -> dict[tuple[int, str], tuple
     rows = SchoolStatistic.objects.filter(
         school=school,
         year__in=years,
-        indicator_id__in=("students", "teachers", "teachers_backbone"),
+        indicator_id__in=("students", "teachers", "teachers_backbone", TRANSFERS),
     ).values_list("year", "indicator_id", "value", "pk")
     return {(y, ind): (Fraction(value), pk) for y, ind, value, pk in rows}
 
@@ -210,6 +211,7 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
         students=stat("students", "students"),
         backbone_teachers=stat("teachers_backbone", "backbone_teachers"),
         reused_resources=reused,
+        transfers_out=stat(TRANSFERS, "transfers_out"),
     )
     return TracedInputs(year, inputs, trace)
 

@@ -104,6 +104,7 @@ class AuditAction(models.TextChoices):
     TEACHER_CREATE = "teacher.create", _("Teacher registered")
     TEACHER_LINK_USER = "teacher.link_user", _("Teacher linked to an account")
     TEACHER_UPDATE = "teacher.update", _("Teacher changed")
+    TEACHER_SCHOOL_CHANGE = "teacher.school_change", _("Teacher moved to another school")
     TALENT_TEACHERS_IMPORT = "talent.teachers.import", _("Teachers imported")
     TALENT_TEACHERS_DEMO = "talent.teachers.demo", _("Demo teachers loaded")
     # talent: exchange rounds (one action per status a round moves to)

@@ -17,6 +17,11 @@ was counted from. The sources, per school and year:
   teachers are on the roll of their home school.
 - ``reused_resources``: the school's resources imported into a collection that year
   by someone who is neither its teacher nor one of its school administrators.
+- ``trained_1y``/``retained_1y`` and ``trained_3y``/``retained_3y``: the school's teachers
+  whose completed training in a programme linked to one of its cooperations (where it is not
+  the lead) ended in year ``Y - k``, and of them those whose school ``k`` years after that end
+  (talent's school history, ``SchoolChange``) is still this one. A teacher counts once per
+  cohort; a cohort whose ``k`` years are not over yet is not counted.
 - ``transfers_out``: the school's statistic ``students_transferred_out`` of that year.
 - ``satisfaction``: no app records it yet (no survey), so it stays ``None`` and does not count.
 
@@ -32,6 +37,7 @@ from datetime import date
 from fractions import Fraction
 
 from django.db.models import Q
+from django.utils import timezone
 
 from xietong.accounts.models import RoleAssignment
 from xietong.accounts.scope import Scope
@@ -48,9 +54,10 @@ from xietong.algorithms.capacity import (
 from xietong.resources.models import CollectionItem
 from xietong.schools.models import School, SchoolStatistic
 from xietong.schools.selectors import can_see_statistics, school_get
-from xietong.talent.models import Appointment, Placement, Teacher
+from xietong.talent.models import Appointment, Enrolment, EnrolmentStatus, Placement, Teacher
+from xietong.talent.selectors import school_histories
 
-from .models import Activity, ActivityKind
+from .models import Activity, ActivityKind, Cooperation, Party, PartyKind, PartyRole
 
 __all__ = [
     "TEACHING_WEEKS",
@@ -189,7 +196,79 @@ def _reuse(school: School, years: list[int]) -> dict[int, tuple[list[Ref], int]]
     return {y: (items[y], len(resources[y])) for y in items}
 
 
-def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
+RETENTION_YEARS = (1, 3)
+
+
+def _anniversary(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def _partner_programmes(school: School) -> list[int]:
+    """Training programmes linked to a cooperation in which the school is a party other than
+    the lead (so the training comes from its partner)."""
+    coops = (
+        Party.objects.filter(kind=PartyKind.SCHOOL, school=school)
+        .exclude(role=PartyRole.LEAD)
+        .values("cooperation_id")
+    )
+    through = Cooperation.training_programmes.through
+    rows = through.objects.filter(cooperation_id__in=coops)
+    return sorted(set(rows.values_list("trainingprogramme_id", flat=True)))
+
+
+def _cohorts(school: School, years: list[int]) -> tuple[dict, dict]:
+    """Per (year, k): the school's teachers whose partner training ended in ``year - k``, each
+    with (end date, enrolment pk, programme pk); a teacher counts once, with the earliest end."""
+    wanted = {y - k for y in years for k in RETENTION_YEARS}
+    rows = list(
+        Enrolment.objects.filter(
+            programme_id__in=_partner_programmes(school),
+            status=EnrolmentStatus.COMPLETED,
+            programme__ends__year__in=sorted(wanted),
+        )
+        .order_by("programme__ends", "pk")
+        .values_list("pk", "teacher_id", "programme_id", "programme__ends")
+    )
+    histories = school_histories(teacher_ids=[r[1] for r in rows])
+    today = timezone.localdate()
+    out: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for pk, teacher, programme, ends in rows:
+        if histories[teacher].school_on(ends) != school.pk:
+            continue  # not the school's teacher when trained
+        for k in RETENTION_YEARS:
+            year = ends.year + k
+            if year in years and _anniversary(ends, k) <= today:
+                out[(year, k)].setdefault(teacher, (ends, pk, programme))
+    return out, histories
+
+
+def _retention(school: School, years: list[int]) -> dict[tuple[int, int], tuple]:
+    """Per (year, k): (trained, retained, enrolment refs, retained refs). Retained: the teacher's
+    school ``k`` years after the training ended (talent's school history) is still this one;
+    the moves that took the others away are listed with the retained teachers."""
+    cohorts, histories = _cohorts(school, years)
+    out = {}
+    for (year, k), teachers in cohorts.items():
+        trained_refs, retained_refs, retained = [], [], 0
+        for teacher, (ends, enrolment, programme) in sorted(teachers.items()):
+            trained_refs.append(Ref("talent.enrolment", enrolment, programme))
+            h = histories[teacher]
+            later = _anniversary(ends, k)
+            if h.school_on(later) == school.pk:
+                retained += 1
+                retained_refs.append(Ref("talent.teacher", teacher))
+            else:
+                retained_refs += [
+                    Ref("talent.schoolchange", m) for m in h.moves_between(ends, later)
+                ]
+        out[(year, k)] = (len(teachers), retained, trained_refs, retained_refs)
+    return out
+
+
+def _year_inputs(school: School, year: int, stats, reuse, retention) -> TracedInputs:
     trace: dict[str, list[Ref]] = {}
 
     def stat(code: str, name: str) -> Fraction | None:
@@ -203,6 +282,13 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
     own = _own_lessons(school, stats, year, trace)
     items, reused = reuse.get(year, ([], 0))
     trace["reused_resources"] = items
+    kept: dict[str, int | None] = {}
+    for k in RETENTION_YEARS:
+        hit = retention.get((year, k))
+        kept[f"trained_{k}y"] = kept[f"retained_{k}y"] = None
+        if hit is not None:
+            kept[f"trained_{k}y"], kept[f"retained_{k}y"] = hit[0], hit[1]
+            trace[f"trained_{k}y"], trace[f"retained_{k}y"] = hit[2], hit[3]
     inputs = CapacityInputs(
         year,
         own_lessons=own,
@@ -212,6 +298,7 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
         backbone_teachers=stat("teachers_backbone", "backbone_teachers"),
         reused_resources=reused,
         transfers_out=stat(TRANSFERS, "transfers_out"),
+        **kept,
     )
     return TracedInputs(year, inputs, trace)
 
@@ -222,7 +309,8 @@ def capacity_inputs(school: School, years: list[int]) -> list[TracedInputs]:
     years = sorted(set(years))
     stats = _statistics(school, years)
     reuse = _reuse(school, years)
-    return [_year_inputs(school, y, stats, reuse) for y in years]
+    retention = _retention(school, years)
+    return [_year_inputs(school, y, stats, reuse, retention) for y in years]
 
 
 @dataclass

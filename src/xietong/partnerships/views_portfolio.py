@@ -51,8 +51,10 @@ def record_link(ref: Ref, school_code: str) -> str:
         return reverse("talent_results", args=[ref.parent])
     if ref.model == "talent.appointment":
         return reverse("talent_appointments")
-    if ref.model == "talent.teacher":
+    if ref.model in ("talent.teacher", "talent.schoolchange"):
         return reverse("talent_teachers")
+    if ref.model == "talent.enrolment":
+        return reverse("talent_training")
     return reverse("resource_detail", args=[ref.parent])
 
 

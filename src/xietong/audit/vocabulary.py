@@ -240,6 +240,10 @@ class AuditAction(models.TextChoices):
     PARTNERSHIPS_RETITLE = "partnerships.retitle", _("Cooperation title changed")
     PARTNERSHIPS_ACTIVITY_AMEND = "partnerships.activity_amend", _("Activity amended")
     PARTNERSHIPS_IMPORT = "partnerships.import", _("Cooperations imported from a file")
+    PARTNERSHIPS_SURVEY_RECORD = (
+        "partnerships.survey_record",
+        _("Satisfaction survey recorded"),
+    )
 
 
 class ObjectType(models.TextChoices):
@@ -313,6 +317,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
     COOPERATION_IMPORT = "partnerships.import", _("cooperation import file")
     SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
+    SATISFACTION_SURVEY = "partnerships.SatisfactionSurvey", _("satisfaction survey")
     PORTFOLIO_PUBLICATION = "portfolio_publication", _("portfolio publication")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
@@ -396,6 +401,10 @@ MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
     ),
     "partnerships.Activity": (ObjectType.COOPERATION_ACTIVITY, _pk),
     "partnerships.SocialPartner": (ObjectType.SOCIAL_PARTNER, _pk),
+    "partnerships.SatisfactionSurvey": (
+        ObjectType.SATISFACTION_SURVEY,
+        lambda v: f"{v.school.code}:{v.year}",
+    ),
 }
 
 

@@ -23,7 +23,8 @@ was counted from. The sources, per school and year:
   (talent's school history, ``SchoolChange``) is still this one. A teacher counts once per
   cohort; a cohort whose ``k`` years are not over yet is not counted.
 - ``transfers_out``: the school's statistic ``students_transferred_out`` of that year.
-- ``satisfaction``: no app records it yet (no survey), so it stays ``None`` and does not count.
+- ``satisfaction``: the school's survey result of that year (``SatisfactionSurvey``, recorded by
+  its bureau or the area's secretariat): satisfied respondents over respondents.
 
 ``TEACHING_WEEKS`` is 35: the teaching time of a school year in 教育部《义务教育课程方案
 （2022年版）》 (课程设置, 课时: 每学年教学时间35周).
@@ -44,6 +45,7 @@ from xietong.accounts.scope import Scope
 from xietong.algorithms.capacity import (
     INPUT_FIELDS,
     CapacityInputs,
+    CapacityParams,
     CapacityResult,
     DependenceTrend,
     ExitDecision,
@@ -57,7 +59,15 @@ from xietong.schools.selectors import can_see_statistics, school_get
 from xietong.talent.models import Appointment, Enrolment, EnrolmentStatus, Placement, Teacher
 from xietong.talent.selectors import school_histories
 
-from .models import Activity, ActivityKind, Cooperation, Party, PartyKind, PartyRole
+from .models import (
+    Activity,
+    ActivityKind,
+    Cooperation,
+    Party,
+    PartyKind,
+    PartyRole,
+    SatisfactionSurvey,
+)
 
 __all__ = [
     "TEACHING_WEEKS",
@@ -66,12 +76,14 @@ __all__ = [
     "TracedInputs",
     "capacity_inputs",
     "capacity_payload",
+    "survey_payload",
     "school_capacity",
 ]
 
 TEACHING_WEEKS = 35
 BACKBONE_LEVELS = ("county", "city", "province")
 TRANSFERS = "students_transferred_out"
+SATISFACTION_LINE = CapacityParams().satisfaction_line
 
 
 @dataclass(frozen=True, order=True)
@@ -268,7 +280,20 @@ def _retention(school: School, years: list[int]) -> dict[tuple[int, int], tuple]
     return out
 
 
-def _year_inputs(school: School, year: int, stats, reuse, retention) -> TracedInputs:
+def _surveys(school: School, years: list[int]) -> dict[int, SatisfactionSurvey]:
+    return {s.year: s for s in SatisfactionSurvey.objects.filter(school=school, year__in=years)}
+
+
+def _satisfaction(survey: SatisfactionSurvey | None, trace) -> Fraction | None:
+    if survey is None:
+        return None
+    trace["satisfaction"] = [Ref("partnerships.satisfactionsurvey", survey.pk)]
+    return Fraction(survey.satisfied, survey.respondents)
+
+
+def _year_inputs(  # noqa: PLR0913 - one argument per source of records
+    school: School, year: int, stats, reuse, retention, surveys
+) -> TracedInputs:
     trace: dict[str, list[Ref]] = {}
 
     def stat(code: str, name: str) -> Fraction | None:
@@ -298,6 +323,7 @@ def _year_inputs(school: School, year: int, stats, reuse, retention) -> TracedIn
         backbone_teachers=stat("teachers_backbone", "backbone_teachers"),
         reused_resources=reused,
         transfers_out=stat(TRANSFERS, "transfers_out"),
+        satisfaction=_satisfaction(surveys.get(year), trace),
         **kept,
     )
     return TracedInputs(year, inputs, trace)
@@ -310,7 +336,8 @@ def capacity_inputs(school: School, years: list[int]) -> list[TracedInputs]:
     stats = _statistics(school, years)
     reuse = _reuse(school, years)
     retention = _retention(school, years)
-    return [_year_inputs(school, y, stats, reuse, retention) for y in years]
+    surveys = _surveys(school, years)
+    return [_year_inputs(school, y, stats, reuse, retention, surveys) for y in years]
 
 
 @dataclass
@@ -323,10 +350,14 @@ class CapacityReport:
     results: list[CapacityResult]
     trend: DependenceTrend | None
     exit: ExitDecision | None
+    surveys: list[SatisfactionSurvey] = field(default_factory=list)
 
 
 def _years_of(school: School) -> list[int]:
-    return sorted(set(SchoolStatistic.objects.filter(school=school).values_list("year", flat=True)))
+    """The years with statistics or a satisfaction survey of the school."""
+    stats = SchoolStatistic.objects.filter(school=school).values_list("year", flat=True)
+    surveyed = SatisfactionSurvey.objects.filter(school=school).values_list("year", flat=True)
+    return sorted(set(stats) | set(surveyed))
 
 
 def _trend(traced: list[TracedInputs]) -> DependenceTrend | None:
@@ -358,7 +389,8 @@ def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
     if trend is not None:
         latest = next(r for r in results if r.year == trend.years[-1])
         decision = exit_ready(latest, trend)
-    return CapacityReport(school, traced, results, trend, decision)
+    surveys = list(SatisfactionSurvey.objects.filter(school=school).order_by("year"))
+    return CapacityReport(school, traced, results, trend, decision, surveys)
 
 
 def _text(value: Fraction | None) -> str | None:
@@ -410,4 +442,22 @@ def capacity_payload(report: CapacityReport) -> dict:
             "fte_slope": str(t.fte_slope),
         },
         "exit": None if e is None else {"ready": e.ready, "failed": list(e.failed)},
+        "surveys": [survey_payload(v) for v in report.surveys],
+    }
+
+
+def survey_payload(v: SatisfactionSurvey) -> dict:
+    """One survey result as plain data (the API's and the page's)."""
+    share = Fraction(v.satisfied, v.respondents)
+    return {
+        "pk": v.pk,
+        "year": v.year,
+        "respondents": v.respondents,
+        "satisfied": v.satisfied,
+        "share": str(share),
+        "share_float": float(share),
+        "meets_line": share >= SATISFACTION_LINE,
+        "conducted_by": v.conducted_by,
+        "conducted_on": v.conducted_on.isoformat(),
+        "source": v.source,
     }

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xietong.accounts.scope import scope_for
 from xietong.algorithms.capacity import FORMULAS
+from xietong.schools.selectors import school_get
 from xietong.web import charts
+from xietong.web.actions import run_service
 
+from . import forms, services
 from .capacity import INPUT_NAMES, Ref, capacity_payload, school_capacity
 
 INPUT_LABELS = {
@@ -45,6 +50,8 @@ def record_link(ref: Ref, school_code: str) -> str:
     """The page of a record behind a capacity input ("" while it has none of its own)."""
     if ref.model == "partnerships.activity":
         return ""
+    if ref.model == "partnerships.satisfactionsurvey":
+        return reverse("school_capacity", args=[school_code]) + f"#survey-{ref.pk}"
     if ref.model == "schools.schoolstatistic":
         return reverse("school_detail", args=[school_code]) + "#stats"
     if ref.model == "talent.placement":
@@ -97,7 +104,8 @@ def _charts(payload: dict) -> tuple[str, str]:
 
 
 def school_capacity_page(request, code: str):
-    report = school_capacity(scope=scope_for(request.user), code=code)
+    scope = scope_for(request.user)
+    report = school_capacity(scope=scope, code=code)
     if report is None:
         raise Http404
     payload = capacity_payload(report)
@@ -118,5 +126,36 @@ def school_capacity_page(request, code: str):
             "rows": _rows(report),
             "index_chart": index_chart,
             "dependence_chart": dependence_chart,
+            "survey_form": forms.SatisfactionSurveyForm()
+            if services.may_record_survey(scope, report.school)
+            else None,
         },
     )
+
+
+@login_required
+def survey_record(request, code: str):
+    """Record a satisfaction survey of the school (its bureaus or an area's secretariat)."""
+    scope = scope_for(request.user)
+    school = school_get(scope=scope, code=code)
+    if school is None:
+        raise Http404
+    if not services.may_record_survey(scope, school):
+        raise PermissionDenied(_("You may not use this form."))
+    title = _("Record a satisfaction survey")
+    form = forms.SatisfactionSurveyForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound and form.is_valid():
+        row, status = run_service(
+            request,
+            lambda: services.satisfaction_survey_record(
+                actor=request.user, school=school, **form.cleaned_data
+            ),
+            _("Satisfaction survey recorded: the capacity index counts it."),
+        )
+        if row is not None:
+            return redirect(reverse("school_capacity", args=[school.code]) + f"#survey-{row.pk}")
+    elif form.is_bound:
+        status = 400
+    ctx = {"form": form, "title": title, "school": school}
+    return render(request, "partnerships/survey_form.html", ctx, status=status)

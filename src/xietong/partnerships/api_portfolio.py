@@ -67,18 +67,50 @@ class PartnershipsSurveyOut(Schema):
     source: str
 
 
+class PartnershipsDidRecordsOut(Schema):
+    treated: list[PartnershipsRecordOut]
+    controls: list[PartnershipsRecordOut]
+
+
+class PartnershipsDidOut(Schema):
+    indicator: str
+    start: str | None
+    before: int | None
+    after: int | None
+    tier: str | None
+    reason: str | None
+    treated_before: str | None
+    treated_after: str | None
+    estimate: str | None
+    estimate_float: float | None
+    treated_change: str | None
+    control_change: str | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    level: float
+    df: float | None
+    method: str | None
+    n_control: int
+    formula: str
+    records: PartnershipsDidRecordsOut
+
+
 class PartnershipsCapacityOut(Schema):
     school: str
     years: list[PartnershipsCapacityYearOut]
     trend: PartnershipsTrendOut | None
     exit: PartnershipsExitOut | None
     surveys: list[PartnershipsSurveyOut]
+    did: list[PartnershipsDidOut]
 
 
 @router.get("/schools/{code}/capacity", response=PartnershipsCapacityOut, auth=READ_AUTH)
 def school_capacity_api(request, code: str):
     """A supported school's capacity index per year, every input with the records behind it,
-    the dependence trend and the exit-ready decision (rules: docs/partnerships-portfolio.md)."""
+    the dependence trend, the exit-ready decision, its satisfaction surveys and, per indicator,
+    the difference-in-differences against comparable schools without a partner (estimate, se,
+    interval, comparison schools; rules: docs/partnerships-portfolio.md)."""
     report = found(school_capacity(scope=request.scope, code=code))
     return capacity_payload(report)
 

@@ -59,6 +59,7 @@ from xietong.schools.selectors import can_see_statistics, school_get
 from xietong.talent.models import Appointment, Enrolment, EnrolmentStatus, Placement, Teacher
 from xietong.talent.selectors import school_histories
 
+from .capacity_did import DidReport, did_payload, school_did
 from .models import (
     Activity,
     ActivityKind,
@@ -351,6 +352,7 @@ class CapacityReport:
     trend: DependenceTrend | None
     exit: ExitDecision | None
     surveys: list[SatisfactionSurvey] = field(default_factory=list)
+    did: list[DidReport] = field(default_factory=list)
 
 
 def _years_of(school: School) -> list[int]:
@@ -390,7 +392,8 @@ def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
         latest = next(r for r in results if r.year == trend.years[-1])
         decision = exit_ready(latest, trend)
     surveys = list(SatisfactionSurvey.objects.filter(school=school).order_by("year"))
-    return CapacityReport(school, traced, results, trend, decision, surveys)
+    did = school_did(scope=scope, school=school)
+    return CapacityReport(school, traced, results, trend, decision, surveys, did)
 
 
 def _text(value: Fraction | None) -> str | None:
@@ -443,6 +446,7 @@ def capacity_payload(report: CapacityReport) -> dict:
         },
         "exit": None if e is None else {"ready": e.ready, "failed": list(e.failed)},
         "surveys": [survey_payload(v) for v in report.surveys],
+        "did": [did_payload(d) for d in report.did],
     }
 
 

@@ -20,6 +20,7 @@ from xietong.web.actions import run_service
 
 from . import forms, services
 from .capacity import INPUT_NAMES, Ref, capacity_payload, school_capacity
+from .capacity_did import DID_FORMULA
 
 INPUT_LABELS = {
     "own_lessons": gettext_lazy("Lessons by its own staff"),
@@ -44,6 +45,50 @@ COMPONENT_LABELS = {
     "satisfaction": gettext_lazy("Satisfaction"),
     "transfers_out": gettext_lazy("Pupils staying"),
 }
+
+DID_LABELS = {
+    "backbone_per_100": gettext_lazy("Backbone teachers per 100 students"),
+    "transfers_per_100": gettext_lazy("Pupils transferred out per 100 students"),
+}
+DID_TIERS = {
+    "county": gettext_lazy("same county"),
+    "city": gettext_lazy("same city"),
+    "province": gettext_lazy("same province"),
+}
+DID_REASONS = {
+    "no_cooperation": gettext_lazy(
+        "The school is not a supported party of any cooperation that came into force."
+    ),
+    "no_year_after": gettext_lazy("No statistics of the school since its cooperation started."),
+    "no_values": gettext_lazy("The school lacks this indicator in one of the two years."),
+    "too_few_controls": gettext_lazy(
+        "Fewer than 3 comparable schools without a partner have this indicator in both years "
+        "(among the schools whose statistics you may see)."
+    ),
+}
+
+
+def _did_rows(payload: dict) -> list[dict]:
+    return [
+        {
+            **d,
+            "label": DID_LABELS[d["indicator"]],
+            "tier_label": DID_TIERS.get(d["tier"] or "", ""),
+            "reason_label": DID_REASONS.get(d["reason"] or "", ""),
+            "estimate_text": None if d["estimate"] is None else f"{d['estimate_float']:.3f}",
+            "treated_change_text": None
+            if d["treated_change"] is None
+            else f"{float(Fraction(d['treated_change'])):.3f}",
+            "control_change_text": None
+            if d["control_change"] is None
+            else f"{float(Fraction(d['control_change'])):.3f}",
+            "controls": [
+                (c["pk"], reverse("school_detail", args=[c["pk"]]))
+                for c in d["records"]["controls"]
+            ],
+        }
+        for d in payload["did"]
+    ]
 
 
 def record_link(ref: Ref, school_code: str) -> str:
@@ -126,6 +171,8 @@ def school_capacity_page(request, code: str):
             "rows": _rows(report),
             "index_chart": index_chart,
             "dependence_chart": dependence_chart,
+            "did_rows": _did_rows(payload),
+            "did_formula": DID_FORMULA,
             "survey_form": forms.SatisfactionSurveyForm()
             if services.may_record_survey(scope, report.school)
             else None,

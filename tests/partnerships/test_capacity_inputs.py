@@ -164,3 +164,16 @@ def test_pupils_transferred_out_come_from_the_statistics(cw):
     assert r25.component("transfers_out").ratio == Fraction(1, 40)
     assert r25.component("transfers_out").value == Fraction(1, 2)
     assert r24.component("transfers_out").state == "missing"
+
+
+def test_dependence_trend_starts_with_the_first_cooperation(cw, active, client):
+    """With the pairing in force from 2025, 2024 (no partner yet) is left out of the trend:
+    one year remains, so there is no trend; the index of 2024 is still shown."""
+    t, a = cw["teachers"], cw["schools"]["A"]
+    Appointment.objects.create(
+        teacher=t["b0"], school=a, weekly_hours=6, weekdays="1", starts=date(2025, 3, 1)
+    )
+    client.force_login(cw["users"]["langfang"])
+    body = client.get(f"/api/schools/{a.code}/capacity").json()
+    assert [y["year"] for y in body["years"]] == [2024, 2025]
+    assert body["trend"] is None and body["exit"] is None

@@ -59,7 +59,7 @@ from xietong.schools.selectors import can_see_statistics, school_get
 from xietong.talent.models import Appointment, Enrolment, EnrolmentStatus, Placement, Teacher
 from xietong.talent.selectors import school_histories
 
-from .capacity_did import DidReport, did_payload, school_did
+from .capacity_did import DidReport, did_payload, partner_start, school_did
 from .models import (
     Activity,
     ActivityKind,
@@ -362,11 +362,17 @@ def _years_of(school: School) -> list[int]:
     return sorted(set(stats) | set(surveyed))
 
 
-def _trend(traced: list[TracedInputs]) -> DependenceTrend | None:
+def _trend(traced: list[TracedInputs], start: date | None = None) -> DependenceTrend | None:
+    """The dependence trend over the years with lessons recorded, from the year the school's
+    first cooperation started (``start``; all years when it has none): the years before it
+    had no partner to depend on, and their zero shares would hide a falling dependence."""
+    first = start.year if start is not None else None
     rows = [
         t.inputs
         for t in traced
-        if t.inputs.own_lessons is not None and (t.inputs.own_lessons + t.inputs.partner_lessons)
+        if t.inputs.own_lessons is not None
+        and (t.inputs.own_lessons + t.inputs.partner_lessons)
+        and (first is None or t.year >= first)
     ]
     if len(rows) < 2:
         return None
@@ -386,7 +392,7 @@ def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
         return None
     traced = capacity_inputs(school, _years_of(school))
     results = capacity_index([t.inputs for t in traced]) if traced else []
-    trend = _trend(traced)
+    trend = _trend(traced, partner_start(school))
     decision = None
     if trend is not None:
         latest = next(r for r in results if r.year == trend.years[-1])

@@ -32,7 +32,14 @@ from xietong.schools.models import School, SchoolStatistic
 
 from .models import Party, PartyKind, PartyRole, Status
 
-__all__ = ["DID_FORMULA", "DID_INDICATORS", "MIN_CONTROLS", "DidReport", "school_did"]
+__all__ = [
+    "DID_FORMULA",
+    "DID_INDICATORS",
+    "MIN_CONTROLS",
+    "DidReport",
+    "partner_start",
+    "school_did",
+]
 
 #: code -> (numerator, denominator, scale): the indicator is ``scale * numerator / denominator``.
 DID_INDICATORS: dict[str, tuple[str, str, int]] = {
@@ -72,7 +79,9 @@ def _partnered_schools():
     )
 
 
-def _start(school: School) -> date | None:
+def partner_start(school: School) -> date | None:
+    """The earliest term start of a cooperation that came into force in which the school is a
+    school party other than the lead (None: it has no partner)."""
     return (
         _partnered_schools()
         .filter(school=school)
@@ -159,7 +168,7 @@ def school_did(*, scope: Scope, school: School) -> list[DidReport]:
     """One report per indicator of :data:`DID_INDICATORS`. Not scope-checked for the school
     itself (the capacity report calls it after checking); the comparison schools are limited
     to those whose statistics ``scope`` reads."""
-    start = _start(school)
+    start = partner_start(school)
     latest = (
         SchoolStatistic.objects.filter(school=school)
         .order_by("-year")

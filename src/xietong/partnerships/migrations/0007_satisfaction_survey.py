@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0004_cooperation_status_note"),
+        ("partnerships", "0006_activity_funding"),
         ("schools", "0007_statistics_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

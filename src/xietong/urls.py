@@ -20,6 +20,11 @@ urlpatterns = [
         name="school_capacity",
     ),
     path(
+        "schools/<str:code>/capacity/survey/",
+        views_portfolio.survey_record,
+        name="school_capacity_survey",
+    ),
+    path(
         "partnerships/portfolio/<slug:area>/",
         views_portfolio_area.portfolio_page,
         name="partnerships_portfolio",

@@ -87,6 +87,56 @@ def test_school_capacity_reads(world, who):
         assert c.get(f"/schools/{school.code}/capacity/").status_code == expected, (who, key)
 
 
+# A school's satisfaction survey: recorded by its bureaus and the secretariats of its areas.
+SURVEY_WRITE = {
+    "admin": ALL,
+    "yrd-sec": {"C"},
+    "jjj-sec": {"A", "B", "D", "E"},
+    "twl-sec": {"A", "B", "D"},
+    "jiangsu": {"C"},
+    "langfang": {"A"},
+    "tongzhou": {"B"},
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_school_satisfaction_survey_writes(world, who):
+    """The API and the capacity page's form record a survey where the role may; a school the
+    caller does not see is a 404 (the anonymous caller: 401 from the API, the login page)."""
+    from xietong.partnerships.models import SatisfactionSurvey
+
+    c = client_for(world, who)
+    body = {
+        "respondents": 200,
+        "satisfied": 170,
+        "conducted_by": "第三方评估机构",
+        "conducted_on": "2025-06-01",
+        "source": "满意度调查报告（2025）",
+    }
+    for key, school in world["schools"].items():
+        may = key in SURVEY_WRITE.get(who, set())
+        r = c.post(
+            f"/api/schools/{school.code}/satisfaction-surveys",
+            {**body, "year": 2025},
+            content_type="application/json",
+        )
+        if may:
+            assert r.status_code == 201, (who, key, r.status_code)
+        elif who is None:
+            assert r.status_code == 401, (who, key)
+        else:
+            assert r.status_code == (403 if key in READ[who] else 404), (who, key, r.status_code)
+        r = c.post(f"/schools/{school.code}/capacity/survey/", {**body, "year": 2024})
+        if may:
+            assert r.status_code == 302, (who, key, r.status_code)
+        elif who is None:
+            assert r.status_code == 302 and "/login" in r["Location"], (who, key)
+        else:
+            assert r.status_code == (403 if key in READ[who] else 404), (who, key, r.status_code)
+        years = set(SatisfactionSurvey.objects.filter(school=school).values_list("year", flat=True))
+        assert years == ({2024, 2025} if may else set()), (who, key)
+
+
 # A pairing of Tongzhou B with Langfang A in Tongzhou-Wuqing-Langfang: seen by its area's
 # secretariat and by whoever reads a party's jurisdiction or school.
 PORTFOLIO_SEES = {"admin", "twl-sec", "jjj-sec", "langfang", "tongzhou", "school-a", "teacher-a"}

@@ -865,6 +865,42 @@ def _(w):
     )
 
 
+@case("partnerships.satisfaction_survey_record")
+def _(w):
+    from xietong.partnerships.services import satisfaction_survey_record
+
+    a = w["schools"]["A"]
+    return (
+        lambda: satisfaction_survey_record(
+            actor=w["users"]["langfang"],
+            school=a,
+            year=2024,
+            respondents=100,
+            satisfied=90,
+            conducted_by="督导室",
+            conducted_on=D,
+            source="报告",
+        ),
+        lambda r: [(A.PARTNERSHIPS_SURVEY_RECORD, T.SATISFACTION_SURVEY, f"{a.code}:2024")],
+    )
+
+
+@case("talent.teacher_school_change")
+def _(w):
+    from xietong.talent.models import Teacher
+
+    s = w["schools"]
+    t = Teacher.objects.create(
+        code="TMOVE", name="调动教师", school=s["A"], subject="maths", stage="primary"
+    )
+    return (
+        lambda: talent.teacher_school_change(
+            teacher=t, to_school=s["D"], on=D, actor=w["users"]["langfang"]
+        ),
+        lambda r: [(A.TEACHER_SCHOOL_CHANGE, T.TEACHER, "TMOVE")],
+    )
+
+
 # ---- the test -----------------------------------------------------------------------------
 
 

@@ -143,3 +143,37 @@ def test_synchronous_lessons_from_the_partner_count_as_partner_lessons(cw, activ
     (y25,) = capacity_inputs(cw["schools"]["A"], [2025])
     assert y25.inputs.partner_lessons == 20
     assert y25.trace["partner_lessons"] == [Ref("partnerships.activity", act.pk, coop.pk)]
+
+
+def test_pupils_transferred_out_come_from_the_statistics(cw):
+    """School A reports 13 pupils transferred out in 2025 of its 520 students: the rate is
+    1/40 = 2.5 %, half the 5 % cap, so the component is 1 - 1/2 = 1/2. 2024 has no such
+    statistic: the input stays empty and the component does not count."""
+    from xietong.schools.models import SchoolStatistic
+
+    a = cw["schools"]["A"]
+    statistics_set(
+        school=a, year=2025, values={"students_transferred_out": Decimal(13)}, actor=None
+    )
+    y24, y25 = capacity_inputs(a, [2024, 2025])
+    assert y24.inputs.transfers_out is None
+    assert y25.inputs.transfers_out == 13
+    stat = SchoolStatistic.objects.get(school=a, year=2025, indicator_id="students_transferred_out")
+    assert y25.trace["transfers_out"] == [Ref("schools.schoolstatistic", stat.pk)]
+    r24, r25 = capacity_index([y24.inputs, y25.inputs])
+    assert r25.component("transfers_out").ratio == Fraction(1, 40)
+    assert r25.component("transfers_out").value == Fraction(1, 2)
+    assert r24.component("transfers_out").state == "missing"
+
+
+def test_dependence_trend_starts_with_the_first_cooperation(cw, active, client):
+    """With the pairing in force from 2025, 2024 (no partner yet) is left out of the trend:
+    one year remains, so there is no trend; the index of 2024 is still shown."""
+    t, a = cw["teachers"], cw["schools"]["A"]
+    Appointment.objects.create(
+        teacher=t["b0"], school=a, weekly_hours=6, weekdays="1", starts=date(2025, 3, 1)
+    )
+    client.force_login(cw["users"]["langfang"])
+    body = client.get(f"/api/schools/{a.code}/capacity").json()
+    assert [y["year"] for y in body["years"]] == [2024, 2025]
+    assert body["trend"] is None and body["exit"] is None

@@ -48,3 +48,41 @@ def test_demo_loads_fast_and_once(regions):
     )
     assert partnerships_demo_load() == {}
     assert SocialPartner.objects.count() == 1
+
+
+def test_demo_capacity_inputs_come_from_records(regions):
+    """After the demo, supported schools have retention, satisfaction, transfers and a DiD
+    from records; a school heading for exit keeps more of its trained teachers and is more
+    satisfied than a dependent one."""
+    from xietong.accounts.scope import SYSTEM
+    from xietong.partnerships.capacity import school_capacity
+    from xietong.partnerships.demo import partnerships_demo_load
+    from xietong.partnerships.models import Cooperation
+    from xietong.schools.demo import demo_load
+
+    demo_load(seed=2024, scale=0.01)
+    summary = partnerships_demo_load()
+    assert summary["capacity"]["surveys"] > 0 and summary["capacity"]["moves"] > 0, summary
+    reports = {}
+    for code in ("TWL-2022-001", "JJJ-2022-002"):
+        school = Cooperation.objects.get(code=code).parties.get(role="supported").school
+        reports[code] = school_capacity(scope=SYSTEM, code=school.code)
+    for code, report in reports.items():
+        y24 = next(t for t in report.years if t.year == 2024).inputs
+        assert None not in (y24.trained_1y, y24.trained_3y, y24.satisfaction), (code, y24)
+        assert y24.transfers_out is not None or report.school.stage not in (
+            "primary",
+            "junior",
+            "nine_year",
+        )
+    falling = next(t for t in reports["TWL-2022-001"].years if t.year == 2024).inputs
+    steady = next(t for t in reports["JJJ-2022-002"].years if t.year == 2024).inputs
+    assert falling.retained_3y / falling.trained_3y > steady.retained_3y / steady.trained_3y
+    assert falling.satisfaction >= 0.85 > steady.satisfaction
+    assert reports["TWL-2022-001"].exit.ready  # heading for exit (trend from 2022 on)
+    assert not reports["JJJ-2022-002"].exit.ready
+    assert "satisfaction_below_line" in reports["JJJ-2022-002"].exit.failed
+    did = {d.indicator: d for d in reports["TWL-2022-001"].did}["backbone_per_100"]
+    assert (did.before, did.after) == (2021, 2024)
+    assert did.result is not None or did.reason == "too_few_controls"
+    assert partnerships_demo_load() == {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __all__ = [
     "FUNDING_COUNTS",
+    "MOBILITY_COUNTS",
     "RAW_CODES",
     "RESOURCE_COUNTS",
     "TEACHER_COUNTS",
@@ -69,5 +70,11 @@ TEACHER_STAGE_CODES: tuple[str, ...] = tuple(
     f"{code}_{stage}" for code in TEACHER_COUNTS for stage in TEACHER_STAGES
 )
 
+#: Pupil mobility: pupils whose school record (学籍) moved to another school during the year.
+#: A supported school's capacity index reads it (``algorithms/capacity``, ``transfers_out``).
+MOBILITY_COUNTS: tuple[str, ...] = ("students_transferred_out",)
+
 #: Every raw indicator, in the catalogue's order (the last axis of the synthetic values).
-RAW_CODES: tuple[str, ...] = RESOURCE_COUNTS + FUNDING_COUNTS + TEACHER_STAGE_CODES
+RAW_CODES: tuple[str, ...] = (
+    RESOURCE_COUNTS + FUNDING_COUNTS + TEACHER_STAGE_CODES + MOBILITY_COUNTS
+)

@@ -104,6 +104,7 @@ class AuditAction(models.TextChoices):
     TEACHER_CREATE = "teacher.create", _("Teacher registered")
     TEACHER_LINK_USER = "teacher.link_user", _("Teacher linked to an account")
     TEACHER_UPDATE = "teacher.update", _("Teacher changed")
+    TEACHER_SCHOOL_CHANGE = "teacher.school_change", _("Teacher moved to another school")
     TALENT_TEACHERS_IMPORT = "talent.teachers.import", _("Teachers imported")
     TALENT_TEACHERS_DEMO = "talent.teachers.demo", _("Demo teachers loaded")
     # talent: exchange rounds (one action per status a round moves to)
@@ -240,6 +241,10 @@ class AuditAction(models.TextChoices):
     PARTNERSHIPS_RETITLE = "partnerships.retitle", _("Cooperation title changed")
     PARTNERSHIPS_ACTIVITY_AMEND = "partnerships.activity_amend", _("Activity amended")
     PARTNERSHIPS_IMPORT = "partnerships.import", _("Cooperations imported from a file")
+    PARTNERSHIPS_SURVEY_RECORD = (
+        "partnerships.survey_record",
+        _("Satisfaction survey recorded"),
+    )
 
 
 class ObjectType(models.TextChoices):
@@ -314,6 +319,7 @@ class ObjectType(models.TextChoices):
     COOPERATION_ACTIVITY = "partnerships.Activity", _("cooperation activity")
     COOPERATION_IMPORT = "partnerships.import", _("cooperation import file")
     SOCIAL_PARTNER = "partnerships.SocialPartner", _("social partner")
+    SATISFACTION_SURVEY = "partnerships.SatisfactionSurvey", _("satisfaction survey")
     PORTFOLIO_PUBLICATION = "portfolio_publication", _("portfolio publication")
     # consultation
     NEGOTIATION_BODY = "negotiation_body", _("negotiation body")
@@ -397,6 +403,10 @@ MODEL_OBJECT_TYPES: dict[str, tuple[ObjectType, Callable[[Any], Any]]] = {
     ),
     "partnerships.Activity": (ObjectType.COOPERATION_ACTIVITY, _pk),
     "partnerships.SocialPartner": (ObjectType.SOCIAL_PARTNER, _pk),
+    "partnerships.SatisfactionSurvey": (
+        ObjectType.SATISFACTION_SURVEY,
+        lambda v: f"{v.school.code}:{v.year}",
+    ),
 }
 
 

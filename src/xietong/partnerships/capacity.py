@@ -17,8 +17,14 @@ was counted from. The sources, per school and year:
   teachers are on the roll of their home school.
 - ``reused_resources``: the school's resources imported into a collection that year
   by someone who is neither its teacher nor one of its school administrators.
-- ``satisfaction`` and ``transfers_out``: no app records them yet (no survey, no statistics
-  indicator), so they stay ``None`` and do not count in the index.
+- ``trained_1y``/``retained_1y`` and ``trained_3y``/``retained_3y``: the school's teachers
+  whose completed training in a programme linked to one of its cooperations (where it is not
+  the lead) ended in year ``Y - k``, and of them those whose school ``k`` years after that end
+  (talent's school history, ``SchoolChange``) is still this one. A teacher counts once per
+  cohort; a cohort whose ``k`` years are not over yet is not counted.
+- ``transfers_out``: the school's statistic ``students_transferred_out`` of that year.
+- ``satisfaction``: the school's survey result of that year (``SatisfactionSurvey``, recorded by
+  its bureau or the area's secretariat): satisfied respondents over respondents.
 
 ``TEACHING_WEEKS`` is 35: the teaching time of a school year in 教育部《义务教育课程方案
 （2022年版）》 (课程设置, 课时: 每学年教学时间35周).
@@ -32,12 +38,14 @@ from datetime import date
 from fractions import Fraction
 
 from django.db.models import Q
+from django.utils import timezone
 
 from xietong.accounts.models import RoleAssignment
 from xietong.accounts.scope import Scope
 from xietong.algorithms.capacity import (
     INPUT_FIELDS,
     CapacityInputs,
+    CapacityParams,
     CapacityResult,
     DependenceTrend,
     ExitDecision,
@@ -48,9 +56,19 @@ from xietong.algorithms.capacity import (
 from xietong.resources.models import CollectionItem
 from xietong.schools.models import School, SchoolStatistic
 from xietong.schools.selectors import can_see_statistics, school_get
-from xietong.talent.models import Appointment, Placement, Teacher
+from xietong.talent.models import Appointment, Enrolment, EnrolmentStatus, Placement, Teacher
+from xietong.talent.selectors import school_histories
 
-from .models import Activity, ActivityKind
+from .capacity_did import DidReport, did_payload, partner_start, school_did
+from .models import (
+    Activity,
+    ActivityKind,
+    Cooperation,
+    Party,
+    PartyKind,
+    PartyRole,
+    SatisfactionSurvey,
+)
 
 __all__ = [
     "TEACHING_WEEKS",
@@ -59,11 +77,14 @@ __all__ = [
     "TracedInputs",
     "capacity_inputs",
     "capacity_payload",
+    "survey_payload",
     "school_capacity",
 ]
 
 TEACHING_WEEKS = 35
 BACKBONE_LEVELS = ("county", "city", "province")
+TRANSFERS = "students_transferred_out"
+SATISFACTION_LINE = CapacityParams().satisfaction_line
 
 
 @dataclass(frozen=True, order=True)
@@ -89,7 +110,7 @@ def _statistics(school: School, years: list[int]) -> dict[tuple[int, str], tuple
     rows = SchoolStatistic.objects.filter(
         school=school,
         year__in=years,
-        indicator_id__in=("students", "teachers", "teachers_backbone"),
+        indicator_id__in=("students", "teachers", "teachers_backbone", TRANSFERS),
     ).values_list("year", "indicator_id", "value", "pk")
     return {(y, ind): (Fraction(value), pk) for y, ind, value, pk in rows}
 
@@ -188,7 +209,92 @@ def _reuse(school: School, years: list[int]) -> dict[int, tuple[list[Ref], int]]
     return {y: (items[y], len(resources[y])) for y in items}
 
 
-def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
+RETENTION_YEARS = (1, 3)
+
+
+def _anniversary(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def _partner_programmes(school: School) -> list[int]:
+    """Training programmes linked to a cooperation in which the school is a party other than
+    the lead (so the training comes from its partner)."""
+    coops = (
+        Party.objects.filter(kind=PartyKind.SCHOOL, school=school)
+        .exclude(role=PartyRole.LEAD)
+        .values("cooperation_id")
+    )
+    through = Cooperation.training_programmes.through
+    rows = through.objects.filter(cooperation_id__in=coops)
+    return sorted(set(rows.values_list("trainingprogramme_id", flat=True)))
+
+
+def _cohorts(school: School, years: list[int]) -> tuple[dict, dict]:
+    """Per (year, k): the school's teachers whose partner training ended in ``year - k``, each
+    with (end date, enrolment pk, programme pk); a teacher counts once, with the earliest end."""
+    wanted = {y - k for y in years for k in RETENTION_YEARS}
+    rows = list(
+        Enrolment.objects.filter(
+            programme_id__in=_partner_programmes(school),
+            status=EnrolmentStatus.COMPLETED,
+            programme__ends__year__in=sorted(wanted),
+        )
+        .order_by("programme__ends", "pk")
+        .values_list("pk", "teacher_id", "programme_id", "programme__ends")
+    )
+    histories = school_histories(teacher_ids=[r[1] for r in rows])
+    today = timezone.localdate()
+    out: dict[tuple[int, int], dict[int, tuple]] = defaultdict(dict)
+    for pk, teacher, programme, ends in rows:
+        if histories[teacher].school_on(ends) != school.pk:
+            continue  # not the school's teacher when trained
+        for k in RETENTION_YEARS:
+            year = ends.year + k
+            if year in years and _anniversary(ends, k) <= today:
+                out[(year, k)].setdefault(teacher, (ends, pk, programme))
+    return out, histories
+
+
+def _retention(school: School, years: list[int]) -> dict[tuple[int, int], tuple]:
+    """Per (year, k): (trained, retained, enrolment refs, retained refs). Retained: the teacher's
+    school ``k`` years after the training ended (talent's school history) is still this one;
+    the moves that took the others away are listed with the retained teachers."""
+    cohorts, histories = _cohorts(school, years)
+    out = {}
+    for (year, k), teachers in cohorts.items():
+        trained_refs, retained_refs, retained = [], [], 0
+        for teacher, (ends, enrolment, programme) in sorted(teachers.items()):
+            trained_refs.append(Ref("talent.enrolment", enrolment, programme))
+            h = histories[teacher]
+            later = _anniversary(ends, k)
+            if h.school_on(later) == school.pk:
+                retained += 1
+                retained_refs.append(Ref("talent.teacher", teacher))
+            else:
+                retained_refs += [
+                    Ref("talent.schoolchange", m) for m in h.moves_between(ends, later)
+                ]
+        out[(year, k)] = (len(teachers), retained, trained_refs, retained_refs)
+    return out
+
+
+def _surveys(school: School, years: list[int]) -> dict[int, SatisfactionSurvey]:
+    return {s.year: s for s in SatisfactionSurvey.objects.filter(school=school, year__in=years)}
+
+
+def _satisfaction(survey: SatisfactionSurvey | None, trace) -> Fraction | None:
+    if survey is None:
+        return None
+    trace["satisfaction"] = [Ref("partnerships.satisfactionsurvey", survey.pk)]
+    return Fraction(survey.satisfied, survey.respondents)
+
+
+def _year_inputs(  # noqa: PLR0913 - one argument per source of records
+    school: School, year: int, stats, reuse, retention, surveys
+) -> TracedInputs:
     trace: dict[str, list[Ref]] = {}
 
     def stat(code: str, name: str) -> Fraction | None:
@@ -202,6 +308,13 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
     own = _own_lessons(school, stats, year, trace)
     items, reused = reuse.get(year, ([], 0))
     trace["reused_resources"] = items
+    kept: dict[str, int | None] = {}
+    for k in RETENTION_YEARS:
+        hit = retention.get((year, k))
+        kept[f"trained_{k}y"] = kept[f"retained_{k}y"] = None
+        if hit is not None:
+            kept[f"trained_{k}y"], kept[f"retained_{k}y"] = hit[0], hit[1]
+            trace[f"trained_{k}y"], trace[f"retained_{k}y"] = hit[2], hit[3]
     inputs = CapacityInputs(
         year,
         own_lessons=own,
@@ -210,6 +323,9 @@ def _year_inputs(school: School, year: int, stats, reuse) -> TracedInputs:
         students=stat("students", "students"),
         backbone_teachers=stat("teachers_backbone", "backbone_teachers"),
         reused_resources=reused,
+        transfers_out=stat(TRANSFERS, "transfers_out"),
+        satisfaction=_satisfaction(surveys.get(year), trace),
+        **kept,
     )
     return TracedInputs(year, inputs, trace)
 
@@ -220,7 +336,9 @@ def capacity_inputs(school: School, years: list[int]) -> list[TracedInputs]:
     years = sorted(set(years))
     stats = _statistics(school, years)
     reuse = _reuse(school, years)
-    return [_year_inputs(school, y, stats, reuse) for y in years]
+    retention = _retention(school, years)
+    surveys = _surveys(school, years)
+    return [_year_inputs(school, y, stats, reuse, retention, surveys) for y in years]
 
 
 @dataclass
@@ -233,17 +351,28 @@ class CapacityReport:
     results: list[CapacityResult]
     trend: DependenceTrend | None
     exit: ExitDecision | None
+    surveys: list[SatisfactionSurvey] = field(default_factory=list)
+    did: list[DidReport] = field(default_factory=list)
 
 
 def _years_of(school: School) -> list[int]:
-    return sorted(set(SchoolStatistic.objects.filter(school=school).values_list("year", flat=True)))
+    """The years with statistics or a satisfaction survey of the school."""
+    stats = SchoolStatistic.objects.filter(school=school).values_list("year", flat=True)
+    surveyed = SatisfactionSurvey.objects.filter(school=school).values_list("year", flat=True)
+    return sorted(set(stats) | set(surveyed))
 
 
-def _trend(traced: list[TracedInputs]) -> DependenceTrend | None:
+def _trend(traced: list[TracedInputs], start: date | None = None) -> DependenceTrend | None:
+    """The dependence trend over the years with lessons recorded, from the year the school's
+    first cooperation started (``start``; all years when it has none): the years before it
+    had no partner to depend on, and their zero shares would hide a falling dependence."""
+    first = start.year if start is not None else None
     rows = [
         t.inputs
         for t in traced
-        if t.inputs.own_lessons is not None and (t.inputs.own_lessons + t.inputs.partner_lessons)
+        if t.inputs.own_lessons is not None
+        and (t.inputs.own_lessons + t.inputs.partner_lessons)
+        and (first is None or t.year >= first)
     ]
     if len(rows) < 2:
         return None
@@ -263,12 +392,14 @@ def school_capacity(*, scope: Scope, code: str) -> CapacityReport | None:
         return None
     traced = capacity_inputs(school, _years_of(school))
     results = capacity_index([t.inputs for t in traced]) if traced else []
-    trend = _trend(traced)
+    trend = _trend(traced, partner_start(school))
     decision = None
     if trend is not None:
         latest = next(r for r in results if r.year == trend.years[-1])
         decision = exit_ready(latest, trend)
-    return CapacityReport(school, traced, results, trend, decision)
+    surveys = list(SatisfactionSurvey.objects.filter(school=school).order_by("year"))
+    did = school_did(scope=scope, school=school)
+    return CapacityReport(school, traced, results, trend, decision, surveys, did)
 
 
 def _text(value: Fraction | None) -> str | None:
@@ -320,4 +451,23 @@ def capacity_payload(report: CapacityReport) -> dict:
             "fte_slope": str(t.fte_slope),
         },
         "exit": None if e is None else {"ready": e.ready, "failed": list(e.failed)},
+        "surveys": [survey_payload(v) for v in report.surveys],
+        "did": [did_payload(d) for d in report.did],
+    }
+
+
+def survey_payload(v: SatisfactionSurvey) -> dict:
+    """One survey result as plain data (the API's and the page's)."""
+    share = Fraction(v.satisfied, v.respondents)
+    return {
+        "pk": v.pk,
+        "year": v.year,
+        "respondents": v.respondents,
+        "satisfied": v.satisfied,
+        "share": str(share),
+        "share_float": float(share),
+        "meets_line": share >= SATISFACTION_LINE,
+        "conducted_by": v.conducted_by,
+        "conducted_on": v.conducted_on.isoformat(),
+        "source": v.source,
     }

@@ -2,7 +2,9 @@
 alliances, Beijing and Tianjin branch campuses and pairings with Hebei schools, a YRD
 teaching-research alliance, an education group crossing Shanghai and Anhui, and a social
 partner's project; activities 2022-2026 in which some supported schools receive less and less
-from their partner (heading for exit) and others as much as ever (still dependent).
+from their partner (heading for exit) and others as much as ever (still dependent); and, for
+the supported schools, teachers trained by the partner, their later moves and satisfaction
+surveys (``demo_capacity``).
 
 Idempotent: nothing is added when the first demo cooperation exists. Goes through the services
 (acting as the operator's process), so every row is scoped and audited like any other.
@@ -16,6 +18,7 @@ from xietong.regions.models import CooperationArea
 from xietong.schools.models import School
 
 from . import services
+from .demo_capacity import capacity_demo_load
 from .models import Cooperation, SocialPartner
 
 FIRST = "TWL-2022-001"
@@ -167,9 +170,17 @@ def _activities(coop: Cooperation, pattern) -> int:
 FOUNDATION = "某教育基金会（演示）"
 
 
+def _capacity() -> dict:
+    """The records behind the supported schools' capacity inputs (``demo_capacity``)."""
+    return capacity_demo_load(
+        {code: "falling" if pattern is FALLING else "steady" for code, *_, pattern in SPECS}
+    )
+
+
 def partnerships_demo_load() -> dict:
     if Cooperation.objects.filter(code=FIRST).exists():
-        return {}
+        added = _capacity()  # a demo loaded before these records existed gets them now
+        return {"capacity": added} if added else {}
     areas = {a.slug: a for a in CooperationArea.objects.all()}
     sp = SocialPartner.objects.filter(name_zh=FOUNDATION, is_synthetic=True).first()
     if sp is None:
@@ -227,7 +238,7 @@ def partnerships_demo_load() -> dict:
         for year in YEARS:
             services.compliance_compute(actor=None, cooperation=coop, period=str(year))
         made.append(code)
-    return {"cooperations": made, "activities": activities}
+    return {"cooperations": made, "activities": activities, "capacity": _capacity()}
 
 
 def partnerships_demo_link_funding() -> dict:

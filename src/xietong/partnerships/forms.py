@@ -306,3 +306,31 @@ class SocialPartnerForm(forms.Form):
         required=False,
         help_text=_("18 characters (GB 32100-2015); optional."),
     )
+
+
+class SatisfactionSurveyForm(forms.Form):
+    """One year's satisfaction survey result of a school (the service checks the rest)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    respondents = forms.IntegerField(label=_("Respondents"), min_value=1)
+    satisfied = forms.IntegerField(label=_("Of them satisfied"), min_value=0)
+    conducted_by = forms.CharField(
+        label=_("Conducted by"),
+        max_length=200,
+        help_text=_("Who ran the survey, e.g. the bureau's evaluation office or a third party."),
+    )
+    conducted_on = forms.DateField(
+        label=_("Date of the survey"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(
+        label=_("Source document"),
+        max_length=300,
+        help_text=_("The report the figures come from: its title, document number or address."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        n, k = data.get("respondents"), data.get("satisfied")
+        if n is not None and k is not None and k > n:
+            self.add_error("satisfied", _("More satisfied respondents than respondents."))
+        return data

@@ -166,6 +166,17 @@ _REPORTED: tuple[IndicatorDef, ...] = (
         "Students who board at the school.",
         integral=True,
     ),
+    IndicatorDef(
+        "students_transferred_out",
+        "转出学生数",
+        "Pupils transferred out",
+        "人",
+        "persons",
+        "学年内学籍转往其他学校的学生人数（不含毕业、升学）。",
+        "Pupils whose school record (学籍) moved to another school during the year; graduates "
+        "and pupils moving up a stage are not counted.",
+        integral=True,
+    ),
 )
 
 # Teachers of a combined school (九年一贯制, 完全中学, 十二年一贯制) by the stage they teach. The

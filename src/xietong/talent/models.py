@@ -359,6 +359,38 @@ class Placement(models.Model):
         return f"{self.round_id}:{self.teacher_id}->{self.post_id}"
 
 
+class SchoolChange(models.Model):
+    """A teacher's move to another school on a date: the teacher's school history.
+
+    ``Teacher.school`` is the current school; these rows say where the teacher was before, so
+    that "still at the school" can be told for a past date (a supported school's retention of
+    the teachers its partner trained, ``partnerships.capacity``). Written only by
+    ``services.teacher_school_change``, which also moves the teacher."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="school_changes")
+    from_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    on = models.DateField(_("date of the move"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(_("synthetic demo record"), default=False)
+
+    class Meta:
+        ordering = ["teacher", "on", "pk"]
+        indexes = [models.Index(fields=["teacher", "on"], name="school_change_teacher_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_school=models.F("to_school")), name="school_change_moves"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher_id}: {self.from_school_id}->{self.to_school_id} {self.on}"
+
+
 class Appointment(models.Model):
     """A teacher also serving another school some lessons a week (multi-school appointment)."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
@@ -24,6 +26,7 @@ from .models import (
     Position,
     PostKind,
     RoundStatus,
+    SchoolChange,
     Teacher,
     TrainingProgramme,
     Vacancy,
@@ -482,3 +485,41 @@ def account_by_username(username: str):
     from xietong.accounts.models import User
 
     return User.objects.filter(username=username.strip()).first() if username.strip() else None
+
+
+@dataclass
+class SchoolHistory:
+    """A teacher's schools over time: the current school and the recorded moves, by date."""
+
+    current: int
+    moves: list[tuple[dt.date, int, int, int]] = field(default_factory=list)
+    """``(on, from school pk, to school pk, SchoolChange pk)``, ordered by date."""
+
+    def school_on(self, day: dt.date) -> int:
+        """The school (pk) the teacher belonged to on ``day``; a move counts from its date."""
+        for on, from_school, _to, _pk in self.moves:
+            if day < on:
+                return from_school
+        return self.current
+
+    def moves_between(self, first: dt.date, last: dt.date) -> list[int]:
+        """The pks of the moves dated after ``first`` up to and including ``last``."""
+        return [pk for on, _f, _t, pk in self.moves if first < on <= last]
+
+
+def school_histories(*, teacher_ids) -> dict[int, SchoolHistory]:
+    """The school history of each of ``teacher_ids`` (not scope-checked: for computations
+    whose caller has checked that the figures may be seen, e.g. a capacity report)."""
+    ids = sorted(set(teacher_ids))
+    out = {
+        pk: SchoolHistory(school)
+        for pk, school in Teacher.objects.filter(pk__in=ids).values_list("pk", "school_id")
+    }
+    rows = (
+        SchoolChange.objects.filter(teacher_id__in=ids)
+        .order_by("teacher_id", "on", "pk")
+        .values_list("teacher_id", "on", "from_school_id", "to_school_id", "pk")
+    )
+    for teacher, on, from_school, to_school, pk in rows:
+        out[teacher].moves.append((on, from_school, to_school, pk))
+    return out

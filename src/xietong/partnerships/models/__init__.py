@@ -13,7 +13,8 @@ version; approvals of earlier versions stay in the history but no longer count.
 partner-confirmed to authority-verified; activities other apps already know are linked by
 ``source_app`` + ``source_id``. :class:`ComplianceResult` rows are computed, never typed;
 :class:`ExpiryNotice` rows record the 90- and 30-day notices, one each;
-:class:`PortfolioPublication` rows when an area's portfolio figures of a period were published.
+:class:`PortfolioPublication` rows when an area's portfolio figures of a period were published;
+:class:`SatisfactionSurvey` rows one survey result per school and year (the capacity index).
 
 Codes are stored; labels come from the TextChoices below and render in the reader's language.
 """
@@ -44,6 +45,7 @@ from .cooperation import (
     StatusReason,
 )
 from .publication import PortfolioPublication
+from .survey import SatisfactionSurvey
 
 __all__ = [
     "TYPED_KINDS",
@@ -67,6 +69,7 @@ __all__ = [
     "PeriodKind",
     "PortfolioPublication",
     "PrincipalArrangement",
+    "SatisfactionSurvey",
     "SocialPartner",
     "SocialPartnerKind",
     "Status",

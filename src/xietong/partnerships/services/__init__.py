@@ -30,6 +30,7 @@ from .expiry import expiry_notices_send
 from .links import activities_link, training_programme_attach, training_programme_detach
 from .partners import may_register_partner, social_partner_create
 from .publications import portfolio_publish
+from .surveys import may_record_survey, satisfaction_survey_record
 
 __all__ = [
     "LifecycleError",
@@ -54,10 +55,12 @@ __all__ = [
     "cooperation_suspend",
     "current_version",
     "expiry_notices_send",
+    "may_record_survey",
     "may_register_partner",
     "missing_approvals",
     "obligation_set",
     "period_bounds",
+    "satisfaction_survey_record",
     "period_of",
     "portfolio_publish",
     "required_approvals",

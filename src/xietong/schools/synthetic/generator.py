@@ -12,7 +12,7 @@ from .calibration import CALIBRATION
 from .model import CountyModel, Parts, Provinces, SchoolDraw, SchoolTotals, Staffing, school_counts
 from .names import named_schools, school_coordinates
 from .resources import Resources, teachers_by_stage_taught
-from .sampling import COMPULSORY_STAGES, operating_funds
+from .sampling import COMPULSORY_STAGES, operating_funds, transfers_out
 from .vocabulary import INDICATORS, KINDS, CountySpec, SyntheticRegion
 
 
@@ -160,6 +160,12 @@ def generate(
         junior=tot.students_by_stage[:, :, 1],
         compulsory=np.isin(sch.stage_of, [ST[s] for s in COMPULSORY_STAGES]),
     )
+    transferred = transfers_out(
+        int(seed),
+        students=tot.students,
+        loc_of=sch.loc_of,
+        compulsory=np.isin(sch.stage_of, [ST[s] for s in COMPULSORY_STAGES]),
+    )
     sbs = tot.students_by_stage
     values = np.stack(
         [
@@ -183,6 +189,7 @@ def generate(
             funds,
             boarding,
             *teachers_by_stage_taught(sch, tot, res),
+            transferred,
         ],
         axis=2,
     ).astype(np.float64)

@@ -166,6 +166,28 @@ def operating_funds(
     return funds, boarding
 
 
+# Yearly share of pupils transferring out by location (urban, town, rural): rural and town
+# schools lose pupils to the county seat (a synthetic assumption, see docs/demo-data.md).
+_TRANSFER_RATE = np.array([0.012, 0.025, 0.04])
+
+
+def transfers_out(
+    seed: int, *, students: np.ndarray, loc_of: np.ndarray, compulsory: np.ndarray
+) -> np.ndarray:
+    """Pupils transferred out per school and year (NaN outside compulsory education).
+
+    A generator of its own (seeded from ``seed``) so that adding this column left every other
+    drawn value as it was. Each school has a rate around its location's (log-normal, sd 0.4,
+    at most 15 %), and each year's count is binomial in its students."""
+    rng = np.random.default_rng([int(seed), 20])
+    n_s = students.shape[0]
+    rate = _TRANSFER_RATE[loc_of] * np.exp(rng.normal(0.0, 0.4, n_s))
+    rate = np.minimum(rate, 0.15)
+    pupils = np.nan_to_num(students, nan=0.0).astype(np.int64)
+    out = rng.binomial(pupils, rate[:, None]).astype(np.float64)
+    return np.where(compulsory[:, None], out, np.nan)
+
+
 def logit_of(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1.0 - p))
 

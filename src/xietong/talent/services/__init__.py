@@ -55,6 +55,7 @@ from .teachers import (
     teacher_create,
     teacher_invite,
     teacher_link_user,
+    teacher_school_change,
     teacher_update,
 )
 
@@ -98,5 +99,6 @@ __all__ = [
     "teacher_invite",
     "teacher_link_user",
     "teacher_may_apply",
+    "teacher_school_change",
     "teacher_update",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xietong.accounts.scope import scope_for
@@ -10,7 +13,7 @@ from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction, ObjectType
 from xietong.schools.models import School
 
-from ..models import Backbone, Exemption, Subject, Teacher, TeachingStage, Title
+from ..models import Backbone, Exemption, SchoolChange, Subject, Teacher, TeachingStage, Title
 from .lifecycle import check_choice, snapshot
 
 TEACHER_FIELDS = (
@@ -48,7 +51,16 @@ def check_teacher_fields(fields: dict) -> None:
 # ---- teachers --------------------------------------------------------------------------------
 @transaction.atomic
 def teacher_create(
-    *, code: str, school: School, name: str, subject: str, stage: str, actor, user=None, **fields
+    *,
+    code: str,
+    school: School,
+    name: str,
+    subject: str,
+    stage: str,
+    actor,
+    user=None,
+    is_synthetic: bool = False,
+    **fields,
 ) -> Teacher:
     scope = scope_for(actor)
     scope.require(scope.acts_for_school(school), _("add teachers at %(c)s") % {"c": school.code})
@@ -64,7 +76,9 @@ def teacher_create(
         raise ValueError(_("A teacher needs a name."))
     if Teacher.objects.filter(code=code).exists():
         raise ValueError(_("Staff number %(c)s is already used.") % {"c": code})
-    t = Teacher.objects.create(code=code, school=school, user=user, **data)
+    t = Teacher.objects.create(
+        code=code, school=school, user=user, is_synthetic=is_synthetic, **data
+    )
     audit_record(
         actor=actor,
         action=AuditAction.TEACHER_CREATE,
@@ -165,3 +179,53 @@ def teacher_update(*, teacher: Teacher, actor, **changes) -> Teacher:
         after=snapshot(teacher, TEACHER_FIELDS),
     )
     return teacher
+
+
+@transaction.atomic
+def teacher_school_change(
+    *, teacher: Teacher, to_school: School, on: dt.date, actor, is_synthetic: bool = False
+) -> SchoolChange:
+    """Move a teacher to another school on ``on`` and keep the move as school history.
+
+    Written by whoever acts for the school the teacher leaves (its bureaus or administrators,
+    the same rule as every other change of the teacher's record): the staff record leaves
+    that school's roll. The date may not lie in the future nor before the teacher's last
+    recorded move, so the history stays one ordered line; years at the school restart at 0."""
+    scope = scope_for(actor)
+    teacher = Teacher.objects.select_for_update().select_related("school").get(pk=teacher.pk)
+    scope.require(
+        scope.acts_for_school(teacher.school),
+        _("move teacher %(c)s to another school") % {"c": teacher.code},
+    )
+    if not isinstance(on, dt.date):
+        raise ValueError(_("The date of the move must be a date."))
+    if on > timezone.localdate():
+        raise ValueError(_("The date of the move may not lie in the future."))
+    if to_school.pk == teacher.school_id:
+        raise ValueError(_("The teacher is already at %(s)s.") % {"s": to_school.name})
+    last = teacher.school_changes.order_by("-on", "-pk").first()
+    if last is not None and on < last.on:
+        raise ValueError(
+            _("The teacher's last recorded move was on %(d)s; a move cannot be dated earlier.")
+            % {"d": last.on.isoformat()}
+        )
+    before = {"school": teacher.school.code, **snapshot(teacher, TEACHER_FIELDS)}
+    change = SchoolChange.objects.create(
+        teacher=teacher,
+        from_school=teacher.school,
+        to_school=to_school,
+        on=on,
+        is_synthetic=is_synthetic,
+    )
+    teacher.school = to_school
+    teacher.years_at_school = 0
+    teacher.save(update_fields=["school", "years_at_school"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.TEACHER_SCHOOL_CHANGE,
+        object_type=ObjectType.TEACHER,
+        object_id=teacher.code,
+        before=before,
+        after={"school": to_school.code, "on": on.isoformat(), **snapshot(teacher, TEACHER_FIELDS)},
+    )
+    return change

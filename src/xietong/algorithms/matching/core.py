@@ -214,46 +214,62 @@ class _SequentialTail:
         starts = self.offsets[:-1].tolist()
         held = [flat[a : a + f] for a, f in zip(starts, self.fill.tolist(), strict=True)]
         caps = self.slot_cap.tolist()
-        rounds = 0
-        is_start = row_start.item
-        pending = free.tolist()
-        while pending:
-            rounds += 1
-            pending = [k + 1 for k in self._round(pending, held, caps) if not is_start(k + 1)]
+        play = self._rounds if self.keys.entry_of_code is None else self._rounds_coded
+        rounds = play(free.tolist(), held, caps, row_start.item)
         self._write_back(held)
         return rounds
 
-    def _round(self, free: list[int], held: list[list[int]], caps: list[int]) -> list[int]:
-        """One round; the entries rejected in it (sorted)."""
-        post_of, keys = self.posts.item, self.keys
-        bounced: list[int] = []
-        if keys.entry_of_code is None:  # key = (post * K + rank) * L + entry, inline
-            rank_of, radix, n = keys.ranks.item, keys.radix, keys.n_entries
-            for k in free:
+    # Within a round the proposals may be taken in any order: a post ends the round with the
+    # best ``capacity`` keys among those it held and those it was offered, and rejects the
+    # others, whatever the order.  A rejected entry ``k`` proposes next from ``k + 1``, unless
+    # ``k`` was the last of its list.
+
+    def _rounds(self, pending: list[int], held, caps, is_start) -> int:
+        """The rounds with keys ``(post * K + rank) * L + entry``, built inline."""
+        post_of, rank_of = self.posts.item, self.keys.ranks.item
+        radix, n = self.keys.radix, self.keys.n_entries
+        rounds = 0
+        while pending:
+            rounds += 1
+            bounced: list[int] = []
+            for k in pending:
                 p = post_of(k)
                 key = (p * radix + rank_of(k)) * n + k
                 lst = held[p]
                 if len(lst) < caps[p]:
                     insort(lst, key)
-                elif key < lst[-1]:
+                    continue
+                out = k
+                if key < lst[-1]:
                     insort(lst, key)
-                    bounced.append(lst.pop() % n)
-                else:
-                    bounced.append(k)
-        else:
-            for k in free:
+                    out = lst.pop() % n  # the entry rejected instead
+                if not is_start(out + 1):
+                    bounced.append(out + 1)
+            pending = bounced
+        return rounds
+
+    def _rounds_coded(self, pending: list[int], held, caps, is_start) -> int:
+        """The same rounds with keys from :meth:`_Keys.key` (lottery-coded ranks)."""
+        post_of, key_of, entry_of = self.posts.item, self.keys.key, self.keys.entry
+        rounds = 0
+        while pending:
+            rounds += 1
+            bounced: list[int] = []
+            for k in pending:
                 p = post_of(k)
-                key = keys.key(p, k)
+                key = key_of(p, k)
                 lst = held[p]
                 if len(lst) < caps[p]:
                     insort(lst, key)
-                elif key < lst[-1]:
+                    continue
+                out = k
+                if key < lst[-1]:
                     insort(lst, key)
-                    bounced.append(keys.entry(lst.pop()))
-                else:
-                    bounced.append(k)
-        bounced.sort()
-        return bounced
+                    out = entry_of(lst.pop())  # the entry rejected instead
+                if not is_start(out + 1):
+                    bounced.append(out + 1)
+            pending = bounced
+        return rounds
 
     def _write_back(self, held: list[list[int]]) -> None:
         fill = np.fromiter(map(len, held), dtype=np.int64, count=len(held))

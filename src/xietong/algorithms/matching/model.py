@@ -493,25 +493,28 @@ def _join_priorities(
     n, m = posts.size, p_teachers.size
     if n == 0 or m == 0:
         return np.full(n, -1, dtype=np.int64), n == 0
-    width = int(p_len.max())  # ranks are below the longest priority list
-    if n_p * n_t * max(width, n) >= 2**62:  # pragma: no cover - beyond 63-bit packing
+    rank_bits = int(p_len.max() - 1).bit_length()  # ranks are below the longest list
+    entry_bits = (n - 1).bit_length()
+    if (n_p * n_t) << max(rank_bits, entry_bits) >= 2**62:  # pragma: no cover - too big
         return _join_by_argsort(n_t, n_p, t_len, posts, p_len, p_teachers), False
+    # posts' side, built in the buffer of p_teachers: (post * n_t + teacher) << rank_bits | rank
     p_start = np.cumsum(p_len) - p_len
-    key = np.arange(m, dtype=np.int64)  # (post * n_t + teacher) * width + rank
-    key += np.repeat(np.arange(n_p, dtype=np.int64) * np.int64(n_t * width) - p_start, p_len)
-    np.multiply(p_teachers, width, out=p_teachers)
-    key += p_teachers
+    key = np.left_shift(p_teachers, rank_bits, out=p_teachers)
+    key += np.repeat((np.arange(n_p, dtype=np.int64) * n_t << rank_bits) - p_start, p_len)
+    key += np.arange(m, dtype=np.int64)
     key.sort()
-    code, rank = np.divmod(key, width)
+    code = key >> rank_bits
     _refuse_repeated_pairs(code, n_t)
+    rank = np.bitwise_and(key, (1 << rank_bits) - 1, out=key)
+    # teachers' side: (post * n_t + teacher) << entry_bits | entry
     valid = bool(posts.min() >= 0) and bool(posts.max() < n_p)
-    query = (posts if valid else np.clip(posts, 0, n_p)) * np.int64(n_t * n)
-    query += np.repeat(np.arange(n_t, dtype=np.int64) * np.int64(n), t_len)
-    query += np.arange(n, dtype=np.int64)
+    query = (posts if valid else np.clip(posts, 0, n_p)) * np.int64(n_t << entry_bits)
+    _add_teacher_and_entry(query, t_len, entry_bits)
     query.sort()
-    q_code, entry = np.divmod(query, n)
+    q_code = query >> entry_bits
+    entry = np.bitwise_and(query, (1 << entry_bits) - 1, out=query)
     if valid and np.array_equal(q_code, code):  # reciprocal lists: every entry is ranked
-        ranks = np.empty(n, dtype=np.int64)
+        ranks = q_code  # reuse the buffer
         ranks[entry] = rank
         return ranks, True
     distinct = valid and not (q_code[1:] == q_code[:-1]).any()
@@ -521,6 +524,20 @@ def _join_priorities(
     ranks = np.full(n, -1, dtype=np.int64)
     ranks[entry[hit]] = rank[pos[hit]]
     return ranks, distinct
+
+
+def _add_teacher_and_entry(query: np.ndarray, t_len: np.ndarray, entry_bits: int) -> None:
+    """``query[k] += teacher(k) << entry_bits | k`` in place (without temporaries when all
+    lists have one length)."""
+    n_t, n = t_len.size, query.size
+    width = int(t_len[0]) if n_t else 0
+    if n_t and width * n_t == n and bool((t_len == width).all()):
+        grid = query.reshape(n_t, width)
+        grid += (np.arange(n_t, dtype=np.int64) * ((1 << entry_bits) + width))[:, None]
+        grid += np.arange(width, dtype=np.int64)[None, :]
+        return
+    query += np.repeat(np.arange(n_t, dtype=np.int64) << entry_bits, t_len)
+    query += np.arange(n, dtype=np.int64)
 
 
 def _refuse_repeated_pairs(code_s: np.ndarray, n_t: int) -> None:

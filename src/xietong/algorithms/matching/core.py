@@ -369,7 +369,8 @@ def _hold_best(
     """One round at the posts: each touched post keeps its best keys among those it holds and
     the new ones (``slots``, ``fill`` and ``worst`` updated in place); the keys it rejects."""
     key.sort()
-    touched = key[_segment_starts(key // per_post)] // per_post
+    key_post = key // per_post
+    touched = key_post[_segment_starts(key_post)]
     held_n = fill[touched]
     total = int(held_n.sum())
     if total:
@@ -379,10 +380,11 @@ def _hold_best(
     else:
         pool = key
     post_of = pool // per_post
-    pos = _position_in_run(post_of)
+    starts = _segment_starts(post_of)  # one run per touched post
+    counts = np.diff(np.append(starts, post_of.size))
+    pos = np.arange(post_of.size, dtype=np.int64) - np.repeat(starts, counts)
     keep = pos < slot_cap[post_of]
     slots[offsets[post_of[keep]] + pos[keep]] = pool[keep]
-    counts = np.diff(np.append(_segment_starts(post_of), post_of.size))
     fill[touched] = np.minimum(counts, slot_cap[touched])
     full = fill[touched] == slot_cap[touched]
     tf = touched[full]

@@ -191,6 +191,12 @@ def deferred_acceptance_flat(
 _SEQUENTIAL_BELOW = 48
 
 
+def _scalars(a: np.ndarray) -> memoryview:
+    """``a`` as a memoryview: indexing it gives a Python int (or bool) faster than
+    ``ndarray.item``."""
+    return memoryview(np.ascontiguousarray(a))
+
+
 class _SequentialTail:
     """The last rounds of :func:`deferred_acceptance_flat`, when few teachers are still free
     (a long chain of rejections can take thousands of rounds of a handful of proposals each).
@@ -215,7 +221,7 @@ class _SequentialTail:
         held = [flat[a : a + f] for a, f in zip(starts, self.fill.tolist(), strict=True)]
         caps = self.slot_cap.tolist()
         play = self._rounds if self.keys.entry_of_code is None else self._rounds_coded
-        rounds = play(free.tolist(), held, caps, row_start.item)
+        rounds = play(free.tolist(), held, caps, _scalars(row_start))
         self._write_back(held)
         return rounds
 
@@ -226,15 +232,15 @@ class _SequentialTail:
 
     def _rounds(self, pending: list[int], held, caps, is_start) -> int:
         """The rounds with keys ``(post * K + rank) * L + entry``, built inline."""
-        post_of, rank_of = self.posts.item, self.keys.ranks.item
+        post_of, rank_of = _scalars(self.posts), _scalars(self.keys.ranks)
         radix, n = self.keys.radix, self.keys.n_entries
         rounds = 0
         while pending:
             rounds += 1
             bounced: list[int] = []
             for k in pending:
-                p = post_of(k)
-                key = (p * radix + rank_of(k)) * n + k
+                p = post_of[k]
+                key = (p * radix + rank_of[k]) * n + k
                 lst = held[p]
                 if len(lst) < caps[p]:
                     insort(lst, key)
@@ -243,20 +249,20 @@ class _SequentialTail:
                 if key < lst[-1]:
                     insort(lst, key)
                     out = lst.pop() % n  # the entry rejected instead
-                if not is_start(out + 1):
+                if not is_start[out + 1]:
                     bounced.append(out + 1)
             pending = bounced
         return rounds
 
     def _rounds_coded(self, pending: list[int], held, caps, is_start) -> int:
         """The same rounds with keys from :meth:`_Keys.key` (lottery-coded ranks)."""
-        post_of, key_of, entry_of = self.posts.item, self.keys.key, self.keys.entry
+        post_of, key_of, entry_of = _scalars(self.posts), self.keys.key, self.keys.entry
         rounds = 0
         while pending:
             rounds += 1
             bounced: list[int] = []
             for k in pending:
-                p = post_of(k)
+                p = post_of[k]
                 key = key_of(p, k)
                 lst = held[p]
                 if len(lst) < caps[p]:
@@ -266,7 +272,7 @@ class _SequentialTail:
                 if key < lst[-1]:
                     insort(lst, key)
                     out = entry_of(lst.pop())  # the entry rejected instead
-                if not is_start(out + 1):
+                if not is_start[out + 1]:
                     bounced.append(out + 1)
             pending = bounced
         return rounds

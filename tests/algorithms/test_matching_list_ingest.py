@@ -178,3 +178,12 @@ def test_lottery_coded_keys_give_the_same_matching_in_either_kind_of_round(below
     other = solve(market)
     assert np.array_equal(mixed.assignment, other.assignment)
     assert mixed.rounds == other.rounds
+
+
+@pytest.mark.parametrize("below", [0, 10**9])
+def test_big_endian_arrays_are_solved_in_either_kind_of_round(below, monkeypatch):
+    monkeypatch.setattr(core, "_SEQUENTIAL_BELOW", below)
+    posts = np.array([0, 1, 0, 1], dtype=">i4")
+    ranks = np.array([1, 0, 0, 1], dtype=">i8")
+    market = Market.from_csr(np.array([0, 2, 4]), posts, np.array([1, 1]), ranks=ranks)
+    assert solve(market).to_list() == [1, 0]

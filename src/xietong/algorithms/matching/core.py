@@ -193,8 +193,8 @@ _SEQUENTIAL_BELOW = 48
 
 def _scalars(a: np.ndarray) -> memoryview:
     """``a`` as a memoryview: indexing it gives a Python int (or bool) faster than
-    ``ndarray.item``."""
-    return memoryview(np.ascontiguousarray(a))
+    ``ndarray.item`` (contiguous and in native byte order, which memoryview needs)."""
+    return memoryview(np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("=")))
 
 
 class _SequentialTail:

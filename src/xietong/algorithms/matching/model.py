@@ -434,7 +434,9 @@ def _flat_ints(lists: Sequence[Sequence[int]], name: str, total: int) -> np.ndar
     it at C speed; it refuses whatever is not an integer (floats, strings, ``None``) and
     values beyond 64 bits.  It takes bools, which are refused as before: only entries that
     read 0 or 1 can be bools, and only their types are looked at.  On any refusal the list is
-    read again element by element (:func:`_checked_ints`), which names the first bad entry."""
+    read again element by element (:func:`_checked_ints`), which names the first bad entry.
+    (Other objects with ``__index__``, such as a 0-d integer array, are read as their value
+    unless they read 0 or 1: refusing them would take a type check of every entry.)"""
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     flat = list(chain.from_iterable(lists))

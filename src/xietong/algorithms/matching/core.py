@@ -20,8 +20,8 @@ proposer and the post without any lookup table.
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -137,7 +137,8 @@ def deferred_acceptance_flat(
     caps = capacities.astype(np.int64, copy=False)
     indptr, posts, ranks, first = _acceptable_lists(indptr, posts, ranks, caps, start)
     n_entries = posts.size
-    make_key, entry_of, per_post = _proposal_keys(n_posts, posts, ranks, rank_radix)
+    keys = _proposal_keys(n_posts, posts, ranks, rank_radix)
+    per_post = keys.per_post
     end = indptr[1:].astype(np.int64, copy=False)
     if active is not None:
         first[~active] = end[~active]
@@ -160,35 +161,40 @@ def deferred_acceptance_flat(
     while free.size > _SEQUENTIAL_BELOW:
         rounds += 1
         p = posts[free].astype(np.int64, copy=False)
-        key = make_key(p, free)
+        key = keys.make(p, free)
         ok = key < worst[p]
         bounced = free[~ok]
         key = key[ok]
         if key.size:
             out = _hold_best(key, per_post, slots, offsets, slot_cap, fill, worst)
-            out = entry_of(out)
+            out = keys.entries(out)
             if out.size:
                 bounced = np.concatenate((bounced, out))
                 bounced.sort()
         bounced += 1
         free = bounced[~row_start[bounced]]
     if free.size:
-        tail = _SequentialTail(posts, make_key, entry_of, slots, offsets, slot_cap, fill, worst)
+        tail = _SequentialTail(posts, keys, slots, offsets, slot_cap, fill, worst)
         rounds += tail.run(free, row_start)
 
     assignment = np.full(n_teachers, -1, dtype=np.int64)
     if slots.size:
         total = int(fill.sum())
         at = np.repeat(offsets[:-1] - (np.cumsum(fill) - fill), fill)
-        held = slots[at + np.arange(total)]
-        k = entry_of(held)
-        teacher = np.searchsorted(indptr, k, side="right") - 1
-        assignment[teacher] = held // per_post
+        k = np.sort(keys.entries(slots[at + np.arange(total)]))  # held entries, in order
+        teacher = np.searchsorted(indptr, k, side="right") - 1  # needles sorted: fast
+        assignment[teacher] = posts[k]
     return CoreOutcome(assignment=assignment, rounds=rounds)
 
 
 # Below this many free teachers a round costs less in plain Python than in numpy calls.
 _SEQUENTIAL_BELOW = 48
+
+
+def _scalars(a: np.ndarray) -> memoryview:
+    """``a`` as a memoryview: indexing it gives a Python int (or bool) faster than
+    ``ndarray.item`` (contiguous and in native byte order, which memoryview needs)."""
+    return memoryview(np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("=")))
 
 
 class _SequentialTail:
@@ -197,56 +203,89 @@ class _SequentialTail:
 
     Each round is the same round as the vectorised loop -- the free teachers propose to their
     next post, a post keeps its best ``capacity`` keys among those it holds and the new ones --
-    but the proposals are taken one at a time with ``bisect`` on the touched posts' sorted
-    held keys (Python lists, written back to ``slots``/``fill``/``worst`` at the end).  A post's
-    holding after a round is the best ``capacity`` of the same keys in either order, so the
-    outcome and the round count are identical."""
+    but in plain Python, without a numpy call per round: every post's held keys become a
+    sorted Python list, the proposals are taken one at a time with ``bisect`` (keys built from
+    scalar reads, :meth:`_Keys.key`), and the lists are written back to ``slots``, ``fill``
+    and ``worst`` at the end.  A post's holding after a round is the best ``capacity`` of the
+    same keys in either order, so the outcome and the round count are identical."""
 
-    def __init__(self, posts, make_key, entry_of, slots, offsets, slot_cap, fill, worst):
-        self.posts, self.make_key, self.entry_of = posts, make_key, entry_of
+    def __init__(self, posts, keys, slots, offsets, slot_cap, fill, worst):
+        self.posts, self.keys = posts, keys
         self.slots, self.offsets, self.slot_cap = slots, offsets, slot_cap
         self.fill, self.worst = fill, worst
-        self.held: dict[int, list[int]] = {}
-
-    def _held(self, p: int) -> list[int]:
-        lst = self.held.get(p)
-        if lst is None:
-            at = int(self.offsets[p])
-            lst = self.held[p] = self.slots[at : at + int(self.fill[p])].tolist()
-        return lst
-
-    def _round(self, free: np.ndarray) -> np.ndarray:
-        p_arr = self.posts[free].astype(np.int64, copy=False)
-        keys = self.make_key(p_arr, free).tolist()
-        caps = self.slot_cap[p_arr].tolist()
-        bounced: list[int] = []
-        out: list[int] = []
-        for k, p, key, cap in zip(free.tolist(), p_arr.tolist(), keys, caps, strict=True):
-            lst = self._held(p)
-            if len(lst) < cap:
-                insort(lst, key)
-            elif key < lst[-1]:
-                insort(lst, key)
-                out.append(lst.pop())
-            else:
-                bounced.append(k)
-        if out:
-            bounced.extend(self.entry_of(np.array(out, dtype=np.int64)).tolist())
-        return np.array(sorted(bounced), dtype=np.int64)
 
     def run(self, free: np.ndarray, row_start: np.ndarray) -> int:
-        rounds = 0
-        while free.size:
-            rounds += 1
-            bounced = self._round(free) + 1
-            free = bounced[~row_start[bounced]]
-        for p, lst in self.held.items():
-            at = int(self.offsets[p])
-            self.slots[at : at + len(lst)] = lst
-            self.fill[p] = len(lst)
-            if len(lst) == int(self.slot_cap[p]):
-                self.worst[p] = lst[-1]
+        """Play the remaining rounds from the free entries ``free``; the number of rounds."""
+        flat = self.slots.tolist()
+        starts = self.offsets[:-1].tolist()
+        held = [flat[a : a + f] for a, f in zip(starts, self.fill.tolist(), strict=True)]
+        caps = self.slot_cap.tolist()
+        play = self._rounds if self.keys.entry_of_code is None else self._rounds_coded
+        rounds = play(free.tolist(), held, caps, _scalars(row_start))
+        self._write_back(held)
         return rounds
+
+    # Within a round the proposals may be taken in any order: a post ends the round with the
+    # best ``capacity`` keys among those it held and those it was offered, and rejects the
+    # others, whatever the order.  A rejected entry ``k`` proposes next from ``k + 1``, unless
+    # ``k`` was the last of its list.
+
+    def _rounds(self, pending: list[int], held, caps, is_start) -> int:
+        """The rounds with keys ``(post * K + rank) * L + entry``, built inline."""
+        post_of, rank_of = _scalars(self.posts), _scalars(self.keys.ranks)
+        radix, n = self.keys.radix, self.keys.n_entries
+        rounds = 0
+        while pending:
+            rounds += 1
+            bounced: list[int] = []
+            for k in pending:
+                p = post_of[k]
+                key = (p * radix + rank_of[k]) * n + k
+                lst = held[p]
+                if len(lst) < caps[p]:
+                    insort(lst, key)
+                    continue
+                out = k
+                if key < lst[-1]:
+                    insort(lst, key)
+                    out = lst.pop() % n  # the entry rejected instead
+                if not is_start[out + 1]:
+                    bounced.append(out + 1)
+            pending = bounced
+        return rounds
+
+    def _rounds_coded(self, pending: list[int], held, caps, is_start) -> int:
+        """The same rounds with keys from :meth:`_Keys.key` (lottery-coded ranks)."""
+        post_of, key_of, entry_of = _scalars(self.posts), self.keys.key, self.keys.entry
+        rounds = 0
+        while pending:
+            rounds += 1
+            bounced: list[int] = []
+            for k in pending:
+                p = post_of[k]
+                key = key_of(p, k)
+                lst = held[p]
+                if len(lst) < caps[p]:
+                    insort(lst, key)
+                    continue
+                out = k
+                if key < lst[-1]:
+                    insort(lst, key)
+                    out = entry_of(lst.pop())  # the entry rejected instead
+                if not is_start[out + 1]:
+                    bounced.append(out + 1)
+            pending = bounced
+        return rounds
+
+    def _write_back(self, held: list[list[int]]) -> None:
+        fill = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
+        total = int(fill.sum())
+        at = np.repeat(self.offsets[:-1] - (np.cumsum(fill) - fill), fill)
+        at += np.arange(total, dtype=np.int64)
+        self.slots[at] = np.fromiter(chain.from_iterable(held), dtype=np.int64, count=total)
+        self.fill[:] = fill
+        full = np.flatnonzero((fill == self.slot_cap) & (fill > 0))
+        self.worst[full] = self.slots[self.offsets[full] + fill[full] - 1]
 
 
 def _acceptable_lists(
@@ -269,38 +308,59 @@ def _acceptable_lists(
     return indptr, posts, ranks, first
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """How a proposal is keyed: :meth:`make` (arrays of posts and entries to keys),
+    :meth:`entries` (keys back to entries), their scalar forms :meth:`key` and :meth:`entry`
+    for the sequential tail, and the key span of one post (keys of post ``p`` lie in
+    ``[p * per_post, (p + 1) * per_post)``).
+
+    Either ``key = (post * K + rank) * L + entry`` (``coded`` false), or, for markets built
+    from scores whose three-part keys would overflow, ``key = post * K + rank`` with the entry
+    recovered from the rank's lottery code (``entry_of_code``)."""
+
+    ranks: np.ndarray
+    radix: int
+    n_entries: int
+    per_post: np.int64
+    entry_of_code: np.ndarray | None
+    rank_radix: int
+
+    def make(self, p: np.ndarray, k: np.ndarray) -> np.ndarray:
+        if self.entry_of_code is not None:
+            return p * self.radix + self.ranks[k]
+        return (p * self.radix + self.ranks[k]) * np.int64(self.n_entries) + k
+
+    def entries(self, key: np.ndarray) -> np.ndarray:
+        if self.entry_of_code is not None:
+            return self.entry_of_code[(key % self.per_post) % self.rank_radix]
+        return key % np.int64(self.n_entries)
+
+    def key(self, p: int, k: int) -> int:
+        if self.entry_of_code is not None:
+            return p * self.radix + self.ranks.item(k)
+        return (p * self.radix + self.ranks.item(k)) * self.n_entries + k
+
+    def entry(self, key: int) -> int:
+        if self.entry_of_code is not None:
+            return self.entry_of_code.item((key % int(self.per_post)) % self.rank_radix)
+        return key % self.n_entries
+
+
 def _proposal_keys(
     n_posts: int, posts: np.ndarray, ranks: np.ndarray, rank_radix: int | None
-) -> tuple[Callable, Callable, np.int64]:
-    """How a proposal is keyed: ``make_key(post, entry)``, ``entry_of(key)`` and the key span
-    of one post (keys of post ``p`` lie in ``[p * per_post, (p + 1) * per_post)``)."""
+) -> _Keys:
+    """The proposal keys of a market (see :class:`_Keys`)."""
     n_entries = posts.size
-    ll = np.int64(max(n_entries, 1))
+    ll = max(n_entries, 1)
     radix = int(ranks.max()) + 1 if n_entries else 1
-    coded = rank_radix is not None and n_posts * radix * int(ll) >= 2**62
+    coded = rank_radix is not None and n_posts * radix * ll >= 2**62
     if coded and n_posts * radix < 2**62:
-        # key = post * K + rank; the entry is recovered from the rank's lottery code
-        per_post = np.int64(radix)
         entry_of_code = np.empty(int(rank_radix), dtype=np.int64)
         entry_of_code[ranks % rank_radix] = np.arange(n_entries, dtype=np.int64)
-
-        def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
-            return p * radix + ranks[k]
-
-        def entry_of(key: np.ndarray) -> np.ndarray:
-            return entry_of_code[(key % per_post) % rank_radix]
-
-        return make_key, entry_of, per_post
-    ranks, radix = key_base(n_posts, int(ll), ranks, posts)
-    per_post = np.int64(radix) * ll
-
-    def make_key(p: np.ndarray, k: np.ndarray) -> np.ndarray:
-        return (p * radix + ranks[k]) * ll + k
-
-    def entry_of(key: np.ndarray) -> np.ndarray:
-        return key % ll
-
-    return make_key, entry_of, per_post
+        return _Keys(ranks, radix, ll, np.int64(radix), entry_of_code, int(rank_radix))
+    ranks, radix = key_base(n_posts, ll, ranks, posts)
+    return _Keys(ranks, radix, ll, np.int64(radix) * np.int64(ll), None, 1)
 
 
 def _hold_best(
@@ -315,7 +375,8 @@ def _hold_best(
     """One round at the posts: each touched post keeps its best keys among those it holds and
     the new ones (``slots``, ``fill`` and ``worst`` updated in place); the keys it rejects."""
     key.sort()
-    touched = key[_segment_starts(key // per_post)] // per_post
+    key_post = key // per_post
+    touched = key_post[_segment_starts(key_post)]
     held_n = fill[touched]
     total = int(held_n.sum())
     if total:
@@ -325,10 +386,11 @@ def _hold_best(
     else:
         pool = key
     post_of = pool // per_post
-    pos = _position_in_run(post_of)
+    starts = _segment_starts(post_of)  # one run per touched post
+    counts = np.diff(np.append(starts, post_of.size))
+    pos = np.arange(post_of.size, dtype=np.int64) - np.repeat(starts, counts)
     keep = pos < slot_cap[post_of]
     slots[offsets[post_of[keep]] + pos[keep]] = pool[keep]
-    counts = np.diff(np.append(_segment_starts(post_of), post_of.size))
     fill[touched] = np.minimum(counts, slot_cap[touched])
     full = fill[touched] == slot_cap[touched]
     tf = touched[full]

@@ -10,7 +10,8 @@ actionable message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Literal
@@ -136,6 +137,11 @@ class Market:
     rank_radix: int | None = None
 
     def __post_init__(self) -> None:
+        self._validate(rows_distinct=False)
+
+    def _validate(self, *, rows_distinct: bool) -> None:
+        """Check and freeze the arrays; ``rows_distinct`` (set by :meth:`from_lists` when its
+        join has shown that no list repeats a post) skips the repeated-post check."""
         indptr = int_vector(self.indptr, "prefs_indptr").astype(np.int64, copy=False)
         posts = int_vector(self.posts, "prefs_indices")
         ranks = int_vector(self.ranks, "ranks")
@@ -159,7 +165,8 @@ class Market:
             if int(ranks.min()) < -1:
                 k = first_bad(ranks < -1)
                 raise ValueError(f"ranks[{k}] = {int(ranks[k])}; use -1 for 'not ranked'")
-        _check_row_duplicates(indptr, posts, n_posts)
+        if not rows_distinct:
+            _check_row_duplicates(indptr, posts, n_posts)
         scores = self.scores
         if scores is not None:
             scores = np.asarray(scores, dtype=np.float64)
@@ -234,8 +241,9 @@ class Market:
                 f"capacities has {len(capacities)} entries but post_priorities has {n_p}; "
                 f"give one capacity per post"
             )
+        t_len = _lengths(teacher_prefs)
         indptr = np.zeros(n_t + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum(_lengths(teacher_prefs))
+        np.cumsum(t_len, out=indptr[1:])
         posts = _flat_ints(teacher_prefs, "teacher_prefs", int(indptr[-1]))
         p_len = _lengths(post_priorities)
         p_teachers = _flat_ints(post_priorities, "post_priorities", int(p_len.sum()))
@@ -246,16 +254,17 @@ class Market:
                 f"post {p} lists teacher {int(p_teachers[k])}, but teachers are numbered "
                 f"0..{n_t - 1}"
             )
-        p_starts = np.cumsum(p_len) - p_len
-        p_rank = np.arange(int(p_len.sum()), dtype=np.int64) - np.repeat(p_starts, p_len)
-        p_post = np.repeat(np.arange(n_p, dtype=np.int64), p_len)
-        caps = np.asarray(capacities)
-        if posts.size and (posts.min() < 0 or posts.max() >= n_p):
-            pass  # reported with the teacher index by Market validation
-        ranks = _lookup_pair_values(
-            n_t, n_p, indptr, posts, p_post, p_teachers, p_rank.astype(np.int64), "priority"
-        )
-        return cls(indptr, posts, ranks, caps)
+        # out-of-range posts in the teachers' lists are reported, with the teacher, by the
+        # Market validation below (after the join, as before)
+        ranks, rows_distinct = _join_priorities(n_t, n_p, t_len, posts, p_len, p_teachers)
+        market = cls.__new__(cls)
+        for name, value in (("indptr", indptr), ("posts", posts), ("ranks", ranks)):
+            object.__setattr__(market, name, value)
+        object.__setattr__(market, "capacities", np.asarray(capacities))
+        for name in ("scores", "tie_break", "seed", "rank_radix"):
+            object.__setattr__(market, name, None)
+        market._validate(rows_distinct=rows_distinct)
+        return market
 
     @classmethod
     def from_scores(
@@ -419,96 +428,151 @@ class Market:
 
 
 def _flat_ints(lists: Sequence[Sequence[int]], name: str, total: int) -> np.ndarray:
-    """The entries of ``lists`` as one int64 array, checked in bulk: the element types are
-    collected by ``map(type, ...)`` and the values read by ``np.fromiter`` (both at C speed,
-    no Python-level test per element)."""
+    """The entries of ``lists`` as one int64 array, read in bulk.
+
+    ``itertools.chain`` gathers the entries into one list and ``array.array("q", ...)`` converts
+    it at C speed; it refuses whatever is not an integer (floats, strings, ``None``) and
+    values beyond 64 bits.  It takes bools, which are refused as before: only entries that
+    read 0 or 1 can be bools, and only their types are looked at.  On any refusal the list is
+    read again element by element (:func:`_checked_ints`), which names the first bad entry.
+    (Other objects with ``__index__``, such as a 0-d integer array, are read as their value
+    unless they read 0 or 1: refusing them would take a type check of every entry.)"""
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    kinds = set(map(type, chain.from_iterable(lists)))
-    if not all(issubclass(k, int | np.integer) and not issubclass(k, bool) for k in kinds):
-        flat = chain.from_iterable(lists)
+    flat = list(chain.from_iterable(lists))
+    if len(flat) != total:  # pragma: no cover - defensive: a list changed length
+        raise ValueError(f"{name} changed while being read")
+    try:
+        values = np.frombuffer(array("q", flat), dtype=np.int64)
+    except (TypeError, OverflowError):
+        return _checked_ints(flat, name)
+    zero_or_one = np.flatnonzero(np.less_equal(values.view(np.uint64), 1))
+    if zero_or_one.size and not _integer_types(map(flat.__getitem__, zero_or_one.tolist())):
+        return _checked_ints(flat, name)
+    return values
+
+
+def _integer_types(values: Iterable[object]) -> bool:
+    kinds = set(map(type, values))
+    return all(issubclass(k, int | np.integer) and not issubclass(k, bool) for k in kinds)
+
+
+def _checked_ints(flat: list[object], name: str) -> np.ndarray:
+    """``flat`` as int64 with every element's type checked (the error names the first bad
+    one)."""
+    if not _integer_types(flat):
         bad = next(x for x in flat if not isinstance(x, int | np.integer) or isinstance(x, bool))
         raise ValueError(f"{name} must contain integer indices, found {bad!r}")
     try:
-        return np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
+        return np.fromiter(flat, dtype=np.int64, count=len(flat))
     except OverflowError:
-        bad = next(x for x in chain.from_iterable(lists) if not -(2**63) <= x < 2**63)
+        bad = next(x for x in flat if not -(2**63) <= x < 2**63)
         raise ValueError(f"{name} holds {bad}, which is out of range") from None
-    except ValueError:  # pragma: no cover - defensive: fewer entries than counted
-        raise ValueError(f"{name} changed while being read") from None
 
 
 def _lengths(lists: Sequence[Sequence[int]]) -> np.ndarray:
     return np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
 
 
-def _lookup_pair_values(
+def _join_priorities(
     n_t: int,
     n_p: int,
-    indptr: np.ndarray,
+    t_len: np.ndarray,
     posts: np.ndarray,
-    p_post: np.ndarray,
-    p_teacher: np.ndarray,
-    p_value: np.ndarray,
-    what: str,
-) -> np.ndarray:
-    """Value of each (teacher, post) list entry taken from post-side lists, -1 if absent.
+    p_len: np.ndarray,
+    p_teachers: np.ndarray,
+) -> tuple[np.ndarray, bool]:
+    """The rank of each teachers'-list entry in its post's priority list (-1 if the post does
+    not list the teacher), and whether the join has shown that no teacher lists a post twice.
 
-    Both sides are joined on the pair code ``post * n_t + teacher``.  When the packed keys fit
-    in 63 bits the join uses plain ``np.sort`` on packed integers (code and value in one key on
-    the post side, code and entry index on the teacher side), several times faster than a
-    stable ``argsort``; otherwise it falls back to the argsort join."""
-    out = np.full(posts.size, -1, dtype=np.int64)
-    if p_post.size == 0 or posts.size == 0:
-        return out
-    code = p_post * np.int64(n_t) + p_teacher
-    radix = int(p_value.max()) + 1
-    span = n_p * n_t
-    if span * max(radix, posts.size) >= 2**62:  # pragma: no cover - beyond 63-bit packing
-        return _lookup_by_argsort(n_t, n_p, indptr, posts, code, p_value, what, out)
-    packed = np.sort(code * np.int64(radix) + p_value)
-    code_s = packed // radix
-    _refuse_repeated_pairs(code_s, n_t, what)
-    valid = (posts >= 0) & (posts < n_p)
-    query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
-    n = np.int64(posts.size)
-    q_packed = np.sort(query * n + np.arange(posts.size, dtype=np.int64))
-    q_code = q_packed // n
-    entry = q_packed - q_code * n
-    pos = np.minimum(np.searchsorted(code_s, q_code), code_s.size - 1)
-    hit = valid[entry] & (code_s[pos] == q_code)
-    out[entry[hit]] = packed[pos[hit]] - code_s[pos[hit]] * radix
-    return out
+    Both sides are keyed by the pair code ``post * n_t + teacher`` and sorted with ``np.sort``
+    on one packed int64 key each: code and rank on the posts' side, code and entry index on
+    the teachers' side (several times faster than stable ``argsort``).  When the two sorted
+    code arrays are equal -- the posts rank exactly the teachers who list them, as in most
+    markets -- the ranks are scattered back in one step; otherwise every entry looks its code
+    up with ``searchsorted`` (needles sorted, so it walks memory forward).  ``p_teachers`` is
+    overwritten."""
+    n, m = posts.size, p_teachers.size
+    if n == 0 or m == 0:
+        return np.full(n, -1, dtype=np.int64), n == 0
+    rank_bits = int(p_len.max() - 1).bit_length()  # ranks are below the longest list
+    entry_bits = (n - 1).bit_length()
+    if (n_p * n_t) << max(rank_bits, entry_bits) >= 2**62:  # pragma: no cover - too big
+        return _join_by_argsort(n_t, n_p, t_len, posts, p_len, p_teachers), False
+    # posts' side, built in the buffer of p_teachers: (post * n_t + teacher) << rank_bits | rank
+    p_start = np.cumsum(p_len) - p_len
+    key = np.left_shift(p_teachers, rank_bits, out=p_teachers)
+    key += np.repeat((np.arange(n_p, dtype=np.int64) * n_t << rank_bits) - p_start, p_len)
+    key += np.arange(m, dtype=np.int64)
+    key.sort()
+    code = key >> rank_bits
+    _refuse_repeated_pairs(code, n_t)
+    rank = np.bitwise_and(key, (1 << rank_bits) - 1, out=key)
+    # teachers' side: (post * n_t + teacher) << entry_bits | entry
+    valid = bool(posts.min() >= 0) and bool(posts.max() < n_p)
+    query = (posts if valid else np.clip(posts, 0, n_p)) * np.int64(n_t << entry_bits)
+    _add_teacher_and_entry(query, t_len, entry_bits)
+    query.sort()
+    q_code = query >> entry_bits
+    entry = np.bitwise_and(query, (1 << entry_bits) - 1, out=query)
+    if valid and np.array_equal(q_code, code):  # reciprocal lists: every entry is ranked
+        ranks = q_code  # reuse the buffer
+        ranks[entry] = rank
+        return ranks, True
+    distinct = valid and not (q_code[1:] == q_code[:-1]).any()
+    pos = np.searchsorted(code, q_code)
+    np.minimum(pos, code.size - 1, out=pos)
+    hit = code[pos] == q_code
+    ranks = np.full(n, -1, dtype=np.int64)
+    ranks[entry[hit]] = rank[pos[hit]]
+    return ranks, distinct
 
 
-def _refuse_repeated_pairs(code_s: np.ndarray, n_t: int, what: str) -> None:
+def _add_teacher_and_entry(query: np.ndarray, t_len: np.ndarray, entry_bits: int) -> None:
+    """``query[k] += teacher(k) << entry_bits | k`` in place (without temporaries when all
+    lists have one length)."""
+    n_t, n = t_len.size, query.size
+    width = int(t_len[0]) if n_t else 0
+    if n_t and width * n_t == n and bool((t_len == width).all()):
+        grid = query.reshape(n_t, width)
+        grid += (np.arange(n_t, dtype=np.int64) * ((1 << entry_bits) + width))[:, None]
+        grid += np.arange(width, dtype=np.int64)[None, :]
+        return
+    query += np.repeat(np.arange(n_t, dtype=np.int64) << entry_bits, t_len)
+    query += np.arange(n, dtype=np.int64)
+
+
+def _refuse_repeated_pairs(code_s: np.ndarray, n_t: int) -> None:
     dup = code_s[1:] == code_s[:-1]
     if dup.any():
         k = int(code_s[first_bad(dup)])
-        raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its {what}")
+        raise ValueError(f"post {k // n_t} lists teacher {k % n_t} more than once in its priority")
 
 
-def _lookup_by_argsort(
+def _join_by_argsort(
     n_t: int,
     n_p: int,
-    indptr: np.ndarray,
+    t_len: np.ndarray,
     posts: np.ndarray,
-    code: np.ndarray,
-    p_value: np.ndarray,
-    what: str,
-    out: np.ndarray,
+    p_len: np.ndarray,
+    p_teachers: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - only for markets beyond 63-bit packed keys
+    p_start = np.cumsum(p_len) - p_len
+    p_rank = np.arange(p_teachers.size, dtype=np.int64) - np.repeat(p_start, p_len)
+    code = np.repeat(np.arange(n_p, dtype=np.int64), p_len) * np.int64(n_t) + p_teachers
     order = np.argsort(code, kind="stable")
     code_s = code[order]
-    _refuse_repeated_pairs(code_s, n_t, what)
+    _refuse_repeated_pairs(code_s, n_t)
     valid = (posts >= 0) & (posts < n_p)
-    query = np.where(valid, posts, 0) * np.int64(n_t) + _row_ids(indptr)
+    rows = np.repeat(np.arange(t_len.size, dtype=np.int64), t_len)
+    query = np.where(valid, posts, 0) * np.int64(n_t) + rows
     q_order = np.argsort(query, kind="stable")
     pos = np.empty(query.size, dtype=np.int64)
     pos[q_order] = np.searchsorted(code_s, query[q_order])
     pos_c = np.minimum(pos, code_s.size - 1)
     hit = valid & (code_s[pos_c] == query)
-    out[hit] = p_value[order[pos_c[hit]]]
+    out = np.full(posts.size, -1, dtype=np.int64)
+    out[hit] = p_rank[order[pos_c[hit]]]
     return out
 
 

@@ -95,7 +95,7 @@ class MatchResult:
 
     def to_list(self) -> list[int]:
         """Return the assignment as a plain list of ints."""
-        return [int(x) for x in self.assignment]
+        return self.assignment.tolist()
 
 
 # ---------------------------------------------------------------------------

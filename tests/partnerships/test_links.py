@@ -38,7 +38,7 @@ def _teacher(world, code, school):
     from xietong.talent.models import Teacher
 
     return Teacher.objects.create(
-        code=code, name="李老师", school=world["schools"][school], subject="math", stage="primary"
+        code=code, name="李老师", school=world["schools"][school], subject="maths", stage="primary"
     )
 
 
@@ -142,10 +142,28 @@ def test_imports_of_a_party_schools_resource_by_another_party_become_shared_reso
     assert activities_link(actor=users["twl-sec"], cooperation=coop) == 1
     assert activities_link(actor=users["twl-sec"], cooperation=coop) == 0
     [act] = Activity.objects.filter(source_app="resources.UsageEvent")
-    assert (act.kind, act.quantity, act.subject) == ("shared_resource", Decimal("1.00"), "math")
+    # the vocabulary's "math" is kept as the subject code of lessons and posts, "maths"
+    assert (act.kind, act.quantity, act.subject) == ("shared_resource", Decimal("1.00"), "maths")
     assert act.provider == b and act.recipient == a
     from xietong.resources.models import UsageEvent
 
     assert (
         act.date == UsageEvent.objects.get(kind="import", consumer_school=world["schools"]["A"]).day
     )
+
+
+def test_resource_subjects_become_the_subject_codes_of_lessons():
+    from xietong.partnerships.services.links import resource_subject
+    from xietong.talent.models import Subject
+
+    assert resource_subject("math") == "maths" and resource_subject("chinese") == "chinese"
+    assert resource_subject("morality") == "politics" and resource_subject("arts") == "art"
+    assert resource_subject("labour") == "other" and resource_subject("") == ""
+    assert resource_subject("something-new") == "other"
+    # every subject of the shipped vocabulary lands on a subject code
+    import json
+
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    subjects = [e["code"] for e in seed["entries"] if e.get("scheme") == "subject"]
+    assert len(subjects) >= 10
+    assert all(resource_subject(c) in Subject.values for c in subjects)

@@ -18,7 +18,8 @@ Two more sources:
 * **Resource imports** (resources): a resource owned by one party school and imported (copied
   into one's own collection) by a user of another party school becomes a ``shared_resource``
   activity of 1, dated on the import, from the owner's school to the importer's, with the
-  resource's subject. Views and downloads are not counted: the cooperation's obligations count
+  resource's subject in the subject codes of teachers and cooperations (``resource_subject``).
+  Views and downloads are not counted: the cooperation's obligations count
   resources taken up, and an import is the use the resources app records as taking one up.
 * **Fund disbursements and donations** (finance): a disbursement of the area's fund that names
   this cooperation (``finance.Disbursement.cooperation``) becomes a ``funding`` activity of its
@@ -43,7 +44,13 @@ from xietong.audit.services import audit_record
 from xietong.audit.vocabulary import AuditAction
 from xietong.finance.models import Disbursement, Donation
 from xietong.resources.models import UsageEvent, UsageKind
-from xietong.talent.models import Appointment, EnrolmentStatus, Placement, TrainingProgramme
+from xietong.talent.models import (
+    Appointment,
+    EnrolmentStatus,
+    Placement,
+    Subject,
+    TrainingProgramme,
+)
 
 from ..models import Activity, ActivityKind, Cooperation, Party, PartyKind
 from .common import require_manage, scope_of
@@ -130,6 +137,29 @@ def _enrolments(coop, parties):
             )
 
 
+# The resources vocabulary (versioned data the bureaus keep, after the subjects of 教育部《义务教育
+# 课程方案（2022年版）》) names four subjects otherwise than the subject codes of posts, teachers and
+# cooperations (talent.models.Subject). An activity keeps the latter, so that a synchronous
+# lesson and a shared resource in mathematics are one subject towards an obligation's
+# ``min_subjects``, not two. 艺术 (arts) is counted as art; 劳动 (labour) has no subject code of
+# its own there.
+_RESOURCE_SUBJECT = {
+    "math": Subject.MATHS,
+    "morality": Subject.POLITICS,  # 道德与法治
+    "arts": Subject.ART,
+    "labour": Subject.OTHER,
+}
+
+
+def resource_subject(code: str) -> str:
+    """The subject code an activity keeps for a resource of vocabulary subject ``code``."""
+    if not code:
+        return ""
+    if code in Subject.values:
+        return code
+    return str(_RESOURCE_SUBJECT.get(code, Subject.OTHER))
+
+
 def _resource_imports(coop, parties):
     rows = (
         UsageEvent.objects.filter(
@@ -150,7 +180,7 @@ def _resource_imports(coop, parties):
             Decimal(1),
             parties[u.resource.owner_school_id],
             parties[u.consumer_school_id],
-            u.resource.subject.code if u.resource.subject_id else "",
+            resource_subject(u.resource.subject.code if u.resource.subject_id else ""),
             ActivityKind.SHARED_RESOURCE,
         )
 

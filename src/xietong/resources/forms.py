@@ -32,10 +32,10 @@ def node_label(node) -> str:
     """A vocabulary entry as the reader names it: its name in the page's language, after its
     parents' for a chapter (volume, unit, lesson), so that the seven editions' “七年级上册” are
     told apart ("苏科版 · 七年级上册 · 第4章 一元一次方程")."""
-    chain = []
-    while node is not None:
-        chain.append(node.name)
+    chain = [node.name]
+    while node.scheme in CHAPTERS and node.parent is not None:
         node = node.parent
+        chain.append(node.name)
     return " · ".join(reversed(chain))
 
 
@@ -49,6 +49,7 @@ class NodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return node_label(obj)
 
 
+CHAPTERS = (Scheme.VOLUME, Scheme.UNIT, Scheme.LESSON)
 _PARENTS = (
     "parent",
     "parent__parent",

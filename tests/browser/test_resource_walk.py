@@ -3,8 +3,8 @@
 A school administrator in Nantong (Jiangsu) uploads a lesson design with a real PDF for the
 whole cooperation area and submits it with the self-review pledge; the machine checks pass and
 the Jiangsu bureau approves it on its review queue (入库). A teacher in Hefei (Anhui) finds it
-by a two-character word of its title and, separately, by its textbook edition (the search
-page's edition facet), opens it, sees the PDF in the page and adds it to their collection. The Yangtze River
+by a two-character word of its title and, separately, by its textbook edition (typed as a
+word, and as the search page's facet), opens it, sees the PDF in the page and adds it to their collection. The Yangtze River
 Delta secretariat then sees the Jiangsu -> Anhui flow on the flows page: the heat map and the
 Sankey drawn with those members and the count, the table and the CSV with the cell, in English
 and in zh-Hans.
@@ -196,7 +196,10 @@ def _find_and_import(browser, live_server, resource_id, other_id) -> None:
     mine = page.locator(f"#hits li.hit[data-id='{resource_id}']")
     assert mine.locator("mark").first.inner_text() == WORD
     assert EDITION_EN in mine.inner_text()
-    page.goto(f"{live_server.url}/resources/search/")  # separately: no words, the edition facet
+    _search(page, live_server, "苏科版")  # separately: the edition typed as a word
+    assert hits.evaluate_all("els => els.map(e => e.dataset.id)") == [resource_id]
+    assert mine.locator(".snippet mark").first.inner_text() == "苏科版"
+    page.goto(f"{live_server.url}/resources/search/")  # and no words, the edition facet
     assert hits.count() == 2
     facet = page.locator("#facets [data-facet=edition] a[data-code=suke]")
     assert facet.inner_text() == EDITION_EN

@@ -245,10 +245,18 @@ def _figures(page) -> dict:
     return {f["type"]: f for f in page.evaluate(FIGURES)}
 
 
+HEADINGS = {
+    "en-GB": ("Resource flows between members", "Resource use: owner's member"),
+    "zh-CN": ("成员间的资源流动", "资源使用：所属成员"),
+}
+
+
 def _flows(browser, live_server, locale, source, consumer) -> None:
     """Step 4: the secretariat's flows page, narrowed to imports: heat map, Sankey, table, CSV."""
     context, page, errors = _session(browser, live_server, "yrd-sec", locale)
     page.goto(f"{live_server.url}/resources/flows/")
+    heading, heat_title = HEADINGS[locale]
+    assert page.locator("h1").inner_text() == heading
     row = page.locator("#flows tbody tr", has_text=consumer)
     assert row.locator("td").nth(0).inner_text() == source
     # the teacher's view of the page (the preview in it is not a download), the file read once
@@ -260,6 +268,7 @@ def _flows(browser, live_server, locale, source, consumer) -> None:
     figures = _figures(page)
     heat, sankey = figures["heatmap"], figures["sankey"]
     assert heat["drawn"] and sankey["drawn"]
+    assert page.locator(".plotly-graph-div .gtitle").first.text_content().startswith(heat_title)
     assert (heat["y"], heat["x"], heat["z"]) == ([source], [consumer], [[1]])
     assert sankey["labels"] == [source, consumer] and sankey["values"] == [1]
     cells = page.locator("#flows tbody tr").all_inner_texts()

@@ -68,6 +68,26 @@ def test_upload_form(resworld):
     assert created.author == resworld["users"]["teacher-a"] and created.status == Status.DRAFT
 
 
+@pytest.mark.parametrize(
+    "lang, edition, unit",
+    [
+        ("zh-hans", "苏科版", "苏科版 · 七年级上册 · 第4章 一元一次方程"),
+        (
+            "en",
+            "Jiangsu Science and Technology Press edition",
+            "Jiangsu Science and Technology Press edition · Grade 7, volume 1 · 第4章 一元一次方程",
+        ),
+    ],
+)
+def test_upload_form_names_vocabulary_in_the_readers_language(resworld, lang, edition, unit):
+    """The choices read as names in the page's language, a chapter after its edition and
+    volume (seven editions have a “七年级上册”), not as the stored Chinese name and code."""
+    html = client(resworld, "teacher-a", lang).get("/resources/upload/").content.decode()
+    assert f'<option value="suke">{edition}</option>' in html
+    assert f'<option value="suke-math-g7a-u4">{unit}</option>' in html
+    assert "(suke)" not in html and "(pep-math-g7a)" not in html
+
+
 def test_upload_form_refuses_bad_input_and_strangers(resworld):
     c = client(resworld, "teacher-a")
     bad = {**BASE, "owner": resworld["schools"]["B"].code, "visibility": "school"}

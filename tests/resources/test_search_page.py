@@ -232,3 +232,35 @@ def test_api_returns_hits_highlights_and_facets(resworld):
     bad = c.get("/api/resources/search", {"chapter": "nope"})
     assert bad.status_code == 422 and "chapter" in bad.json()["detail"]
     assert "/api/resources/search" in c.get("/api/openapi.json").json()["paths"]
+
+
+def test_an_edition_or_subject_typed_as_words_finds_resources_of_it(resworld):
+    """A teacher types the edition (苏科版) or the subject (数学) rather than clicking a facet:
+    the resources of that edition are found though neither title nor description names it."""
+    w = resworld
+    suke = publish(
+        w,
+        make(
+            w,
+            visibility="public",
+            title_zh="行程问题",
+            description_zh="相遇与追及",
+            edition="suke",
+            volume="suke-math-g7a",
+            unit="suke-math-g7a-u4",
+        ),
+    )
+    pep = publish(w, make(w, visibility="public"))  # 人教版, 有理数的加法
+    searching.sync()
+    teacher = w["users"]["teacher-b"]
+    assert [r.resource.pk for r in finder.find(actor=teacher, text="苏科版").rows] == [suke.pk]
+    assert [r.resource.pk for r in finder.find(actor=teacher, text="人教版").rows] == [pep.pk]
+    assert {r.resource.pk for r in finder.find(actor=teacher, text="数学").rows} == {
+        suke.pk,
+        pep.pk,
+    }
+    assert [r.resource.pk for r in finder.find(actor=teacher, text="一元一次方程").rows] == [
+        suke.pk  # the unit's name, 第4章 一元一次方程
+    ]
+    html = client(w, "teacher-b").get("/resources/search/", {"q": "苏科版"}).content.decode()
+    assert f'data-id="{suke.pk}"' in html and "<mark>苏科版</mark>" in html

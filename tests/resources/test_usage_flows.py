@@ -32,6 +32,20 @@ def test_views_count_once_a_day_per_user(resworld, client):
     assert UsageEvent.objects.filter(kind="view").count() == 1
 
 
+def test_the_pages_own_preview_is_not_a_download(resworld, client):
+    """The resource page's iframe (or img, video, audio) loads the file: the view is counted,
+    not a download per request; following the file link, or a client saying nothing, is one."""
+    r = publish(resworld, make(resworld, visibility="public"))
+    client.force_login(resworld["users"]["teacher-b"])
+    url = f"/resources/{r.pk}/file"
+    for dest in ("iframe", "video", "image"):
+        assert client.get(url, HTTP_SEC_FETCH_DEST=dest).status_code == 200
+    assert not UsageEvent.objects.filter(kind="download").exists()
+    assert client.get(url, HTTP_SEC_FETCH_DEST="document").status_code == 200
+    assert client.get(url).status_code == 200
+    assert UsageEvent.objects.filter(kind="download").count() == 2
+
+
 def test_rating_is_audited_and_bounded(resworld):
     r = publish(resworld, make(resworld, visibility="public"))
     teacher = resworld["users"]["teacher-b"]

@@ -28,10 +28,39 @@ def owner_choices(scope: Scope) -> list[tuple[str, str]]:
     return out
 
 
+def node_label(node) -> str:
+    """A vocabulary entry as the reader names it: its name in the page's language, after its
+    parents' for a chapter (volume, unit, lesson), so that the seven editions' “七年级上册” are
+    told apart ("苏科版 · 七年级上册 · 第4章 一元一次方程")."""
+    chain = [node.name]
+    while node.scheme in CHAPTERS and node.parent is not None:
+        node = node.parent
+        chain.append(node.name)
+    return " · ".join(reversed(chain))
+
+
+class NodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return node_label(obj)
+
+
+class NodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return node_label(obj)
+
+
+CHAPTERS = (Scheme.VOLUME, Scheme.UNIT, Scheme.LESSON)
+_PARENTS = (
+    "parent",
+    "parent__parent",
+    "parent__parent__parent",
+)  # lesson > unit > volume > edition
+
+
 def _node_field(scheme: str, label, *, required: bool = False) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return NodeChoiceField(
         label=label,
-        queryset=vocabulary(scheme).select_related("parent"),
+        queryset=vocabulary(scheme).select_related(*_PARENTS),
         to_field_name="code",
         required=required,
     )
@@ -74,9 +103,9 @@ class ResourceForm(forms.Form):
         self.fields["volume"] = _node_field(Scheme.VOLUME, _("Volume"))
         self.fields["unit"] = _node_field(Scheme.UNIT, _("Unit"))
         self.fields["lesson"] = _node_field(Scheme.LESSON, _("Lesson"))
-        self.fields["standards"] = forms.ModelMultipleChoiceField(
+        self.fields["standards"] = NodeMultipleChoiceField(
             label=_("Curriculum-standard items"),
-            queryset=vocabulary(Scheme.STANDARD),
+            queryset=vocabulary(Scheme.STANDARD).select_related(*_PARENTS),
             to_field_name="code",
             required=False,
         )

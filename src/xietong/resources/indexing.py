@@ -9,6 +9,11 @@ nothing of Django models. Fields:
   ``licence`` (the SPDX expression), ``owner_member`` (the 12-digit code of the owner's
   province: the member a flow is counted for);
 * ``chapters``: the volume, unit and lesson codes, and ``standards``: the curriculum items;
+* ``names``: the Chinese names and aliases of its stage, grade, subject, textbook edition,
+  volume, unit, lesson and kind, searched with the description, so that a teacher finds a
+  resource by typing its edition or subject (``苏科版``, ``数学``) when its title does not say
+  it. Chinese only: the English names of the editions are publishers' names ("... Science and
+  Technology Press edition") that would make ``science`` match every 苏科版 resource;
 * ``grants``: the scope filter as tokens that the engine intersects with a caller's tokens
   (``caller_grants``) to keep scope filtering exact: ``public``, ``manage:<prefix>``,
   ``school:<id>``, ``author:<user id>``, ``partners:<school id>``, ``county:<6 digits>``,
@@ -124,6 +129,23 @@ def matches(doc_grants: Iterable[str], held: list[str] | None) -> bool:
     return False
 
 
+NAMED = ("stage", "grade", "subject", "edition", "volume", "unit", "lesson", "kind")
+
+
+def names(resource: Resource) -> list[str]:
+    """The Chinese names and aliases of the resource's vocabulary entries, each once, in the
+    order of ``NAMED``."""
+    out: list[str] = []
+    for field in NAMED:
+        node = getattr(resource, field)
+        if node is None:
+            continue
+        for name in (node.name_zh, *(node.aliases or [])):
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
 def document(resource: Resource, *, member_prefixes: list[str] | None = None) -> dict:
     owner = resource.owner_code
     standards = [s.code for s in resource.standards.all()]
@@ -142,6 +164,7 @@ def document(resource: Resource, *, member_prefixes: list[str] | None = None) ->
         "owner_member": owner[:2] + "0" * 10,
         "chapters": [c for c in map(_code, (resource.volume, resource.unit, resource.lesson)) if c],
         "standards": sorted(standards),
+        "names": names(resource),
         "grants": grants(resource, member_prefixes=member_prefixes),
         "published": resource.status == Status.PUBLISHED,
         "updated_at": resource.updated_at.isoformat(),

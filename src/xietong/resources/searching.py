@@ -58,7 +58,9 @@ def to_document(data: dict, *, version: int = 0) -> SearchDocument:
     return SearchDocument(
         id=data["id"],
         title=data["title"],
-        description=" ".join([data["description"], *data["chapters"], *data["standards"]]),
+        description=" ".join(
+            [data["description"], *data["names"], *data["chapters"], *data["standards"]]
+        ),
         grants=frozenset(data["grants"]),
         facets=facets,
         version=version,

@@ -98,6 +98,13 @@ def _code_text(code: str) -> str:
     return checks.problem_text(code)
 
 
+# What a browser says it fetches for (Fetch Metadata, Sec-Fetch-Dest) when the resource page's
+# own preview loads the file: the page's view was counted, the preview is not a download (a video
+# or a PDF viewer asks several times, in ranges). A link followed, or a client that says
+# nothing, is one.
+EMBEDDED = frozenset({"iframe", "frame", "embed", "object", "image", "video", "audio", "track"})
+
+
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": [SELF]})
 def resource_file(request, pk):
@@ -106,7 +113,8 @@ def resource_file(request, pk):
     if r.file_id is None:
         raise Http404
     f = r.file
-    _count(r, request, "download")
+    if request.headers.get("Sec-Fetch-Dest", "document") not in EMBEDDED:
+        _count(r, request, "download")
     response = FileResponse(
         storage.open_stored(f.storage_name),
         content_type=f.mime_type,

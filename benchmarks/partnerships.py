@@ -100,6 +100,8 @@ with transaction.atomic():
                 if len(batch) >= 50_000:
                     cur.executemany(sql, batch); batch = []
             cur.executemany(sql, batch)
+    from xietong.partnerships.services import portfolio_changed
+    portfolio_changed()  # rows written past the ORM send no signal: renew the portfolio token
 print(f"generated {n_coops} cooperations and {n_acts} activities in {time.perf_counter() - t:.1f} s")
 """
 

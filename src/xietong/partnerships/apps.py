@@ -18,10 +18,12 @@ class PartnershipsConfig(AppConfig):
             every=3600,
         )
 
-        # What a portfolio page shows (partnerships.portfolio.portfolio_cached): single rows
-        # renew the token here; bulk writes call portfolio_changed themselves.
+        # What the portfolio page, the list page and the API list show
+        # (partnerships.portfolio.portfolio_cached): single rows renew the token here; bulk
+        # writes call portfolio_changed themselves.
         from xietong.planning.models import Goal, Measure, Plan
-        from xietong.regions.models import AreaMembership, CooperationArea
+        from xietong.regions.models import AreaMembership, CooperationArea, Jurisdiction
+        from xietong.schools.models import School
 
         from .models import (
             Activity,
@@ -30,11 +32,13 @@ class PartnershipsConfig(AppConfig):
             Obligation,
             Party,
             PortfolioPublication,
+            SocialPartner,
         )
         from .services.version import portfolio_changed
 
         shown = (Cooperation, Party, Obligation, Activity, ComplianceResult, PortfolioPublication)
-        for model in (*shown, Plan, Goal, Measure, CooperationArea, AreaMembership):
+        named = (SocialPartner, School, Jurisdiction)  # the parties' names on the list
+        for model in (*shown, *named, Plan, Goal, Measure, CooperationArea, AreaMembership):
             for signal in (post_save, post_delete):
                 signal.connect(
                     portfolio_changed,

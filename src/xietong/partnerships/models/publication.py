@@ -37,11 +37,12 @@ class PortfolioPublication(models.Model):
 
 
 class PortfolioVersion(models.Model):
-    """One row whose ``token`` changes whenever what a portfolio page shows may change: a
-    cooperation, party, obligation, activity, compliance result or publication, a joint plan's
-    goals and tasks, an area's members (``services.portfolio_changed``, a signal receiver on
-    each of them, in the writer's transaction). The portfolio page caches what it computes
-    under the token it reads first (``portfolio.portfolio_cached``). A fresh random token, not a
+    """One row whose ``token`` changes whenever what a portfolio page or the cooperation list
+    shows may change: a cooperation, party, obligation, activity, compliance result or
+    publication, a party's name, a joint plan's goals and tasks, an area's members
+    (``services.portfolio_changed``, a signal receiver on each of them, in the writer's
+    transaction). The pages cache what they compute under the token they read first
+    (``portfolio.portfolio_cached``). A fresh random token, not a
     counter: a rolled-back write leaves the old token with the old data."""
 
     token = models.CharField(max_length=32)

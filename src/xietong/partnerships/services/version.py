@@ -1,4 +1,5 @@
-"""The portfolio's version token: renewed by every write a portfolio page may show."""
+"""The portfolio's version token: renewed by every write the portfolio page, the cooperation
+list or the API list may show."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ def portfolio_changed(**_signal) -> None:
     """A new ``PortfolioVersion`` token, in the caller's transaction: what the portfolio pages
     cached is recomputed on the next request (``portfolio.portfolio_cached``). A signal receiver
     on every saved or deleted cooperation, party, obligation, activity, compliance result,
-    publication, joint plan, goal, plan task, area and area membership
-    (``apps.PartnershipsConfig.ready``); called directly after the bulk writes that send no
+    publication, social partner, school, division, joint plan, goal, plan task, area and area
+    membership (``apps.PartnershipsConfig.ready``); called directly after the bulk writes that send no
     signal (``links.activities_link``, the portfolio import)."""
     token = uuid.uuid4().hex
     if not PortfolioVersion.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):

@@ -154,3 +154,43 @@ def test_shares_are_bounded_and_counts_consistent(p):
             check(c)
 
     check(rollup(p))
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["lessons", "hours", None]), st.integers(0, 50)),
+        max_size=30,
+    )
+)
+def test_a_summed_leaf_rolls_up_as_its_records(records):
+    """Rule 5: the records of a cooperation summed per measure beforehand (one leaf per measure,
+    standing for that many records) give the totals of the records listed one by one."""
+    one_by_one = Node(
+        "C",
+        "cooperation",
+        children=tuple(
+            Node(f"A{i}", "activity", amounts={m: v} if m else {})
+            for i, (m, v) in enumerate(records)
+        ),
+    )
+    groups: dict = {}
+    for m, v in records:
+        n, total = groups.get(m, (0, 0))
+        groups[m] = (n + 1, total + v)
+    summed = Node(
+        "C",
+        "cooperation",
+        children=tuple(
+            Node(f"S{m}", "activity", amounts={m: total} if m else {}, records=n)
+            for m, (n, total) in groups.items()
+        ),
+    )
+    a, b = rollup(one_by_one), rollup(summed)
+    assert (a.records, a.amounts, a.valued) == (b.records, b.amounts, b.valued)
+
+
+@pytest.mark.parametrize("records", [0, -1, True, 1.5])
+def test_a_summed_leaf_stands_for_one_or_more_records(records):
+    with pytest.raises(ValueError, match="A: a leaf stands for 1 or more records"):
+        rollup(Node("C", "cooperation", children=(Node("A", "activity", records=records),)))

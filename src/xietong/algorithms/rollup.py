@@ -16,6 +16,10 @@ so a total on the page can be recomputed by hand from the records listed under i
    children's shares, so a cooperation with 10 obligations weighs 10 times one with 1), and it
    has no share (``None``) when nothing is assessed. The share lies in ``[0, 1]``.
 4. The order of children does not change any total (sums of integers and Fractions).
+5. A leaf may stand for ``records`` records summed beforehand (e.g. by the database): it counts
+   ``records``, its amounts are their sums and each amount is valued ``records`` times (every
+   record behind it has a value for that measure), so the totals are those of the records
+   listed one by one.
 
 >>> t = Node("T1", "task", children=(
 ...     Node("C1", "cooperation", obligations=(("O1", True), ("O2", False)), children=(
@@ -27,6 +31,12 @@ so a total on the page can be recomputed by hand from the records listed under i
 >>> r = rollup(t)
 >>> r.records, r.amounts["lessons"], r.valued["lessons"], r.assessed, r.met, r.compliance
 (2, Fraction(3, 1), 1, 3, 2, Fraction(2, 3))
+>>> summed = rollup(Node("C1", "cooperation", children=(
+...     Node("A1-A3", "activity", amounts={"lessons": 6}, records=3),
+...     Node("A4", "activity", amounts={"lessons": None}),
+... )))
+>>> summed.records, summed.amounts["lessons"], summed.valued["lessons"]
+(4, Fraction(6, 1), 3)
 
 References
 ----------
@@ -52,13 +62,15 @@ LEVELS = ("plan", "task", "cooperation", "activity")
 @dataclass(frozen=True)
 class Node:
     """One item of the tree. ``amounts`` only matter on leaves (records); ``obligations`` are
-    ``(code, met)`` pairs where ``met`` is True, False or None (not assessed)."""
+    ``(code, met)`` pairs where ``met`` is True, False or None (not assessed); ``records``: how
+    many records a leaf stands for (rule 5), 1 for one record."""
 
     key: str
     level: str
     children: tuple[Node, ...] = ()
     amounts: Mapping[str, object] = field(default_factory=dict)
     obligations: tuple[tuple[str, bool | None], ...] = ()
+    records: int = 1
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def _leaf_amounts(node: Node) -> tuple[dict[str, Fraction], dict[str, int]]:
         if amount < 0:
             raise ValueError(f"{node.key}.{measure}: an amount cannot be negative ({value!r})")
         amounts[measure] = amount
-        valued[measure] = 1
+        valued[measure] = node.records
     return amounts, valued
 
 
@@ -122,8 +134,12 @@ def rollup(node: Node) -> Rollup:
     children = tuple(rollup(child) for child in node.children)
     assessed, met = _own_obligations(node)
     if not children:
+        if node.level == "activity" and (
+            not isinstance(node.records, int) or isinstance(node.records, bool) or node.records < 1
+        ):
+            raise ValueError(f"{node.key}: a leaf stands for 1 or more records ({node.records!r})")
         amounts, valued = _leaf_amounts(node) if node.level == "activity" else ({}, {})
-        records = 1 if node.level == "activity" else 0
+        records = node.records if node.level == "activity" else 0
         return Rollup(node.key, node.level, records, amounts, valued, assessed, met)
     amounts, valued = {}, {}
     for child in children:

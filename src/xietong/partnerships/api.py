@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -21,6 +22,7 @@ from xietong.talent import selectors as talent_selectors
 
 from . import selectors, services
 from .models import Activity, Cooperation, SocialPartner
+from .portfolio import portfolio_cached, scope_parts
 
 router = Router(tags=["partnerships"])
 
@@ -97,21 +99,30 @@ def _coop(request, pk) -> Cooperation:
 )
 @paginate(LimitOffset)
 def cooperations(request, filters: Query[PartnershipsFilters]):
-    return _Page(selectors.cooperation_list(scope=request.scope, **filters.dict()))
+    f = filters.dict()
+    parts = (scope_parts(request.scope), tuple(sorted(f.items())), get_language())
+    return _Page(selectors.cooperation_list(scope=request.scope, **f), parts)
 
 
 class _Page:
     """The list as the paginator slices it: only the page's cooperations are read and turned
-    into items (and their parties prefetched), not all of them (10,000 in the benchmark)."""
+    into items (and their parties prefetched), not all of them (10,000 in the benchmark); the
+    count and each page cached under the portfolio token (``parts``: the caller's scope, the
+    filters, the language of the titles)."""
 
-    def __init__(self, qs):
+    def __init__(self, qs, parts: tuple):
         self.qs = qs
+        self.parts = parts
 
     def __len__(self) -> int:
-        return self.qs.count()
+        return portfolio_cached("api-count", self.parts, self.qs.count)
 
     def __getitem__(self, window: slice) -> list[PartnershipsItem]:
-        return [_item(c) for c in self.qs[window]]
+        return portfolio_cached(
+            "api-page",
+            (*self.parts, window.start, window.stop),
+            lambda: [_item(c) for c in self.qs[window]],
+        )
 
 
 class PartnershipsApproval(Schema):

@@ -13,7 +13,9 @@ with a party in ``i`` and another party in ``j`` (for ``i == j``: two parties in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from fractions import Fraction
+from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
@@ -21,7 +23,9 @@ from xietong.accounts.scope import Scope
 from xietong.regions.models import CooperationArea, Jurisdiction
 from xietong.regions.selectors import prefix_q, prefixes_q
 
-from .models import ComplianceResult, Cooperation, Party
+from .models import ComplianceResult, Cooperation, Party, PortfolioVersion
+
+T = TypeVar("T")
 
 __all__ = [
     "CONTENTS",
@@ -30,6 +34,9 @@ __all__ = [
     "area_portfolio",
     "cooperations_visible",
     "member_readable",
+    "portfolio_cached",
+    "portfolio_version",
+    "scope_parts",
 ]
 
 # The content of a cooperation: its ``covers_*`` flags, by code.
@@ -55,6 +62,34 @@ def cooperations_visible(scope: Scope) -> QuerySet[Cooperation]:
         | Q(school_id__in=sorted(scope.read_school_ids))
     ).values("cooperation_id")
     return qs.filter(Q(area_id__in=sorted(scope.area_ids)) | Q(pk__in=parties))
+
+
+def portfolio_version() -> str:
+    """The token of the portfolio as it stands (``PortfolioVersion``); "" before any write."""
+    return PortfolioVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+def portfolio_cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``, cached under ``name``, ``parts`` and the portfolio token read first: any
+    write a portfolio shows renews the token in its transaction
+    (``services.portfolio_changed``), so the next call computes afresh. ``parts`` must hold
+    everything else the result depends on: :func:`scope_parts`, the language, the arguments."""
+    from xietong.caching import versioned_cached
+
+    return versioned_cached(f"xt:portfolio:{name}:{portfolio_version()}", parts, build)
+
+
+def scope_parts(scope: Scope) -> tuple:
+    """What a cached portfolio depends on in the caller's scope: everything
+    :func:`cooperations_visible` and :func:`member_readable` read (the joint plans a caller
+    reads are a part of their own, given by the page)."""
+    if scope.is_admin:
+        return ("admin",)
+    return (
+        tuple(sorted(scope.read_prefixes)),
+        tuple(sorted(scope.read_school_ids)),
+        tuple(sorted(scope.area_ids)),
+    )
 
 
 def area_members(area: CooperationArea) -> list[Jurisdiction]:

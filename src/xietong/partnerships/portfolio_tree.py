@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from xietong.accounts.scope import Scope
 from xietong.algorithms.rollup import Node, Rollup, rollup
@@ -41,7 +41,6 @@ MONEY_MEASURES = tuple(FUNDING_MEASURES.values())
 
 UNPLANNED = "unplanned"
 HIDDEN = "hidden"
-MAX_ACTIVITIES = 200  # shown under one cooperation; its totals count every activity
 
 
 @dataclass(frozen=True)
@@ -55,9 +54,9 @@ class TreeItem:
     cooperation: object = None
 
 
-def _obligations(coops: list[Cooperation], period: str) -> dict:
+def _obligations(coops: list[Cooperation], qs: QuerySet, period: str) -> dict:
     results = dict(
-        ComplianceResult.objects.filter(obligation__cooperation__in=coops, period=period)
+        ComplianceResult.objects.filter(obligation__cooperation__in=qs.values("pk"), period=period)
         .order_by()
         .values_list("obligation_id", "met")
     )
@@ -68,16 +67,28 @@ def _obligations(coops: list[Cooperation], period: str) -> dict:
     return out
 
 
-def _activities(coops: list[Cooperation]) -> dict:
+def _activities(coops: QuerySet) -> dict:
+    """cooperation id -> its activities as summed leaves (rule 5 of the roll-up): one per
+    measure (and one for those without a value), counted and summed in SQL, so a cooperation
+    with thousands of activities is a few rows, not thousands of objects."""
     out: dict = defaultdict(list)
     rows = (
-        Activity.objects.filter(cooperation__in=coops)
-        .select_related("obligation")
-        .order_by("cooperation_id", "date", "pk")
+        Activity.objects.filter(cooperation__in=coops.values("pk"))
+        .order_by()
+        .values_list("cooperation_id", "kind", "source_app", "obligation__measure")
+        .annotate(n=Count("pk"), total=Sum("quantity"))
     )
-    for act in rows:
-        out[act.cooperation_id].append(
-            Node(f"act:{act.pk}", "activity", amounts=activity_amounts(act))
+    grouped: dict = defaultdict(lambda: [0, 0])
+    for coop, kind, source_app, measure, n, total in rows:
+        if kind == ActivityKind.FUNDING:
+            measure = FUNDING_MEASURES.get(source_app)
+        group = grouped[(coop, measure)]
+        group[0] += n
+        group[1] += total if measure is not None else 0
+    for (coop, measure), (n, total) in sorted(grouped.items(), key=lambda kv: str(kv[0])):
+        amounts = {measure: total} if measure is not None else {}
+        out[coop].append(
+            Node(f"acts:{coop}:{measure or ''}", "activity", amounts=amounts, records=n)
         )
     return out
 
@@ -91,10 +102,10 @@ def activity_amounts(act: Activity) -> dict:
     return {act.obligation.measure: act.quantity} if act.obligation_id else {}
 
 
-def _coop_nodes(coops: list[Cooperation], period: str, items: dict) -> dict:
+def _coop_nodes(coops: list[Cooperation], qs: QuerySet, period: str, items: dict) -> dict:
     """task id (or None) -> the cooperation nodes under it."""
-    obligations = _obligations(coops, period)
-    activities = _activities(coops)
+    obligations = _obligations(coops, qs, period)
+    activities = _activities(qs)
     out: dict = defaultdict(list)
     for coop in coops:
         key = f"coop:{coop.pk}"
@@ -119,7 +130,7 @@ def portfolio_tree(
 
     coops = list(cooperations.select_related("plan_task__goal").prefetch_related("obligations"))
     items: dict[str, TreeItem] = {"area": TreeItem(area.name)}
-    under = _coop_nodes(coops, period, items)
+    under = _coop_nodes(coops, cooperations, period, items)
     plans = []
     placed: set = set()
     for plan in (

@@ -13,17 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
 from xietong.talent.models import Subject
 from xietong.web.actions import run_service
-from xietong.web.keyset import keyset_page
+from xietong.web.keyset import KeysetPage, keyset_page
 
 from . import selectors, services
 from .models import CooperationKind, Level, Status
+from .portfolio import portfolio_cached, scope_parts
 
 # The page offers a step only in the states its service accepts (the service checks again).
 STEPS_FROM = {
@@ -61,9 +63,16 @@ def home(request):
     scope = scope_for(request.user)
     keys = ("kind", "member", "area", *selectors.EXTRA_FILTERS)
     f = {k: (request.GET.get(k) or "").strip()[:40] or None for k in keys}
-    coops = keyset_page(
-        selectors.cooperation_list(scope=scope, **f), "code", request.GET.get("after"), LIST_PAGE
-    )
+    after = request.GET.get("after")
+
+    def build() -> tuple[str, KeysetPage]:
+        page = keyset_page(selectors.cooperation_list(scope=scope, **f), "code", after, LIST_PAGE)
+        html = render_to_string("partnerships/includes/cooperation_rows.html", {"coops": page})
+        return html, KeysetPage(next_after=page.next_after, first=page.first)
+
+    # the rows as drawn, under the portfolio token (any write on them renews it)
+    parts = (scope_parts(scope), tuple(sorted(f.items())), after, get_language())
+    rows_html, coops = portfolio_cached("list", parts, build)
     filters = urlencode({k: v for k, v in f.items() if v})
     may = {
         "propose": may_propose(scope),
@@ -75,6 +84,7 @@ def home(request):
         "partnerships/home.html",
         {
             "coops": coops,
+            "rows_html": rows_html,
             "kinds": CooperationKind.choices,
             "f": f,
             "extra": [(k, f[k]) for k in selectors.EXTRA_FILTERS if f[k]],

@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xietong.accounts.scope import scope_for
@@ -26,7 +27,14 @@ from xietong.web.actions import run_service
 
 from . import services
 from .models import Cooperation, CooperationKind, Measure, Origin, PartyKind, Status
-from .portfolio import CONTENTS, area_members, area_portfolio, cooperations_visible
+from .portfolio import (
+    CONTENTS,
+    area_members,
+    area_portfolio,
+    cooperations_visible,
+    portfolio_cached,
+    scope_parts,
+)
 from .portfolio import member_cooperations as with_member
 from .portfolio_tree import HIDDEN, MONEY_MEASURES, UNPLANNED, portfolio_tree
 
@@ -146,13 +154,6 @@ def _map(scope, body: dict, members: list[Jurisdiction]) -> str:
     )
 
 
-def _period(request, body: dict) -> str:
-    asked = (request.GET.get("period") or "").strip()[:7]
-    if asked:
-        return asked
-    return max(body["compliance"], default=str(dt.date.today().year))
-
-
 def _tree_rows(node, items: dict, body: dict) -> dict:
     """The rolled-up node with what the page shows: label, link to its record and to the
     filtered list of the cooperations under it."""
@@ -180,29 +181,24 @@ def _tree_rows(node, items: dict, body: dict) -> dict:
         "list_url": list_url,
         "amounts": _amounts(node),
         "children": [_tree_rows(c, items, body) for c in node.children if c.level != "activity"],
-        "activities": sum(1 for c in node.children if c.level == "activity"),
+        "activities": sum(c.records for c in node.children if c.level == "activity"),
     }
 
 
-def _render(request, area: CooperationArea, member: Jurisdiction | None):
-    scope = scope_for(request.user)
+def _figures(scope, user, area: CooperationArea, member, members, asked: str) -> dict | None:
+    """Everything the page shows that follows from the portfolio (counts, charts, map, the
+    rendered tree); None when the caller may not read it."""
     body = area_portfolio(scope=scope, slug=area.slug, member=member.code if member else None)
     if body is None:
-        raise Http404
-    members = area_members(area)
+        return None
     names = {j.code: j.name for j in Jurisdiction.objects.filter(code__in=list(body["by_member"]))}
-    period = _period(request, body)
+    period = asked or max(body["compliance"], default=str(dt.date.today().year))
     qs = cooperations_visible(scope).filter(area=area)
     if member is not None:
         qs = with_member(qs, member)
-    tree, items = portfolio_tree(
-        scope=scope, area=area, cooperations=qs, period=period, user=request.user
-    )
+    tree, items = portfolio_tree(scope=scope, area=area, cooperations=qs, period=period, user=user)
     publications = body["publications"]
-    ctx = {
-        "area": area,
-        "member": member,
-        "members": members,
+    return {
         "body": body,
         "breakdowns": _breakdowns(body),
         "province_members": [(c, names.get(c, c), n) for c, n in body["by_member"].items()],
@@ -213,8 +209,45 @@ def _render(request, area: CooperationArea, member: Jurisdiction | None):
         "matrix": _matrix(body, members),
         "map": _map(scope, body, members),
         "period": period,
-        "tree": _tree_rows(tree, items, body),
+        "tree_html": render_to_string(
+            "partnerships/includes/portfolio_node.html",
+            {"row": _tree_rows(tree, items, body), "open": True},
+        ),
         "periods": [(p, c, publications.get(p)) for p, c in body["compliance"].items()],
+    }
+
+
+def _render(request, area: CooperationArea, member: Jurisdiction | None):
+    """The page from the figures cached under the portfolio token (and what else they depend
+    on: the caller's scope and readable plans, the area's members, the outlines, the language,
+    the period asked); only the request's own parts (publish form, links) are made each time."""
+    from xietong.planning.selectors import plan_list
+    from xietong.regions.selectors import boundaries_version
+
+    scope = scope_for(request.user)
+    members = area_members(area)
+    asked = (request.GET.get("period") or "").strip()[:7]
+    plans = plan_list(scope=scope, user=request.user).filter(body__area=area)
+    parts = (
+        area.slug,
+        member.code if member else "",
+        asked,
+        get_language(),
+        scope_parts(scope),
+        tuple((m.code, m.name) for m in members),
+        tuple(plans.values_list("pk", flat=True)),
+        boundaries_version(),
+    )
+    shown = portfolio_cached(
+        "page", parts, lambda: _figures(scope, request.user, area, member, members, asked)
+    )
+    if shown is None:
+        raise Http404
+    ctx = {
+        **shown,
+        "area": area,
+        "member": member,
+        "members": members,
         "can_publish": member is None and scope.can_manage_area(area.pk),
         "api_url": f"/api/partnerships/portfolio/{area.slug}"
         + (f"?member={member.code}" if member else ""),

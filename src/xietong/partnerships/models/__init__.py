@@ -13,7 +13,8 @@ version; approvals of earlier versions stay in the history but no longer count.
 partner-confirmed to authority-verified; activities other apps already know are linked by
 ``source_app`` + ``source_id``. :class:`ComplianceResult` rows are computed, never typed;
 :class:`ExpiryNotice` rows record the 90- and 30-day notices, one each;
-:class:`PortfolioPublication` rows when an area's portfolio figures of a period were published;
+:class:`PortfolioPublication` rows when an area's portfolio figures of a period were published
+(and :class:`PortfolioVersion` the token the portfolio pages cache under);
 :class:`SatisfactionSurvey` rows one survey result per school and year (the capacity index).
 
 Codes are stored; labels come from the TextChoices below and render in the reader's language.
@@ -44,7 +45,7 @@ from .cooperation import (
     Status,
     StatusReason,
 )
-from .publication import PortfolioPublication
+from .publication import PortfolioPublication, PortfolioVersion
 from .survey import SatisfactionSurvey
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "PartyRole",
     "PeriodKind",
     "PortfolioPublication",
+    "PortfolioVersion",
     "PrincipalArrangement",
     "SatisfactionSurvey",
     "SocialPartner",

@@ -34,3 +34,19 @@ class PortfolioPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.period} {self.published_at:%Y-%m-%d}"
+
+
+class PortfolioVersion(models.Model):
+    """One row whose ``token`` changes whenever what a portfolio page or the cooperation list
+    shows may change: a cooperation, party, obligation, activity, compliance result or
+    publication, a party's name, a joint plan's goals and tasks, an area's members
+    (``services.portfolio_changed``, a signal receiver on each of them, in the writer's
+    transaction). The pages cache what they compute under the token they read first
+    (``portfolio.portfolio_cached``). A fresh random token, not a
+    counter: a rolled-back write leaves the old token with the old data."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -31,6 +31,7 @@ from .links import activities_link, training_programme_attach, training_programm
 from .partners import may_register_partner, social_partner_create
 from .publications import portfolio_publish
 from .surveys import may_record_survey, satisfaction_survey_record
+from .version import portfolio_changed
 
 __all__ = [
     "LifecycleError",
@@ -58,6 +59,7 @@ __all__ = [
     "may_record_survey",
     "may_register_partner",
     "missing_approvals",
+    "portfolio_changed",
     "obligation_set",
     "period_bounds",
     "satisfaction_survey_record",

@@ -54,6 +54,7 @@ from xietong.talent.models import (
 
 from ..models import Activity, ActivityKind, Cooperation, Party, PartyKind
 from .common import require_manage, scope_of
+from .version import portfolio_changed
 
 FULL_WEEK_HOURS = Decimal(40)
 PLACEMENT = "talent.Placement"
@@ -287,6 +288,8 @@ def activities_link(*, actor, cooperation: Cooperation) -> int:
                 )
             )
         Activity.objects.bulk_create(new)
+        if new:
+            portfolio_changed()  # bulk_create sends no post_save
         removed = _withdraw_reversed(coop)
         if new or removed:
             audit_record(

@@ -214,11 +214,31 @@ def _page_cache_clear():
     cache.clear()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`XIETONG_TEST_PROCESSES=auto bash scripts/test.sh`), the tests that start
     worker processes on the shared demo template (tests/jobs/procs.py: one cached database and one
-    Redis database number) run on one xdist worker, one after the other; the rest spread."""
+    Redis database number) run on one xdist worker, one after the other; the rest spread.
+
+    tryfirst: xdist's own hook of this name turns the mark into the node id's ``@group`` suffix
+    that its loadgroup scheduler reads, so the mark must be on the item before that hook runs."""
     for item in items:
         module = getattr(item, "module", None)
         if module is not None and "procs" in vars(module):
             item.add_marker(pytest.mark.xdist_group("worker-processes"))
+
+
+def pytest_xdist_node_collection_finished(node, ids):
+    """Refuse a loadgroup run whose groups did not take (on the controller, as each xdist worker
+    reports what it collected): that is silent otherwise (pytest 9.2 gives node ids a structure
+    that pytest-xdist 3.8 no longer suffixes with ``@group``, its issue #1386), and the
+    worker-process tests would empty each other's Redis queue."""
+    if node.config.getoption("dist", default="no") != "loadgroup":
+        return
+    grouped = [i for i in ids if "@" in i.rsplit("]", 1)[-1]]
+    jobs = [i for i in ids if i.startswith("tests/jobs/test_worker_process.py::")]
+    if jobs and not grouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group the worker-process tests (first: {jobs[0]}): this "
+            "pytest and pytest-xdist do not work together, see pyproject.toml"
+        )

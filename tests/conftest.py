@@ -209,9 +209,13 @@ def _page_cache_clear():
     services (or overrides a setting) would otherwise read another test's entries."""
     from django.core.cache import cache
 
+    from xietong.caching import memo_clear
+
     cache.clear()
+    memo_clear()
     yield
     cache.clear()
+    memo_clear()
 
 
 @pytest.hookimpl(tryfirst=True)

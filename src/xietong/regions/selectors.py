@@ -210,12 +210,10 @@ def divisions_version() -> str:
 def jurisdiction_tree_cached(prefixes: Iterable[str] | None = None) -> list:
     """``jurisdiction_tree(prefixes)``, cached under the divisions version: read once per change
     of the tree instead of once per request."""
-    from xietong.caching import versioned_cached
+    from xietong.caching import versioned_memo
 
     key = None if prefixes is None else tuple(sorted(set(prefixes)))
-    return versioned_cached(
-        f"xt:tree:{divisions_version()}", (key,), lambda: jurisdiction_tree(key)
-    )
+    return versioned_memo(f"xt:tree:{divisions_version()}", (key,), lambda: jurisdiction_tree(key))
 
 
 def jurisdiction_tree(prefixes: Iterable[str] | None = None) -> list[tuple[Jurisdiction, int]]:

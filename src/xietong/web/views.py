@@ -38,7 +38,7 @@ from xietong.schools.job_kinds import (
     statistics_export_table,
     statistics_import_submit,
 )
-from xietong.schools.models import Location, Stage
+from xietong.schools.models import Location, Ownership, Stage
 from xietong.schools.services import statistics_import
 from xietong.schools.tabular import ImportFailed, template_header, write_xlsx
 from xietong.tabular import UploadTooLarge, read_as_message
@@ -233,7 +233,9 @@ def school_list(request):
             for problem in pickers.errors_of(form):
                 messages.error(request, problem)
     qs = school_selectors.school_list(scope=scope, **f)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related(None).select_related("county"), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -241,6 +243,7 @@ def school_list(request):
         "xietong/school_list.html",
         {
             "page": page,
+            "rows": _school_rows(page),
             "filters": f,
             "form": form,
             "stages": Stage.choices,
@@ -251,6 +254,33 @@ def school_list(request):
             "total": page.paginator.count,
         },
     )
+
+
+def _school_rows(page) -> list[dict]:
+    """The school list's cells: each choice's label and each name in the reader's language read
+    once per page, not once per cell (``get_FOO_display`` rebuilds its choices on every call,
+    and a name reads the language each time)."""
+    en = _en()
+    labels = {
+        field: {value: str(label) for value, label in choices.choices}
+        for field, choices in (("stage", Stage), ("location", Location), ("ownership", Ownership))
+    }
+
+    def name(obj) -> str:
+        return obj.name_en if en and obj.name_en else obj.name_zh
+
+    return [
+        {
+            "school": s,
+            "name": name(s),
+            "county": s.county.name_en if en else (s.county.full_name_zh or s.county.name_zh),
+            **{
+                field: names.get(getattr(s, field), getattr(s, field))
+                for field, names in labels.items()
+            },
+        }
+        for s in page
+    ]
 
 
 CHART_GROUPS = [

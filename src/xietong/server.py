@@ -49,8 +49,19 @@ def gunicorn_options(
         "accesslog": "-",
         "errorlog": "-",
         "proc_name": "xietong",
+        "post_worker_init": _post_worker_init,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
     }
+
+
+def _post_worker_init(worker) -> None:
+    """Each web process, once the app is loaded, computes the gap dashboards' landing views in
+    a background thread (evaluation.warm), so the first visitor after a start does not."""
+    if os.environ.get("XIETONG_WARM", "1") == "0":
+        return
+    from xietong.evaluation.warm import warm_on_start
+
+    warm_on_start()
 
 
 def run_gunicorn(options: dict) -> None:

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from xietong.accounts.scope import ANONYMOUS, scope_for
@@ -70,3 +71,47 @@ def test_gap_page_and_api(demo):
     assert csv.startswith("year,schools,mean,theil_t")
     assert data["years"][0]["schools"] > 0 and "counties" not in data["years"][0]
     assert c.get("/api/gap/jjj?indicator=students").status_code == 422
+
+
+def test_warming_computes_each_areas_landing_view_for_public_and_managers(demo, monkeypatch):
+    """evaluation.warm (run by every `xietong serve` process as it starts): afterwards the
+    dashboard's landing view, as the administrator and as the public, computes no report."""
+    from xietong.accounts.models import User
+    from xietong.evaluation import gap, warm
+
+    computed = []
+    real = gap._gap_report
+    monkeypatch.setattr(gap, "_gap_report", lambda **kw: computed.append(kw) or real(**kw))
+    n = warm.warm_gap_dashboards()
+    areas = CooperationArea.objects.count()
+    languages = len(settings.LANGUAGES)
+    assert areas * languages <= n <= 2 * areas * languages and len(computed) == n
+    assert {kw["stage"] for kw in computed} == {gap.DEFAULT_STAGE}
+    assert {kw["indicator"] for kw in computed} == {gap.DEFAULT_INDICATOR}
+
+    computed.clear()
+    admin = User.objects.create_superuser("warm-admin", password="x-warm-1234")
+    as_admin, public = Client(), Client()
+    as_admin.force_login(admin)
+    for client in (as_admin, public):
+        assert client.get("/evaluation/gap/yrd/").status_code == 200
+        assert client.get("/evaluation/gap/jjj/", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+    assert computed == []  # every landing view was ready
+    assert warm.warm_gap_dashboards() == n and computed == []  # a second warm finds them cached
+    # another indicator is not warmed: it is computed on its first request
+    assert public.get("/evaluation/gap/yrd/?indicator=books_per_student").status_code == 200
+    assert len(computed) == 1
+
+
+def test_serve_warms_in_each_web_process_unless_turned_off(monkeypatch):
+    from xietong import server
+    from xietong.evaluation import warm
+
+    started = []
+    monkeypatch.setattr(warm, "warm_on_start", lambda: started.append(1))
+    options = server.gunicorn_options(host="127.0.0.1", port=8000)
+    options["post_worker_init"](None)
+    assert started == [1]
+    monkeypatch.setenv("XIETONG_WARM", "0")
+    options["post_worker_init"](None)
+    assert started == [1]

@@ -35,6 +35,9 @@ FLOW_INDICATORS = {
 
 #: every indicator the gap dashboard's picker and the gap API offer
 DASHBOARD_INDICATORS = [*GAP_INDICATORS, *FLOW_INDICATORS]
+#: the dashboard's landing view (evaluation.warm computes it as a web process starts)
+DEFAULT_INDICATOR = "building_area_per_student"
+DEFAULT_STAGE = "primary"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,13 @@ from xietong.web import charts, maps, pickers
 from xietong.web.downloads import download_or_job, records_download
 
 from . import exports, job_kinds, selectors, services
-from .gap import DASHBOARD_INDICATORS, FLOW_INDICATORS, gap_report
+from .gap import (
+    DASHBOARD_INDICATORS,
+    DEFAULT_INDICATOR,
+    DEFAULT_STAGE,
+    FLOW_INDICATORS,
+    gap_report,
+)
 from .reasons import describe
 
 STATUS_LABELS = {
@@ -377,10 +383,10 @@ def _indicator_words(indicator: str, english: bool) -> tuple[str, str]:
 def gap_dashboard(request, slug: str):
     scope = scope_for(request.user)
     area = get_object_or_404(CooperationArea, slug=slug)
-    indicator = request.GET.get("indicator", "building_area_per_student")
+    indicator = request.GET.get("indicator", DEFAULT_INDICATOR)
     if indicator not in DASHBOARD_INDICATORS:
         raise Http404
-    stage = request.GET.get("stage", "primary")
+    stage = request.GET.get("stage", DEFAULT_STAGE)
     if stage not in ("primary", "junior", "senior", "all"):
         raise Http404
     flows = indicator in FLOW_INDICATORS

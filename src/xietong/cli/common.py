@@ -38,6 +38,54 @@ def migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def in_english(command):
+    """A command that sets Django up and speaks English, its problems too (the import commands:
+    their messages are the catalogue's, rendered in the reader's language elsewhere)."""
+    import functools
+
+    @functools.wraps(command)
+    def run(args) -> int:
+        django_setup()
+        from django.utils import translation
+
+        with translation.override("en"):
+            return command(args)
+
+    return run
+
+
+def import_file(name: str) -> tuple[Path, bytes] | int:
+    """The file an import command was given and its bytes, or the exit status 2 (missing) or 1
+    (larger than XIETONG_UPLOAD_MAX_BYTES) once the reason is printed: a file too large is
+    refused before it is read."""
+    from xietong.tabular import Limits
+
+    path = Path(name)
+    if not path.is_file():
+        print(f"xietong: {path}: no such file", file=sys.stderr)
+        return 2
+    limit = Limits.from_settings().max_bytes
+    if path.stat().st_size > limit:
+        print(
+            f"xietong: {path}: the file is {path.stat().st_size} bytes; files up to {limit} bytes "
+            "can be imported (XIETONG_UPLOAD_MAX_BYTES); split it into smaller files",
+            file=sys.stderr,
+        )
+        return 1
+    return path, path.read_bytes()
+
+
+def import_refused(exc, path: Path, *bars) -> int:
+    """Close ``bars`` and list an all-or-nothing import's problems (file, row, column first);
+    the exit status 1."""
+    from xietong.tabular import refusal_lines
+
+    for bar in bars:
+        bar.close()
+    print("\n".join(refusal_lines(path, exc.total, exc.problems)), file=sys.stderr)
+    return 1
+
+
 def progress_bar(total: int | None, desc: str):
     from tqdm import tqdm
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import actor_named, django_setup, follow_job, job_outcome, migrate, progress_bar
+from .common import (
+    actor_named,
+    django_setup,
+    follow_job,
+    import_file,
+    import_refused,
+    in_english,
+    job_outcome,
+    migrate,
+    progress_bar,
+)
 
 
 def cmd_load_divisions(args) -> int:
@@ -114,32 +124,15 @@ def _division_changes(args) -> int:
     return 0
 
 
+@in_english
 def cmd_import(args) -> int:
-    django_setup()
-    from django.utils import translation
-
-    with translation.override("en"):  # the command speaks English, its problems too
-        return _import_statistics(args)
-
-
-def _import_statistics(args) -> int:
     from xietong.schools.services import statistics_import
     from xietong.schools.tabular import ImportFailed
-    from xietong.tabular import Limits
 
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"xietong: {path}: no such file", file=sys.stderr)
-        return 2
-    limit = Limits.from_settings().max_bytes
-    if path.stat().st_size > limit:
-        print(
-            f"xietong: {path}: the file is {path.stat().st_size} bytes; files up to {limit} bytes "
-            "can be imported (XIETONG_UPLOAD_MAX_BYTES); split it into smaller files",
-            file=sys.stderr,
-        )
-        return 1
-    data = path.read_bytes()
+    given = import_file(args.file)
+    if isinstance(given, int):
+        return given
+    path, data = given
     if not args.inline:
         from xietong.jobs.imports import runs_as_job
 
@@ -156,14 +149,7 @@ def _import_statistics(args) -> int:
             parse_progress=lambda n: parse_bar.update(n),
         )
     except ImportFailed as exc:
-        parse_bar.close()
-        write_bar.close()
-        print(f"{exc.total} problem(s) in {path}; nothing was imported.", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        if exc.total > len(exc.problems):
-            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
-        return 1
+        return import_refused(exc, path, parse_bar, write_bar)
     parse_bar.close()
     write_bar.close()
     print(

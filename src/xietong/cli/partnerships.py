@@ -3,38 +3,31 @@ portfolio in the columns of the import page (xietong.partnerships.io)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from .common import actor_named, django_setup, progress_bar
+from .common import (
+    actor_named,
+    django_setup,
+    import_file,
+    import_refused,
+    in_english,
+    progress_bar,
+)
 
 
+@in_english
 def cmd_import(args) -> int:
-    django_setup()
-    from django.utils import translation
-
-    with translation.override("en"):  # the command speaks English, its problems too
-        return _import(args)
-
-
-def _import(args) -> int:
     from xietong.partnerships.io import portfolio_import
-    from xietong.tabular import ImportFailed, read_as_message
+    from xietong.tabular import ImportFailed
 
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"xietong: {path}: no such file", file=sys.stderr)
-        return 2
+    given = import_file(args.file)
+    if isinstance(given, int):
+        return given
+    path, data = given
     bar = progress_bar(None, "writing")
     try:
-        from xietong.tabular import Limits
-        from xietong.tabular.problems import too_large
-
-        limit = Limits.from_settings().max_bytes
-        if path.stat().st_size > limit:
-            raise too_large(path.name, path.stat().st_size, limit)
         result = portfolio_import(
-            data=path.read_bytes(),
+            data=data,
             filename=path.name,
             actor=actor_named(args.as_user),
             mode=args.mode,
@@ -42,14 +35,10 @@ def _import(args) -> int:
             progress=bar.update,
         )
     except ImportFailed as exc:
-        bar.close()
-        print(f"{exc.total} problem(s) in {path}; nothing was imported.", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        if exc.total > len(exc.problems):
-            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
-        return 1
+        return import_refused(exc, path, bar)
     bar.close()
+    from xietong.tabular import read_as_message
+
     verb = "Would import" if args.dry_run else "Imported"
     print(
         f"{verb} {result.rows} records from {path} (mode {args.mode}): {result.added} added, "

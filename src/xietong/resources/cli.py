@@ -39,7 +39,7 @@ def cmd_import_resources(args) -> int:
 
 def _import_resources(args) -> int:
     from xietong.resources import metadata
-    from xietong.tabular import ImportFailed, read_as_message
+    from xietong.tabular import ImportFailed, read_as_message, refusal_lines
     from xietong.tabular.problems import Problem
 
     path = Path(args.file)
@@ -68,11 +68,8 @@ def _import_resources(args) -> int:
             return 0
         r = metadata.resources_import(data=data, filename=path.name, actor=actor, mode=args.mode)
     except ImportFailed as exc:
-        print(f"{exc.total} problem(s) in {path}; nothing was imported.", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {Problem(p.file, p.row, p.column, p.message)}", file=sys.stderr)
-        if exc.total > len(exc.problems):
-            print(f"  ... and {exc.total - len(exc.problems)} more", file=sys.stderr)
+        listed = [Problem(p.file, p.row, p.column, p.message) for p in exc.problems]
+        print("\n".join(refusal_lines(path, exc.total, listed)), file=sys.stderr)
         return 1
     print(
         f"Imported {r.rows} rows from {path}: {r.created} created, {r.updated} updated, "

@@ -14,6 +14,7 @@ from .problems import (
     Problems,
     UploadTooLarge,
     read_as_message,
+    refusal_lines,
 )
 from .reading import Table, column_letter, precheck, read_file, read_rows, read_table
 from .writing import XLSX_CONTENT_TYPE, neutralise, write_csv, xlsx_bytes
@@ -38,6 +39,7 @@ __all__ = [
     "read_file",
     "read_rows",
     "read_table",
+    "refusal_lines",
     "write_csv",
     "xlsx_bytes",
 ]

@@ -98,6 +98,16 @@ def too_large(filename: str, size: int, limit: int) -> UploadTooLarge:
     )
 
 
+def refusal_lines(path, total: int, problems: list) -> list[str]:
+    """What a command prints when an all-or-nothing import is refused: the count, each listed
+    problem (its file, row and column first), and how many more were not listed."""
+    lines = [f"{total} problem(s) in {path}; nothing was imported."]
+    lines += [f"  {p}" for p in problems]
+    if total > len(problems):
+        lines.append(f"  ... and {total - len(problems)} more")
+    return lines
+
+
 def read_as_message(encoding: str) -> str:
     """What a page or command says after reading a CSV file, so a wrong guess is noticed."""
     return _("Read the file as %(encoding)s text.") % {"encoding": encoding}

@@ -127,9 +127,14 @@ class _TreeChoices(forms.models.ModelChoiceIterator):
         return len(self.field.tree_rows) + (self.field.empty_label is not None)
 
 
-def tree_label(j, depth: int) -> str:
-    """A root by its full name, the divisions under it by their own, indented."""
-    return f"{indent(depth)}{j.name}" if depth else j.display_name
+def tree_label(j, depth: int, en: bool | None = None) -> str:
+    """A root by its full name, the divisions under it by their own, indented. ``en``: whether
+    the reader reads English, when the caller has read the language once for many labels."""
+    if en is None:
+        return f"{indent(depth)}{j.name}" if depth else j.display_name
+    if depth:
+        return indent(depth) + (j.name_en if en and j.name_en else j.name_zh)
+    return j.name_en if en else (j.full_name_zh or j.name_zh)
 
 
 def jurisdiction_search_text(j) -> str:
@@ -180,11 +185,7 @@ class JurisdictionField(forms.ModelChoiceField):
         en = (get_language() or "zh-hans").lower().startswith("en")
         rows = [] if self.empty_label is None else [("", str(self.empty_label), "")]
         for j in self.tree_rows:
-            if self.depths.get(j.code, 0):
-                name = j.name_en if en and j.name_en else j.name_zh
-                label = indent(self.depths[j.code]) + name
-            else:
-                label = j.name_en if en else (j.full_name_zh or j.name_zh)
+            label = tree_label(j, self.depths.get(j.code, 0), en)
             rows.append((j.code, label, jurisdiction_search_text(j)))
         return rows
 
